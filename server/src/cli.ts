@@ -1,0 +1,49 @@
+// The `holostage` command: a thin dispatcher. Each subcommand lives in commands/<name>.ts and
+// exports `run(args): Promise<number>` (the exit code); modules load lazily so `validate` does not
+// pay for three.js or Web Audio.
+
+export interface CommandModule {
+  run(args: string[]): Promise<number>;
+}
+
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+const commands: Record<string, CommandEntry> = {
+  validate: { summary: 'validate <show>            check a show folder; list every error with file:line:col', load: () => import('./commands/validate.ts') },
+  compile: { summary: 'compile <show> --json      compile a show to its timeline', load: () => import('./commands/compile.ts') },
+  score: { summary: 'score <file> --json        read a .ust/.ustx/.mid/.json score: notes, phonemes, duration', load: () => import('./commands/score.ts') },
+  sing: { summary: 'sing <file> -o out.wav     render the sung vocal line to a WAV', load: () => import('./commands/sing.ts') },
+  serve: { summary: 'serve [--show dir] [--port n] [--host h]   run the show controller', load: () => import('./commands/serve.ts') },
+  tokens: { summary: 'tokens [--show dir]        print the access URLs and tokens again', load: () => import('./commands/tokens.ts') },
+  midi: { summary: 'midi list                  list MIDI output ports', load: () => import('./commands/midi.ts') },
+  avatar: { summary: 'avatar inspect <file.vrm> --json   describe a VRM avatar', load: () => import('./commands/avatar.ts') },
+};
+
+export function usage(): string {
+  const lines = Object.values(commands).map((c) => `  holostage ${c.summary}`);
+  return `usage:\n${lines.join('\n')}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    process.stderr.write(`holostage: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  let mod: CommandModule;
+  try {
+    mod = await entry.load();
+  } catch (err) {
+    process.stderr.write(`holostage ${name}: this command is not available in this build (${(err as Error).message})\n`);
+    return 2;
+  }
+  return mod.run(rest);
+}
