@@ -1,0 +1,40 @@
+// Reads any supported score file into the one Score model, picking the importer by extension.
+
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { ScoreError, type Score } from './model.ts';
+import { parseJsonScore } from './json.ts';
+
+export { ScoreError } from './model.ts';
+export type { Score, ScoreNote, ScoreFormat } from './model.ts';
+
+export const SCORE_EXTENSIONS = ['.json'] as const;
+
+export function parseScore(bytes: Uint8Array, fileName: string): Score {
+  const ext = extname(fileName).toLowerCase();
+  switch (ext) {
+    case '.json':
+      return parseJsonScore(decodeUtf8(bytes, fileName), fileName);
+    default:
+      throw new ScoreError(fileName, `unsupported score format "${ext || basename(fileName)}" (supported: ${SCORE_EXTENSIONS.join(', ')})`);
+  }
+}
+
+export async function readScoreFile(path: string): Promise<Score> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new ScoreError(path, `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseScore(bytes, path);
+}
+
+/** Strict UTF-8 (a BOM is dropped); throws a ScoreError for bytes that are not UTF-8. */
+export function decodeUtf8(bytes: Uint8Array, fileName: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new ScoreError(fileName, 'the file is not valid UTF-8 text');
+  }
+}
