@@ -4,17 +4,28 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { ScoreError, type Score } from './model.ts';
 import { parseJsonScore } from './json.ts';
+import { parseUst } from './ust.ts';
+import { parseUstx } from './ustx.ts';
+import { parseMidiScore } from './midi.ts';
 
 export { ScoreError } from './model.ts';
 export type { Score, ScoreNote, ScoreFormat } from './model.ts';
 
-export const SCORE_EXTENSIONS = ['.json'] as const;
+export const SCORE_EXTENSIONS = ['.json', '.ust', '.ustx', '.mid', '.midi'] as const;
 
 export function parseScore(bytes: Uint8Array, fileName: string): Score {
   const ext = extname(fileName).toLowerCase();
   switch (ext) {
     case '.json':
       return parseJsonScore(decodeUtf8(bytes, fileName), fileName);
+    case '.ust':
+      return parseUst(bytes, fileName);
+    case '.ustx':
+      return parseUstx(bytes, fileName);
+    case '.mid':
+    case '.midi':
+    case '.smf':
+      return parseMidiScore(bytes, fileName);
     default:
       throw new ScoreError(fileName, `unsupported score format "${ext || basename(fileName)}" (supported: ${SCORE_EXTENSIONS.join(', ')})`);
   }

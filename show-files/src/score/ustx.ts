@@ -1,0 +1,93 @@
+// OpenUtau .ustx importer (YAML). Reads resolution, the tempo list (or the older single `bpm`),
+// time signature, and every voice part: note positions are relative to their part's position.
+// Several parts (on one or several tracks) are merged into the one vocal line, in time order.
+
+import { parseDocument, isMap, isSeq, type Node as YamlNode, LineCounter } from 'yaml';
+import type { TempoPoint, TimeSignature } from '../tempo.ts';
+import { ScoreError, type Score, type ScoreNote } from './model.ts';
+import { finishScore } from './json.ts';
+import { decodeJapaneseText } from './text.ts';
+
+type Plain = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Plain {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function parseUstx(bytes: Uint8Array, file: string): Score {
+  const { text } = decodeJapaneseText(bytes);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new ScoreError(file, `not valid YAML: ${e.message.split('\n')[0]}`, e.linePos?.[0].line);
+  }
+  const root = doc.toJS() as unknown;
+  if (!isRecord(root)) throw new ScoreError(file, 'not an OpenUtau project: expected a YAML mapping', 1);
+  // Line numbers of each part and note, for error messages.
+  const lineOf = (node: YamlNode | null | undefined): number | undefined =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  const partsNode = doc.get('voice_parts', true) as YamlNode | undefined;
+
+  const resolution = root.resolution ?? 480;
+  if (typeof resolution !== 'number' || !Number.isInteger(resolution) || resolution <= 0) {
+    throw new ScoreError(file, `resolution must be a positive integer, got ${JSON.stringify(resolution)}`, lineOf(doc.get('resolution', true) as YamlNode));
+  }
+
+  const tempo: TempoPoint[] = [];
+  if (Array.isArray(root.tempos) && root.tempos.length > 0) {
+    root.tempos.forEach((t, i) => {
+      if (!isRecord(t) || typeof t.position !== 'number' || typeof t.bpm !== 'number' || !(t.bpm > 0)) {
+        throw new ScoreError(file, `tempos[${i}] must have a position and a positive bpm`);
+      }
+      tempo.push({ tick: t.position, bpm: t.bpm });
+    });
+  } else if (typeof root.bpm === 'number' && root.bpm > 0) tempo.push({ tick: 0, bpm: root.bpm });
+  else tempo.push({ tick: 0, bpm: 120 });
+
+  let timeSignature: TimeSignature = { numerator: 4, denominator: 4 };
+  const ts0 = Array.isArray(root.time_signatures) ? root.time_signatures[0] : undefined;
+  if (isRecord(ts0) && typeof ts0.beat_per_bar === 'number' && typeof ts0.beat_unit === 'number') {
+    timeSignature = { numerator: ts0.beat_per_bar, denominator: ts0.beat_unit };
+  } else if (typeof root.beat_per_bar === 'number' && typeof root.beat_unit === 'number') {
+    timeSignature = { numerator: root.beat_per_bar, denominator: root.beat_unit };
+  }
+
+  if (!Array.isArray(root.voice_parts)) {
+    throw new ScoreError(file, 'not an OpenUtau project: no voice_parts list (is this a .ustx file?)');
+  }
+  const warnings: string[] = [];
+  const notes: ScoreNote[] = [];
+  root.voice_parts.forEach((part, p) => {
+    const partNode = isSeq(partsNode) ? (partsNode.items[p] as YamlNode) : undefined;
+    if (!isRecord(part)) throw new ScoreError(file, `voice part ${p} must be a mapping`, lineOf(partNode));
+    const partStart = typeof part.position === 'number' ? part.position : 0;
+    const list = part.notes ?? [];
+    if (!Array.isArray(list)) throw new ScoreError(file, `voice part ${p}: notes must be a list`, lineOf(partNode));
+    const notesNode = isMap(partNode) ? (partNode.get('notes', true) as YamlNode | undefined) : undefined;
+    list.forEach((n, i) => {
+      const line = isSeq(notesNode) ? lineOf(notesNode.items[i] as YamlNode) : undefined;
+      const fail = (detail: string): never => {
+        throw new ScoreError(file, `voice part ${p} note ${i}: ${detail}`, line);
+      };
+      if (!isRecord(n)) fail('must be a mapping');
+      const note = n as Plain;
+      if (typeof note.position !== 'number' || note.position < 0) fail(`position must be a number >= 0, got ${JSON.stringify(note.position)}`);
+      if (typeof note.duration !== 'number' || !(note.duration > 0)) fail(`duration must be a number > 0, got ${JSON.stringify(note.duration)}`);
+      if (typeof note.tone !== 'number' || !Number.isInteger(note.tone) || note.tone < 0 || note.tone > 127) fail(`tone must be a MIDI number 0-127, got ${JSON.stringify(note.tone)}`);
+      const lyric = note.lyric === undefined || note.lyric === null ? 'a' : String(note.lyric);
+      notes.push({
+        tick: partStart + (note.position as number),
+        durationTicks: note.duration as number,
+        pitch: note.tone as number,
+        lyric: lyric.trim(),
+        source: { part: p, index: i, line },
+      });
+    });
+  });
+  if (root.voice_parts.length > 1) {
+    const tracks = new Set(root.voice_parts.map((v) => (isRecord(v) ? v.track_no : undefined)));
+    if (tracks.size > 1) warnings.push(`${file}: ${root.voice_parts.length} voice parts on ${tracks.size} tracks merged into one vocal line`);
+  }
+  return finishScore({ format: 'ustx', resolution, tempo, timeSignature, notes, warnings }, file);
+}
