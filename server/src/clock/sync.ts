@@ -1,0 +1,203 @@
+// Client side of the show clock: NTP-style offset estimation. Pure (no Node or DOM APIs) so the
+// stage, the desk and the viewer in the browser and the tests in Node all run the same code.
+//
+// One exchange: the client notes its clock at send (t0), the server answers with its clock when it
+// handled the ping (ts), the client notes its clock at receive (t3). If the two legs took equally
+// long, the server clock at the client's midpoint (t0 + t3) / 2 was ts. Legs are rarely equal, but
+// the error is at most half the round trip, so the samples with the shortest round trips are the
+// trustworthy ones: keep a window of recent samples and average the offsets of the fastest few.
+
+export interface ClockSample {
+  /** serverTime - clientTime, ms. */
+  offset: number;
+  /** Round trip, ms. */
+  delay: number;
+  /** Client time the sample was taken, ms. */
+  at: number;
+}
+
+export interface ClockSyncOptions {
+  /** The client's monotonic clock in ms (performance.now() in a browser). */
+  now: () => number;
+  /** Recent samples kept. */
+  window?: number;
+  /** How many of the lowest-delay samples are averaged. */
+  best?: number;
+}
+
+export class ClockSync {
+  private readonly now: () => number;
+  private readonly window: number;
+  private readonly best: number;
+  private samples: ClockSample[] = [];
+  private estimate = 0;
+  private bestDelay = Infinity;
+  private total = 0;
+
+  constructor(options: ClockSyncOptions) {
+    this.now = options.now;
+    this.window = options.window ?? 32;
+    this.best = options.best ?? 4;
+  }
+
+  /** Record one exchange: client send time, server time in the reply, client receive time. */
+  addSample(clientSend: number, serverTime: number, clientReceive: number): ClockSample {
+    const delay = Math.max(0, clientReceive - clientSend);
+    const sample = { offset: serverTime - (clientSend + clientReceive) / 2, delay, at: clientReceive };
+    this.samples.push(sample);
+    this.total++;
+    if (this.samples.length > this.window) this.samples.shift();
+    this.recompute();
+    return sample;
+  }
+
+  private recompute(): void {
+    const fastest = [...this.samples].sort((a, b) => a.delay - b.delay).slice(0, this.best);
+    let sum = 0;
+    for (const s of fastest) sum += s.offset;
+    this.estimate = sum / fastest.length;
+    this.bestDelay = fastest[0]!.delay;
+  }
+
+  /** Estimated serverTime - clientTime, ms (0 before the first sample). */
+  get offset(): number {
+    return this.estimate;
+  }
+
+  /** Lowest round trip in the window, ms: half of it bounds the offset error. */
+  get roundTrip(): number {
+    return this.bestDelay;
+  }
+
+  get sampleCount(): number {
+    return this.samples.length;
+  }
+
+  /** Exchanges recorded since construction (not capped by the window). */
+  get totalSamples(): number {
+    return this.total;
+  }
+
+  /** The client's own clock, ms. */
+  clientNow(): number {
+    return this.now();
+  }
+
+  get synced(): boolean {
+    return this.samples.length > 0;
+  }
+
+  /** The server clock as this client estimates it now, ms. */
+  serverNow(): number {
+    return this.now() + this.estimate;
+  }
+
+  /** Forget everything (after a server restart the server clock may differ). */
+  reset(): void {
+    this.samples = [];
+    this.estimate = 0;
+    this.bestDelay = Infinity;
+  }
+}
+
+/** Anything that can carry a ping and its reply: a socket.io client socket fits. */
+export interface PingChannel {
+  emit(event: string, clientTime: number, ack: (serverTime: number) => void): unknown;
+}
+
+export interface ClockSyncLoopOptions {
+  /** Fast exchanges right after (re)connecting. */
+  burst?: number;
+  /** Pause between exchanges after the burst, ms. */
+  intervalMs?: number;
+  /** Give up waiting for one reply after this long, ms. */
+  timeoutMs?: number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+/**
+ * Keeps a ClockSync fed over a channel: a burst of back-to-back pings, then one every
+ * `intervalMs`. Call `restart()` on reconnect; `stop()` to end.
+ */
+export class ClockSyncLoop {
+  private timer: unknown = null;
+  private running = false;
+  private inBurst = 0;
+  private generation = 0;
+  private readonly burst: number;
+  private readonly intervalMs: number;
+  private readonly timeoutMs: number;
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+
+  constructor(
+    private readonly clock: ClockSync,
+    private readonly channel: PingChannel,
+    private readonly event: string,
+    options: ClockSyncLoopOptions = {},
+  ) {
+    this.burst = options.burst ?? 16;
+    this.intervalMs = options.intervalMs ?? 1000;
+    this.timeoutMs = options.timeoutMs ?? 2000;
+    this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  }
+
+  start(): void {
+    this.running = true;
+    this.inBurst = this.burst;
+    this.generation++;
+    this.ping(this.generation);
+  }
+
+  restart(): void {
+    this.stop();
+    this.start();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.generation++;
+    if (this.timer !== null) this.clearTimer(this.timer);
+    this.timer = null;
+  }
+
+  /** Resolves once `count` exchanges have completed since the call. */
+  waitForSamples(count: number): Promise<void> {
+    const target = this.clock.totalSamples + count;
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.clock.totalSamples >= target) resolve();
+        else this.setTimer(check, 10);
+      };
+      check();
+    });
+  }
+
+  private ping(generation: number): void {
+    if (!this.running || generation !== this.generation) return;
+    const sent = this.clock.clientNow();
+    let answered = false;
+    const timeout = this.setTimer(() => {
+      if (answered) return;
+      answered = true;
+      this.next(generation);
+    }, this.timeoutMs);
+    this.channel.emit(this.event, sent, (serverTime: number) => {
+      const received = this.clock.clientNow();
+      if (answered || generation !== this.generation) return;
+      answered = true;
+      this.clearTimer(timeout);
+      if (typeof serverTime === 'number' && Number.isFinite(serverTime)) this.clock.addSample(sent, serverTime, received);
+      this.next(generation);
+    });
+  }
+
+  private next(generation: number): void {
+    if (!this.running || generation !== this.generation) return;
+    if (this.inBurst > 0) this.inBurst--;
+    const wait = this.inBurst > 0 ? 0 : this.intervalMs;
+    this.timer = this.setTimer(() => this.ping(generation), wait);
+  }
+}
