@@ -111,6 +111,8 @@ export interface CameraEvent {
   position?: [number, number, number];
   target?: [number, number, number];
   fov?: number;
+  /** Seconds the camera takes to move into this shot (0 = cut). */
+  move: number;
   cue: number;
 }
 export interface EffectEvent { time: number; end: number; effect: string; intensity: number; color?: string; cue: number }

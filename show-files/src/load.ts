@@ -1,0 +1,367 @@
+// Loads a show folder and checks everything a show needs before it may start: JSON syntax,
+// the schema (strict keys), and the cross-file facts (songs exist, files exist, cues fit inside
+// their song, exclusive cues don't overlap). Returns every finding at once, never throws for bad input.
+
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import type { z } from 'zod';
+import { JsonSyntaxError, formatPath, parseJsonWithPositions, positionOf, type PathSegment, type SourceSpan } from './json-source.ts';
+import { parseMusicalTime, showSchema, songSchema, type CueTimeValue, type ShowFile, type SongFile } from './schema.ts';
+import { TICKS_PER_QUARTER, TempoMap, type TimeSignature } from './tempo.ts';
+import { readScoreFile, ScoreError, type Score } from './score/index.ts';
+import type { ValidationError } from './errors.ts';
+
+export const SHOW_FILE_NAME = 'show.json';
+export const SUPPORTED_SCORE_EXTENSIONS = ['.ust', '.ustx', '.mid', '.midi', '.json'];
+
+export interface LoadedJson<T> {
+  /** Show-folder-relative path with / separators. */
+  file: string;
+  absPath: string;
+  data: T;
+  spans: Map<string, SourceSpan>;
+}
+
+export interface LoadedSong extends LoadedJson<SongFile> {
+  score: Score;
+  scoreFile: string;
+  tempo: TempoMap;
+  /** Song length in seconds. */
+  duration: number;
+}
+
+export interface LoadedShow extends LoadedJson<ShowFile> {
+  dir: string;
+  songs: Map<string, LoadedSong>;
+}
+
+export interface LoadResult {
+  show?: LoadedShow;
+  errors: ValidationError[];
+  warnings: string[];
+}
+
+/** Collects findings with positions for one file. */
+class FileReport {
+  constructor(
+    readonly file: string,
+    readonly spans: Map<string, SourceSpan>,
+    private readonly sink: ValidationError[],
+  ) {}
+
+  error(path: readonly PathSegment[], message: string, atKey = false): void {
+    const p = positionOf(this.spans, path, atKey);
+    this.sink.push({ file: this.file, path: formatPath(path), line: p.line, column: p.column, message });
+  }
+}
+
+function toPosix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function readJson<T>(
+  absPath: string,
+  rel: string,
+  schema: z.ZodType<T>,
+  errors: ValidationError[],
+  onParsed?: (raw: unknown) => void,
+): Promise<LoadedJson<T> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(absPath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    errors.push({ file: rel, path: '', line: 1, column: 1, message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? (err as Error).message})` });
+    return undefined;
+  }
+  let parsed;
+  try {
+    parsed = parseJsonWithPositions(text);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) {
+      errors.push({ file: rel, path: '', line: err.position.line, column: err.position.column, message: `invalid JSON: ${err.detail}` });
+      return undefined;
+    }
+    throw err;
+  }
+  onParsed?.(parsed.value);
+  const result = schema.safeParse(parsed.value, { reportInput: true });
+  if (!result.success) {
+    const report = new FileReport(rel, parsed.spans, errors);
+    for (const issue of result.error.issues) {
+      const path = issue.path as PathSegment[];
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) report.error([...path, key], `unknown key "${key}"${suggestKey(key)}`, true);
+      } else if (!parsed.spans.has(formatPath(path))) {
+        report.error(path, 'required field is missing');
+      } else {
+        report.error(path, issue.message);
+      }
+    }
+    return undefined;
+  }
+  return { file: rel, absPath, data: result.data, spans: parsed.spans };
+}
+
+// Common typos of the format's own keys, answered with the right one.
+const KNOWN_KEYS = [
+  'title', 'date', 'venue', 'avatar', 'outputs', 'lighting', 'songs', 'setlist', 'id', 'kind', 'settings', 'description', 'width', 'height',
+  'latencyMs', 'mirror', 'keystone', 'gain', 'blackLevel', 'audio', 'port', 'channel', 'mscDeviceId', 'type', 'song', 'duration', 'encore',
+  'hold', 'transition', 'seconds', 'credits', 'composer', 'lyricist', 'arranger', 'producer', 'illustrator', 'license', 'source', 'tags',
+  'key', 'tempo', 'timeSignature', 'end', 'score', 'voice', 'cues', 'motion', 'camera', 'effects', 'at', 'clip', 'blend', 'shot',
+  'position', 'target', 'fov', 'move', 'note', 'velocity', 'controller', 'value', 'program', 'command', 'cue', 'list', 'effect',
+  'intensity', 'color', 'transpose', 'gainDb', 'vibrato', 'portamento', 'formantShift', 'preutterance', 'depth', 'rate', 'delay', 'file', 'bpm',
+];
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+function suggestKey(key: string): string {
+  const lower = key.toLowerCase();
+  let best = '';
+  let bestD = Infinity;
+  for (const k of KNOWN_KEYS) {
+    const d = editDistance(lower, k.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return bestD > 0 && bestD <= Math.max(1, Math.floor(key.length / 4)) ? ` (did you mean "${best}"?)` : '';
+}
+
+function parseTimeSignature(s: string | undefined): TimeSignature | undefined {
+  if (!s) return undefined;
+  const [n, d] = s.split('/').map(Number);
+  return { numerator: n!, denominator: d! };
+}
+
+/** Converts a cue time to song seconds, or explains why it can't be. */
+export function cueSeconds(at: CueTimeValue, tempo: TempoMap): number | string {
+  if (typeof at === 'number') return at;
+  const m = parseMusicalTime(at)!;
+  const { numerator } = tempo.timeSignature;
+  if (m.bar < 1) return `bar numbers start at 1, got "${at}"`;
+  if (m.beat < 1 || m.beat > numerator) return `beat must be 1-${numerator} in ${numerator}/${tempo.timeSignature.denominator}, got "${at}"`;
+  if (m.tick >= tempo.ticksPerBeat) return `tick must be 0-${tempo.ticksPerBeat - 1} (${TICKS_PER_QUARTER} per quarter note), got "${at}"`;
+  return tempo.secondsAt(tempo.barBeatToTick(m.bar, m.beat, m.tick));
+}
+
+function songTempo(song: SongFile, score: Score, report: FileReport): TempoMap {
+  const timeSignature = parseTimeSignature(song.timeSignature) ?? score.timeSignature;
+  if (song.tempo === undefined) {
+    const scale = TICKS_PER_QUARTER / score.resolution;
+    return new TempoMap(score.tempo.map((p) => ({ tick: p.tick * scale, bpm: p.bpm })), TICKS_PER_QUARTER, timeSignature);
+  }
+  if (typeof song.tempo === 'number') return TempoMap.constant(song.tempo, TICKS_PER_QUARTER, timeSignature);
+  // Bar:beat positions need the time signature only, not the tempo, so place them with a unit map.
+  const grid = TempoMap.constant(120, TICKS_PER_QUARTER, timeSignature);
+  const points = song.tempo.map((change, i) => {
+    const m = parseMusicalTime(change.at)!;
+    if (i === 0 && (m.bar !== 1 || m.beat !== 1 || m.tick !== 0)) report.error(['tempo', 0, 'at'], `the first tempo must be at "1:1", got "${change.at}"`);
+    if (m.beat < 1 || m.beat > timeSignature.numerator) report.error(['tempo', i, 'at'], `beat must be 1-${timeSignature.numerator}, got "${change.at}"`);
+    return { tick: grid.barBeatToTick(m.bar, m.beat, m.tick), bpm: change.bpm };
+  });
+  for (let i = 1; i < points.length; i++) {
+    if (points[i]!.tick <= points[i - 1]!.tick) report.error(['tempo', i, 'at'], `tempo changes must be in order, "${song.tempo[i]!.at}" is not after "${song.tempo[i - 1]!.at}"`);
+  }
+  return new TempoMap(points, TICKS_PER_QUARTER, timeSignature);
+}
+
+async function loadSong(
+  show: LoadedJson<ShowFile>,
+  index: number,
+  showDir: string,
+  errors: ValidationError[],
+  warnings: string[],
+  onRawId: (id: string | undefined) => void,
+): Promise<LoadedSong | undefined> {
+  const relPath = show.data.songs[index]!;
+  const abs = resolve(showDir, relPath);
+  const rel = toPosix(relative(showDir, abs));
+  if (!(await isFile(abs))) {
+    new FileReport(show.file, show.spans, errors).error(['songs', index], `song file "${relPath}" not found`);
+    return undefined;
+  }
+  const loaded = await readJson(abs, rel, songSchema, errors, (raw) => {
+    const id = (raw as { id?: unknown } | null)?.id;
+    onRawId(typeof id === 'string' ? id : undefined);
+  });
+  if (!loaded) return undefined;
+  const song = loaded.data;
+  const report = new FileReport(rel, loaded.spans, errors);
+  const songDir = dirname(abs);
+  const relToShow = (p: string) => toPosix(relative(showDir, resolve(songDir, p)));
+
+  // The score: format first, then existence, then content.
+  const scoreAbs = resolve(songDir, song.score);
+  const ext = extname(song.score).toLowerCase();
+  if (!SUPPORTED_SCORE_EXTENSIONS.includes(ext)) {
+    report.error(['score'], `unsupported score format "${ext || song.score}" (supported: .ust, .ustx, .mid, .json)`);
+    return undefined;
+  }
+  if (!(await isFile(scoreAbs))) {
+    report.error(['score'], `score file "${song.score}" not found`);
+    return undefined;
+  }
+  let score: Score;
+  try {
+    score = await readScoreFile(scoreAbs);
+  } catch (err) {
+    if (!(err instanceof ScoreError)) throw err;
+    errors.push({ file: relToShow(song.score), path: '', line: err.line ?? 1, column: 1, message: err.detail });
+    return undefined;
+  }
+  for (const w of score.warnings) warnings.push(`${relToShow(song.score)}: ${w}`);
+
+  if (song.audio && !(await isFile(resolve(songDir, song.audio.file)))) report.error(['audio', 'file'], `audio file "${song.audio.file}" not found`);
+  if (song.avatar && !(await isFile(resolve(songDir, song.avatar)))) report.error(['avatar'], `avatar file "${song.avatar}" not found`);
+
+  const tempo = songTempo(song, score, report);
+  const lastTick = score.notes.reduce((max, n) => Math.max(max, n.tick + n.durationTicks), 0) * (TICKS_PER_QUARTER / score.resolution);
+  let duration = tempo.secondsAt(Math.ceil(lastTick / tempo.ticksPerBar) * tempo.ticksPerBar);
+  if (song.end !== undefined) {
+    const end = cueSeconds(song.end, tempo);
+    if (typeof end === 'string') report.error(['end'], end);
+    else {
+      if (end <= 0) report.error(['end'], 'the song must end after it starts');
+      duration = end;
+    }
+  }
+  if (duration <= 0) report.error(['score'], 'the score has no notes and the song has no "end"');
+
+  await checkCues(song, tempo, duration, report, songDir);
+  return { ...loaded, score, scoreFile: relToShow(song.score), tempo, duration };
+}
+
+async function checkCues(song: SongFile, tempo: TempoMap, duration: number, report: FileReport, songDir: string): Promise<void> {
+  const cues = song.cues ?? {};
+  const fmt = (s: number) => `${s.toFixed(3).replace(/\.?0+$/, '')} s`;
+  // Start and end of each cue of an exclusive track, for the overlap check.
+  const checkTrack = (track: 'motion' | 'camera' | 'lighting' | 'effects', list: { at: CueTimeValue }[] | undefined, span: (cue: never, at: number) => number | undefined) => {
+    if (!list) return;
+    const placed: { i: number; at: number; end: number | undefined; group: string }[] = [];
+    list.forEach((cue, i) => {
+      const at = cueSeconds(cue.at, tempo);
+      if (typeof at === 'string') return report.error(['cues', track, i, 'at'], at);
+      if (at > duration + 1e-9) return report.error(['cues', track, i, 'at'], `cue at ${fmt(at)} is after the song's end (${fmt(duration)})`);
+      const len = span(cue as never, at);
+      const group = track === 'effects' ? (cue as unknown as { effect: string }).effect : track;
+      placed.push({ i, at, end: len === undefined ? undefined : at + len, group });
+    });
+    if (track === 'lighting') return;
+    const byGroup = new Map<string, typeof placed>();
+    for (const p of placed) byGroup.set(p.group, [...(byGroup.get(p.group) ?? []), p]);
+    for (const [group, items] of byGroup) {
+      const sorted = [...items].sort((a, b) => a.at - b.at || a.i - b.i);
+      for (let k = 1; k < sorted.length; k++) {
+        const prev = sorted[k - 1]!;
+        const cur = sorted[k]!;
+        const what = track === 'effects' ? `"${group}" effect` : `${track} cue`;
+        if (cur.at === prev.at) report.error(['cues', track, cur.i, 'at'], `${what} at the same time as cues.${track}[${prev.i}] (${fmt(cur.at)})`);
+        else if (prev.end !== undefined && prev.end > cur.at + 1e-9)
+          report.error(['cues', track, cur.i, 'at'], `overlaps cues.${track}[${prev.i}], which runs until ${fmt(prev.end)}`);
+      }
+    }
+  };
+  checkTrack('motion', cues.motion, (c: { duration?: number }) => c.duration);
+  checkTrack('camera', cues.camera, (c: { move?: number }) => c.move);
+  checkTrack('lighting', cues.lighting, () => undefined);
+  checkTrack('effects', cues.effects, (c: { duration: number }) => c.duration);
+  for (const [i, cue] of (cues.motion ?? []).entries()) {
+    if (/\.(vrma|bvh)$/i.test(cue.clip) && !(await isFile(resolve(songDir, cue.clip)))) report.error(['cues', 'motion', i, 'clip'], `motion file "${cue.clip}" not found`);
+  }
+}
+
+/** Loads `show.json` from a folder (or the given file) and every song it names. */
+export async function loadShow(dirOrFile: string): Promise<LoadResult> {
+  const errors: ValidationError[] = [];
+  const warnings: string[] = [];
+  let showPath = resolve(dirOrFile);
+  if (!(await isFile(showPath))) showPath = join(showPath, SHOW_FILE_NAME);
+  const dir = dirname(showPath);
+  const rel = toPosix(relative(dir, showPath));
+  if (!(await isFile(showPath))) {
+    errors.push({ file: rel, path: '', line: 1, column: 1, message: `no ${SHOW_FILE_NAME} in ${dirOrFile}` });
+    return { errors, warnings };
+  }
+  const show = await readJson(showPath, rel, showSchema, errors);
+  if (!show) return { errors, warnings };
+  const report = new FileReport(rel, show.spans, errors);
+
+  const outputIds = new Map<string, number>();
+  show.data.outputs.forEach((o, i) => {
+    const first = outputIds.get(o.id);
+    if (first !== undefined) report.error(['outputs', i, 'id'], `duplicate output id "${o.id}" (also outputs[${first}])`);
+    else outputIds.set(o.id, i);
+  });
+  if (show.data.avatar && !(await isFile(resolve(dir, show.data.avatar)))) report.error(['avatar'], `avatar file "${show.data.avatar}" not found`);
+
+  const songs = new Map<string, LoadedSong>();
+  const songFileIndex = new Map<string, number>();
+  const rawSongIds: (string | undefined)[] = [];
+  const loadedSongs = await Promise.all(show.data.songs.map((_, i) => loadSong(show, i, dir, errors, warnings, (id) => (rawSongIds[i] = id))));
+  loadedSongs.forEach((song, i) => {
+    if (!song) return;
+    const seen = songFileIndex.get(song.data.id);
+    if (seen !== undefined) {
+      new FileReport(song.file, song.spans, errors).error(['id'], `duplicate song id "${song.data.id}" (also in ${show.data.songs[seen]})`);
+      return;
+    }
+    songFileIndex.set(song.data.id, i);
+    songs.set(song.data.id, song);
+  });
+
+  // The setlist: known songs, sensible transitions, encores at the end. A song file that failed to
+  // load still lends its id (if it has one), so its entries don't also read as "unknown song".
+  const brokenIds = new Set(rawSongIds.filter((id, i) => id !== undefined && !loadedSongs[i]));
+  let sawEncore = false;
+  const used = new Set<string>();
+  show.data.setlist.forEach((entry, i) => {
+    if (entry.type === 'song') {
+      used.add(entry.song);
+      if (!songs.has(entry.song) && !brokenIds.has(entry.song)) {
+        const known = [...songs.keys(), ...brokenIds].sort().join(', ');
+        report.error(['setlist', i, 'song'], `unknown song "${entry.song}" (known: ${known || 'none'})`);
+      }
+    }
+    if (entry.encore) sawEncore = true;
+    else if (sawEncore) report.error(['setlist', i, 'encore'], 'encore entries must come last: this entry follows an encore but is not marked "encore": true');
+    if (entry.transition?.type === 'crossfade') {
+      const prev = show.data.setlist[i - 1];
+      const own = entryDuration(entry, songs);
+      const prevLen = prev ? entryDuration(prev, songs) : undefined;
+      const s = entry.transition.seconds;
+      if (i === 0) report.error(['setlist', i, 'transition'], 'the first entry cannot crossfade from nothing; use "cut"');
+      else if ((own !== undefined && s >= own) || (prevLen !== undefined && s >= prevLen))
+        report.error(['setlist', i, 'transition', 'seconds'], `a ${s} s crossfade is longer than the entries it joins`);
+    }
+  });
+  for (const [id, song] of songs) if (!used.has(id)) warnings.push(`${song.file}: song "${id}" is not on the setlist`);
+
+  if (errors.length) return { errors, warnings };
+  return { show: { ...show, dir, songs }, errors, warnings };
+}
+
+export function entryDuration(entry: ShowFile['setlist'][number], songs: Map<string, LoadedSong>): number | undefined {
+  return entry.type === 'song' ? songs.get(entry.song)?.duration : entry.duration;
+}

@@ -1,0 +1,234 @@
+// The show format as zod schemas: the single source for validation, TypeScript types and the
+// published JSON Schema (scripts/gen-schema.ts). Objects are strict so a typo'd key is an error.
+
+import { z } from 'zod';
+
+const describeValue = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
+
+/** An integer in [min, max] with the message the error list shows: "expected 0-127, got 200". */
+export function intIn(min: number, max: number) {
+  return z.number({ error: (iss) => `expected an integer ${min}-${max}, got ${describeValue(iss.input)}` }).refine(
+    (v) => Number.isInteger(v) && v >= min && v <= max,
+    { error: (iss) => `expected ${min}-${max}, got ${describeValue(iss.input)}` },
+  );
+}
+
+export function numberIn(min: number, max: number, what = 'a number') {
+  return z.number({ error: (iss) => `expected ${what} ${min}-${max}, got ${describeValue(iss.input)}` }).refine(
+    (v) => v >= min && v <= max,
+    { error: (iss) => `expected ${what} ${min}-${max}, got ${describeValue(iss.input)}` },
+  );
+}
+
+const nonEmpty = (what: string) =>
+  z.string({ error: (iss) => `expected ${what} (text), got ${describeValue(iss.input)}` }).trim().min(1, { error: `${what} must not be empty` });
+
+/** A path relative to the file that names it. */
+const relativePath = (what: string) =>
+  nonEmpty(what).refine((p) => !/^([a-z]+:)?[\\/]/i.test(p) && !p.includes('\\'), { error: `${what} must be a relative path with / separators` });
+
+const MUSICAL_TIME = /^(\d+):(\d+)(?::(\d+))?$/;
+
+/** A cue time: seconds from the song's start, or "bar:beat" / "bar:beat:tick" (1-based bar and beat). */
+export const cueTime = z.union([z.number().min(0), z.string().regex(MUSICAL_TIME)], {
+  error: (iss) => `expected seconds (a number >= 0) or "bar:beat[:tick]" such as "5:1" or "12:3:240", got ${describeValue(iss.input)}`,
+});
+
+export function parseMusicalTime(s: string): { bar: number; beat: number; tick: number } | undefined {
+  const m = MUSICAL_TIME.exec(s);
+  if (!m) return undefined;
+  return { bar: Number(m[1]), beat: Number(m[2]), tick: Number(m[3] ?? 0) };
+}
+
+const timeSignature = z.string().regex(/^\d{1,2}\/(1|2|4|8|16|32)$/, { error: (iss) => `expected a time signature such as "4/4" or "6/8", got ${describeValue(iss.input)}` });
+
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: (iss) => `expected a colour "#rrggbb", got ${describeValue(iss.input)}` });
+const vec3 = z.tuple([z.number(), z.number(), z.number()], { error: 'expected [x, y, z] in metres' });
+
+// ---------------------------------------------------------------- show.json
+
+const corner = z.strictObject({ x: z.number(), y: z.number() });
+
+export const outputSettingsSchema = z.strictObject({
+  width: intIn(16, 16384).optional(),
+  height: intIn(16, 16384).optional(),
+  latencyMs: numberIn(0, 5000, 'milliseconds').optional(),
+  mirror: z.strictObject({ horizontal: z.boolean().optional(), vertical: z.boolean().optional() }).optional(),
+  keystone: z.strictObject({ topLeft: corner, topRight: corner, bottomRight: corner, bottomLeft: corner }).optional(),
+  gain: numberIn(0, 4, 'a gain').optional(),
+  blackLevel: numberIn(0, 0.5, 'a level').optional(),
+  audio: z.boolean().optional(),
+});
+
+export const outputSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: (iss) => `expected an id of lowercase letters, digits and dashes, got ${describeValue(iss.input)}` }),
+  kind: z.enum(['projector', 'transparent', 'stream', 'preview'], {
+    error: (iss) => `expected one of projector, transparent, stream, preview, got ${describeValue(iss.input)}`,
+  }),
+  description: z.string().optional(),
+  settings: outputSettingsSchema.optional(),
+});
+
+const transitionSchema = z.discriminatedUnion(
+  'type',
+  [z.strictObject({ type: z.literal('cut') }), z.strictObject({ type: z.literal('crossfade'), seconds: numberIn(0.01, 60, 'seconds') })],
+  { error: (iss) => `expected {"type": "cut"} or {"type": "crossfade", "seconds": n}, got ${describeValue(iss.input)}` },
+);
+
+const entryCommon = {
+  encore: z.boolean().optional(),
+  /** Wait for GO at the end of this entry. */
+  hold: z.boolean().optional(),
+  /** How this entry comes in from the one before. */
+  transition: transitionSchema.optional(),
+  notes: z.string().optional(),
+};
+
+export const setlistEntrySchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('song'), song: nonEmpty('a song id'), ...entryCommon }),
+    z.strictObject({ type: z.literal('mc'), title: nonEmpty('a title'), duration: numberIn(1, 3600, 'seconds'), ...entryCommon }),
+    z.strictObject({ type: z.literal('interval'), title: z.string().optional(), duration: numberIn(1, 7200, 'seconds'), ...entryCommon }),
+  ],
+  { error: (iss) => `expected an entry with "type": "song", "mc" or "interval", got ${describeValue((iss.input as { type?: unknown } | undefined)?.type)}` },
+);
+
+export const showSchema = z.strictObject({
+  $schema: z.string().optional(),
+  title: nonEmpty('a show title'),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: (iss) => `expected a date YYYY-MM-DD, got ${describeValue(iss.input)}` }).optional(),
+  venue: z.string().optional(),
+  /** The singer: a .vrm file relative to the show folder (default: the bundled holostage singer). */
+  avatar: relativePath('an avatar file').optional(),
+  outputs: z.array(outputSchema).min(1, { error: 'a show needs at least one output' }),
+  lighting: z
+    .strictObject({
+      port: z.string().optional(),
+      channel: intIn(1, 16).optional(),
+      mscDeviceId: intIn(0, 127).optional(),
+    })
+    .optional(),
+  /** Song files relative to the show folder. */
+  songs: z.array(relativePath('a song file')).min(1, { error: 'a show needs at least one song file' }),
+  setlist: z.array(setlistEntrySchema).min(1, { error: 'the setlist is empty' }),
+});
+
+// ---------------------------------------------------------------- songs/*.json
+
+const creditName = z.union([nonEmpty('a name'), z.array(nonEmpty('a name')).min(1)], { error: 'expected a name or a list of names' });
+
+export const creditsSchema = z.strictObject({
+  composer: creditName,
+  lyricist: creditName.optional(),
+  arranger: creditName.optional(),
+  producer: creditName.optional(),
+  illustrator: creditName.optional(),
+  tuning: creditName.optional(),
+  choreography: creditName.optional(),
+  other: z.array(z.strictObject({ role: nonEmpty('a role'), name: nonEmpty('a name') })).optional(),
+});
+
+const tempoChange = z.strictObject({ at: z.string().regex(MUSICAL_TIME, { error: (iss) => `expected "bar:beat[:tick]", got ${describeValue(iss.input)}` }), bpm: numberIn(20, 400, 'BPM') });
+
+export const voiceSchema = z.strictObject({
+  transpose: intIn(-24, 24).optional(),
+  gainDb: numberIn(-60, 12, 'dB').optional(),
+  vibrato: z.strictObject({ depth: numberIn(0, 2, 'semitones').optional(), rate: numberIn(0.5, 12, 'Hz').optional(), delay: numberIn(0, 5, 'seconds').optional() }).optional(),
+  portamento: numberIn(0, 1, 'seconds').optional(),
+  formantShift: numberIn(-12, 12, 'semitones').optional(),
+  preutterance: numberIn(0, 0.5, 'seconds').optional(),
+});
+
+const BUILTIN_MOTIONS = ['idle', 'dance', 'sway', 'wave', 'bow', 'jump', 'point'] as const;
+export const BUILTIN_MOTION_NAMES: readonly string[] = BUILTIN_MOTIONS;
+
+export const motionCueSchema = z.strictObject({
+  at: cueTime,
+  /** A built-in motion or a .vrma / .bvh file relative to the song file. */
+  clip: nonEmpty('a motion clip').refine((c) => BUILTIN_MOTION_NAMES.includes(c) || /\.(vrma|bvh)$/i.test(c), {
+    error: (iss) => `expected one of ${BUILTIN_MOTIONS.join(', ')} or a .vrma/.bvh file, got ${describeValue(iss.input)}`,
+  }),
+  /** Seconds to blend from the previous motion. */
+  blend: numberIn(0, 10, 'seconds').optional(),
+  /** Seconds the motion lasts; default until the next motion cue (or the song's end). */
+  duration: numberIn(0.01, 3600, 'seconds').optional(),
+});
+
+export const CAMERA_SHOTS = ['wide', 'full', 'medium', 'closeup', 'low', 'high', 'orbit', 'custom'] as const;
+
+export const cameraCueSchema = z.strictObject({
+  at: cueTime,
+  shot: z.enum(CAMERA_SHOTS, { error: (iss) => `expected one of ${CAMERA_SHOTS.join(', ')}, got ${describeValue(iss.input)}` }),
+  position: vec3.optional(),
+  target: vec3.optional(),
+  fov: numberIn(5, 120, 'degrees').optional(),
+  /** Seconds the camera takes to move into the shot (0 = cut). */
+  move: numberIn(0, 60, 'seconds').optional(),
+});
+
+const channelField = intIn(1, 16).optional();
+export const MSC_COMMAND_NAMES = ['GO', 'STOP', 'RESUME', 'ALL_OFF'] as const;
+
+export const lightingCueSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ at: cueTime, type: z.literal('noteOn'), channel: channelField, note: intIn(0, 127), velocity: intIn(0, 127).optional(), label: z.string().optional() }),
+    z.strictObject({ at: cueTime, type: z.literal('noteOff'), channel: channelField, note: intIn(0, 127), velocity: intIn(0, 127).optional(), label: z.string().optional() }),
+    z.strictObject({ at: cueTime, type: z.literal('cc'), channel: channelField, controller: intIn(0, 127), value: intIn(0, 127), label: z.string().optional() }),
+    z.strictObject({ at: cueTime, type: z.literal('program'), channel: channelField, program: intIn(0, 127), label: z.string().optional() }),
+    z.strictObject({
+      at: cueTime,
+      type: z.literal('msc'),
+      command: z.enum(MSC_COMMAND_NAMES, { error: (iss) => `expected one of ${MSC_COMMAND_NAMES.join(', ')}, got ${describeValue(iss.input)}` }),
+      cue: z.union([z.number().min(0), z.string().regex(/^\d+(\.\d+)*$/)], { error: (iss) => `expected a cue number such as 3 or "12.5", got ${describeValue(iss.input)}` }).optional(),
+      list: z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)*$/)], { error: 'expected a cue list number' }).optional(),
+      label: z.string().optional(),
+    }),
+  ],
+  { error: (iss) => `expected "type": one of noteOn, noteOff, cc, program, msc, got ${describeValue((iss.input as { type?: unknown } | undefined)?.type)}` },
+);
+
+export const EFFECTS = ['confetti', 'sparkles', 'fog', 'strobe', 'spotlight', 'glow', 'fireworks'] as const;
+
+export const effectCueSchema = z.strictObject({
+  at: cueTime,
+  effect: z.enum(EFFECTS, { error: (iss) => `expected one of ${EFFECTS.join(', ')}, got ${describeValue(iss.input)}` }),
+  duration: numberIn(0.01, 3600, 'seconds'),
+  intensity: numberIn(0, 1, 'an intensity').optional(),
+  color: hexColor.optional(),
+});
+
+export const songSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: (iss) => `expected an id of lowercase letters, digits and dashes, got ${describeValue(iss.input)}` }),
+  title: nonEmpty('a song title'),
+  credits: creditsSchema,
+  license: z.strictObject({ name: nonEmpty('a licence name'), url: z.url({ error: 'expected a URL' }).optional() }),
+  source: z.url({ error: (iss) => `expected a URL, got ${describeValue(iss.input)}` }).optional(),
+  tags: z.array(z.string()).optional(),
+  key: z.string().regex(/^[A-G](#|b)? (major|minor)$/, { error: (iss) => `expected a key such as "C major" or "F# minor", got ${describeValue(iss.input)}` }).optional(),
+  /** Constant BPM, or BPM changes at bar:beat positions. Default: the score's own tempo. */
+  tempo: z.union([numberIn(20, 400, 'BPM'), z.array(tempoChange).min(1)], { error: (iss) => `expected a BPM number or a list of {"at", "bpm"}, got ${describeValue(iss.input)}` }).optional(),
+  timeSignature: timeSignature.optional(),
+  /** Where the song ends (default: the end of the bar holding the last note). */
+  end: cueTime.optional(),
+  score: relativePath('a score file'),
+  audio: z.strictObject({ file: relativePath('an audio file'), gainDb: numberIn(-60, 12, 'dB').optional() }).optional(),
+  voice: voiceSchema.optional(),
+  avatar: relativePath('an avatar file').optional(),
+  cues: z
+    .strictObject({
+      motion: z.array(motionCueSchema).optional(),
+      camera: z.array(cameraCueSchema).optional(),
+      lighting: z.array(lightingCueSchema).optional(),
+      effects: z.array(effectCueSchema).optional(),
+    })
+    .optional(),
+});
+
+export type ShowFile = z.infer<typeof showSchema>;
+export type SongFile = z.infer<typeof songSchema>;
+export type SetlistEntryFile = z.infer<typeof setlistEntrySchema>;
+export type LightingCueFile = z.infer<typeof lightingCueSchema>;
+export type CueTimeValue = z.infer<typeof cueTime>;
