@@ -1,0 +1,70 @@
+// The lighting driver interface: where MIDI bytes go. Implementations: easymidi (a hardware or
+// virtual port), an SMF recorder, and a null driver. A driver never throws at the show: a failed
+// send returns false and shows in status().
+
+export interface LightingDriverStatus {
+  driver: string;
+  /** Port (or file) in use, null when none. */
+  port: string | null;
+  connected: boolean;
+  /** Last error, null when healthy. */
+  error: string | null;
+  sent: number;
+  failed: number;
+}
+
+export interface SendInfo {
+  label?: string;
+}
+
+export interface LightingDriver {
+  readonly name: string;
+  open(): void;
+  send(bytes: readonly number[], info?: SendInfo): boolean;
+  status(): LightingDriverStatus;
+  /** Called with the new status whenever connected/error changes. */
+  onStatusChange(listener: (status: LightingDriverStatus) => void): void;
+  close(): Promise<void>;
+}
+
+/** Base with the status bookkeeping every driver needs. */
+export abstract class BaseDriver implements LightingDriver {
+  abstract readonly name: string;
+  protected connected = false;
+  protected error: string | null = null;
+  protected port: string | null = null;
+  protected sent = 0;
+  protected failed = 0;
+  private listeners: ((s: LightingDriverStatus) => void)[] = [];
+
+  abstract open(): void;
+  abstract send(bytes: readonly number[], info?: SendInfo): boolean;
+  async close(): Promise<void> {}
+
+  status(): LightingDriverStatus {
+    return { driver: this.name, port: this.port, connected: this.connected, error: this.error, sent: this.sent, failed: this.failed };
+  }
+
+  onStatusChange(listener: (status: LightingDriverStatus) => void): void {
+    this.listeners.push(listener);
+  }
+
+  protected setHealth(connected: boolean, error: string | null): void {
+    const changed = connected !== this.connected || error !== this.error;
+    this.connected = connected;
+    this.error = error;
+    if (changed) for (const l of this.listeners) l(this.status());
+  }
+}
+
+/** Sends nowhere, always succeeds: for shows without a lighting rig. */
+export class NullDriver extends BaseDriver {
+  readonly name = 'null';
+  open(): void {
+    this.setHealth(true, null);
+  }
+  send(): boolean {
+    this.sent++;
+    return true;
+  }
+}

@@ -1,0 +1,201 @@
+// Lighting over a real MIDI port through easymidi (RtMidi). On a machine without MIDI (no ALSA)
+// every RtMidi call throws "Failed to initialise RtMidi": the driver catches it, reports it, and
+// keeps retrying, so the show goes on and the port is picked up when it appears. A watchdog also
+// notices a port that disappears (a USB interface pulled out) and re-opens it when it returns.
+
+import { createRequire } from 'node:module';
+import { BaseDriver, type SendInfo } from './driver.ts';
+
+export interface MidiPort {
+  send(bytes: readonly number[]): void;
+  close(): void;
+}
+
+/** The system's MIDI outputs. Every call may throw. */
+export interface MidiBackend {
+  listOutputs(): string[];
+  openOutput(name: string, virtual: boolean): MidiPort;
+}
+
+export interface EasymidiOutput {
+  send(type: string, args: unknown): void;
+  close(): void;
+  /** The underlying @julusian/midi output. */
+  _output: { sendMessage(bytes: number[]): void };
+}
+interface EasymidiModule {
+  getOutputs(): string[];
+  Output: new (name: string, virtual?: boolean) => EasymidiOutput;
+}
+
+let easymidiModule: EasymidiModule | null = null;
+/** easymidi is CommonJS with a native addon: load it on first use only. */
+export function loadEasymidi(): EasymidiModule {
+  if (!easymidiModule) easymidiModule = createRequire(import.meta.url)('easymidi') as EasymidiModule;
+  return easymidiModule;
+}
+
+/** Raw bytes as the (type, args) pair easymidi's Output.send takes; its encoder turns them back into the same bytes. */
+export function toEasymidiMessage(bytes: readonly number[]): { type: string; args: unknown } {
+  const status = bytes[0]!;
+  if (status === 0xf0) return { type: 'sysex', args: [...bytes] };
+  const channel = status & 0x0f;
+  switch (status & 0xf0) {
+    case 0x80:
+      return { type: 'noteoff', args: { channel, note: bytes[1], velocity: bytes[2] } };
+    case 0x90:
+      return { type: 'noteon', args: { channel, note: bytes[1], velocity: bytes[2] } };
+    case 0xa0:
+      return { type: 'poly aftertouch', args: { channel, note: bytes[1], pressure: bytes[2] } };
+    case 0xb0:
+      return { type: 'cc', args: { channel, controller: bytes[1], value: bytes[2] } };
+    case 0xc0:
+      return { type: 'program', args: { channel, number: bytes[1] } };
+    case 0xd0:
+      return { type: 'channel aftertouch', args: { channel, pressure: bytes[1] } };
+    case 0xe0:
+      return { type: 'pitch', args: { channel, value: bytes[1]! + bytes[2]! * 128 } };
+    default:
+      throw new RangeError(`unsupported MIDI status byte 0x${status.toString(16)}`);
+  }
+}
+
+/**
+ * Raw bytes out through an easymidi Output. Channel messages go through easymidi's encoder. Sysex
+ * (MIDI Show Control) goes straight to the RtMidi output underneath: easymidi 3.2's encoder puts
+ * the F0 status in as the string "240" (its type table is built with Object.entries), which is not
+ * a byte we want to hand to native code.
+ */
+export function wrapEasymidiOutput(output: EasymidiOutput): MidiPort {
+  return {
+    send(bytes) {
+      if (bytes[0] === 0xf0) {
+        output._output.sendMessage([...bytes]);
+        return;
+      }
+      const m = toEasymidiMessage(bytes);
+      output.send(m.type, m.args);
+    },
+    close: () => output.close(),
+  };
+}
+
+export const easymidiBackend: MidiBackend = {
+  listOutputs: () => loadEasymidi().getOutputs(),
+  openOutput: (name, virtual) => wrapEasymidiOutput(new (loadEasymidi().Output)(name, virtual)),
+};
+
+export interface EasymidiDriverOptions {
+  /** Port name, matched as a substring of the system's port names; with `virtual`, the name to create. */
+  port: string;
+  virtual?: boolean;
+  /** How often to retry a missing port and check an open one is still there, ms. */
+  retryMs?: number;
+  backend?: MidiBackend;
+}
+
+export class EasymidiDriver extends BaseDriver {
+  readonly name = 'easymidi';
+  private output: MidiPort | null = null;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  private readonly backend: MidiBackend;
+  private readonly retryMs: number;
+  /** Open attempts so far (tests and the desk can see it retrying). */
+  attempts = 0;
+
+  constructor(private readonly options: EasymidiDriverOptions) {
+    super();
+    this.backend = options.backend ?? easymidiBackend;
+    this.retryMs = options.retryMs ?? 2000;
+  }
+
+  open(): void {
+    this.tryOpen();
+    if (!this.watchdog) {
+      this.watchdog = setInterval(() => this.check(), this.retryMs);
+      this.watchdog.unref();
+    }
+  }
+
+  private tryOpen(): void {
+    this.attempts++;
+    try {
+      let name = this.options.port;
+      if (!this.options.virtual) {
+        const names = this.backend.listOutputs();
+        const match = names.find((n) => n === name) ?? names.find((n) => n.toLowerCase().includes(name.toLowerCase()));
+        if (!match) throw new Error(`MIDI port "${name}" not found (available: ${names.length ? names.join(', ') : 'none'})`);
+        name = match;
+      }
+      this.output = this.backend.openOutput(name, this.options.virtual ?? false);
+      this.port = name;
+      this.setHealth(true, null);
+    } catch (err) {
+      this.output = null;
+      this.setHealth(false, `MIDI unavailable: ${(err as Error).message}; retrying every ${this.retryMs} ms`);
+    }
+  }
+
+  /** Watchdog: re-open a missing port; notice one that vanished. */
+  private check(): void {
+    if (!this.output) {
+      this.tryOpen();
+      return;
+    }
+    if (this.options.virtual) return;
+    let present: boolean;
+    try {
+      present = this.backend.listOutputs().includes(this.port ?? '');
+    } catch {
+      present = false;
+    }
+    if (!present) this.lose(`MIDI port "${this.port}" disappeared; retrying every ${this.retryMs} ms`);
+  }
+
+  private lose(message: string): void {
+    try {
+      this.output?.close();
+    } catch {
+      // The port is already gone; nothing more to release.
+    }
+    this.output = null;
+    this.setHealth(false, message);
+  }
+
+  send(bytes: readonly number[], _info?: SendInfo): boolean {
+    if (!this.output) {
+      this.failed++;
+      return false;
+    }
+    try {
+      this.output.send(bytes);
+      this.sent++;
+      return true;
+    } catch (err) {
+      this.failed++;
+      this.lose(`MIDI send failed: ${(err as Error).message}; retrying every ${this.retryMs} ms`);
+      return false;
+    }
+  }
+
+  override async close(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+    const out = this.output;
+    this.output = null;
+    try {
+      out?.close();
+    } catch {
+      // Closing a vanished port can throw; we are shutting down anyway.
+    }
+  }
+}
+
+/** Port names for `holostage midi list`, or the reason there are none. */
+export function listMidiOutputs(backend: MidiBackend = easymidiBackend): { ok: true; ports: string[] } | { ok: false; error: string } {
+  try {
+    return { ok: true, ports: backend.listOutputs() };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}

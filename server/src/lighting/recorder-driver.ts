@@ -1,0 +1,102 @@
+// Records every message sent, with its time, and writes a Standard MIDI File that crews can load
+// into a console or a DAW to check a show's lighting. One tick = 1 ms (tempo 60 BPM, 1000 ticks per
+// beat) so times read straight off the file. The file is rewritten atomically on flush().
+
+import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import midiFile from 'midi-file';
+import type { MidiData, MidiEvent } from 'midi-file';
+import { BaseDriver, type SendInfo } from './driver.ts';
+
+export interface RecordedMessage {
+  /** ms since the recording started. */
+  time: number;
+  bytes: number[];
+  label?: string;
+}
+
+export const RECORDER_TICKS_PER_BEAT = 1000;
+const MICROSECONDS_PER_BEAT = 1_000_000;
+
+export class RecorderDriver extends BaseDriver {
+  readonly name = 'recorder';
+  readonly messages: RecordedMessage[] = [];
+  private startedAt = 0;
+
+  constructor(
+    private readonly file: string | null,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    super();
+  }
+
+  open(): void {
+    this.startedAt = this.clock();
+    this.port = this.file;
+    this.setHealth(true, null);
+  }
+
+  send(bytes: readonly number[], info?: SendInfo): boolean {
+    this.messages.push({ time: this.clock() - this.startedAt, bytes: [...bytes], label: info?.label });
+    this.sent++;
+    return true;
+  }
+
+  /** The recording as an SMF (format 0), with each cue's label as a marker. */
+  toMidiData(): MidiData {
+    const events: MidiEvent[] = [
+      { deltaTime: 0, meta: true, type: 'trackName', text: 'holostage lighting' },
+      { deltaTime: 0, meta: true, type: 'setTempo', microsecondsPerBeat: MICROSECONDS_PER_BEAT },
+    ];
+    let lastTick = 0;
+    for (const m of this.messages) {
+      const tick = Math.max(lastTick, Math.round(m.time));
+      const delta = tick - lastTick;
+      lastTick = tick;
+      if (m.label) {
+        events.push({ deltaTime: delta, meta: true, type: 'marker', text: m.label });
+        events.push({ ...toSmfEvent(m.bytes), deltaTime: 0 } as MidiEvent);
+      } else events.push({ ...toSmfEvent(m.bytes), deltaTime: delta } as MidiEvent);
+    }
+    events.push({ deltaTime: 0, meta: true, type: 'endOfTrack' });
+    return { header: { format: 0, numTracks: 1, ticksPerBeat: RECORDER_TICKS_PER_BEAT }, tracks: [events] };
+  }
+
+  /** Write the file (temp + rename, so a reader never sees half a file). */
+  flush(): void {
+    if (!this.file) return;
+    mkdirSync(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp-${process.pid}`;
+    writeFileSync(tmp, Buffer.from(midiFile.writeMidi(this.toMidiData())));
+    renameSync(tmp, this.file);
+  }
+
+  override async close(): Promise<void> {
+    this.flush();
+  }
+}
+
+/** Raw bytes as a midi-file event (without deltaTime). */
+export function toSmfEvent(bytes: readonly number[]): Record<string, unknown> {
+  const status = bytes[0]!;
+  if (status === 0xf0) return { type: 'sysEx', data: bytes.slice(1) };
+  const channel = status & 0x0f;
+  switch (status & 0xf0) {
+    case 0x80:
+      return { type: 'noteOff', channel, noteNumber: bytes[1], velocity: bytes[2] };
+    case 0x90:
+      return { type: 'noteOn', channel, noteNumber: bytes[1], velocity: bytes[2] };
+    case 0xa0:
+      return { type: 'noteAftertouch', channel, noteNumber: bytes[1], amount: bytes[2] };
+    case 0xb0:
+      return { type: 'controller', channel, controllerType: bytes[1], value: bytes[2] };
+    case 0xc0:
+      return { type: 'programChange', channel, programNumber: bytes[1] };
+    case 0xd0:
+      return { type: 'channelAftertouch', channel, amount: bytes[1] };
+    case 0xe0:
+      return { type: 'pitchBend', channel, value: bytes[1]! + bytes[2]! * 128 - 8192 };
+    default:
+      throw new RangeError(`unsupported MIDI status byte 0x${status.toString(16)}`);
+  }
+}
