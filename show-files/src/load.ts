@@ -3,7 +3,7 @@
 // their song, exclusive cues don't overlap). Returns every finding at once, never throws for bad input.
 
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { JsonSyntaxError, formatPath, parseJsonWithPositions, positionOf, type PathSegment, type SourceSpan } from './json-source.ts';
 import { parseMusicalTime, showSchema, songSchema, type CueTimeValue, type ShowFile, type SongFile } from './schema.ts';
@@ -96,8 +96,15 @@ async function readJson<T>(
   const result = schema.safeParse(parsed.value, { reportInput: true });
   if (!result.success) {
     const report = new FileReport(rel, parsed.spans, errors);
+    const reported = new Set<string>();
     for (const issue of result.error.issues) {
       const path = issue.path as PathSegment[];
+      // One message per field: "-1.5" breaks both the integer and the range check.
+      const where = formatPath(path);
+      if (issue.code !== 'unrecognized_keys') {
+        if (reported.has(where)) continue;
+        reported.add(where);
+      }
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) report.error([...path, key], `unknown key "${key}"${suggestKey(key)}`, true);
       } else if (!parsed.spans.has(formatPath(path))) {
@@ -193,7 +200,7 @@ async function loadSong(
   showDir: string,
   errors: ValidationError[],
   warnings: string[],
-  onRawId: (id: string | undefined) => void,
+  onRawId: (id: string | undefined, known?: boolean) => void,
 ): Promise<LoadedSong | undefined> {
   const relPath = show.data.songs[index]!;
   const abs = resolve(showDir, relPath);
@@ -206,7 +213,11 @@ async function loadSong(
     const id = (raw as { id?: unknown } | null)?.id;
     onRawId(typeof id === 'string' ? id : undefined);
   });
-  if (!loaded) return undefined;
+  // Unreadable JSON: the file name is the best guess of its id, so the setlist doesn't also complain.
+  if (!loaded) {
+    onRawId(basename(relPath, extname(relPath)), false);
+    return undefined;
+  }
   const song = loaded.data;
   const report = new FileReport(rel, loaded.spans, errors);
   const songDir = dirname(abs);
@@ -319,7 +330,9 @@ export async function loadShow(dirOrFile: string): Promise<LoadResult> {
   const songs = new Map<string, LoadedSong>();
   const songFileIndex = new Map<string, number>();
   const rawSongIds: (string | undefined)[] = [];
-  const loadedSongs = await Promise.all(show.data.songs.map((_, i) => loadSong(show, i, dir, errors, warnings, (id) => (rawSongIds[i] = id))));
+  const loadedSongs = await Promise.all(show.data.songs.map((_, i) => loadSong(show, i, dir, errors, warnings, (id, known = true) => {
+        if (known || rawSongIds[i] === undefined) rawSongIds[i] = id;
+      })));
   loadedSongs.forEach((song, i) => {
     if (!song) return;
     const seen = songFileIndex.get(song.data.id);
@@ -358,8 +371,19 @@ export async function loadShow(dirOrFile: string): Promise<LoadResult> {
   });
   for (const [id, song] of songs) if (!used.has(id)) warnings.push(`${song.file}: song "${id}" is not on the setlist`);
 
-  if (errors.length) return { errors, warnings };
+  if (errors.length) return { errors: dedupe(errors), warnings: [...new Set(warnings)] };
   return { show: { ...show, dir, songs }, errors, warnings };
+}
+
+/** Two songs sharing a broken score would report it twice. */
+function dedupe(errors: ValidationError[]): ValidationError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.file}\0${e.line}\0${e.column}\0${e.path}\0${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function entryDuration(entry: ShowFile['setlist'][number], songs: Map<string, LoadedSong>): number | undefined {

@@ -7,17 +7,17 @@ const describeValue = (v: unknown): string => (v === undefined ? 'nothing' : JSO
 
 /** An integer in [min, max] with the message the error list shows: "expected 0-127, got 200". */
 export function intIn(min: number, max: number) {
-  return z.number({ error: (iss) => `expected an integer ${min}-${max}, got ${describeValue(iss.input)}` }).refine(
-    (v) => Number.isInteger(v) && v >= min && v <= max,
-    { error: (iss) => `expected ${min}-${max}, got ${describeValue(iss.input)}` },
-  );
+  const error = (iss: { input?: unknown }) => `expected ${min}-${max}, got ${describeValue(iss.input)}`;
+  return z
+    .number({ error: (iss) => `expected an integer ${min}-${max}, got ${describeValue(iss.input)}` })
+    .int({ error: (iss) => `expected an integer ${min}-${max}, got ${describeValue(iss.input)}` })
+    .min(min, { error })
+    .max(max, { error });
 }
 
 export function numberIn(min: number, max: number, what = 'a number') {
-  return z.number({ error: (iss) => `expected ${what} ${min}-${max}, got ${describeValue(iss.input)}` }).refine(
-    (v) => v >= min && v <= max,
-    { error: (iss) => `expected ${what} ${min}-${max}, got ${describeValue(iss.input)}` },
-  );
+  const error = (iss: { input?: unknown }) => `expected ${what} ${min}-${max}, got ${describeValue(iss.input)}`;
+  return z.number({ error }).min(min, { error }).max(max, { error });
 }
 
 const nonEmpty = (what: string) =>
@@ -30,9 +30,8 @@ const relativePath = (what: string) =>
 const MUSICAL_TIME = /^(\d+):(\d+)(?::(\d+))?$/;
 
 /** A cue time: seconds from the song's start, or "bar:beat" / "bar:beat:tick" (1-based bar and beat). */
-export const cueTime = z.union([z.number().min(0), z.string().regex(MUSICAL_TIME)], {
-  error: (iss) => `expected seconds (a number >= 0) or "bar:beat[:tick]" such as "5:1" or "12:3:240", got ${describeValue(iss.input)}`,
-});
+const cueTimeError = (iss: { input?: unknown }) => `expected seconds (a number >= 0) or "bar:beat[:tick]" such as "5:1" or "12:3:240", got ${describeValue(iss.input)}`;
+export const cueTime = z.union([z.number().min(0, { error: cueTimeError }), z.string().regex(MUSICAL_TIME, { error: cueTimeError })], { error: cueTimeError });
 
 export function parseMusicalTime(s: string): { bar: number; beat: number; tick: number } | undefined {
   const m = MUSICAL_TIME.exec(s);
