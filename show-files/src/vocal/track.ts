@@ -3,6 +3,7 @@
 
 import type { Score } from '../score/model.ts';
 import type { VocalTrack, VoiceSettings } from '../timeline.ts';
+import { phonemizeNotes } from './phonemize.ts';
 
 /**
  * @param toSeconds maps a tick of the score (at the score's resolution) to absolute show seconds.
@@ -14,6 +15,16 @@ export function buildVocalTrack(score: Score, toSeconds: (tick: number) => numbe
     pitch: n.pitch + voice.transpose,
     lyric: n.lyric,
   }));
-  // Phonemes are produced by the phonemizer (vocal engine issue).
-  return { notes, phonemes: [], warnings: [...score.warnings] };
+  const { phonemes, warnings } = phonemizeNotes(notes, voice, { songStart: toSeconds(0) });
+  return { notes, phonemes, warnings: [...score.warnings, ...warnings] };
 }
+
+/** Voice settings for scores sung outside a show (CLI, tests, benchmarks). */
+export const DEFAULT_VOICE: VoiceSettings = {
+  transpose: 0,
+  gainDb: 0,
+  vibrato: { depth: 0.3, rate: 5.5, delay: 0.3 },
+  portamento: 0.06,
+  formantShift: 0,
+  preutterance: 0.07,
+};

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { LipSync, type VisemeWeights } from '../../show-files/src/vocal/lipsync.ts';
+import { phonemizeNotes } from '../../show-files/src/vocal/phonemize.ts';
+import { DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
+import type { VocalNote } from '../../show-files/src/timeline.ts';
+
+const FRAME = 1 / 60;
+
+function track(notes: VocalNote[]) {
+  const { phonemes } = phonemizeNotes(notes, DEFAULT_VOICE);
+  return { phonemes, lips: new LipSync(phonemes) };
+}
+
+/** First time (scanning in 1 ms steps from `from`) the channel reaches 0.5. */
+function crossing(lips: LipSync, channel: keyof VisemeWeights, from: number, to: number): number {
+  const w: VisemeWeights = { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 };
+  for (let t = from; t <= to; t += 0.001) if (lips.weightsAt(t, w)[channel] >= 0.5) return t;
+  return Infinity;
+}
+
+describe('lip-sync', () => {
+  const notes: VocalNote[] = [
+    { time: 1, end: 3, pitch: 60, lyric: 'あ' }, // a long "a" from silence
+    { time: 4, end: 5, pitch: 62, lyric: 'い' }, // after a rest
+    { time: 5, end: 6, pitch: 64, lyric: 'ま' }, // lips close on m
+    { time: 6, end: 7, pitch: 64, lyric: 'く' },
+    { time: 7, end: 8, pitch: 64, lyric: 'お' },
+  ];
+  const { phonemes, lips } = track(notes);
+
+  it('during a long "a" aa > 0.6 and the other shapes stay low', () => {
+    const w: VisemeWeights = { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 };
+    for (let t = 1.1; t < 2.95; t += 0.05) {
+      lips.weightsAt(t, w);
+      expect(w.aa).toBeGreaterThan(0.6);
+      expect(Math.max(w.ih, w.ou, w.ee)).toBeLessThan(0.2);
+      expect(w.oh).toBeLessThan(0.2);
+    }
+  });
+
+  it('during a rest every weight is near 0, and before the first note too', () => {
+    const w: VisemeWeights = { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 };
+    for (const t of [-5, 0, 0.5, 3.4, 3.6, 3.8, 100]) {
+      lips.weightsAt(t, w);
+      expect(Math.max(w.aa, w.ih, w.ou, w.ee, w.oh)).toBeLessThan(0.05);
+    }
+  });
+
+  it('crosses half-open within one frame of each vowel onset (from silence, after m, after k, vowel to vowel)', () => {
+    for (const [onset, channel] of [[1, 'aa'], [4, 'ih'], [5, 'aa'], [6, 'ou'], [7, 'oh']] as const) {
+      const vowel = phonemes.find((p) => Math.abs(p.time - onset) < 1e-9 && p.symbol.length === 1 && 'aiueo'.includes(p.symbol))!;
+      expect(vowel).toBeDefined();
+      const t = crossing(lips, channel, onset - 0.2, onset + 0.2);
+      expect(Math.abs(t - vowel.time)).toBeLessThanOrEqual(FRAME);
+    }
+  });
+
+  it('closes the lips for m: weights drop well below the vowel before it', () => {
+    const m = phonemes.find((p) => p.symbol === 'm')!;
+    const w = lips.weightsAt(m.end - 0.001);
+    expect(Math.max(w.aa, w.ih, w.ou, w.ee, w.oh)).toBeLessThan(0.3);
+  });
+
+  it('moves smoothly: no jump larger than a fraction between 1 ms samples', () => {
+    const w: VisemeWeights = { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 };
+    let prev = { ...lips.weightsAt(0.5, w) };
+    for (let t = 0.501; t < 8.5; t += 0.001) {
+      lips.weightsAt(t, w);
+      for (const k of ['aa', 'ih', 'ou', 'ee', 'oh'] as const) expect(Math.abs(w[k] - prev[k])).toBeLessThan(0.08);
+      prev = { ...w };
+    }
+  });
+
+  it('writes into the object it is given and returns it', () => {
+    const out: VisemeWeights = { aa: 9, ih: 9, ou: 9, ee: 9, oh: 9 };
+    expect(lips.weightsAt(2, out)).toBe(out);
+    expect(out.aa).toBeGreaterThan(0.6);
+  });
+});
