@@ -1,17 +1,12 @@
 // A JSON parser that remembers where every value and key sits in the text, so validation errors
-// can point at `file:line:column`. Strict JSON (what JSON.parse accepts), with a clear message and
-// position for syntax errors.
+// can point at `file:line:column`. Strict JSON (what JSON.parse accepts, minus duplicate keys,
+// which would silently lose an edit), with a clear message and position for syntax errors.
+// Positions are kept as character offsets in one number array per object/array (no per-value
+// objects or path strings) and turned into line:column only when an error needs one.
 
 export interface SourcePosition {
   line: number;
   column: number;
-}
-
-export interface SourceSpan {
-  /** Where the value starts. */
-  value: SourcePosition;
-  /** Where the property name starts, for object members. */
-  key?: SourcePosition;
 }
 
 export type PathSegment = string | number;
@@ -37,57 +32,126 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-export interface ParsedJson {
-  value: unknown;
-  /** Positions by formatted path ('' is the root). */
-  spans: Map<string, SourceSpan>;
+/** Where things are in one parsed text. */
+export class JsonPositions {
+  private lineStarts: number[] | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly root: unknown,
+    private readonly rootOffset: number,
+    /** Objects: [keyOffset, valueOffset] per member in insertion order; arrays: valueOffset per item. */
+    private readonly offsets: WeakMap<object, number[]>,
+  ) {}
+
+  /** True when the path exists in the parsed value. */
+  has(path: readonly PathSegment[]): boolean {
+    return this.locate(path).depth === path.length;
+  }
+
+  /**
+   * The position of the value at `path` (or of its key with `preferKey`); a path that doesn't exist
+   * falls back to its nearest existing parent.
+   */
+  positionOf(path: readonly PathSegment[], preferKey = false): SourcePosition {
+    const { valueOffset, keyOffset, depth } = this.locate(path);
+    return this.lineColumn(preferKey && depth === path.length && keyOffset >= 0 ? keyOffset : valueOffset);
+  }
+
+  private locate(path: readonly PathSegment[]): { valueOffset: number; keyOffset: number; depth: number } {
+    let node: unknown = this.root;
+    let valueOffset = this.rootOffset;
+    let keyOffset = -1;
+    let depth = 0;
+    for (const seg of path) {
+      if (node === null || typeof node !== 'object') break;
+      const offs = this.offsets.get(node);
+      if (!offs) break;
+      if (Array.isArray(node)) {
+        if (typeof seg !== 'number' || seg < 0 || seg >= node.length) break;
+        valueOffset = offs[seg]!;
+        keyOffset = -1;
+        node = node[seg];
+      } else {
+        const index = Object.keys(node).indexOf(String(seg));
+        if (index < 0) break;
+        keyOffset = offs[2 * index]!;
+        valueOffset = offs[2 * index + 1]!;
+        node = (node as Record<string, unknown>)[String(seg)];
+      }
+      depth++;
+    }
+    return { valueOffset, keyOffset, depth };
+  }
+
+  lineColumn(offset: number): SourcePosition {
+    if (!this.lineStarts) {
+      this.lineStarts = [0];
+      for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1 };
+  }
 }
 
-export function parseJsonWithPositions(text: string): ParsedJson {
-  const spans = new Map<string, SourceSpan>();
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
+export interface ParsedJson {
+  value: unknown;
+  positions: JsonPositions;
+}
 
-  const pos = (): SourcePosition => ({ line, column: i - lineStart + 1 });
-  const fail = (detail: string): never => {
-    throw new JsonSyntaxError(detail, pos());
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+export function parseJsonWithPositions(text: string): ParsedJson {
+  const offsets = new WeakMap<object, number[]>();
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+
+  const lineColumnAt = (offset: number): SourcePosition => {
+    let line = 1;
+    let start = 0;
+    for (let k = 0; k < offset && k < n; k++) if (text.charCodeAt(k) === 10) {
+      line++;
+      start = k + 1;
+    }
+    return { line, column: offset - start + 1 };
   };
-  const describeHere = (): string => (i >= text.length ? 'end of file' : JSON.stringify(text[i]));
+  const fail = (detail: string, at = i): never => {
+    throw new JsonSyntaxError(detail, lineColumnAt(at));
+  };
+  const describeHere = (): string => (i >= n ? 'end of file' : JSON.stringify(text[i]));
 
   function skipWhitespace(): void {
-    while (i < text.length) {
+    while (i < n) {
       const c = text.charCodeAt(i);
-      if (c === 0x0a) {
-        i++;
-        line++;
-        lineStart = i;
-      } else if (c === 0x20 || c === 0x09 || c === 0x0d) i++;
-      else if (c === 0xfeff && i === 0) i++;
+      if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) i++;
       else break;
     }
   }
 
   function parseString(): string {
-    // i is at the opening quote
-    i++;
+    const open = i++;
     let out = '';
     let chunkStart = i;
     while (true) {
-      if (i >= text.length) fail('unterminated string');
+      if (i >= n) fail('unterminated string', open);
       const c = text.charCodeAt(i);
       if (c === 0x22) {
         out += text.slice(chunkStart, i);
         i++;
         return out;
       }
-      if (c === 0x0a || c < 0x20) fail('control character or line break inside a string (use \\n)');
+      if (c < 0x20) fail('control character or line break inside a string (use \\n)');
       if (c === 0x5c) {
         out += text.slice(chunkStart, i);
         const e = text[i + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e !== undefined && e in simple) {
-          out += simple[e];
+        if (e !== undefined && e in ESCAPES) {
+          out += ESCAPES[e];
           i += 2;
         } else if (e === 'u') {
           const hexDigits = text.slice(i + 2, i + 6);
@@ -102,64 +166,80 @@ export function parseJsonWithPositions(text: string): ParsedJson {
     }
   }
 
-  function parseNumber(): number {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 64));
-    if (!m) fail(`unexpected ${describeHere()}`);
-    i += m![0].length;
-    return Number(m![0]);
+  function digits(): number {
+    const start = i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      i++;
+    }
+    return i - start;
   }
 
-  function parseValue(path: string, key?: SourcePosition): unknown {
-    skipWhitespace();
-    spans.set(path, { value: pos(), key });
-    const c = text[i];
-    if (c === '{') return parseObject(path);
-    if (c === '[') return parseArray(path);
-    if (c === '"') return parseString();
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return parseNumber();
-    for (const [word, val] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return val;
-      }
+  function parseNumber(): number {
+    const start = i;
+    if (text.charCodeAt(i) === 0x2d) i++;
+    if (text.charCodeAt(i) === 0x30) i++;
+    else if (digits() === 0) fail(`unexpected ${describeHere()}, expected a digit`);
+    if (text.charCodeAt(i) === 0x2e) {
+      i++;
+      if (digits() === 0) fail('expected a digit after the decimal point');
     }
-    if (c === "'") fail('strings need double quotes in JSON');
+    const e = text.charCodeAt(i);
+    if (e === 0x65 || e === 0x45) {
+      i++;
+      const sign = text.charCodeAt(i);
+      if (sign === 0x2b || sign === 0x2d) i++;
+      if (digits() === 0) fail('expected a digit in the exponent');
+    }
+    return Number(text.slice(start, i));
+  }
+
+  function parseValue(): unknown {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) return parseObject();
+    if (c === 0x5b) return parseArray();
+    if (c === 0x22) return parseString();
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return parseNumber();
+    if (text.startsWith('true', i)) return (i += 4), true;
+    if (text.startsWith('false', i)) return (i += 5), false;
+    if (text.startsWith('null', i)) return (i += 4), null;
+    if (c === 0x27) fail('strings need double quotes in JSON');
     return fail(`unexpected ${describeHere()}, expected a value`);
   }
 
-  function join(path: string, seg: PathSegment): string {
-    if (typeof seg === 'number') return `${path}[${seg}]`;
-    if (/^[A-Za-z_$][\w$-]*$/.test(seg)) return path ? `${path}.${seg}` : seg;
-    return `${path}[${JSON.stringify(seg)}]`;
-  }
-
-  function parseObject(path: string): Record<string, unknown> {
+  function parseObject(): Record<string, unknown> {
     i++;
     const obj: Record<string, unknown> = {};
+    const offs: number[] = [];
+    offsets.set(obj, offs);
     skipWhitespace();
-    if (text[i] === '}') {
+    if (text.charCodeAt(i) === 0x7d) {
       i++;
       return obj;
     }
     while (true) {
       skipWhitespace();
-      if (text[i] !== '"') fail(text[i] === '}' ? 'trailing comma before }' : `expected a property name in double quotes, got ${describeHere()}`);
-      const keyPos = pos();
+      if (text.charCodeAt(i) !== 0x22) fail(text[i] === '}' ? 'trailing comma before }' : `expected a property name in double quotes, got ${describeHere()}`);
+      const keyOffset = i;
       const key = parseString();
       skipWhitespace();
-      if (text[i] !== ':') fail(`expected ":" after property name "${key}"`);
+      if (text.charCodeAt(i) !== 0x3a) fail(`expected ":" after property name "${key}"`);
       i++;
-      const childPath = join(path, key);
-      if (Object.prototype.hasOwnProperty.call(obj, key)) {
-        throw new JsonSyntaxError(`duplicate property "${key}"`, keyPos);
-      }
-      Object.defineProperty(obj, key, { value: parseValue(childPath, keyPos), enumerable: true, writable: true, configurable: true });
+      if (Object.prototype.hasOwnProperty.call(obj, key)) fail(`duplicate property "${key}"`, keyOffset);
       skipWhitespace();
-      if (text[i] === ',') {
+      offs.push(keyOffset, i);
+      const value = parseValue();
+      // A key named "__proto__" must stay plain data, not replace the prototype.
+      if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+      else obj[key] = value;
+      skipWhitespace();
+      const c = text.charCodeAt(i);
+      if (c === 0x2c) {
         i++;
         continue;
       }
-      if (text[i] === '}') {
+      if (c === 0x7d) {
         i++;
         return obj;
       }
@@ -167,24 +247,28 @@ export function parseJsonWithPositions(text: string): ParsedJson {
     }
   }
 
-  function parseArray(path: string): unknown[] {
+  function parseArray(): unknown[] {
     i++;
     const arr: unknown[] = [];
+    const offs: number[] = [];
+    offsets.set(arr, offs);
     skipWhitespace();
-    if (text[i] === ']') {
+    if (text.charCodeAt(i) === 0x5d) {
       i++;
       return arr;
     }
     while (true) {
       skipWhitespace();
-      if (text[i] === ']') fail('trailing comma before ]');
-      arr.push(parseValue(join(path, arr.length)));
+      if (text.charCodeAt(i) === 0x5d) fail('trailing comma before ]');
+      offs.push(i);
+      arr.push(parseValue());
       skipWhitespace();
-      if (text[i] === ',') {
+      const c = text.charCodeAt(i);
+      if (c === 0x2c) {
         i++;
         continue;
       }
-      if (text[i] === ']') {
+      if (c === 0x5d) {
         i++;
         return arr;
       }
@@ -192,17 +276,10 @@ export function parseJsonWithPositions(text: string): ParsedJson {
     }
   }
 
-  const value = parseValue('');
   skipWhitespace();
-  if (i < text.length) fail(`unexpected ${describeHere()} after the end of the JSON value`);
-  return { value, spans };
-}
-
-/** The nearest recorded position for a path, walking up to the parent if needed. */
-export function positionOf(spans: Map<string, SourceSpan>, path: readonly PathSegment[], preferKey = false): SourcePosition {
-  for (let n = path.length; n >= 0; n--) {
-    const span = spans.get(formatPath(path.slice(0, n)));
-    if (span) return preferKey && span.key && n === path.length ? span.key : span.value;
-  }
-  return { line: 1, column: 1 };
+  const rootOffset = i;
+  const value = parseValue();
+  skipWhitespace();
+  if (i < n) fail(`unexpected ${describeHere()} after the end of the JSON value`);
+  return { value, positions: new JsonPositions(text, value, rootOffset, offsets) };
 }

@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
-import { JsonSyntaxError, formatPath, parseJsonWithPositions, positionOf, type PathSegment, type SourceSpan } from './json-source.ts';
+import { JsonPositions, JsonSyntaxError, formatPath, parseJsonWithPositions, type PathSegment } from './json-source.ts';
 import { parseMusicalTime, showSchema, songSchema, type CueTimeValue, type ShowFile, type SongFile } from './schema.ts';
 import { TICKS_PER_QUARTER, TempoMap, type TimeSignature } from './tempo.ts';
 import { readScoreFile, ScoreError, type Score } from './score/index.ts';
@@ -19,7 +19,7 @@ export interface LoadedJson<T> {
   file: string;
   absPath: string;
   data: T;
-  spans: Map<string, SourceSpan>;
+  positions: JsonPositions;
 }
 
 export interface LoadedSong extends LoadedJson<SongFile> {
@@ -45,12 +45,12 @@ export interface LoadResult {
 class FileReport {
   constructor(
     readonly file: string,
-    readonly spans: Map<string, SourceSpan>,
+    readonly positions: JsonPositions,
     private readonly sink: ValidationError[],
   ) {}
 
   error(path: readonly PathSegment[], message: string, atKey = false): void {
-    const p = positionOf(this.spans, path, atKey);
+    const p = this.positions.positionOf(path, atKey);
     this.sink.push({ file: this.file, path: formatPath(path), line: p.line, column: p.column, message });
   }
 }
@@ -95,7 +95,7 @@ async function readJson<T>(
   onParsed?.(parsed.value);
   const result = schema.safeParse(parsed.value, { reportInput: true });
   if (!result.success) {
-    const report = new FileReport(rel, parsed.spans, errors);
+    const report = new FileReport(rel, parsed.positions, errors);
     const reported = new Set<string>();
     for (const issue of result.error.issues) {
       const path = issue.path as PathSegment[];
@@ -107,7 +107,7 @@ async function readJson<T>(
       }
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) report.error([...path, key], `unknown key "${key}"${suggestKey(key)}`, true);
-      } else if (!parsed.spans.has(formatPath(path))) {
+      } else if (!parsed.positions.has(path)) {
         report.error(path, 'required field is missing');
       } else {
         report.error(path, issue.message);
@@ -115,7 +115,7 @@ async function readJson<T>(
     }
     return undefined;
   }
-  return { file: rel, absPath, data: result.data, spans: parsed.spans };
+  return { file: rel, absPath, data: result.data, positions: parsed.positions };
 }
 
 // Common typos of the format's own keys, answered with the right one.
@@ -206,7 +206,7 @@ async function loadSong(
   const abs = resolve(showDir, relPath);
   const rel = toPosix(relative(showDir, abs));
   if (!(await isFile(abs))) {
-    new FileReport(show.file, show.spans, errors).error(['songs', index], `song file "${relPath}" not found`);
+    new FileReport(show.file, show.positions, errors).error(['songs', index], `song file "${relPath}" not found`);
     return undefined;
   }
   const loaded = await readJson(abs, rel, songSchema, errors, (raw) => {
@@ -219,7 +219,7 @@ async function loadSong(
     return undefined;
   }
   const song = loaded.data;
-  const report = new FileReport(rel, loaded.spans, errors);
+  const report = new FileReport(rel, loaded.positions, errors);
   const songDir = dirname(abs);
   const relToShow = (p: string) => toPosix(relative(showDir, resolve(songDir, p)));
 
@@ -317,7 +317,7 @@ export async function loadShow(dirOrFile: string): Promise<LoadResult> {
   }
   const show = await readJson(showPath, rel, showSchema, errors);
   if (!show) return { errors, warnings };
-  const report = new FileReport(rel, show.spans, errors);
+  const report = new FileReport(rel, show.positions, errors);
 
   const outputIds = new Map<string, number>();
   show.data.outputs.forEach((o, i) => {
@@ -337,7 +337,7 @@ export async function loadShow(dirOrFile: string): Promise<LoadResult> {
     if (!song) return;
     const seen = songFileIndex.get(song.data.id);
     if (seen !== undefined) {
-      new FileReport(song.file, song.spans, errors).error(['id'], `duplicate song id "${song.data.id}" (also in ${show.data.songs[seen]})`);
+      new FileReport(song.file, song.positions, errors).error(['id'], `duplicate song id "${song.data.id}" (also in ${show.data.songs[seen]})`);
       return;
     }
     songFileIndex.set(song.data.id, i);

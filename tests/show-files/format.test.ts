@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonSyntaxError, parseJsonWithPositions, positionOf } from '../../show-files/src/json-source.ts';
+import { JsonSyntaxError, parseJsonWithPositions } from '../../show-files/src/json-source.ts';
 import { allNotesOff, controlChange, noteOff, noteOn, programChange, showControl } from '../../show-files/src/midi.ts';
 import { TempoMap } from '../../show-files/src/tempo.ts';
 
@@ -47,13 +47,13 @@ describe('MIDI encoders', () => {
 describe('positioned JSON', () => {
   it('records the line and column of values and keys', () => {
     const text = '{\n  "a": [1,\n    {"b": true}],\n  "c d": "x"\n}';
-    const { value, spans } = parseJsonWithPositions(text);
+    const { value, positions } = parseJsonWithPositions(text);
     expect(value).toEqual(JSON.parse(text));
-    expect(positionOf(spans, ['a', 1, 'b'])).toEqual({ line: 3, column: 11 });
-    expect(positionOf(spans, ['a', 1, 'b'], true)).toEqual({ line: 3, column: 6 });
-    expect(positionOf(spans, ['c d'])).toEqual({ line: 4, column: 10 });
+    expect(positions.positionOf(['a', 1, 'b'])).toEqual({ line: 3, column: 11 });
+    expect(positions.positionOf(['a', 1, 'b'], true)).toEqual({ line: 3, column: 6 });
+    expect(positions.positionOf(['c d'])).toEqual({ line: 4, column: 10 });
     // A path that doesn't exist falls back to its nearest parent.
-    expect(positionOf(spans, ['a', 1, 'zzz'])).toEqual({ line: 3, column: 5 });
+    expect(positions.positionOf(['a', 1, 'zzz'])).toEqual({ line: 3, column: 5 });
   });
   it('reports syntax errors with a position and a reason', () => {
     const cases: [string, RegExp, number, number][] = [
