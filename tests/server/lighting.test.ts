@@ -65,7 +65,7 @@ describe('lighting state and panic (pure)', () => {
 describe('easymidi driver', () => {
   it('does not crash the process on a machine without MIDI: it reports, keeps the show going and retries', async () => {
     const listed = listMidiOutputs();
-    const driver = new EasymidiDriver({ port: 'holostage-no-such-port', retryMs: 50 });
+    const driver = new EasymidiDriver({ port: 'holostage-no-such-port', retryMs: 20, maxRetryMs: 40 });
     const changes: string[] = [];
     driver.onStatusChange((s) => changes.push(s.error ?? 'ok'));
     expect(() => driver.open()).not.toThrow();
@@ -124,7 +124,7 @@ describe('easymidi driver', () => {
     ports = ['Other Port'];
     await new Promise((r) => setTimeout(r, 80));
     expect(driver.status()).toMatchObject({ connected: false });
-    expect(errors[0]).toBe('MIDI port "USB MIDI Interface 1" disappeared; retrying every 20 ms');
+    expect(errors[0]).toBe('MIDI port "USB MIDI Interface 1" disappeared; retrying');
     expect(driver.send(noteOn(1, 61, 1))).toBe(false);
 
     ports = ['Other Port', 'USB MIDI Interface 1'];

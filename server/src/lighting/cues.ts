@@ -22,14 +22,14 @@ function isNoteOff(bytes: readonly number[]): boolean {
 
 /**
  * The messages that put a rig into the state it would be in at show time t (events at exactly t
- * count as sent): per channel the last program, the last value of every controller and the notes
+ * count as sent unless `inclusive` is false): per channel the last program, the last value of every controller and the notes
  * still held, plus the last MIDI Show Control message per device. Ordered as they were first sent.
  */
-export function lightingStateAt(events: readonly LightingEvent[], t: number): LightingEvent[] {
+export function lightingStateAt(events: readonly LightingEvent[], t: number, inclusive = true): LightingEvent[] {
   const latest = new Map<string, { e: LightingEvent; i: number }>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
-    if (e.time > t) break;
+    if (e.time > t || (!inclusive && e.time === t)) break;
     const b = e.bytes;
     const status = b[0]! & 0xf0;
     const ch = b[0]! & 0x0f;

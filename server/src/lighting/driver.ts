@@ -68,3 +68,28 @@ export class NullDriver extends BaseDriver {
     return true;
   }
 }
+
+/** Sends to several drivers (e.g. the MIDI port and the recorder); its status is the first one's. */
+export class FanoutDriver implements LightingDriver {
+  readonly name: string;
+  constructor(readonly drivers: LightingDriver[]) {
+    this.name = drivers.map((d) => d.name).join('+');
+  }
+  open(): void {
+    for (const d of this.drivers) d.open();
+  }
+  send(bytes: readonly number[], info?: SendInfo): boolean {
+    let ok = true;
+    for (const d of this.drivers) ok = d.send(bytes, info) && ok;
+    return ok;
+  }
+  status(): LightingDriverStatus {
+    return this.drivers[0]!.status();
+  }
+  onStatusChange(listener: (status: LightingDriverStatus) => void): void {
+    this.drivers[0]!.onStatusChange(listener);
+  }
+  async close(): Promise<void> {
+    for (const d of this.drivers) await d.close();
+  }
+}

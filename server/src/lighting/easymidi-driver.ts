@@ -91,6 +91,8 @@ export interface EasymidiDriverOptions {
   virtual?: boolean;
   /** How often to retry a missing port and check an open one is still there, ms. */
   retryMs?: number;
+  /** Longest pause between retries while the port stays missing, ms (default 10 s). */
+  maxRetryMs?: number;
   backend?: MidiBackend;
 }
 
@@ -102,11 +104,17 @@ export class EasymidiDriver extends BaseDriver {
   private readonly retryMs: number;
   /** Open attempts so far (tests and the desk can see it retrying). */
   attempts = 0;
+  /** While the port stays missing, retries back off (RtMidi on a machine without ALSA prints to stderr on each try). */
+  private retryDelay: number;
+  private nextAttemptAt = 0;
+  private readonly maxRetryMs: number;
 
   constructor(private readonly options: EasymidiDriverOptions) {
     super();
     this.backend = options.backend ?? easymidiBackend;
     this.retryMs = options.retryMs ?? 2000;
+    this.maxRetryMs = options.maxRetryMs ?? Math.max(this.retryMs, 10_000);
+    this.retryDelay = this.retryMs;
   }
 
   open(): void {
@@ -129,17 +137,20 @@ export class EasymidiDriver extends BaseDriver {
       }
       this.output = this.backend.openOutput(name, this.options.virtual ?? false);
       this.port = name;
+      this.retryDelay = this.retryMs;
       this.setHealth(true, null);
     } catch (err) {
       this.output = null;
-      this.setHealth(false, `MIDI unavailable: ${(err as Error).message}; retrying every ${this.retryMs} ms`);
+      this.nextAttemptAt = Date.now() + this.retryDelay;
+      this.retryDelay = Math.min(this.maxRetryMs, this.retryDelay * 2);
+      this.setHealth(false, `MIDI unavailable: ${(err as Error).message}; retrying`);
     }
   }
 
   /** Watchdog: re-open a missing port; notice one that vanished. */
   private check(): void {
     if (!this.output) {
-      this.tryOpen();
+      if (Date.now() >= this.nextAttemptAt) this.tryOpen();
       return;
     }
     if (this.options.virtual) return;
@@ -149,7 +160,7 @@ export class EasymidiDriver extends BaseDriver {
     } catch {
       present = false;
     }
-    if (!present) this.lose(`MIDI port "${this.port}" disappeared; retrying every ${this.retryMs} ms`);
+    if (!present) this.lose(`MIDI port "${this.port}" disappeared; retrying`);
   }
 
   private lose(message: string): void {
@@ -159,6 +170,8 @@ export class EasymidiDriver extends BaseDriver {
       // The port is already gone; nothing more to release.
     }
     this.output = null;
+    this.retryDelay = this.retryMs;
+    this.nextAttemptAt = 0;
     this.setHealth(false, message);
   }
 
@@ -173,7 +186,7 @@ export class EasymidiDriver extends BaseDriver {
       return true;
     } catch (err) {
       this.failed++;
-      this.lose(`MIDI send failed: ${(err as Error).message}; retrying every ${this.retryMs} ms`);
+      this.lose(`MIDI send failed: ${(err as Error).message}; retrying`);
       return false;
     }
   }

@@ -22,10 +22,14 @@ export class RecorderDriver extends BaseDriver {
   readonly name = 'recorder';
   readonly messages: RecordedMessage[] = [];
   private startedAt = 0;
+  private dirty = false;
+  private flusher: ReturnType<typeof setInterval> | null = null;
 
+  /** `autoFlushMs` > 0 rewrites the file that often while messages arrive, so a crash loses little. */
   constructor(
     private readonly file: string | null,
     private readonly clock: () => number = () => performance.now(),
+    private readonly autoFlushMs = 0,
   ) {
     super();
   }
@@ -33,12 +37,19 @@ export class RecorderDriver extends BaseDriver {
   open(): void {
     this.startedAt = this.clock();
     this.port = this.file;
+    if (this.file && this.autoFlushMs > 0 && !this.flusher) {
+      this.flusher = setInterval(() => {
+        if (this.dirty) this.flush();
+      }, this.autoFlushMs);
+      this.flusher.unref();
+    }
     this.setHealth(true, null);
   }
 
   send(bytes: readonly number[], info?: SendInfo): boolean {
     this.messages.push({ time: this.clock() - this.startedAt, bytes: [...bytes], label: info?.label });
     this.sent++;
+    this.dirty = true;
     return true;
   }
 
@@ -65,6 +76,7 @@ export class RecorderDriver extends BaseDriver {
   /** Write the file (temp + rename, so a reader never sees half a file). */
   flush(): void {
     if (!this.file) return;
+    this.dirty = false;
     mkdirSync(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.tmp-${process.pid}`;
     writeFileSync(tmp, Buffer.from(midiFile.writeMidi(this.toMidiData())));
@@ -72,6 +84,8 @@ export class RecorderDriver extends BaseDriver {
   }
 
   override async close(): Promise<void> {
+    if (this.flusher) clearInterval(this.flusher);
+    this.flusher = null;
     this.flush();
   }
 }

@@ -1,0 +1,23 @@
+// `holostage midi list`: the MIDI output ports lighting can use. Never crashes on a machine
+// without MIDI: RtMidi's failure is reported as a sentence.
+
+import { listMidiOutputs } from '../lighting/easymidi-driver.ts';
+
+export async function run(args: string[]): Promise<number> {
+  const [sub] = args;
+  if (sub !== 'list') {
+    process.stderr.write('usage: holostage midi list\n');
+    return 2;
+  }
+  const result = listMidiOutputs();
+  if (!result.ok) {
+    process.stdout.write(`MIDI is not available on this system: ${result.error}\n(lighting will be retried while a show runs; use --midi null to run without it)\n`);
+    return 1;
+  }
+  if (result.ports.length === 0) {
+    process.stdout.write('no MIDI output ports\n');
+    return 0;
+  }
+  result.ports.forEach((name, i) => process.stdout.write(`${i}: ${name}\n`));
+  return 0;
+}

@@ -1,0 +1,142 @@
+// `holostage serve`: run the show controller for a show folder (default: the bundled demo).
+
+import { join, resolve } from 'node:path';
+import { formatError } from '../../../show-files/src/errors.ts';
+import { REPO_ROOT } from '../pages.ts';
+import { ShowInvalidError, ShowServer } from '../server.ts';
+import { EasymidiDriver } from '../lighting/easymidi-driver.ts';
+import { RecorderDriver } from '../lighting/recorder-driver.ts';
+import { FanoutDriver, NullDriver, type LightingDriver } from '../lighting/driver.ts';
+import { serverClock } from '../server.ts';
+import { flagNumber, flagString, parseArgs } from './args.ts';
+
+export const DEFAULT_SHOW = join(REPO_ROOT, 'show-files', 'demo');
+
+const HELP = `usage: holostage serve [options]
+  --show <dir>             show folder (default: the bundled demo, show-files/demo)
+  --port <n>               HTTP port (default 3000; 0 picks a free one)
+  --host <h>               interface to listen on (default 127.0.0.1; 0.0.0.0 for the venue network)
+  --state <dir>            tokens and journal (default <show>/.holostage)
+  --resume-window <s>      a restart within this many seconds resumes a playing show (default 30)
+  --heartbeat <ms>         journal heartbeat interval (default 1000)
+  --go-guard <ms>          minimum time between two GOs (default 300)
+  --panic-fade <s>         panic fade time (default 2)
+  --midi <driver>          easymidi (default), null
+  --midi-port <name>       MIDI output port (default: the show's lighting.port)
+  --midi-virtual           create a virtual MIDI port with that name instead of opening one
+  --record <file.mid>      also record every lighting message to a Standard MIDI File
+  --no-pages               serve the API only (no /stage, /desk, /live pages)
+`;
+
+export async function run(args: string[]): Promise<number> {
+  const p = parseArgs(args, ['midi-virtual', 'no-pages', 'help']);
+  if (p.flags.has('help')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const numbers = {
+    port: flagNumber(p, 'port', 3000, 0, 65535),
+    resume: flagNumber(p, 'resume-window', 30, 0, 86_400),
+    heartbeat: flagNumber(p, 'heartbeat', 1000, 10, 60_000),
+    guard: flagNumber(p, 'go-guard', 300, 0, 10_000),
+    fade: flagNumber(p, 'panic-fade', 2, 0, 60),
+  };
+  for (const v of Object.values(numbers)) {
+    if (typeof v === 'string') {
+      process.stderr.write(`holostage serve: ${v}\n${HELP}`);
+      return 2;
+    }
+  }
+  const n = numbers as Record<keyof typeof numbers, number>;
+  const showDir = resolve(flagString(p, 'show') ?? DEFAULT_SHOW);
+  const log = (line: string): void => {
+    process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  };
+
+  // The MIDI port name comes from the show, which is only known after compiling: make the
+  // lighting driver lazily through a small forwarding driver.
+  const driverKind = flagString(p, 'midi') ?? 'easymidi';
+  if (!['easymidi', 'null'].includes(driverKind)) {
+    process.stderr.write(`holostage serve: --midi: expected easymidi or null, got "${driverKind}"\n`);
+    return 2;
+  }
+  const lighting = new LazyDriver();
+  const server = new ShowServer({
+    showDir,
+    host: flagString(p, 'host') ?? '127.0.0.1',
+    port: n.port,
+    stateDir: flagString(p, 'state'),
+    resumeWindowMs: n.resume * 1000,
+    heartbeatMs: n.heartbeat,
+    transport: { goGuardMs: n.guard, panicFadeSeconds: n.fade },
+    lighting,
+    pages: p.flags.has('no-pages') ? false : 'auto',
+    log,
+  });
+  lighting.make = () => {
+    const drivers: LightingDriver[] = [];
+    if (driverKind === 'null') drivers.push(new NullDriver());
+    else drivers.push(new EasymidiDriver({ port: flagString(p, 'midi-port') ?? server.timeline.lighting.port, virtual: p.flags.has('midi-virtual') }));
+    const record = flagString(p, 'record');
+    if (record) drivers.push(new RecorderDriver(resolve(record), serverClock, 5000));
+    return drivers.length === 1 ? drivers[0]! : new FanoutDriver(drivers);
+  };
+
+  try {
+    await server.start();
+  } catch (err) {
+    if (err instanceof ShowInvalidError) {
+      process.stderr.write(`holostage serve: ${showDir} cannot be started, ${err.message}:\n`);
+      for (const e of err.errors) process.stderr.write(`  ${formatError(e)}\n`);
+    } else process.stderr.write(`holostage serve: ${(err as Error).message}\n`);
+    await server.close().catch(() => {});
+    return 1;
+  }
+
+  const out = process.stdout;
+  out.write(`holostage: "${server.timeline.show.title}" (${server.timeline.entries.length} entries, ${server.timeline.duration.toFixed(1)} s) on ${server.url}\n`);
+  for (const w of server.warnings) out.write(`  warning: ${w}\n`);
+  if (server.recoveryNote) out.write(`  journal: ${server.recoveryNote}\n`);
+  const status = server.lighting.status();
+  out.write(`  lighting: ${status.driver}${status.connected ? ` on "${status.port}"` : ` not connected: ${status.error}`}\n`);
+  out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);
+  for (const u of server.accessUrls()) out.write(`  ${u.label.padEnd(22)} ${u.url}\n`);
+
+  await new Promise<void>((resolveStop) => {
+    const stop = (signal: string): void => {
+      log(`${signal}: closing`);
+      void server.close().then(() => resolveStop());
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}
+
+/** Forwards to a driver built on open() (once the show, and so its MIDI port name, is known). */
+class LazyDriver implements LightingDriver {
+  make: (() => LightingDriver) | null = null;
+  private inner: LightingDriver | null = null;
+  private listeners: Parameters<LightingDriver['onStatusChange']>[0][] = [];
+  get name(): string {
+    return this.inner?.name ?? 'lighting';
+  }
+  open(): void {
+    this.inner = this.make!();
+    for (const l of this.listeners) this.inner.onStatusChange(l);
+    this.inner.open();
+  }
+  send(bytes: readonly number[], info?: { label?: string }): boolean {
+    return this.inner ? this.inner.send(bytes, info) : false;
+  }
+  status(): ReturnType<LightingDriver['status']> {
+    return this.inner?.status() ?? { driver: 'lighting', port: null, connected: false, error: 'not opened', sent: 0, failed: 0 };
+  }
+  onStatusChange(listener: Parameters<LightingDriver['onStatusChange']>[0]): void {
+    this.listeners.push(listener);
+    this.inner?.onStatusChange(listener);
+  }
+  async close(): Promise<void> {
+    await this.inner?.close();
+  }
+}

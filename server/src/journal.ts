@@ -1,0 +1,92 @@
+// The show journal: one JSON line per state change plus a heartbeat of the position, each written
+// and fsync'd before the server moves on, so a server killed at any instant can be restarted into
+// the show it was running. A torn last line (killed mid-write) is skipped on reading.
+
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from './atomic.ts';
+import type { Timeline } from '../../show-files/src/timeline.ts';
+import { heldAt, positionAt, settle, type TransportState } from './transport.ts';
+
+export type JournalRecord =
+  | { type: 'state'; at: number; show: string; state: TransportState; reason: string }
+  | { type: 'heartbeat'; at: number; show: string; showTime: number; entryIndex: number; mode: TransportState['mode'] };
+
+export class Journal {
+  private fd: number | null = null;
+
+  constructor(readonly file: string) {}
+
+  /** Start a fresh journal holding `records` (atomically), then append from there. */
+  open(records: JournalRecord[] = []): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    writeFileAtomic(this.file, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    this.fd = openSync(this.file, 'a');
+  }
+
+  append(record: JournalRecord): void {
+    if (this.fd === null) throw new Error('journal is not open');
+    writeSync(this.fd, `${JSON.stringify(record, (_k, v: unknown) => (v === -Infinity ? null : v))}\n`);
+    fsyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+export function readJournal(file: string): JournalRecord[] {
+  if (!existsSync(file)) return [];
+  const out: JournalRecord[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const r = JSON.parse(line) as JournalRecord;
+      if (r.type === 'state' && r.state.lastGoAt === null) r.state.lastGoAt = -Infinity;
+      out.push(r);
+    } catch {
+      // A line cut short by a kill: everything before it is intact.
+    }
+  }
+  return out;
+}
+
+export interface Recovery {
+  state: TransportState;
+  /** What happened, for the log and the desk. */
+  note: string;
+  /** Whether the show came back playing (then the lighting state is re-sent). */
+  resumedPlaying: boolean;
+}
+
+/**
+ * Where to pick the show up after a restart. Within `resumeWindowMs` of the last record a playing
+ * show is still playing, on the same anchor: the outputs kept rendering on their own clocks, so
+ * the position they reached is exactly where the restored state says the show is (no jump).
+ * After a longer outage the show is held at the position the last heartbeat recorded, ready for GO.
+ * Records from a different show (another fingerprint) are ignored.
+ */
+export function recoverFromJournal(records: readonly JournalRecord[], timeline: Timeline, show: string, now: number, resumeWindowMs: number): Recovery | null {
+  let lastState: Extract<JournalRecord, { type: 'state' }> | null = null;
+  let lastAt = -Infinity;
+  for (const r of records) {
+    if (r.show !== show) continue;
+    if (r.at > lastAt) lastAt = r.at;
+    if (r.type === 'state') lastState = r;
+  }
+  if (!lastState) return null;
+  const state = lastState.state;
+  if (state.mode !== 'playing') return { state, note: `restored the show ${state.mode === 'held' ? 'held' : 'stopped'} at entry ${state.entryIndex + 1}`, resumedPlaying: false };
+  const outage = now - lastAt;
+  if (outage <= resumeWindowMs) {
+    const settled = settle(timeline, state, now);
+    return { state: settled, note: `resumed the running show after a ${(outage / 1000).toFixed(1)} s outage`, resumedPlaying: settled.mode === 'playing' };
+  }
+  const pos = positionAt(timeline, state, lastAt);
+  return {
+    state: heldAt(state, pos.showTime, pos.entryIndex, now),
+    note: `outage of ${(outage / 1000).toFixed(1)} s is longer than ${(resumeWindowMs / 1000).toFixed(0)} s: the show is held at ${pos.showTime.toFixed(3)} s (entry ${pos.entryIndex + 1}), ready for GO`,
+    resumedPlaying: false,
+  };
+}

@@ -1,0 +1,738 @@
+// The show controller: express + socket.io around the pure transport, with the journal, the
+// lighting drivers and the show clock. Every input (desk socket, HTTP, MIDI) goes through one
+// command gate, so rules like the double-GO guard hold whichever key was pressed.
+
+import { createHash } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import express, { type Request, type Response } from 'express';
+import { Server as IoServer, type Socket } from 'socket.io';
+import type { LightingEvent, OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
+import type { ValidationError } from '../../show-files/src/errors.ts';
+import {
+  EVENTS,
+  type CommandResult,
+  type Role,
+  type TransportCommand,
+  type TransportCommandName,
+  type TransportSnapshot,
+} from './clock/protocol.ts';
+import {
+  applyCommand,
+  holdDueAt,
+  initialState,
+  positionAt,
+  settle,
+  snapshotOf,
+  DEFAULT_TRANSPORT_CONFIG,
+  type TransportConfig,
+  type TransportState,
+} from './transport.ts';
+import { Journal, readJournal, recoverFromJournal } from './journal.ts';
+import { accessUrls, identify, loadOrCreateTokens, type Identity, type Tokens } from './tokens.ts';
+import type { LightingDriver, LightingDriverStatus } from './lighting/driver.ts';
+import { CueScheduler, type FiredCue } from './lighting/scheduler.ts';
+import { collectLightingEvents, lightingStateAt, panicMessages } from './lighting/cues.ts';
+import { writeFileAtomic } from './atomic.ts';
+import { hex } from '../../show-files/src/midi.ts';
+import { mountPages, type PagesMode } from './pages.ts';
+
+export const TRANSPORT_COMMANDS: readonly TransportCommandName[] = ['go', 'hold', 'resume', 'stop', 'next', 'previous', 'panic', 'seek'];
+
+export interface LoadedShowResult {
+  ok: boolean;
+  timeline?: Timeline;
+  errors: ValidationError[];
+  warnings: string[];
+}
+
+/** Compiles a show folder (or a show file inside one). */
+export type ShowCompiler = (dirOrFile: string) => Promise<LoadedShowResult>;
+
+export interface ShowServerOptions {
+  /** The show folder (holds show.json; setlist edits are saved there). */
+  showDir: string;
+  /** A compiled timeline to start with; without it the show folder is compiled. */
+  timeline?: Timeline;
+  compile?: ShowCompiler;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Tokens and journal; default `<showDir>/.holostage`. */
+  stateDir?: string;
+  /** A server restarted within this long of its last heartbeat resumes a playing show. */
+  resumeWindowMs?: number;
+  heartbeatMs?: number;
+  transport?: Partial<TransportConfig>;
+  /** The lighting driver (default: none, i.e. a null driver supplied by the caller). */
+  lighting: LightingDriver;
+  pages?: PagesMode;
+  /** Server clock, ms; epoch based so it carries across restarts. */
+  clock?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface OutputHealth {
+  fps?: number;
+  droppedFrames?: number;
+  clockOffsetMs?: number;
+  assetsLoaded?: number;
+  assetsTotal?: number;
+  profile?: string;
+}
+
+export interface OutputView {
+  id: string;
+  kind: string;
+  connected: boolean;
+  connections: number;
+  lastSeen: number | null;
+  health: OutputHealth | null;
+  settings: OutputSettings;
+}
+
+export interface Alarm {
+  id: number;
+  key: string;
+  level: 'warning' | 'critical';
+  message: string;
+  at: number;
+  /** Still true while the condition lasts. */
+  active: boolean;
+}
+
+export interface LightingMessageLog {
+  at: number;
+  showTime: number;
+  label: string;
+  bytes: string;
+  delivered: boolean;
+  /** Fired late by this many ms (scheduled cues only). */
+  lateMs?: number;
+}
+
+export const serverClock = (): number => performance.timeOrigin + performance.now();
+
+function showFingerprint(timeline: Timeline): string {
+  return createHash('sha256').update(JSON.stringify(timeline)).digest('hex').slice(0, 16);
+}
+
+export class ShowServer {
+  readonly app = express();
+  readonly http: HttpServer;
+  readonly io: IoServer;
+  readonly showDir: string;
+  readonly stateDir: string;
+  readonly clock: () => number;
+  tokens!: Tokens;
+  timeline!: Timeline;
+  warnings: string[] = [];
+  /** Increases with every (re)load of the show. */
+  showRevision = 0;
+  state!: TransportState;
+  url = '';
+  /** What the journal recovery did at start, if anything. */
+  recoveryNote: string | null = null;
+
+  private fingerprint = '';
+  private lightingEvents: LightingEvent[] = [];
+  private readonly scheduler: CueScheduler;
+  private readonly journal: Journal;
+  private readonly config: TransportConfig;
+  private readonly resumeWindowMs: number;
+  private readonly heartbeatMs: number;
+  private holdTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private readonly outputHealth = new Map<string, { health: OutputHealth; lastSeen: number }>();
+  private readonly outputSettings = new Map<string, OutputSettings>();
+  private readonly alarms: Alarm[] = [];
+  private alarmSeq = 0;
+  private readonly recentLighting: LightingMessageLog[] = [];
+  private lightingPushTimer: ReturnType<typeof setTimeout> | null = null;
+  private saveChain: Promise<unknown> = Promise.resolve();
+  private readonly log: (line: string) => void;
+  private readonly compile: ShowCompiler | undefined;
+  private closed = false;
+
+  constructor(private readonly options: ShowServerOptions) {
+    this.showDir = resolve(options.showDir);
+    this.stateDir = resolve(options.stateDir ?? join(this.showDir, '.holostage'));
+    this.clock = options.clock ?? serverClock;
+    this.config = { ...DEFAULT_TRANSPORT_CONFIG, ...options.transport };
+    this.resumeWindowMs = options.resumeWindowMs ?? 30_000;
+    this.heartbeatMs = options.heartbeatMs ?? 1000;
+    this.log = options.log ?? (() => {});
+    this.compile = options.compile;
+    this.journal = new Journal(join(this.stateDir, 'journal.jsonl'));
+    this.http = createServer(this.app);
+    this.io = new IoServer(this.http, { serveClient: false, pingInterval: 5000, pingTimeout: 5000 });
+    this.scheduler = new CueScheduler(options.lighting, this.clock, { onFire: (f) => this.logFired(f) });
+  }
+
+  get lighting(): LightingDriver {
+    return this.options.lighting;
+  }
+
+  /** Load the show, recover from the journal, open the lighting, listen. */
+  async start(): Promise<void> {
+    let timeline = this.options.timeline;
+    if (!timeline) {
+      const result = await this.compileShow(this.showDir);
+      if (!result.ok || !result.timeline) throw new ShowInvalidError(result.errors);
+      timeline = result.timeline;
+      this.warnings = result.warnings;
+    }
+    this.setTimeline(timeline);
+    this.tokens = loadOrCreateTokens(this.stateDir, timeline.outputs.map((o) => o.id));
+
+    const lighting = this.options.lighting;
+    lighting.onStatusChange((s) => this.onLightingStatus(s));
+    lighting.open();
+    this.onLightingStatus(lighting.status());
+
+    const now = this.clock();
+    const recovery = recoverFromJournal(readJournal(this.journal.file), timeline, this.fingerprint, now, this.resumeWindowMs);
+    this.state = recovery ? recovery.state : initialState(timeline, now);
+    this.recoveryNote = recovery?.note ?? null;
+    this.journal.open([{ type: 'state', at: now, show: this.fingerprint, state: this.state, reason: recovery ? `recovered: ${recovery.note}` : 'start' }]);
+    if (recovery) this.log(`journal: ${recovery.note}`);
+    if (recovery?.resumedPlaying) this.chaseLighting();
+    this.scheduler.update(this.snapshot(now), true);
+    this.armHoldTimer();
+    this.heartbeat = setInterval(() => this.writeHeartbeat(), this.heartbeatMs);
+
+    this.setupHttp();
+    this.setupSockets();
+    await new Promise<void>((res, rej) => {
+      this.http.once('error', rej);
+      this.http.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => res());
+    });
+    const addr = this.http.address();
+    const port = typeof addr === 'object' && addr ? addr.port : this.options.port;
+    const host = this.options.host ?? '127.0.0.1';
+    this.url = `http://${host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.lightingPushTimer) clearTimeout(this.lightingPushTimer);
+    this.scheduler.stop();
+    await new Promise<void>((res) => this.io.close(() => res()));
+    this.http.closeAllConnections?.();
+    await new Promise<void>((res) => this.http.close(() => res()));
+    this.journal.close();
+    await this.options.lighting.close();
+    await this.pagesClose?.();
+  }
+
+  private pagesClose: (() => Promise<void>) | null = null;
+
+  accessUrls(): { label: string; url: string }[] {
+    return accessUrls(this.url, this.tokens, this.timeline.outputs.map((o) => o.id));
+  }
+
+  // ------------------------------------------------------------------ show and transport
+
+  private async compileShow(dirOrFile: string): Promise<LoadedShowResult> {
+    const compile = this.compile ?? defaultCompiler;
+    return compile(dirOrFile);
+  }
+
+  private setTimeline(timeline: Timeline): void {
+    this.timeline = timeline;
+    this.fingerprint = showFingerprint(timeline);
+    this.lightingEvents = collectLightingEvents(timeline);
+    this.scheduler.setEvents(this.lightingEvents);
+    this.showRevision++;
+  }
+
+  snapshot(now = this.clock()): TransportSnapshot {
+    return snapshotOf(this.timeline, this.state, now);
+  }
+
+  /** The one gate every transport command passes through, whatever its source. */
+  command(cmd: TransportCommand, source: string): CommandResult {
+    const now = this.clock();
+    const before = this.state;
+    const result = applyCommand(this.timeline, before, cmd, now, this.config);
+    if (!result.ok) {
+      this.log(`transport: ${cmd.command} from ${source} refused: ${result.error}`);
+      return { ok: false, error: result.error, state: this.snapshot(now) };
+    }
+    this.commit(result.state, `${cmd.command} from ${source}`, now, before);
+    return { ok: true, state: this.snapshot(now) };
+  }
+
+  private commit(state: TransportState, reason: string, now: number, before: TransportState): void {
+    this.state = state;
+    this.journal.append({ type: 'state', at: now, show: this.fingerprint, state, reason });
+    const snap = this.snapshot(now);
+    this.io.emit(EVENTS.transport, snap);
+    this.log(`transport: ${reason} -> ${state.mode} at ${snap.showTime.toFixed(3)} s (entry ${snap.entryIndex + 1})`);
+
+    // Lighting follows: panic blacks out; a jump or the end of a blackout re-sends the rig state.
+    const posBefore = positionAt(this.timeline, before, now);
+    const jumped = Math.abs(posBefore.showTime - snap.showTime) > 1e-9;
+    if (state.blackout && !before.blackout) {
+      this.scheduler.stop();
+      for (const m of panicMessages(this.lightingEvents, this.timeline.lighting)) this.sendLighting(m.bytes, `PANIC ${m.label}`);
+    } else if ((before.blackout && !state.blackout) || (jumped && state.mode !== 'stopped')) {
+      this.chaseLighting(snap.showTime);
+    }
+    this.scheduler.update(snap, !jumped);
+    this.armHoldTimer();
+  }
+
+  /** Re-send the rig state for the current position (cues strictly before it; the scheduler fires the rest). */
+  private chaseLighting(showTime = positionAt(this.timeline, this.state, this.clock()).showTime): void {
+    for (const e of lightingStateAt(this.lightingEvents, showTime, false)) this.sendLighting(e.bytes, `chase ${e.label}`);
+  }
+
+  private sendLighting(bytes: readonly number[], label: string): boolean {
+    const delivered = this.options.lighting.send(bytes, { label });
+    this.pushLightingLog({ at: this.clock(), showTime: positionAt(this.timeline, this.state, this.clock()).showTime, label, bytes: hex(bytes), delivered });
+    return delivered;
+  }
+
+  private logFired(f: FiredCue): void {
+    this.pushLightingLog({ at: f.firedAt, showTime: f.event.time, label: f.event.label, bytes: hex(f.event.bytes), delivered: f.delivered, lateMs: f.firedAt - f.due });
+  }
+
+  private pushLightingLog(entry: LightingMessageLog): void {
+    this.recentLighting.push(entry);
+    if (this.recentLighting.length > 50) this.recentLighting.shift();
+    // The desk sees the list at most ten times a second, however dense the cues.
+    if (!this.lightingPushTimer) {
+      this.lightingPushTimer = setTimeout(() => {
+        this.lightingPushTimer = null;
+        this.io.to('operator').emit(EVENTS.lighting, this.lightingView());
+      }, 100);
+    }
+  }
+
+  lightingView(): { status: LightingDriverStatus; recent: LightingMessageLog[] } {
+    return { status: this.options.lighting.status(), recent: [...this.recentLighting] };
+  }
+
+  private onLightingStatus(s: LightingDriverStatus): void {
+    if (s.connected) this.clearAlarm('midi');
+    else this.raiseAlarm('midi', 'critical', s.error ?? `lighting driver ${s.driver} is not connected`);
+    this.io?.to('operator').emit(EVENTS.lighting, this.lightingView());
+  }
+
+  private armHoldTimer(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    const due = holdDueAt(this.state);
+    if (due === null || this.closed) return;
+    this.holdTimer = setTimeout(() => this.settleNow(), Math.max(1, due - this.clock()));
+  }
+
+  private settleNow(): void {
+    const now = this.clock();
+    const settled = settle(this.timeline, this.state, now);
+    if (settled === this.state) {
+      this.armHoldTimer();
+      return;
+    }
+    const reason = this.state.blackout ? 'panic fade ended' : settled.waiting ? 'hold point reached' : 'settled';
+    this.commit(settled, reason, now, this.state);
+  }
+
+  private writeHeartbeat(): void {
+    const now = this.clock();
+    const pos = positionAt(this.timeline, this.state, now);
+    this.journal.append({ type: 'heartbeat', at: now, show: this.fingerprint, showTime: pos.showTime, entryIndex: pos.entryIndex, mode: this.state.mode });
+  }
+
+  /** Reload the show folder from disk (stopped shows only). */
+  async reloadShow(source: string): Promise<{ ok: true } | { ok: false; error: string; errors?: ValidationError[] }> {
+    if (this.state.mode !== 'stopped') return { ok: false, error: 'load: stop the show before loading it again' };
+    const result = await this.compileShow(this.showDir);
+    if (!result.ok || !result.timeline) return { ok: false, error: `load: the show has ${result.errors.length} error(s)`, errors: result.errors };
+    this.installTimeline(result.timeline, result.warnings, `load from ${source}`);
+    return { ok: true };
+  }
+
+  private installTimeline(timeline: Timeline, warnings: string[], reason: string): void {
+    const before = this.state;
+    this.setTimeline(timeline);
+    this.warnings = warnings;
+    const now = this.clock();
+    const fresh = { ...initialState(timeline, now, before.revision + 1), lastGoAt: before.lastGoAt, blackout: before.blackout };
+    this.commit(fresh, reason, now, fresh);
+    this.io.emit(EVENTS.showLoaded, this.showSummary());
+  }
+
+  /**
+   * Replace the setlist in show.json. The candidate is validated as a whole show first (written
+   * beside show.json so relative paths resolve), then renamed over show.json: a crash at any
+   * point leaves either the old or the new file, never half of one.
+   */
+  saveSetlist(setlist: unknown, source: string): Promise<{ ok: true; showRevision: number } | { ok: false; error: string; errors?: ValidationError[] }> {
+    const run = async (): Promise<{ ok: true; showRevision: number } | { ok: false; error: string; errors?: ValidationError[] }> => {
+      if (this.state.mode !== 'stopped') return { ok: false, error: 'setlist: stop the show before changing the setlist' };
+      if (!Array.isArray(setlist)) return { ok: false, error: 'setlist: expected an array of entries' };
+      const showFile = join(this.showDir, 'show.json');
+      if (!existsSync(showFile)) return { ok: false, error: `setlist: no show.json in ${this.showDir}` };
+      let show: Record<string, unknown>;
+      try {
+        show = JSON.parse(readFileSync(showFile, 'utf8')) as Record<string, unknown>;
+      } catch (err) {
+        return { ok: false, error: `setlist: show.json is not valid JSON (${(err as Error).message})` };
+      }
+      show.setlist = setlist;
+      const text = `${JSON.stringify(show, null, 2)}\n`;
+      const candidate = join(this.showDir, `.show.candidate-${process.pid}.json`);
+      writeFileAtomic(candidate, text);
+      let result: LoadedShowResult;
+      try {
+        result = await this.compileShow(candidate);
+      } catch (err) {
+        unlinkSync(candidate);
+        throw err;
+      }
+      unlinkSync(candidate);
+      if (!result.ok || !result.timeline) {
+        const name = basename(candidate);
+        const errors = result.errors.map((e) => (e.file === name ? { ...e, file: 'show.json' } : e));
+        return { ok: false, error: `setlist: not saved, the show would have ${errors.length} error(s)`, errors };
+      }
+      writeFileAtomic(showFile, text);
+      this.installTimeline(result.timeline, result.warnings, `setlist saved from ${source}`);
+      return { ok: true, showRevision: this.showRevision };
+    };
+    const next = this.saveChain.then(run, run);
+    this.saveChain = next.catch(() => {});
+    return next;
+  }
+
+  showSummary(): Record<string, unknown> {
+    const t = this.timeline;
+    return {
+      revision: this.showRevision,
+      fingerprint: this.fingerprint,
+      title: t.show.title,
+      date: t.show.date,
+      venue: t.show.venue,
+      duration: t.duration,
+      outputs: t.outputs.map((o) => ({ id: o.id, kind: o.kind })),
+      lighting: t.lighting,
+      entries: t.entries.map((e) => ({ index: e.index, kind: e.kind, id: e.id, title: e.title, start: e.start, end: e.end, encore: e.encore, holdAfter: e.holdAfter, transition: e.transition })),
+      songs: t.songs.map((s) => ({ id: s.id, title: s.title, credits: s.credits, license: s.license, duration: s.duration, key: s.key, tempo: s.tempo[0]?.bpm })),
+      validation: { ok: true, errors: [], warnings: this.warnings },
+    };
+  }
+
+  stateView(now = this.clock()): Record<string, unknown> {
+    const pos = positionAt(this.timeline, this.state, now);
+    const entry = this.timeline.entries[pos.entryIndex];
+    return {
+      playing: pos.playing,
+      mode: this.state.mode,
+      waiting: this.state.waiting,
+      entryIndex: pos.entryIndex,
+      entryTitle: entry?.title ?? null,
+      songTime: pos.songTime,
+      songDuration: entry ? entry.end - entry.start : 0,
+      showTime: pos.showTime,
+      showDuration: this.timeline.duration,
+      serverTime: now,
+      holdAt: this.state.holdAt,
+      blackout: this.state.blackout,
+      revision: this.state.revision,
+      showRevision: this.showRevision,
+    };
+  }
+
+  // ------------------------------------------------------------------ alarms and outputs
+
+  raiseAlarm(key: string, level: Alarm['level'], message: string): void {
+    const open = this.alarms.find((a) => a.key === key);
+    if (open) {
+      open.message = message;
+      open.active = true;
+    } else this.alarms.push({ id: ++this.alarmSeq, key, level, message, at: this.clock(), active: true });
+    this.io?.to('operator').emit(EVENTS.alarms, this.alarms);
+  }
+
+  clearAlarm(key: string): void {
+    const open = this.alarms.find((a) => a.key === key);
+    if (!open || !open.active) return;
+    open.active = false;
+    this.io?.to('operator').emit(EVENTS.alarms, this.alarms);
+  }
+
+  /** Alarms stay until acknowledged; one acknowledged while its condition lasts comes back on the next raise. */
+  acknowledgeAlarm(id: number): boolean {
+    const i = this.alarms.findIndex((a) => a.id === id);
+    if (i < 0) return false;
+    this.alarms.splice(i, 1);
+    this.io.to('operator').emit(EVENTS.alarms, this.alarms);
+    return true;
+  }
+
+  alarmList(): Alarm[] {
+    return [...this.alarms];
+  }
+
+  outputsView(): OutputView[] {
+    const connections = new Map<string, number>();
+    for (const s of this.io.of('/').sockets.values()) {
+      const id = (s.data as { identity?: Identity }).identity;
+      if (id?.role === 'output' && id.outputId) connections.set(id.outputId, (connections.get(id.outputId) ?? 0) + 1);
+    }
+    return this.timeline.outputs.map((o) => {
+      const h = this.outputHealth.get(o.id);
+      const n = connections.get(o.id) ?? 0;
+      return { id: o.id, kind: o.kind, connected: n > 0, connections: n, lastSeen: h?.lastSeen ?? null, health: h?.health ?? null, settings: this.outputSettings.get(o.id) ?? o.settings };
+    });
+  }
+
+  private pushOutputs(): void {
+    this.io.to('operator').emit(EVENTS.outputs, this.outputsView());
+  }
+
+  clientCounts(): Record<Role, number> {
+    const counts: Record<Role, number> = { operator: 0, output: 0, viewer: 0 };
+    for (const s of this.io.of('/').sockets.values()) {
+      const id = (s.data as { identity?: Identity }).identity;
+      if (id) counts[id.role]++;
+    }
+    return counts;
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  private bearer(req: Request): Identity | null {
+    const header = req.get('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    const token = m?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
+    return identify(this.tokens, token);
+  }
+
+  /** 401 without a valid token, 403 for the wrong role; returns the identity when allowed. */
+  private authorize(req: Request, res: Response, roles: readonly Role[]): Identity | null {
+    const who = this.bearer(req);
+    if (!who) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ ok: false, error: 'unauthorized: send the token as "Authorization: Bearer <token>"' });
+      return null;
+    }
+    if (!roles.includes(who.role)) {
+      res.status(403).json({ ok: false, error: `forbidden: the ${who.role} token cannot do this (needs ${roles.join(' or ')})` });
+      return null;
+    }
+    return who;
+  }
+
+  private setupHttp(): void {
+    const app = this.app;
+    app.disable('x-powered-by');
+    app.use('/api', express.json({ limit: '2mb' }));
+
+    app.get('/api/health', (_req, res) => {
+      res.json({
+        ok: true,
+        show: this.timeline.show.title,
+        uptimeSeconds: Math.round(process.uptime()),
+        serverTime: this.clock(),
+        clients: this.clientCounts(),
+        lighting: this.options.lighting.status(),
+        alarms: this.alarms.filter((a) => a.active).length,
+        recovery: this.recoveryNote,
+      });
+    });
+    app.get('/api/show', (_req, res) => res.json(this.showSummary()));
+    app.get('/api/state', (_req, res) => res.json(this.stateView()));
+    app.get('/api/timeline', (req, res) => {
+      if (!this.authorize(req, res, ['operator', 'output', 'viewer'])) return;
+      res.json({ revision: this.showRevision, timeline: this.timeline });
+    });
+    app.get('/api/setlist', (req, res) => {
+      if (!this.authorize(req, res, ['operator'])) return;
+      try {
+        const show = JSON.parse(readFileSync(join(this.showDir, 'show.json'), 'utf8')) as { setlist?: unknown };
+        res.json({ ok: true, setlist: show.setlist ?? [] });
+      } catch (err) {
+        res.status(500).json({ ok: false, error: (err as Error).message });
+      }
+    });
+    app.put('/api/setlist', async (req, res) => {
+      if (!this.authorize(req, res, ['operator'])) return;
+      const body = req.body as { setlist?: unknown } | undefined;
+      const result = await this.saveSetlist(body?.setlist, 'http');
+      res.status(result.ok ? 200 : result.errors ? 422 : 409).json(result);
+    });
+    app.get('/api/lighting', (req, res) => {
+      if (!this.authorize(req, res, ['operator'])) return;
+      res.json(this.lightingView());
+    });
+    app.post('/api/transport/:command', async (req, res) => {
+      if (!this.authorize(req, res, ['operator'])) return;
+      const name = String(req.params.command);
+      if (name === 'load') {
+        const r = await this.reloadShow('http');
+        res.status(r.ok ? 200 : 409).json(r.ok ? { ok: true, state: this.snapshot(), show: this.showSummary() } : r);
+        return;
+      }
+      if (!TRANSPORT_COMMANDS.includes(name as TransportCommandName)) {
+        res.status(404).json({ ok: false, error: `unknown transport command "${name}"; use ${TRANSPORT_COMMANDS.join(', ')} or load` });
+        return;
+      }
+      const body = (req.body ?? {}) as { entry?: unknown; time?: unknown };
+      const cmd: TransportCommand = { command: name as TransportCommandName };
+      if (name === 'seek') {
+        cmd.entry = Number(body.entry ?? req.query.entry);
+        cmd.time = Number(body.time ?? req.query.time ?? 0);
+      }
+      const result = this.command(cmd, 'http');
+      res.status(result.ok ? 200 : 409).json(result);
+    });
+
+    this.pagesClose = mountPages(app, this.options.pages ?? 'auto', this.http, this.showDir);
+    app.get('/', (_req, res) => {
+      res.type('html').send('<!doctype html><title>holostage</title><h1>holostage</h1><p>Pages: <a href="/desk">/desk</a> (operator), <a href="/stage">/stage</a> (outputs), <a href="/live">/live</a> (fans). Each needs its token: run <code>holostage tokens</code>.</p>');
+    });
+  }
+
+  // ------------------------------------------------------------------ sockets
+
+  private setupSockets(): void {
+    this.io.use((socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      const identity = identify(this.tokens, auth?.token ?? socket.handshake.query.token);
+      if (!identity) {
+        next(new Error('unauthorized: missing or unknown token'));
+        return;
+      }
+      (socket.data as { identity: Identity }).identity = identity;
+      next();
+    });
+    this.io.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  private onConnection(socket: Socket): void {
+    const identity = (socket.data as { identity: Identity }).identity;
+    const { role, outputId } = identity;
+    void socket.join(role);
+    if (outputId) void socket.join(`output:${outputId}`);
+
+    const forbidden = (what: string): { ok: false; error: string } => ({ ok: false, error: `forbidden: a ${role} cannot ${what}; only the operator can` });
+    const isAck = (ack: unknown): ack is (reply: unknown) => void => typeof ack === 'function';
+
+    // Clock sync first: it is the hot path, answered with the server time on arrival.
+    socket.on(EVENTS.clockPing, (_clientTime: unknown, ack: unknown) => {
+      if (isAck(ack)) ack(this.clock());
+    });
+
+    socket.emit(EVENTS.hello, {
+      role,
+      outputId: outputId ?? null,
+      serverTime: this.clock(),
+      transport: this.snapshot(),
+      show: this.showSummary(),
+      settings: outputId ? (this.outputSettings.get(outputId) ?? this.timeline.outputs.find((o) => o.id === outputId)?.settings ?? null) : null,
+      ...(role === 'operator' ? { outputs: this.outputsView(), lighting: this.lightingView(), alarms: this.alarms } : {}),
+    });
+
+    socket.on(EVENTS.snapshot, (ack: unknown) => {
+      if (isAck(ack)) ack(this.snapshot());
+    });
+    socket.on(EVENTS.timeline, (ack: unknown) => {
+      if (isAck(ack)) ack({ revision: this.showRevision, timeline: this.timeline });
+    });
+
+    socket.on(EVENTS.command, (cmd: unknown, ack: unknown) => {
+      const reply = isAck(ack) ? ack : () => {};
+      if (role !== 'operator') return reply(forbidden('move the show'));
+      if (!cmd || typeof cmd !== 'object' || typeof (cmd as { command?: unknown }).command !== 'string') return reply({ ok: false, error: 'expected { command: "go" | "hold" | ... }' });
+      const c = cmd as TransportCommand;
+      if ((c.command as string) === 'load') {
+        void this.reloadShow('desk').then((r) => reply(r.ok ? { ok: true, state: this.snapshot() } : r));
+        return;
+      }
+      reply(this.command({ command: c.command, entry: c.entry, time: c.time }, role === 'operator' ? 'desk' : role));
+    });
+
+    socket.on(EVENTS.setlistSave, (payload: unknown, ack: unknown) => {
+      const reply = isAck(ack) ? ack : () => {};
+      if (role !== 'operator') return reply(forbidden('edit the setlist'));
+      void this.saveSetlist((payload as { setlist?: unknown } | null)?.setlist, 'desk').then(reply, (err: Error) => reply({ ok: false, error: err.message }));
+    });
+
+    socket.on(EVENTS.outputSettings, (payload: unknown, ack: unknown) => {
+      const reply = isAck(ack) ? ack : () => {};
+      if (role !== 'operator') return reply(forbidden('change output settings'));
+      const p = payload as { id?: unknown; settings?: unknown } | null;
+      const output = this.timeline.outputs.find((o) => o.id === p?.id);
+      if (!output || !p?.settings || typeof p.settings !== 'object') return reply({ ok: false, error: `unknown output "${String(p?.id)}" or missing settings` });
+      const merged = { ...(this.outputSettings.get(output.id) ?? output.settings), ...(p.settings as Partial<OutputSettings>) };
+      this.outputSettings.set(output.id, merged);
+      this.io.to(`output:${output.id}`).emit(EVENTS.outputSettings, merged);
+      this.pushOutputs();
+      reply({ ok: true, settings: merged });
+    });
+
+    socket.on(EVENTS.outputHealth, (health: unknown) => {
+      if (role !== 'output' || !outputId || !health || typeof health !== 'object') return;
+      this.outputHealth.set(outputId, { health: health as OutputHealth, lastSeen: this.clock() });
+      this.pushOutputs();
+    });
+
+    socket.on(EVENTS.lightingTest, (payload: unknown, ack: unknown) => {
+      const reply = isAck(ack) ? ack : () => {};
+      if (role !== 'operator') return reply(forbidden('fire lighting cues'));
+      const p = payload as { song?: unknown; cue?: unknown } | null;
+      const song = this.timeline.songs[Number(p?.song)];
+      const event = song?.tracks.lighting.find((e) => e.cue === Number(p?.cue));
+      if (!event) return reply({ ok: false, error: `no lighting cue ${String(p?.cue)} in song ${String(p?.song)}` });
+      const delivered = this.sendLighting(event.bytes, `test ${event.label}`);
+      reply({ ok: delivered, bytes: hex(event.bytes), ...(delivered ? {} : { error: this.options.lighting.status().error ?? 'not delivered' }) });
+    });
+
+    socket.on(EVENTS.alarmAck, (id: unknown, ack: unknown) => {
+      const reply = isAck(ack) ? ack : () => {};
+      if (role !== 'operator') return reply(forbidden('acknowledge alarms'));
+      reply({ ok: this.acknowledgeAlarm(Number(id)) });
+    });
+
+    if (role === 'output' && outputId) {
+      this.clearAlarm(`output:${outputId}`);
+      this.pushOutputs();
+    }
+    socket.on('disconnect', () => {
+      if (role !== 'output' || !outputId || this.closed) return;
+      const still = this.outputsView().find((o) => o.id === outputId);
+      if (still && !still.connected) this.raiseAlarm(`output:${outputId}`, 'critical', `output "${outputId}" lost`);
+      this.pushOutputs();
+    });
+  }
+}
+
+export class ShowInvalidError extends Error {
+  constructor(readonly errors: ValidationError[]) {
+    super(`the show has ${errors.length} validation error(s)`);
+  }
+}
+
+/** The foundation's compiler, loaded on first use. */
+export const defaultCompiler: ShowCompiler = async (dirOrFile) => {
+  const { compileShowFolder } = await import('../../show-files/src/compile.ts');
+  const r = await compileShowFolder(dirOrFile);
+  return r.ok ? { ok: true, timeline: r.timeline, errors: [], warnings: r.warnings } : { ok: false, errors: r.errors, warnings: r.warnings };
+};
+
+export async function startShowServer(options: ShowServerOptions): Promise<ShowServer> {
+  const server = new ShowServer(options);
+  try {
+    await server.start();
+  } catch (err) {
+    await server.close().catch(() => {});
+    throw err;
+  }
+  return server;
+}
