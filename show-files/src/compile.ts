@@ -3,9 +3,9 @@
 // into the exact MIDI bytes. Deterministic: the same show gives the same JSON, byte for byte.
 
 import type { LoadedShow, LoadedSong } from './load.ts';
-import { cueSeconds, entryDuration, loadShow } from './load.ts';
+import { entryDuration, loadShow } from './load.ts';
 import { sortErrors, type ValidationError } from './errors.ts';
-import type { CueTimeValue, LightingCueFile, ShowFile, SongFile } from './schema.ts';
+import type { LightingCueFile, ShowFile, SongFile } from './schema.ts';
 import { controlChange, noteOff, noteOn, programChange, showControl } from './midi.ts';
 import { TICKS_PER_QUARTER } from './tempo.ts';
 import { buildVocalTrack } from './vocal/track.ts';
@@ -125,18 +125,13 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
   const data = song.data;
   const tempo = song.tempo;
   const end = start + song.duration;
-  const at = (t: CueTimeValue): number => {
-    const s = cueSeconds(t, tempo);
-    // load() has already refused bad times, so a string here would be a bug.
-    if (typeof s === 'string') throw new Error(`${song.file}: ${s}`);
-    return round(start + s);
-  };
+  const times = song.cueTimes;
   const cues = data.cues ?? {};
 
-  const motion: MotionEvent[] = byTime((cues.motion ?? []).map((c, cue) => ({ time: at(c.at), end: 0, clip: c.clip, blend: c.blend ?? 0.5, cue, duration: c.duration })))
+  const motion: MotionEvent[] = byTime((cues.motion ?? []).map((c, cue) => ({ time: round(start + times.motion[cue]!), end: 0, clip: c.clip, blend: c.blend ?? 0.5, cue, duration: c.duration })))
     .map((e, k, all) => ({ time: e.time, end: round(Math.min(end, e.duration !== undefined ? e.time + e.duration : (all[k + 1]?.time ?? end))), clip: e.clip, blend: e.blend, cue: e.cue }));
 
-  const camera: CameraEvent[] = byTime((cues.camera ?? []).map((c, cue) => ({ time: at(c.at), c, cue }))).map((e, k, all) => ({
+  const camera: CameraEvent[] = byTime((cues.camera ?? []).map((c, cue) => ({ time: round(start + times.camera[cue]!), c, cue }))).map((e, k, all) => ({
     time: e.time,
     end: all[k + 1]?.time ?? round(end),
     shot: e.c.shot,
@@ -147,11 +142,11 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
     cue: e.cue,
   }));
 
-  const lightingEvents: LightingEvent[] = byTime((cues.lighting ?? []).map((c, cue) => ({ time: at(c.at), ...lightingMessage(c, lighting), cue })));
+  const lightingEvents: LightingEvent[] = byTime((cues.lighting ?? []).map((c, cue) => ({ time: round(start + times.lighting[cue]!), ...lightingMessage(c, lighting), cue })));
 
   const effects: EffectEvent[] = byTime(
     (cues.effects ?? []).map((c, cue) => {
-      const time = at(c.at);
+      const time = round(start + times.effects[cue]!);
       return { time, end: round(Math.min(end, time + c.duration)), effect: c.effect, intensity: c.intensity ?? 1, ...(c.color ? { color: c.color } : {}), cue };
     }),
   );

@@ -41,7 +41,7 @@ export class JsonPositions {
     private readonly root: unknown,
     private readonly rootOffset: number,
     /** Objects: [keyOffset, valueOffset] per member in insertion order; arrays: valueOffset per item. */
-    private readonly offsets: WeakMap<object, number[]>,
+    private readonly offsets: Map<object, number[]>,
   ) {}
 
   /** True when the path exists in the parsed value. */
@@ -108,7 +108,7 @@ export interface ParsedJson {
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 export function parseJsonWithPositions(text: string): ParsedJson {
-  const offsets = new WeakMap<object, number[]>();
+  const offsets = new Map<object, number[]>();
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 

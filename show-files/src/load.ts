@@ -28,6 +28,15 @@ export interface LoadedSong extends LoadedJson<SongFile> {
   tempo: TempoMap;
   /** Song length in seconds. */
   duration: number;
+  /** Each cue's time in song seconds, by track, in file order (computed once, during validation). */
+  cueTimes: CueTimes;
+}
+
+export interface CueTimes {
+  motion: number[];
+  camera: number[];
+  lighting: number[];
+  effects: number[];
 }
 
 export interface LoadedShow extends LoadedJson<ShowFile> {
@@ -260,20 +269,23 @@ async function loadSong(
   }
   if (duration <= 0) report.error(['score'], 'the score has no notes and the song has no "end"');
 
-  await checkCues(song, tempo, duration, report, songDir);
-  return { ...loaded, score, scoreFile: relToShow(song.score), tempo, duration };
+  const cueTimes = await checkCues(song, tempo, duration, report, songDir);
+  return { ...loaded, score, scoreFile: relToShow(song.score), tempo, duration, cueTimes };
 }
 
-async function checkCues(song: SongFile, tempo: TempoMap, duration: number, report: FileReport, songDir: string): Promise<void> {
+async function checkCues(song: SongFile, tempo: TempoMap, duration: number, report: FileReport, songDir: string): Promise<CueTimes> {
   const cues = song.cues ?? {};
+  const times: CueTimes = { motion: [], camera: [], lighting: [], effects: [] };
   const fmt = (s: number) => `${s.toFixed(3).replace(/\.?0+$/, '')} s`;
   // Start and end of each cue of an exclusive track, for the overlap check.
   const checkTrack = (track: 'motion' | 'camera' | 'lighting' | 'effects', list: { at: CueTimeValue }[] | undefined, span: (cue: never, at: number) => number | undefined) => {
     if (!list) return;
     const placed: { i: number; at: number; end: number | undefined; group: string }[] = [];
+    const trackTimes = times[track];
     list.forEach((cue, i) => {
       const at = cueSeconds(cue.at, tempo);
       if (typeof at === 'string') return report.error(['cues', track, i, 'at'], at);
+      trackTimes[i] = at;
       if (at > duration + 1e-9) return report.error(['cues', track, i, 'at'], `cue at ${fmt(at)} is after the song's end (${fmt(duration)})`);
       const len = span(cue as never, at);
       const group = track === 'effects' ? (cue as unknown as { effect: string }).effect : track;
@@ -281,7 +293,11 @@ async function checkCues(song: SongFile, tempo: TempoMap, duration: number, repo
     });
     if (track === 'lighting') return;
     const byGroup = new Map<string, typeof placed>();
-    for (const p of placed) byGroup.set(p.group, [...(byGroup.get(p.group) ?? []), p]);
+    for (const p of placed) {
+      const group = byGroup.get(p.group);
+      if (group) group.push(p);
+      else byGroup.set(p.group, [p]);
+    }
     for (const [group, items] of byGroup) {
       const sorted = [...items].sort((a, b) => a.at - b.at || a.i - b.i);
       for (let k = 1; k < sorted.length; k++) {
@@ -301,6 +317,7 @@ async function checkCues(song: SongFile, tempo: TempoMap, duration: number, repo
   for (const [i, cue] of (cues.motion ?? []).entries()) {
     if (/\.(vrma|bvh)$/i.test(cue.clip) && !(await isFile(resolve(songDir, cue.clip)))) report.error(['cues', 'motion', i, 'clip'], `motion file "${cue.clip}" not found`);
   }
+  return times;
 }
 
 /** Loads `show.json` from a folder (or the given file) and every song it names. */
