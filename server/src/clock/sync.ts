@@ -52,7 +52,11 @@ export class ClockSync {
   }
 
   private recompute(): void {
-    const fastest = [...this.samples].sort((a, b) => a.delay - b.delay).slice(0, this.best);
+    // The fastest few, but only those nearly as fast as the best: a much slower sample can be
+    // off by up to half its round trip and would drag the average.
+    const sorted = [...this.samples].sort((a, b) => a.delay - b.delay);
+    const limit = sorted[0]!.delay + Math.max(1, sorted[0]!.delay * 0.1);
+    const fastest = sorted.slice(0, this.best).filter((s) => s.delay <= limit);
     let sum = 0;
     for (const s of fastest) sum += s.offset;
     this.estimate = sum / fastest.length;
