@@ -1,0 +1,15 @@
+// "Listen to a song" on the desk: the library song's vocal line rendered offline by the vocal synth
+// (show-files/src/vocal) and handed to the browser as a 16-bit WAV. Loaded on first use, so a
+// server that never previews never loads Tone.js and the Web Audio classes.
+
+import type { SongInfo } from '../../../show-files/src/timeline.ts';
+
+export const PREVIEW_SAMPLE_RATE = 22050;
+
+export async function renderVocalWav(song: SongInfo, sampleRate = PREVIEW_SAMPLE_RATE): Promise<Buffer> {
+  const { renderVocal } = await import('../../../show-files/src/vocal/render.ts');
+  const { encodeWav } = await import('../../../show-files/src/vocal/wav.ts');
+  if (song.tracks.vocal.notes.length === 0) throw new Error(`song "${song.id}" has no vocal notes`);
+  const rendered = await renderVocal(song.tracks.vocal, song.voice, { sampleRate });
+  return Buffer.from(encodeWav([rendered.samples], rendered.sampleRate, 16));
+}
