@@ -2,14 +2,21 @@
 // stage, the desk and the viewer in the browser and the tests in Node all run the same code.
 //
 // One exchange: the client notes its clock at send (t0), the server answers with its clock when it
-// handled the ping (ts), the client notes its clock at receive (t3). If the two legs took equally
-// long, the server clock at the client's midpoint (t0 + t3) / 2 was ts. Legs are rarely equal, but
-// the error is at most half the round trip, so the samples with the shortest round trips are the
-// trustworthy ones: keep a window of recent samples and average the offsets of the fastest few.
+// handled the ping (ts), the client notes its clock at receive (t3). Whatever the two legs took,
+// the server clock's lead over the client clock (the offset) lies between ts - t3 and ts - t0.
+// Every exchange gives such an interval and the true offset lies in all of them, so the estimate
+// is the middle of their intersection: its width is set by the fastest outbound leg and the
+// fastest return leg seen in the window (from different exchanges, even), which is far tighter
+// than any single round trip. If the intervals stop overlapping (a clock jumped or drifted) the
+// old samples are dropped and the estimate falls back to the fastest round trips.
 
 export interface ClockSample {
-  /** serverTime - clientTime, ms. */
+  /** serverTime - clientTime at the midpoint, ms. */
   offset: number;
+  /** The offset is at least this (server time - client receive time)... */
+  low: number;
+  /** ...and at most this (server time - client send time). */
+  high: number;
   /** Round trip, ms. */
   delay: number;
   /** Client time the sample was taken, ms. */
@@ -32,6 +39,7 @@ export class ClockSync {
   private samples: ClockSample[] = [];
   private estimate = 0;
   private bestDelay = Infinity;
+  private bound = Infinity;
   private total = 0;
 
   constructor(options: ClockSyncOptions) {
@@ -43,7 +51,7 @@ export class ClockSync {
   /** Record one exchange: client send time, server time in the reply, client receive time. */
   addSample(clientSend: number, serverTime: number, clientReceive: number): ClockSample {
     const delay = Math.max(0, clientReceive - clientSend);
-    const sample = { offset: serverTime - (clientSend + clientReceive) / 2, delay, at: clientReceive };
+    const sample = { offset: serverTime - (clientSend + clientReceive) / 2, low: serverTime - clientReceive, high: serverTime - clientSend, delay, at: clientReceive };
     this.samples.push(sample);
     this.total++;
     if (this.samples.length > this.window) this.samples.shift();
@@ -52,15 +60,34 @@ export class ClockSync {
   }
 
   private recompute(): void {
-    // The fastest few, but only those nearly as fast as the best: a much slower sample can be
-    // off by up to half its round trip and would drag the average.
+    let low = -Infinity;
+    let high = Infinity;
+    for (const x of this.samples) {
+      if (x.low > low) low = x.low;
+      if (x.high < high) high = x.high;
+    }
     const sorted = [...this.samples].sort((a, b) => a.delay - b.delay);
-    const limit = sorted[0]!.delay + Math.max(1, sorted[0]!.delay * 0.1);
-    const fastest = sorted.slice(0, this.best).filter((s) => s.delay <= limit);
+    this.bestDelay = sorted[0]!.delay;
+    if (low <= high) {
+      this.estimate = (low + high) / 2;
+      this.bound = (high - low) / 2;
+      return;
+    }
+    // Inconsistent intervals: the clocks moved against each other. Keep the newest half and use
+    // the fastest few round trips (each is off by at most half its round trip).
+    this.samples = this.samples.slice(Math.floor(this.samples.length / 2));
+    const fresh = [...this.samples].sort((a, b) => a.delay - b.delay);
+    const limit = fresh[0]!.delay + Math.max(1, fresh[0]!.delay * 0.1);
+    const fastest = fresh.slice(0, this.best).filter((x) => x.delay <= limit);
     let sum = 0;
-    for (const s of fastest) sum += s.offset;
+    for (const x of fastest) sum += x.offset;
     this.estimate = sum / fastest.length;
-    this.bestDelay = fastest[0]!.delay;
+    this.bound = fresh[0]!.delay / 2;
+  }
+
+  /** Half the width of the interval the offset is known to lie in, ms: the error bound. */
+  get errorBound(): number {
+    return this.bound;
   }
 
   /** Estimated serverTime - clientTime, ms (0 before the first sample). */
@@ -101,6 +128,7 @@ export class ClockSync {
     this.samples = [];
     this.estimate = 0;
     this.bestDelay = Infinity;
+    this.bound = Infinity;
   }
 }
 
