@@ -1,0 +1,136 @@
+// The singing synthesizer graph. One module for the browser (Tone.js's live context) and for
+// offline rendering in Node (Tone.Offline over node-web-audio-api): it only needs an object that
+// creates Web Audio nodes, which Tone's Context is.
+//
+//   source (periodic wave: bright, glottal-like harmonic slope; pitch with glides and vibrato)
+//        │
+//   formant peak F1 ─ F2 ─ F3 ─ voiced envelope ───────────────────────────────┐
+//                                                                              ├─ output gain ─► destination
+//   white noise (looped buffer) ─ band-pass (consonant colour) ─ noise envelope ─┘
+//
+// Nine nodes for the whole song: one voice, every musical change written as automation (see
+// singer-plan.ts; vibrato too is drawn into the pitch curve), no per-sample JavaScript. That is
+// what keeps offline rendering fast.
+
+import type { Curve, SingerPlan } from './singer-plan.ts';
+import { curveAt } from './singer-plan.ts';
+
+/** The part of a Web Audio context the graph needs (Tone's Context and a native context both fit). */
+export interface SingerContext {
+  readonly sampleRate: number;
+  createOscillator(): OscillatorNode;
+  createGain(): GainNode;
+  createBiquadFilter(): BiquadFilterNode;
+  createBufferSource(): AudioBufferSourceNode;
+  createBuffer(channels: number, length: number, sampleRate: number): AudioBuffer;
+  createPeriodicWave(real: Float32Array, imag: Float32Array, constraints?: PeriodicWaveConstraints): PeriodicWave;
+}
+
+export interface SingerGraph {
+  /** Connect this to the destination (or a mixer). */
+  output: GainNode;
+  /** Stop the sources (live playback: on seek, pause or end). */
+  stop(when?: number): void;
+}
+
+/** Formant peaks: gain in dB and Q of F1, F2, F3 over the bright sawtooth source. */
+const FORMANT_PEAKS: readonly { gainDb: number; q: number }[] = [
+  { gainDb: 20, q: 4 },
+  { gainDb: 17, q: 6 },
+  { gainDb: 12, q: 8 },
+];
+/** Level of the source before the formant peaks: keeps the summed peaks clear of clipping. */
+const SOURCE_LEVEL = 0.09;
+/** Harmonic amplitudes fall as 1/n^SLOPE: a little darker than a sawtooth (1/n), brighter than a real glottis. */
+const SOURCE_SLOPE = 1.2;
+const SOURCE_HARMONICS = 80;
+const NOISE_LEVEL = 0.5;
+
+/**
+ * Writes a curve onto an AudioParam. `origin` is the show time that plays at context time `at`;
+ * breakpoints before `origin` are replaced by the curve's value at `origin`, so playback can
+ * start from the middle of a song.
+ */
+export function scheduleCurve(param: AudioParam, curve: Curve, origin: number, at: number, scale = 1): void {
+  param.cancelScheduledValues(0);
+  // Always begin with setValueAtTime: some engines misbehave before the first event otherwise.
+  param.setValueAtTime(curveAt(curve, origin) * scale, at);
+  for (let i = 0; i < curve.times.length; i++) {
+    const t = curve.times[i]!;
+    if (t <= origin) continue;
+    param.linearRampToValueAtTime(curve.values[i]! * scale, at + (t - origin));
+  }
+}
+
+/** A deterministic white-noise buffer (same render every time). */
+function noiseBuffer(ctx: SingerContext, seconds: number): AudioBuffer {
+  const length = Math.round(ctx.sampleRate * seconds);
+  const buffer = ctx.createBuffer(1, length, ctx.sampleRate);
+  const data = buffer.getChannelData(0);
+  let seed = 0x9e3779b9;
+  for (let i = 0; i < length; i++) {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    data[i] = ((seed >>> 0) / 4294967296) * 2 - 1;
+  }
+  return buffer;
+}
+
+/**
+ * Builds the singer for a plan. `origin` (show seconds) sounds at context time `at`.
+ */
+export function buildSingerGraph(ctx: SingerContext, plan: SingerPlan, origin = plan.start, at = 0): SingerGraph {
+  const source = ctx.createOscillator();
+  const real = new Float32Array(SOURCE_HARMONICS + 1);
+  const imag = new Float32Array(SOURCE_HARMONICS + 1);
+  for (let n = 1; n <= SOURCE_HARMONICS; n++) imag[n] = 1 / Math.pow(n, SOURCE_SLOPE);
+  source.setPeriodicWave(ctx.createPeriodicWave(real, imag));
+  scheduleCurve(source.frequency, plan.frequency, origin, at);
+
+  let chain: AudioNode = source;
+  FORMANT_PEAKS.forEach((peak, k) => {
+    const f = ctx.createBiquadFilter();
+    f.type = 'peaking';
+    f.gain.value = peak.gainDb;
+    f.Q.value = peak.q;
+    scheduleCurve(f.frequency, plan.formants[k]!, origin, at);
+    chain.connect(f);
+    chain = f;
+  });
+  const voiced = ctx.createGain();
+  scheduleCurve(voiced.gain, plan.voiced, origin, at, SOURCE_LEVEL);
+  chain.connect(voiced);
+
+  const noise = ctx.createBufferSource();
+  noise.buffer = noiseBuffer(ctx, 2);
+  noise.loop = true;
+  const band = ctx.createBiquadFilter();
+  band.type = 'bandpass';
+  scheduleCurve(band.frequency, plan.noiseFreq, origin, at);
+  scheduleCurve(band.Q, plan.noiseQ, origin, at);
+  const noiseEnv = ctx.createGain();
+  scheduleCurve(noiseEnv.gain, plan.noise, origin, at, NOISE_LEVEL);
+  noise.connect(band);
+  band.connect(noiseEnv);
+
+  const output = ctx.createGain();
+  output.gain.value = plan.outputGain;
+  voiced.connect(output);
+  noiseEnv.connect(output);
+
+  source.start(at);
+  noise.start(at);
+  return {
+    output,
+    stop(when = 0) {
+      for (const node of [source, noise]) {
+        try {
+          node.stop(when);
+        } catch {
+          // already stopped
+        }
+      }
+    },
+  };
+}
