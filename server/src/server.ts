@@ -37,6 +37,7 @@ import { collectLightingEvents, lightingStateAt, panicMessages } from './lightin
 import { writeFileAtomic } from './atomic.ts';
 import { hex } from '../../show-files/src/midi.ts';
 import { mountPages, type PagesMode } from './pages.ts';
+import { commandFromMidi, DEFAULT_MIDI_INPUT_NOTES, openMidiInput, type MidiInputMapping } from './lighting/midi-input.ts';
 
 export const TRANSPORT_COMMANDS: readonly TransportCommandName[] = ['go', 'hold', 'resume', 'stop', 'next', 'previous', 'panic', 'seek'];
 
@@ -68,6 +69,10 @@ export interface ShowServerOptions {
   /** The lighting driver (default: none, i.e. a null driver supplied by the caller). */
   lighting: LightingDriver;
   pages?: PagesMode;
+  /** A MIDI input port whose MSC / note messages drive the transport (opened fail-soft, retried). */
+  midiInputPort?: string;
+  /** Note triggers on that input (default DEFAULT_MIDI_INPUT_NOTES on the show's lighting channel). */
+  midiInputNotes?: MidiInputMapping['notes'];
   /** Server clock, ms; epoch based so it carries across restarts. */
   clock?: () => number;
   log?: (line: string) => void;
@@ -201,6 +206,7 @@ export class ShowServer {
     this.scheduler.update(this.snapshot(now), true);
     this.armHoldTimer();
     this.heartbeat = setInterval(() => this.writeHeartbeat(), this.heartbeatMs);
+    if (this.options.midiInputPort) this.openMidiInput(this.options.midiInputPort);
 
     this.setupHttp();
     this.setupSockets();
@@ -219,6 +225,8 @@ export class ShowServer {
     this.closed = true;
     if (this.holdTimer) clearTimeout(this.holdTimer);
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.midiInputRetry) clearTimeout(this.midiInputRetry);
+    this.midiInputClose?.();
     if (this.lightingPushTimer) clearTimeout(this.lightingPushTimer);
     this.scheduler.stop();
     await new Promise<void>((res) => this.io.close(() => res()));
@@ -230,6 +238,31 @@ export class ShowServer {
   }
 
   private pagesClose: (() => Promise<void>) | null = null;
+  private midiInputClose: (() => void) | null = null;
+  private midiInputRetry: ReturnType<typeof setTimeout> | null = null;
+
+  private openMidiInput(port: string): void {
+    const opened = openMidiInput(port, (bytes) => this.midiInput(bytes));
+    if (opened.ok) {
+      this.midiInputClose = opened.close;
+      this.clearAlarm('midi-in');
+      return;
+    }
+    this.raiseAlarm('midi-in', 'warning', `${opened.error}; MIDI GO is off until it appears`);
+    this.midiInputRetry = setTimeout(() => this.openMidiInput(port), 5000);
+    this.midiInputRetry.unref();
+  }
+
+  /** A MIDI message from the console: mapped to a transport command through the same gate as the desk. */
+  midiInput(bytes: readonly number[]): CommandResult | null {
+    const mapping: MidiInputMapping = {
+      mscDeviceId: this.timeline.lighting.mscDeviceId,
+      channel: this.timeline.lighting.channel,
+      notes: this.options.midiInputNotes ?? DEFAULT_MIDI_INPUT_NOTES,
+    };
+    const command = commandFromMidi(bytes, mapping);
+    return command ? this.command({ command }, 'midi') : null;
+  }
 
   accessUrls(): { label: string; url: string }[] {
     return accessUrls(this.url, this.tokens, this.timeline.outputs.map((o) => o.id));

@@ -8,6 +8,7 @@ import { EasymidiDriver, listMidiOutputs, loadEasymidi, wrapEasymidiOutput, type
 import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
 import { CueScheduler, type FiredCue } from '../../server/src/lighting/scheduler.ts';
 import { NullDriver } from '../../server/src/lighting/driver.ts';
+import { bytesFromEasymidi, commandFromMidi, DEFAULT_MIDI_INPUT_NOTES } from '../../server/src/lighting/midi-input.ts';
 import { controlChange, noteOff, noteOn, programChange, showControl } from '../../show-files/src/midi.ts';
 import type { LightingEvent } from '../../show-files/src/timeline.ts';
 import type { TransportSnapshot } from '../../server/src/clock/protocol.ts';
@@ -212,5 +213,29 @@ describe('cue scheduler', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(fired).toEqual([61, 62, 63]);
     scheduler.stop();
+  });
+});
+
+describe('MIDI input mapping', () => {
+  const mapping = { mscDeviceId: 1, channel: 1, notes: DEFAULT_MIDI_INPUT_NOTES };
+  it('maps MSC from a console to transport commands, for our device id or the all-call', () => {
+    expect(commandFromMidi(showControl(1, 'GO', '3'), mapping)).toBe('go');
+    expect(commandFromMidi(showControl(0x7f, 'STOP', '3'), mapping)).toBe('hold');
+    expect(commandFromMidi(showControl(1, 'RESUME', '3'), mapping)).toBe('resume');
+    expect(commandFromMidi(showControl(1, 'ALL_OFF'), mapping)).toBe('panic');
+    expect(commandFromMidi(showControl(2, 'GO', '3'), mapping)).toBeNull();
+    expect(commandFromMidi([0xf0, 0x7e, 0x01, 0x06, 0x01, 0xf7], mapping)).toBeNull();
+  });
+  it('maps note-ons on the show channel; note-offs and other channels do nothing', () => {
+    expect(commandFromMidi(noteOn(1, 60, 100), mapping)).toBe('go');
+    expect(commandFromMidi(noteOn(1, 66, 1), mapping)).toBe('panic');
+    expect(commandFromMidi(noteOn(1, 60, 0), mapping)).toBeNull();
+    expect(commandFromMidi(noteOff(1, 60), mapping)).toBeNull();
+    expect(commandFromMidi(noteOn(2, 60, 100), mapping)).toBeNull();
+  });
+  it('reads easymidi input messages back as bytes', () => {
+    expect(bytesFromEasymidi({ _type: 'noteon', channel: 0, note: 60, velocity: 99 })).toEqual([0x90, 60, 99]);
+    expect(bytesFromEasymidi({ _type: 'sysex', bytes: showControl(1, 'GO', '1') })).toEqual(showControl(1, 'GO', '1'));
+    expect(bytesFromEasymidi({ _type: 'clock' })).toBeNull();
   });
 });

@@ -110,6 +110,10 @@ describe('show server: roles, HTTP API and transport over sockets', () => {
     expect(again.status).toBe(409);
     expect(again.json.error).toMatch(/GO ignored/);
     expect(server.state.revision).toBe(ack.state.revision);
+    // ...and so is one from the lighting console over MIDI (MSC GO).
+    const midi = server.midiInput(showControl(1, 'GO', '9'));
+    expect(midi).toMatchObject({ ok: false, error: expect.stringMatching(/GO ignored/) });
+    expect(server.state.revision).toBe(ack.state.revision);
     // The cues at 0, 0.2 and 0.4 s went out on time through the lighting driver.
     await waitUntil(() => recorder.messages.length >= 3, 3000, 'three cues');
     expect(recorder.messages.slice(0, 3).map((m) => m.bytes)).toEqual([programChange(1, 3), noteOn(2, 36, 127), showControl(1, 'GO', '5')]);

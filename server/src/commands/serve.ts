@@ -24,6 +24,7 @@ const HELP = `usage: holostage serve [options]
   --midi <driver>          easymidi (default), null
   --midi-port <name>       MIDI output port (default: the show's lighting.port)
   --midi-virtual           create a virtual MIDI port with that name instead of opening one
+  --midi-in <name>         MIDI input whose MSC GO/STOP/RESUME/ALL_OFF or notes 60-66 drive the show
   --record <file.mid>      also record every lighting message to a Standard MIDI File
   --no-pages               serve the API only (no /stage, /desk, /live pages)
 `;
@@ -71,6 +72,7 @@ export async function run(args: string[]): Promise<number> {
     transport: { goGuardMs: n.guard, panicFadeSeconds: n.fade },
     lighting,
     pages: p.flags.has('no-pages') ? false : 'auto',
+    midiInputPort: flagString(p, 'midi-in'),
     log,
   });
   lighting.make = () => {
