@@ -1,0 +1,154 @@
+// The per-frame evaluator: everything the singer and the stage do at one show time, computed from
+// the timeline alone (no clocks, no DOM, no WebGL). The browser calls evaluate() every frame with
+// the synced show time and hands the result to the renderer; tests and the benchmark call it in Node.
+
+import type { Timeline, SongInfo, MotionEvent } from '../../../show-files/src/timeline.ts';
+import { entryAt, lastAtOrBefore } from '../../../show-files/src/timeline.ts';
+import { TempoMap } from '../../../show-files/src/tempo.ts';
+import { mouthAt, type MouthWeights } from './mouth.ts';
+import { blinkAt, gazeOffsetAt } from './face.ts';
+import { BUILTIN_MOTIONS, type MotionContext } from './motions.ts';
+import { Pose, smoothstep } from './pose.ts';
+import { cameraAt, type CameraPose } from './camera.ts';
+import { LightsPlayer, type LightsState } from './lights.ts';
+
+/** A motion from a file (VRMA, BVH), sampled into a pose; built by the renderer side. */
+export interface ClipSource {
+  duration: number;
+  /** Writes the pose at `local` seconds into the clip (loops past the end). */
+  sample(local: number, out: Pose): void;
+}
+
+export interface PerformFrame {
+  showTime: number;
+  /** Setlist entry index, -1 outside the show. */
+  entry: number;
+  /** Index into timeline.songs, -1 when no song is playing. */
+  song: number;
+  songTime: number;
+  beat: number;
+  mouth: MouthWeights;
+  blink: number;
+  happy: number;
+  gaze: { yaw: number; pitch: number };
+  pose: Pose;
+  camera: CameraPose;
+  lights: LightsState;
+  /** The motion cue in front (its clip name), or the base layer's name. */
+  motion: string;
+}
+
+export function createFrame(): PerformFrame {
+  return {
+    showTime: 0, entry: -1, song: -1, songTime: 0, beat: 0,
+    mouth: { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 }, blink: 0, happy: 0, gaze: { yaw: 0, pitch: 0 },
+    pose: new Pose(), camera: { position: [0, 0, 0], target: [0, 0, 0], fov: 30 },
+    lights: new LightsPlayer().state, motion: 'idle',
+  };
+}
+
+/** Seconds the base layer takes to go from idle into dancing when a song starts (and back). */
+const DANCE_FADE = 1.2;
+
+export class Performer {
+  readonly clips = new Map<string, ClipSource>();
+  private tempo: TempoMap[];
+  private lights = new LightsPlayer();
+  private layer = new Pose();
+  private ctx: MotionContext = { t: 0, beat: 0, local: 0 };
+
+  constructor(readonly timeline: Timeline) {
+    this.tempo = timeline.songs.map((s) => new TempoMap(s.tempo.length ? s.tempo : [{ tick: 0, bpm: 120 }], 480, s.timeSignature));
+  }
+
+  /** Beats since the song's first tick at show time t. */
+  beatAt(song: number, t: number): number {
+    const map = this.tempo[song]!;
+    return map.tickAt(t - this.timeline.songs[song]!.start) / map.ticksPerBeat;
+  }
+
+  evaluate(t: number, out: PerformFrame): PerformFrame {
+    const tl = this.timeline;
+    out.showTime = t;
+    out.entry = entryAt(tl, t);
+    const entry = out.entry >= 0 ? tl.entries[out.entry]! : undefined;
+    out.song = entry && entry.song >= 0 ? entry.song : -1;
+    const song: SongInfo | undefined = out.song >= 0 ? tl.songs[out.song] : undefined;
+    out.songTime = song ? t - song.start : 0;
+    out.beat = song ? this.beatAt(out.song, t) : t * 2;
+
+    // Face.
+    if (song) mouthAt(song.tracks.vocal, t, out.mouth);
+    else out.mouth.aa = out.mouth.ih = out.mouth.ou = out.mouth.ee = out.mouth.oh = 0;
+    out.blink = blinkAt(t);
+    const g = gazeOffsetAt(t);
+    out.gaze.yaw = g.yaw;
+    out.gaze.pitch = g.pitch;
+
+    // Body: idle, fading into the on-beat dance while a song plays; motion cues on top.
+    const ctx = this.ctx;
+    ctx.t = t;
+    ctx.beat = out.beat;
+    ctx.local = 0;
+    BUILTIN_MOTIONS.idle!(ctx, out.pose);
+    out.motion = 'idle';
+    if (song) {
+      const w = smoothstep(Math.min(out.songTime, song.duration - out.songTime) / DANCE_FADE);
+      if (w > 0) {
+        BUILTIN_MOTIONS.dance!(ctx, this.layer);
+        out.pose.blendToward(this.layer, w);
+        out.motion = 'dance';
+      }
+      out.happy = this.applyMotionCues(song.tracks.motion, t, out);
+    } else out.happy = entry && entry.kind === 'mc' ? 0.35 : 0;
+
+    // Stage.
+    cameraAt(song ? song.tracks.camera : [], t, out.camera);
+    this.lights.setTrack(song ? song.tracks.lighting : []);
+    out.lights = this.lights.at(t);
+    return out;
+  }
+
+  /** Layers the motion cues active at t over out.pose; returns how "happy" the face should be. */
+  private applyMotionCues(events: readonly MotionEvent[], t: number, out: PerformFrame): number {
+    const i = lastAtOrBefore(events, t);
+    if (i < 0) return 0;
+    let happy = 0;
+    const cur = events[i]!;
+    const fadeIn = cur.blend > 0 ? smoothstep((t - cur.time) / cur.blend) : 1;
+    // While this cue fades in, the one it replaces keeps playing underneath (blended, not snapped).
+    if (fadeIn < 1 && i > 0) {
+      const prev = events[i - 1]!;
+      if (prev.end >= cur.time - 1e-6) happy = Math.max(happy, this.layerMotion(prev, t, 1, out) * (1 - fadeIn));
+    }
+    if (t < cur.end) {
+      // A cue followed straight by another hands over (the next one fades in over it); a cue that
+      // ends into nothing fades out over its last `blend` seconds.
+      const next = events[i + 1];
+      const continues = next !== undefined && next.time <= cur.end + 1e-6;
+      const fadeOut = continues || cur.blend <= 0 ? 1 : smoothstep((cur.end - t) / cur.blend);
+      const w = fadeIn * fadeOut;
+      if (w > 0) {
+        happy = Math.max(happy, this.layerMotion(cur, t, w, out));
+        out.motion = cur.clip;
+      }
+    }
+    return happy;
+  }
+
+  private layerMotion(e: MotionEvent, t: number, w: number, out: PerformFrame): number {
+    const local = t - e.time;
+    const builtin = BUILTIN_MOTIONS[e.clip];
+    if (builtin) {
+      this.ctx.local = local;
+      builtin(this.ctx, this.layer);
+    } else {
+      const clip = this.clips.get(e.clip);
+      if (!clip) return 0; // not loaded (yet): the base layer carries on
+      this.layer.copy(out.pose);
+      clip.sample(local, this.layer);
+    }
+    out.pose.blendToward(this.layer, w);
+    return e.clip === 'wave' || e.clip === 'bow' ? 0.8 * w : 0;
+  }
+}

@@ -1,0 +1,175 @@
+// The three.js stage: backdrop, floor, a truss of 8 virtual fixtures with visible beams, the
+// lights that colour the singer, the camera and the avatar. For a transparent (hologram) output
+// everything that is not the singer or a lit fixture is left out, so it renders as pure black.
+
+import * as THREE from 'three';
+import type { VRM } from '@pixiv/three-vrm';
+import type { OutputKind } from '../../../show-files/src/timeline.ts';
+import type { PerformFrame } from '../perform/performer.ts';
+import { FIXTURES, hsvToRgb } from '../perform/lights.ts';
+
+interface Fixture {
+  lens: THREE.Mesh<THREE.CircleGeometry, THREE.MeshBasicMaterial>;
+  beam: THREE.Mesh<THREE.ConeGeometry, THREE.MeshBasicMaterial>;
+}
+
+const TRUSS_Y = 3.1;
+
+export class StageScene {
+  readonly scene = new THREE.Scene();
+  readonly camera = new THREE.PerspectiveCamera(34, 16 / 9, 0.05, 60);
+  readonly avatarRoot = new THREE.Group();
+  private fixtures: Fixture[] = [];
+  private readonly washLeft = new THREE.DirectionalLight(0xffffff, 0);
+  private readonly washRight = new THREE.DirectionalLight(0xffffff, 0);
+  private readonly rgb: [number, number, number] = [0, 0, 0];
+  private vrm: VRM | null = null;
+
+  constructor(readonly kind: OutputKind) {
+    const transparent = kind === 'transparent';
+    this.scene.background = new THREE.Color(0, 0, 0);
+    // Base lighting so the singer reads even with every fixture dark.
+    this.scene.add(new THREE.AmbientLight(0xffffff, 0.35));
+    const key = new THREE.DirectionalLight(0xffffff, 1.1);
+    key.position.set(0.8, 2.2, 3);
+    this.scene.add(key);
+    this.washLeft.position.set(2.5, 3, 1.5);
+    this.washRight.position.set(-2.5, 3, 1.5);
+    this.scene.add(this.washLeft, this.washRight);
+
+    if (!transparent) this.buildSet();
+    this.buildFixtures(transparent);
+    this.scene.add(this.avatarRoot);
+  }
+
+  private buildSet(): void {
+    // Backdrop: a deep blue gradient wall; floor: dark and slightly reflective-looking.
+    const canvasTex = gradientTexture();
+    const wall = new THREE.Mesh(new THREE.PlaneGeometry(14, 7), new THREE.MeshBasicMaterial({ map: canvasTex }));
+    wall.position.set(0, 3.2, -3.5);
+    this.scene.add(wall);
+    const floor = new THREE.Mesh(new THREE.CircleGeometry(5, 48), new THREE.MeshStandardMaterial({ color: 0x141a2e, roughness: 0.35, metalness: 0.2 }));
+    floor.rotation.x = -Math.PI / 2;
+    this.scene.add(floor);
+    const ring = new THREE.Mesh(new THREE.RingGeometry(1.15, 1.2, 64), new THREE.MeshBasicMaterial({ color: 0x3ad6e0 }));
+    ring.rotation.x = -Math.PI / 2;
+    ring.position.y = 0.002;
+    this.scene.add(ring);
+    const truss = new THREE.Mesh(new THREE.BoxGeometry(7, 0.12, 0.12), new THREE.MeshStandardMaterial({ color: 0x404656, metalness: 0.6, roughness: 0.4 }));
+    truss.position.set(0, TRUSS_Y + 0.12, -1);
+    this.scene.add(truss);
+  }
+
+  private buildFixtures(transparent: boolean): void {
+    for (let i = 0; i < FIXTURES; i++) {
+      const x = -3 + (6 * i) / (FIXTURES - 1);
+      const lens = new THREE.Mesh(new THREE.CircleGeometry(0.09, 20), new THREE.MeshBasicMaterial({ color: 0x000000 }));
+      lens.position.set(x, TRUSS_Y, -0.93);
+      lens.lookAt(0, 1, 3);
+      const length = 3.6;
+      const beam = new THREE.Mesh(
+        new THREE.ConeGeometry(0.32, length, 16, 1, true),
+        new THREE.MeshBasicMaterial({ color: 0x000000, transparent: true, opacity: transparent ? 0.06 : 0.08, blending: THREE.AdditiveBlending, depthWrite: false }),
+      );
+      // Point the cone's tip at the fixture and its open end down toward the singer.
+      const from = new THREE.Vector3(x, TRUSS_Y, -0.95);
+      const to = new THREE.Vector3(x * 0.25, 0, 0.2);
+      const dir = to.clone().sub(from).normalize();
+      beam.position.copy(from).addScaledVector(dir, length / 2);
+      beam.quaternion.setFromUnitVectors(new THREE.Vector3(0, -1, 0), dir);
+      beam.visible = false;
+      this.scene.add(lens, beam);
+      this.fixtures.push({ lens, beam });
+    }
+  }
+
+  setAvatar(vrm: VRM | null): void {
+    if (this.vrm) this.avatarRoot.remove(this.vrm.scene);
+    this.vrm = vrm;
+    if (vrm) {
+      // VRM 0.x faces -Z: turn it to face the audience like a 1.0 model.
+      vrm.scene.rotation.y = vrm.meta.metaVersion === '0' ? Math.PI : 0;
+      vrm.scene.traverse((o) => {
+        o.frustumCulled = false;
+      });
+      this.avatarRoot.add(vrm.scene);
+    }
+  }
+
+  setAspect(aspect: number): void {
+    this.camera.aspect = aspect;
+    this.camera.updateProjectionMatrix();
+  }
+
+  /** Camera and lights for the frame (the avatar itself is posed by VrmDriver). */
+  update(frame: PerformFrame): void {
+    const c = frame.camera;
+    this.camera.position.set(c.position[0], c.position[1], c.position[2]);
+    this.camera.lookAt(c.target[0], c.target[1], c.target[2]);
+    if (this.camera.fov !== c.fov) {
+      this.camera.fov = c.fov;
+      this.camera.updateProjectionMatrix();
+    }
+    const lights = frame.lights;
+    const left = [0, 0, 0];
+    const right = [0, 0, 0];
+    for (let i = 0; i < this.fixtures.length; i++) {
+      const f = lights.fixtures[i]!;
+      const level = f.intensity * lights.master;
+      hsvToRgb(f.hue, f.saturation, level, this.rgb);
+      const fx = this.fixtures[i]!;
+      fx.lens.material.color.setRGB(this.rgb[0], this.rgb[1], this.rgb[2]);
+      fx.beam.material.color.setRGB(this.rgb[0], this.rgb[1], this.rgb[2]);
+      fx.beam.visible = level > 0.001;
+      const side = i < this.fixtures.length / 2 ? right : left;
+      side[0]! += this.rgb[0];
+      side[1]! += this.rgb[1];
+      side[2]! += this.rgb[2];
+    }
+    const k = 4 / this.fixtures.length;
+    this.washLeft.color.setRGB(left[0]! * k, left[1]! * k, left[2]! * k);
+    this.washLeft.intensity = 0.9;
+    this.washRight.color.setRGB(right[0]! * k, right[1]! * k, right[2]! * k);
+    this.washRight.intensity = 0.9;
+  }
+
+  /** The avatar's bounding box on screen, in output pixels (x right, y down), or null. */
+  avatarRect(width: number, height: number): { x0: number; y0: number; x1: number; y1: number } | null {
+    if (!this.vrm) return null;
+    this.vrm.scene.updateMatrixWorld(true);
+    const box = new THREE.Box3();
+    // Skinned meshes: use the bone positions (plus a margin for the body's thickness).
+    const pts: THREE.Vector3[] = [];
+    this.vrm.scene.traverse((o) => {
+      if ((o as THREE.Bone).isBone) pts.push(new THREE.Vector3().setFromMatrixPosition(o.matrixWorld));
+    });
+    if (!pts.length) return null;
+    box.setFromPoints(pts).expandByScalar(0.3);
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let i = 0; i < 8; i++) {
+      const v = new THREE.Vector3(i & 1 ? box.max.x : box.min.x, i & 2 ? box.max.y : box.min.y, i & 4 ? box.max.z : box.min.z).project(this.camera);
+      const x = ((v.x + 1) / 2) * width;
+      const y = ((1 - v.y) / 2) * height;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    }
+    return { x0, y0, x1, y1 };
+  }
+}
+
+function gradientTexture(): THREE.Texture {
+  // Built from data (no canvas) so it works in any context; 1 x 64 vertical gradient.
+  const h = 64;
+  const data = new Uint8Array(h * 4);
+  for (let i = 0; i < h; i++) {
+    const k = i / (h - 1); // 0 bottom .. 1 top
+    data[i * 4] = Math.round(10 + 16 * k);
+    data[i * 4 + 1] = Math.round(14 + 20 * k);
+    data[i * 4 + 2] = Math.round(40 + 60 * (1 - Math.abs(k - 0.4)));
+    data[i * 4 + 3] = 255;
+  }
+  const tex = new THREE.DataTexture(data, 1, h);
+  tex.colorSpace = THREE.SRGBColorSpace;
+  tex.magFilter = THREE.LinearFilter;
+  tex.needsUpdate = true;
+  return tex;
+}

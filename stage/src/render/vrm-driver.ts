@@ -1,0 +1,66 @@
+// Puts a PerformFrame onto a loaded VRM: expressions, normalized bone rotations, hips offset and
+// eye gaze, then advances the VRM (spring bones, constraints) by the show-time step. Runs in the
+// browser and in Node (the benchmark). No allocation per frame.
+
+import * as THREE from 'three';
+import type { VRM } from '@pixiv/three-vrm';
+import { POSE_BONES } from '../perform/pose.ts';
+import type { PerformFrame } from '../perform/performer.ts';
+
+export class VrmDriver {
+  private readonly nodes: (THREE.Object3D | null)[];
+  private readonly hipsRest = new THREE.Vector3();
+  private readonly hipsNode: THREE.Object3D | null;
+  /** VRM 0.x models face -Z: the pose (authored facing +Z) is turned half round about Y. */
+  private readonly flip: boolean;
+  readonly hipsHeight: number;
+
+  constructor(readonly vrm: VRM) {
+    this.flip = vrm.meta.metaVersion === '0';
+    this.nodes = POSE_BONES.map((b) => vrm.humanoid.getNormalizedBoneNode(b));
+    this.hipsNode = vrm.humanoid.getNormalizedBoneNode('hips');
+    if (this.hipsNode) this.hipsRest.copy(this.hipsNode.position);
+    const rest = vrm.humanoid.normalizedRestPose.hips?.position;
+    this.hipsHeight = rest ? rest[1] : 0.85;
+    if (vrm.lookAt) vrm.lookAt.autoUpdate = true;
+  }
+
+  /** Applies the frame; `dt` is the show-time step (0 while paused: springs hold still). */
+  apply(frame: PerformFrame, dt: number): void {
+    const vrm = this.vrm;
+    const em = vrm.expressionManager;
+    if (em) {
+      em.setValue('aa', frame.mouth.aa);
+      em.setValue('ih', frame.mouth.ih);
+      em.setValue('ou', frame.mouth.ou);
+      em.setValue('ee', frame.mouth.ee);
+      em.setValue('oh', frame.mouth.oh);
+      em.setValue('blink', frame.blink);
+      em.setValue('happy', frame.happy);
+    }
+    const r = frame.pose.rotations;
+    const s = this.flip ? -1 : 1;
+    for (let i = 0; i < this.nodes.length; i++) {
+      const n = this.nodes[i];
+      if (!n) continue;
+      const o = i * 4;
+      n.quaternion.set(r[o]! * s, r[o + 1]!, r[o + 2]! * s, r[o + 3]!);
+    }
+    if (this.hipsNode) {
+      const h = frame.pose.hips;
+      this.hipsNode.position.set(this.hipsRest.x + h[0]! * s, this.hipsRest.y + h[1]!, this.hipsRest.z + h[2]! * s);
+    }
+    if (vrm.lookAt) {
+      vrm.lookAt.target = undefined;
+      vrm.lookAt.yaw = frame.gaze.yaw;
+      vrm.lookAt.pitch = frame.gaze.pitch;
+    }
+    if (dt > 0) vrm.update(dt);
+    else {
+      // Paused: pose and face still follow (seek while paused) but physics does not move.
+      vrm.humanoid.update();
+      vrm.lookAt?.update(0);
+      vrm.expressionManager?.update();
+    }
+  }
+}

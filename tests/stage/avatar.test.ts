@@ -1,0 +1,186 @@
+// The default singer and the avatar CLI, in Node: both VRM versions load with three-vrm, the
+// committed files are exactly what the script makes, and `holostage avatar inspect` describes them.
+
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as THREE from 'three';
+import { MToonMaterial } from '@pixiv/three-vrm';
+import { loadVrmFile, loadVrmFromBytes } from '../../stage/src/avatar/load-node.ts';
+import { describeVrm } from '../../stage/src/avatar/describe.ts';
+import { makeAvatar, makeCheerVrma, makeSidestepBvh } from '../../scripts/make-avatar.ts';
+import { Performer, createFrame } from '../../stage/src/perform/performer.ts';
+import { VrmDriver } from '../../stage/src/render/vrm-driver.ts';
+import { stageTimeline } from './harness.ts';
+
+const run = promisify(execFile);
+const V1 = 'assets/avatars/holo.vrm';
+const V0 = 'assets/avatars/holo-vrm0.vrm';
+
+describe('default avatar files', () => {
+  it('are what scripts/make-avatar.ts writes, byte for byte, and small', () => {
+    const v1 = readFileSync(V1);
+    expect(Buffer.compare(v1, makeAvatar({ version: 'vrm1', detail: 1 }))).toBe(0);
+    expect(Buffer.compare(readFileSync(V0), makeAvatar({ version: 'vrm0', detail: 0.5, name: 'Holo (VRM 0.x)' }))).toBe(0);
+    expect(Buffer.compare(readFileSync('assets/avatars/motions/cheer.vrma'), makeCheerVrma())).toBe(0);
+    expect(readFileSync('assets/avatars/motions/sidestep.bvh', 'utf8')).toBe(makeSidestepBvh());
+    expect(v1.length).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('VRM 1.0 loads with three-vrm: humanoid, expressions, MToon, spring-bone twin tails, licence', async () => {
+    const vrm = await loadVrmFile(V1);
+    const d = describeVrm(vrm);
+    expect(d.vrmVersion).toBe('1.0');
+    expect(d.name).toBe('Holo');
+    expect(d.license.url).toBe('https://vrm.dev/licenses/1.0/');
+    expect(d.license.otherUrl).toContain('publicdomain/zero');
+    expect(d.missing).toEqual([]);
+    expect(d.lipSyncReady).toBe(true);
+    for (const e of ['aa', 'ih', 'ou', 'ee', 'oh', 'blink', 'happy']) expect(d.expressions).toContain(e);
+    expect(d.humanoidBones).toEqual(expect.arrayContaining(['hips', 'spine', 'chest', 'upperChest', 'neck', 'head', 'leftUpperArm', 'rightLowerLeg', 'leftEye']));
+    // Toon materials, skinned meshes.
+    const materials = new Set<THREE.Material>();
+    let skinned = 0;
+    vrm.scene.traverse((o) => {
+      const m = o as THREE.SkinnedMesh;
+      if (m.isSkinnedMesh) {
+        skinned++;
+        for (const mat of Array.isArray(m.material) ? m.material : [m.material]) materials.add(mat);
+      }
+    });
+    expect(skinned).toBeGreaterThan(0);
+    expect([...materials].some((m) => m instanceof MToonMaterial)).toBe(true);
+    // Two tails of seven nodes each: six swinging segments per tail (the last node is the tip).
+    const joints = vrm.springBoneManager!.joints;
+    expect(joints.size).toBe(12);
+  });
+
+  it('VRM 0.x loads too, faces -Z like every 0.x model, and has the same face', async () => {
+    const vrm = await loadVrmFile(V0);
+    const d = describeVrm(vrm);
+    expect(d.vrmVersion).toBe('0.x');
+    expect(d.license.name).toBe('CC0');
+    expect(d.lipSyncReady).toBe(true);
+    expect(d.missing).toEqual([]);
+    // The left hand of a 0.x model is at -X in its own space.
+    vrm.scene.updateMatrixWorld(true);
+    const hand = vrm.humanoid.getRawBoneNode('leftHand')!.getWorldPosition(new THREE.Vector3());
+    expect(hand.x).toBeLessThan(-0.4);
+    expect(vrm.springBoneManager!.joints.size).toBeGreaterThan(0);
+  });
+
+  it('lip-sync and dance drive the avatar; the twin tails swing on their spring bones', async () => {
+    const vrm = await loadVrmFile(V1);
+    const driver = new VrmDriver(vrm);
+    const performer = new Performer(stageTimeline());
+    const frame = createFrame();
+    const head = vrm.humanoid.getRawBoneNode('head')!;
+    const tip = vrm.scene.getObjectByName('LeftTail6')!;
+    const tipRelative = () => {
+      vrm.scene.updateMatrixWorld(true);
+      return tip.getWorldPosition(new THREE.Vector3()).sub(head.getWorldPosition(new THREE.Vector3()));
+    };
+    // Settle at rest first.
+    performer.evaluate(0.0, frame);
+    for (let i = 0; i < 60; i++) driver.apply(frame, 1 / 60);
+    const rest = tipRelative();
+    // Sing the "a" at 1.3 s while dancing.
+    let maxSwing = 0;
+    for (let t = 1.0; t < 2.0; t += 1 / 60) {
+      performer.evaluate(t, frame);
+      driver.apply(frame, 1 / 60);
+      maxSwing = Math.max(maxSwing, tipRelative().distanceTo(rest));
+      if (Math.abs(t - 1.3) < 1 / 120) {
+        expect(vrm.expressionManager!.getValue('aa')).toBeCloseTo(1, 5);
+        const face = vrm.scene.getObjectByName('Face') as THREE.Object3D;
+        const influences: number[] = [];
+        face.traverse((o) => {
+          const m = o as THREE.Mesh;
+          if (m.morphTargetInfluences) influences.push(m.morphTargetInfluences[0]!);
+        });
+        expect(Math.max(...influences)).toBeGreaterThan(0.99);
+      }
+    }
+    expect(maxSwing).toBeGreaterThan(0.02);
+  });
+});
+
+describe('holostage avatar inspect', () => {
+  it('prints the description as JSON for both versions', async () => {
+    for (const [file, version] of [[V1, '1.0'], [V0, '0.x']] as const) {
+      const { stdout } = await run(process.execPath, ['bin/holostage.js', 'avatar', 'inspect', file, '--json']);
+      const d = JSON.parse(stdout);
+      expect(Object.keys(d).sort()).toEqual(['authors', 'expressions', 'humanoidBones', 'license', 'lipSyncReady', 'missing', 'name', 'vrmVersion']);
+      expect(d.vrmVersion).toBe(version);
+      expect(d.lipSyncReady).toBe(true);
+      expect(d.authors).toEqual(['holostage contributors']);
+      expect(d.humanoidBones.length).toBeGreaterThanOrEqual(20);
+    }
+  });
+
+  it('reports what is missing from a VRM without mouth shapes', async () => {
+    // Our avatar with its expressions stripped: still a VRM, but not ready for lip-sync.
+    const glb = makeAvatar({ version: 'vrm1', detail: 0.3 });
+    const jsonLength = glb.readUInt32LE(12);
+    const json = JSON.parse(glb.subarray(20, 20 + jsonLength).toString('utf8'));
+    delete json.extensions.VRMC_vrm.expressions.preset.aa;
+    delete json.extensions.VRMC_vrm.expressions.preset.oh;
+    let text = Buffer.from(JSON.stringify(json));
+    text = Buffer.concat([text, Buffer.alloc((4 - (text.length % 4)) % 4, 0x20)]);
+    const bin = glb.subarray(20 + jsonLength);
+    const header = Buffer.alloc(20);
+    header.writeUInt32LE(0x46546c67, 0);
+    header.writeUInt32LE(2, 4);
+    header.writeUInt32LE(20 + text.length + bin.length, 8);
+    header.writeUInt32LE(text.length, 12);
+    header.writeUInt32LE(0x4e4f534a, 16);
+    const dir = mkdtempSync(join(tmpdir(), 'holostage-avatar-'));
+    const file = join(dir, 'no-mouth.vrm');
+    writeFileSync(file, Buffer.concat([header, text, bin]));
+    const d = describeVrm(await loadVrmFromBytes(new Uint8Array(readFileSync(file))));
+    expect(d.lipSyncReady).toBe(false);
+    expect(d.missing).toEqual(['expression:aa', 'expression:oh']);
+    const { stdout } = await run(process.execPath, ['bin/holostage.js', 'avatar', 'inspect', file, '--json']);
+    expect(JSON.parse(stdout).missing).toEqual(['expression:aa', 'expression:oh']);
+  });
+
+  it('refuses files that are not VRMs with a clear error and exit code 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'holostage-avatar-'));
+    const plainGltf = join(dir, 'plain.glb');
+    // A valid glTF binary with a mesh but no VRM extension.
+    const glb = makeAvatar({ version: 'vrm1', detail: 0.3 });
+    const jsonLength = glb.readUInt32LE(12);
+    const json = JSON.parse(glb.subarray(20, 20 + jsonLength).toString('utf8'));
+    delete json.extensions;
+    delete json.extensionsUsed;
+    for (const m of json.materials) delete m.extensions;
+    let text = Buffer.from(JSON.stringify(json));
+    text = Buffer.concat([text, Buffer.alloc((4 - (text.length % 4)) % 4, 0x20)]);
+    const bin = glb.subarray(20 + jsonLength);
+    const header = Buffer.alloc(20);
+    header.writeUInt32LE(0x46546c67, 0);
+    header.writeUInt32LE(2, 4);
+    header.writeUInt32LE(20 + text.length + bin.length, 8);
+    header.writeUInt32LE(text.length, 12);
+    header.writeUInt32LE(0x4e4f534a, 16);
+    writeFileSync(plainGltf, Buffer.concat([header, text, bin]));
+    const cases: [string, RegExp][] = [
+      ['package.json', /package\.json is not a VRM/],
+      [plainGltf, /plain\.glb is not a VRM: a glTF file without the VRMC_vrm \(1\.0\) or VRM \(0\.x\) extension/],
+      [join(dir, 'missing.vrm'), /cannot read .*missing\.vrm/],
+    ];
+    for (const [file, message] of cases) {
+      const err = await run(process.execPath, ['bin/holostage.js', 'avatar', 'inspect', file, '--json']).then(
+        () => null,
+        (e: { code: number; stderr: string; stdout: string }) => e,
+      );
+      expect(err, file).not.toBeNull();
+      expect(err!.code).toBe(1);
+      expect(err!.stderr).toMatch(message);
+      expect(err!.stdout).toBe('');
+    }
+  });
+});

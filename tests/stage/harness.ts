@@ -1,0 +1,203 @@
+// Shared set-up for the stage browser tests: a hand-built timeline with a sung line whose phoneme
+// times are known, the real show server (express + socket.io + the stage page through vite) on a
+// random loopback port, and Debian's chromium driven by playwright-core.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
+import { startShowServer, type ShowServer } from '../../server/src/server.ts';
+import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
+import { EVENTS } from '../../server/src/clock/protocol.ts';
+import { decodePng, type Rgba } from './png.ts';
+
+export const WIDTH = 1280;
+export const HEIGHT = 720;
+
+export function outputSettings(over: Partial<OutputSettings> = {}): OutputSettings {
+  return {
+    width: WIDTH,
+    height: HEIGHT,
+    latencyMs: 0,
+    mirror: { horizontal: false, vertical: false },
+    keystone: { topLeft: { x: 0, y: 0 }, topRight: { x: 1, y: 0 }, bottomRight: { x: 1, y: 1 }, bottomLeft: { x: 0, y: 1 } },
+    gain: 1,
+    blackLevel: 0,
+    audio: false,
+    ...over,
+  };
+}
+
+/** The sung line: "ka" 1.0-1.6 s (a held "a" from 1.1), rest 1.6-2.6, "mi" 2.6-3.2, "a" again 4.0-4.8. */
+export const SUNG_A = { from: 1.12, to: 1.58 };
+export const REST = { from: 1.9, to: 2.4 };
+
+export function stageTimeline(opts: { avatar?: string; withLights?: boolean; motion?: Timeline['songs'][number]['tracks']['motion'] } = {}): Timeline {
+  const songLength = 60;
+  return {
+    format: 'holostage-timeline',
+    version: 1,
+    show: { title: 'Stage test show', ...(opts.avatar ? { avatar: opts.avatar } : {}) },
+    outputs: [
+      { id: 'proj', kind: 'projector', settings: outputSettings() },
+      { id: 'holo', kind: 'transparent', settings: outputSettings() },
+      { id: 'proj2', kind: 'projector', settings: outputSettings() },
+    ],
+    lighting: { port: 'holostage-test', channel: 1, mscDeviceId: 1 },
+    duration: songLength,
+    entries: [
+      { index: 0, kind: 'song', id: 'la', title: 'La', start: 0, end: songLength, encore: false, holdAfter: false, transition: { type: 'cut', seconds: 0 }, song: 0 },
+    ],
+    songs: [
+      {
+        id: 'la',
+        title: 'La',
+        credits: [{ role: 'composer', name: 'Test' }],
+        license: { name: 'CC0-1.0' },
+        tags: [],
+        tempo: [{ tick: 0, bpm: 120 }],
+        timeSignature: { numerator: 4, denominator: 4 },
+        start: 0,
+        duration: songLength,
+        score: 'scores/la.json',
+        voice: { transpose: 0, gainDb: 0, vibrato: { depth: 0, rate: 5, delay: 0.3 }, portamento: 0.05, formantShift: 0, preutterance: 0.05 },
+        tracks: {
+          vocal: {
+            notes: [
+              { time: 1.0, end: 1.6, pitch: 69, lyric: 'ka' },
+              { time: 2.6, end: 3.2, pitch: 71, lyric: 'mi' },
+              { time: 4.0, end: 4.8, pitch: 72, lyric: 'a' },
+            ],
+            phonemes: [
+              { time: 1.0, end: 1.1, symbol: 'k', note: 0 },
+              { time: 1.1, end: 1.6, symbol: 'a', note: 0 },
+              { time: 2.6, end: 2.7, symbol: 'm', note: 1 },
+              { time: 2.7, end: 3.2, symbol: 'i', note: 1 },
+              { time: 4.0, end: 4.8, symbol: 'a', note: 2 },
+            ],
+            warnings: [],
+          },
+          motion: opts.motion ?? [],
+          camera: [],
+          effects: [],
+          lighting: opts.withLights
+            ? [
+                { time: 0.5, kind: 'program', channel: 1, bytes: [0xc0, 5], label: 'ch1 program 5', cue: 0 },
+                { time: 0.5, kind: 'noteOn', channel: 1, bytes: [0x90, 0, 127], label: 'ch1 note 0 on vel 127', cue: 1 },
+                { time: 0.5, kind: 'noteOn', channel: 1, bytes: [0x90, 7, 100], label: 'ch1 note 7 on vel 100', cue: 2 },
+              ]
+            : [],
+        },
+      },
+    ],
+  };
+}
+
+export interface StageRig {
+  server: ShowServer;
+  browser: Browser;
+  operator: Socket;
+  url(output: string, extra?: string): string;
+  open(output: string, extra?: string): Promise<Page>;
+  /** Seek to a show time and stay there (stopped), or play from there. */
+  seek(time: number, play?: boolean): Promise<void>;
+  setSettings(output: string, settings: Partial<OutputSettings>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
+  '--autoplay-policy=no-user-gesture-required', '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
+];
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+export async function startStageRig(timeline: Timeline): Promise<StageRig> {
+  const dir = mkdtempSync(join(tmpdir(), 'holostage-stage-'));
+  const server = await startShowServer({ showDir: dir, timeline, lighting: new RecorderDriver(null), port: 0, pages: 'auto' });
+  const browser = await launchChromium();
+  const operator = connect(server.url, { auth: { token: server.tokens.operator }, transports: ['websocket'] });
+  await new Promise<void>((resolve, reject) => {
+    operator.once('connect', () => resolve());
+    operator.once('connect_error', reject);
+  });
+  const url = (output: string, extra = '') => `${server.url}/stage/?output=${encodeURIComponent(output)}&token=${server.tokens.outputs[output]}${extra}`;
+  const rig: StageRig = {
+    server,
+    browser,
+    operator,
+    url,
+    async open(output, extra) {
+      const page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT } });
+      page.on('pageerror', (e) => console.error(`[stage ${output}] page error:`, e.message));
+      await page.goto(url(output, extra));
+      await page.waitForFunction(() => {
+        const s = (window as unknown as { __holostage?: { state(): { ready: boolean; frames: number } } }).__holostage?.state();
+        return !!s && s.ready && s.frames > 3;
+      }, undefined, { timeout: 45_000 });
+      return page;
+    },
+    async seek(time, play = false) {
+      const r = server.command({ command: 'seek', entry: 0, time }, 'test');
+      if (!r.ok) throw new Error(r.error);
+      if (play) {
+        const g = server.command({ command: 'go' }, 'test');
+        if (!g.ok) throw new Error(g.error);
+      }
+    },
+    async setSettings(output, settings) {
+      const reply = (await operator.timeout(5000).emitWithAck(EVENTS.outputSettings, { id: output, settings })) as { ok: boolean; error?: string };
+      if (!reply.ok) throw new Error(reply.error);
+    },
+    async close() {
+      operator.close();
+      await browser.close().catch(() => {});
+      await server.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return rig;
+}
+
+export interface StageState {
+  ready: boolean;
+  showTime: number;
+  playing: boolean;
+  entry: number;
+  weights: { aa: number; ih: number; ou: number; ee: number; oh: number };
+  fps: number;
+  frames: number;
+  clockSamples: number;
+  assetsLoaded: number;
+  assetsTotal: number;
+  avatarRect: { x0: number; y0: number; x1: number; y1: number } | null;
+  settings: OutputSettings;
+  lights: number[];
+  connected: boolean;
+  motion: string;
+}
+
+export function stateOf(page: Page): Promise<StageState> {
+  return page.evaluate(() => (window as unknown as { __holostage: { state(): StageState } }).__holostage.state());
+}
+
+/** Waits until the page draws show time t (after a seek), and a few more frames. */
+export async function waitForShowTime(page: Page, t: number): Promise<void> {
+  await page.waitForFunction((want) => {
+    const s = (window as unknown as { __holostage: { state(): { showTime: number } } }).__holostage.state();
+    return Math.abs(s.showTime - want) < 1e-6;
+  }, t, { timeout: 15_000 });
+  const start = (await stateOf(page)).frames;
+  await page.waitForFunction((n) => (window as unknown as { __holostage: { state(): { frames: number } } }).__holostage.state().frames > n + 3, start, { timeout: 15_000 });
+}
+
+/** RGBA pixels of the page as drawn now (a PNG screenshot, decoded byte-exact). */
+export async function pixels(page: Page): Promise<Rgba> {
+  return decodePng(await page.screenshot({ type: 'png' }));
+}
