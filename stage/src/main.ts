@@ -213,7 +213,7 @@ async function loadShow(tl: Timeline): Promise<void> {
     for (const [name, bytes] of clipBytes) {
       try {
         performer.clips.set(name, /\.bvh$/i.test(name)
-          ? clipFromBvh(new TextDecoder().decode(bytes), driver.hipsHeight)
+          ? clipFromBvh(new TextDecoder().decode(bytes), driver.legLength)
           : clipFromVrmAnimation(await parseVrma(bytes), driver.hipsHeight));
       } catch (err) {
         console.error(`holostage stage: motion ${name} unusable:`, err);

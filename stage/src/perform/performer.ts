@@ -119,7 +119,7 @@ export class Performer {
     // While this cue fades in, the one it replaces keeps playing underneath (blended, not snapped).
     if (fadeIn < 1 && i > 0) {
       const prev = events[i - 1]!;
-      if (prev.end >= cur.time - 1e-6) happy = Math.max(happy, this.layerMotion(prev, t, 1, out) * (1 - fadeIn));
+      if (prev.end >= cur.time - 1e-6) happy = Math.max(happy, (this.layerMotion(prev, t, 1, out) || 0) * (1 - fadeIn));
     }
     if (t < cur.end) {
       // A cue followed straight by another hands over (the next one fades in over it); a cue that
@@ -129,13 +129,17 @@ export class Performer {
       const fadeOut = continues || cur.blend <= 0 ? 1 : smoothstep((cur.end - t) / cur.blend);
       const w = fadeIn * fadeOut;
       if (w > 0) {
-        happy = Math.max(happy, this.layerMotion(cur, t, w, out));
-        out.motion = cur.clip;
+        const h = this.layerMotion(cur, t, w, out);
+        if (!Number.isNaN(h)) {
+          happy = Math.max(happy, h);
+          out.motion = cur.clip;
+        }
       }
     }
     return happy;
   }
 
+  /** Blends one cue's pose in; returns its "happy" amount, or NaN when its clip is not available. */
   private layerMotion(e: MotionEvent, t: number, w: number, out: PerformFrame): number {
     const local = t - e.time;
     const builtin = BUILTIN_MOTIONS[e.clip];
@@ -144,7 +148,7 @@ export class Performer {
       builtin(this.ctx, this.layer);
     } else {
       const clip = this.clips.get(e.clip);
-      if (!clip) return 0; // not loaded (yet): the base layer carries on
+      if (!clip) return NaN; // not loaded (yet): the base layer carries on
       this.layer.copy(out.pose);
       clip.sample(local, this.layer);
     }

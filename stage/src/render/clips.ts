@@ -103,8 +103,9 @@ export function bvhBoneName(name: string, cmu: boolean): PoseBone | null {
 /**
  * A BVH motion as a clip. BVH rotations are local to a rest pose with every joint unrotated; for a
  * T-pose BVH facing +Z that is the normalized humanoid's frame, so the rotations apply directly.
+ * Hips motion is scaled by leg length (hips to ankle), the one size every BVH skeleton tells.
  */
-export function clipFromBvh(text: string, avatarHipsHeight: number): ClipSource {
+export function clipFromBvh(text: string, avatarLegLength: number): ClipSource {
   const { skeleton, clip } = new BVHLoader().parse(text);
   const names = new Set(skeleton.bones.map((b) => b.name.replace(/^.*:/, '').toLowerCase()));
   const cmu = names.has('lowerback');
@@ -120,10 +121,10 @@ export function clipFromBvh(text: string, avatarHipsHeight: number): ClipSource 
     if (prop === 'quaternion') rotations.push({ offset: BONE_INDEX[bone] * 4, interpolant: interpolant(track) });
     else if (prop === 'position' && bone === 'hips') hips = interpolant(track);
   }
-  // Height of the hips above the feet in the rest pose: the lowest joint's depth below the root.
+  // Leg length in the rest pose: how far the lowest real joint (not an end site) hangs below the root.
   let lowest = 0;
   const walk = (b: THREE.Object3D, y: number) => {
-    lowest = Math.min(lowest, y);
+    if (b.name !== 'ENDSITE') lowest = Math.min(lowest, y);
     for (const c of b.children) walk(c, y + c.position.y);
   };
   walk(root, 0);
@@ -131,5 +132,5 @@ export function clipFromBvh(text: string, avatarHipsHeight: number): ClipSource 
   // Root positions are absolute in BVH: measure the hips motion from where the clip starts.
   const start = new THREE.Vector3();
   if (hips) start.fromArray(hips.evaluate(0) as unknown as number[]);
-  return new TrackClip(clip.duration, rotations, hips, start, avatarHipsHeight / restHeight);
+  return new TrackClip(clip.duration, rotations, hips, start, avatarLegLength / restHeight);
 }

@@ -13,15 +13,20 @@ export class VrmDriver {
   private readonly hipsNode: THREE.Object3D | null;
   /** VRM 0.x models face -Z: the pose (authored facing +Z) is turned half round about Y. */
   private readonly flip: boolean;
+  /** Hips above the floor and hips above the ankles in the rest pose, metres (to scale motions). */
   readonly hipsHeight: number;
+  readonly legLength: number;
 
   constructor(readonly vrm: VRM) {
     this.flip = vrm.meta.metaVersion === '0';
     this.nodes = POSE_BONES.map((b) => vrm.humanoid.getNormalizedBoneNode(b));
     this.hipsNode = vrm.humanoid.getNormalizedBoneNode('hips');
     if (this.hipsNode) this.hipsRest.copy(this.hipsNode.position);
-    const rest = vrm.humanoid.normalizedRestPose.hips?.position;
-    this.hipsHeight = rest ? rest[1] : 0.85;
+    vrm.scene.updateMatrixWorld(true);
+    const hips = vrm.humanoid.getRawBoneNode('hips')?.getWorldPosition(new THREE.Vector3());
+    const foot = vrm.humanoid.getRawBoneNode('leftFoot')?.getWorldPosition(new THREE.Vector3());
+    this.hipsHeight = hips ? hips.y : 0.85;
+    this.legLength = hips && foot ? hips.y - foot.y : this.hipsHeight * 0.9;
     if (vrm.lookAt) vrm.lookAt.autoUpdate = true;
   }
 

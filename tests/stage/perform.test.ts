@@ -1,0 +1,268 @@
+// The stage's pure per-frame evaluator, in Node: mouth shapes at the timeline's times, the dance on
+// the tempo map's beat, motion cues blended (procedural, VRMA and BVH), camera cues, the lighting
+// -> virtual light mapping, keystone maths and the audio re-alignment decisions.
+
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { CameraEvent, LightingEvent, Timeline } from '../../show-files/src/timeline.ts';
+import { mouthAt, lyricVowel, visemeOf, ATTACK, RELEASE } from '../../stage/src/perform/mouth.ts';
+import { Performer, createFrame } from '../../stage/src/perform/performer.ts';
+import { LightsPlayer, applyLightingEvent, initialLights } from '../../stage/src/perform/lights.ts';
+import { cameraAt, SHOTS } from '../../stage/src/perform/camera.ts';
+import { blinkAt } from '../../stage/src/perform/face.ts';
+import { Pose } from '../../stage/src/perform/pose.ts';
+import { squareToQuad, invert3, project, keystoneProblem, IDENTITY_KEYSTONE } from '../../stage/src/outputs/homography.ts';
+import { audioAction } from '../../stage/src/audio/align.ts';
+import { clipFromBvh, clipFromVrmAnimation, parseVrma, bvhBoneName } from '../../stage/src/render/clips.ts';
+import { stageTimeline, SUNG_A, REST } from './harness.ts';
+
+const vocal = stageTimeline().songs[0]!.tracks.vocal;
+const zero = () => ({ aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 });
+
+describe('lip-sync', () => {
+  it('opens "aa" fully during a sung a and closes in the rest, at the timeline times', () => {
+    for (let t = SUNG_A.from; t <= SUNG_A.to; t += 0.02) expect(mouthAt(vocal, t, zero()).aa).toBe(1);
+    for (let t = REST.from; t <= REST.to; t += 0.02) expect(mouthAt(vocal, t, zero())).toEqual(zero());
+    // "mi": the lips close on m, then ih.
+    expect(mouthAt(vocal, 2.95, zero()).ih).toBe(1);
+    expect(mouthAt(vocal, 2.95, zero()).aa).toBe(0);
+  });
+
+  it('ramps in before a phoneme and out after it instead of snapping', () => {
+    const before = mouthAt(vocal, 4.0 - ATTACK / 2, zero()).aa;
+    expect(before).toBeGreaterThan(0.4);
+    expect(before).toBeLessThan(0.6);
+    const after = mouthAt(vocal, 4.8 + RELEASE / 2, zero()).aa;
+    expect(after).toBeGreaterThan(0.4);
+    expect(after).toBeLessThan(0.6);
+    expect(mouthAt(vocal, 4.8 + RELEASE + 0.01, zero()).aa).toBe(0);
+  });
+
+  it('maps phoneme symbols (romaji, ARPAbet) and lyric vowels (kana, romaji) to visemes', () => {
+    expect(visemeOf('AA1')).toEqual({ aa: 1 });
+    expect(visemeOf('iy')).toEqual({ ih: 1 });
+    expect(visemeOf('UW')).toEqual({ ou: 1 });
+    expect(visemeOf('e')).toEqual({ ee: 1 });
+    expect(visemeOf('OW0')).toEqual({ oh: 1 });
+    expect(visemeOf('m')).toEqual({});
+    expect(lyricVowel('か')).toBe('aa');
+    expect(lyricVowel('きゅ')).toBe('ou');
+    expect(lyricVowel('so')).toBe('oh');
+    expect(lyricVowel('ん')).toBeNull();
+  });
+
+  it('falls back to the lyric vowels of the notes when a track has no phonemes', () => {
+    const notesOnly = { ...vocal, phonemes: [] };
+    expect(mouthAt(notesOnly, 1.3, zero()).aa).toBe(1);
+    expect(mouthAt(notesOnly, 2.9, zero()).ih).toBe(1);
+    expect(mouthAt(notesOnly, 2.0, zero())).toEqual(zero());
+  });
+});
+
+function songTimeline(bpm: number, motion: Timeline['songs'][number]['tracks']['motion'] = []): Timeline {
+  const tl = stageTimeline({ motion });
+  tl.songs[0]!.tempo = [{ tick: 0, bpm }];
+  return tl;
+}
+
+describe('performer', () => {
+  it('dances on the beat of the tempo map: lowest on every beat, whatever the tempo', () => {
+    for (const bpm of [90, 150]) {
+      const p = new Performer(songTimeline(bpm));
+      const f = createFrame();
+      const beat = 60 / bpm;
+      // Mid-song, the hips dip lowest exactly on the beats and rise between them.
+      const on = p.evaluate(10 * beat, f).pose.hips[1]!;
+      const between = p.evaluate(10.5 * beat, f).pose.hips[1]!;
+      const nextOn = p.evaluate(11 * beat, f).pose.hips[1]!;
+      expect(on).toBeCloseTo(-0.03, 6);
+      expect(nextOn).toBeCloseTo(-0.03, 6);
+      expect(between).toBeCloseTo(0, 6);
+      expect(f.beat).toBeCloseTo(11, 9);
+    }
+  });
+
+  it('idles outside songs and fades into the dance at a song start', () => {
+    const p = new Performer(songTimeline(120));
+    const f = createFrame();
+    expect(p.evaluate(-5, f).motion).toBe('idle');
+    expect(f.entry).toBe(-1);
+    expect(p.evaluate(0.5, f).motion).toBe('dance');
+    // Partway into the fade the bounce is smaller than at full strength.
+    const early = Math.abs(p.evaluate(0.5, f).pose.hips[1]!);
+    const full = Math.abs(p.evaluate(10.0, f).pose.hips[1]!);
+    expect(early).toBeLessThan(full);
+  });
+
+  it('blends a motion cue in over its blend time and hands over to the next one', () => {
+    const tl = songTimeline(120, [
+      { time: 10, end: 14, clip: 'wave', blend: 1, cue: 0 },
+      { time: 14, end: 20, clip: 'bow', blend: 1, cue: 1 },
+    ]);
+    const p = new Performer(tl);
+    const f = createFrame();
+    const armZ = (t: number) => {
+      p.evaluate(t, f);
+      return f.pose.quat('rightUpperArm')[2];
+    };
+    const before = armZ(9.9); // dance
+    const half = armZ(10.5);
+    const full = armZ(11.5); // wave
+    expect(Math.abs(full - before)).toBeGreaterThan(0.3);
+    // Half way through the blend, the arm is between the two poses.
+    expect((half - before) * (full - half)).toBeGreaterThan(0);
+    expect(p.evaluate(11.5, f).motion).toBe('wave');
+    expect(f.happy).toBeGreaterThan(0.5);
+    expect(p.evaluate(16, f).motion).toBe('bow');
+    // At the hand-over the wave is still there underneath the bow's fade-in: no snap.
+    const justBefore = armZ(13.999);
+    const justAfter = armZ(14.001);
+    expect(Math.abs(justAfter - justBefore)).toBeLessThan(0.01);
+  });
+
+  it('plays VRMA and BVH clips at their cues through ClipSources', async () => {
+    const bytes = readFileSync('assets/avatars/motions/cheer.vrma');
+    const anim = await parseVrma(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const cheer = clipFromVrmAnimation(anim, 0.86);
+    // Leg length (hips to ankle) of the rig the BVH was made for: 0.775 m, so no scaling.
+    const sidestep = clipFromBvh(readFileSync('assets/avatars/motions/sidestep.bvh', 'utf8'), 0.775);
+    expect(cheer.duration).toBeCloseTo(2, 5);
+    expect(sidestep.duration).toBeGreaterThan(1.9);
+    const pose = new Pose();
+    cheer.sample(0.5, pose);
+    // cheer at 0.5 s: left upper arm raised by exactly 1.0 rad about Z.
+    const q = pose.quat('leftUpperArm');
+    expect(2 * Math.atan2(q[2], q[3])).toBeCloseTo(1.0, 4);
+    sidestep.sample(0.5, pose.reset());
+    // BVH at 0.5 s: the hips have stepped 15 cm to the side.
+    expect(pose.hips[0]).toBeCloseTo(0.15, 3);
+
+    const tl = songTimeline(120, [
+      { time: 10, end: 14, clip: 'motions/cheer.vrma', blend: 0.5, cue: 0 },
+      { time: 14, end: 18, clip: 'motions/sidestep.bvh', blend: 0.5, cue: 1 },
+    ]);
+    const p = new Performer(tl);
+    p.clips.set('motions/cheer.vrma', cheer);
+    p.clips.set('motions/sidestep.bvh', sidestep);
+    const f = createFrame();
+    p.evaluate(12.5, f);
+    expect(f.motion).toBe('motions/cheer.vrma');
+    const arm = f.pose.quat('leftUpperArm');
+    expect(2 * Math.atan2(arm[2], arm[3])).toBeCloseTo(1.0, 3); // cheer local time 2.5 s -> 0.5 s into the loop
+    p.evaluate(16.5, f);
+    expect(f.motion).toBe('motions/sidestep.bvh');
+    expect(f.pose.hips[0]).toBeCloseTo(0.15, 2);
+    // A clip that did not load leaves the base layer in charge.
+    const q2 = new Performer(tl);
+    expect(q2.evaluate(12.5, createFrame()).motion).toBe('dance');
+  });
+
+  it('maps common BVH joint names to humanoid bones', () => {
+    expect(bvhBoneName('mixamorig:LeftForeArm', false)).toBe('leftLowerArm');
+    expect(bvhBoneName('RightUpLeg', false)).toBe('rightUpperLeg');
+    expect(bvhBoneName('Spine', true)).toBe('chest');
+    expect(bvhBoneName('LowerBack', true)).toBe('spine');
+    expect(bvhBoneName('Tail', false)).toBeNull();
+  });
+
+  it('blinks at fixed irregular times, the same on every output', () => {
+    let blinks = 0;
+    let prev = 0;
+    for (let t = 0; t < 60; t += 1 / 60) {
+      const b = blinkAt(t);
+      expect(b).toBeGreaterThanOrEqual(0);
+      expect(b).toBeLessThanOrEqual(1);
+      if (b > 0.5 && prev <= 0.5) blinks++;
+      prev = b;
+    }
+    expect(blinks).toBeGreaterThanOrEqual(12);
+    expect(blinks).toBeLessThanOrEqual(16);
+    expect(blinkAt(17.3)).toBe(blinkAt(17.3));
+  });
+});
+
+describe('camera cues', () => {
+  const events: CameraEvent[] = [
+    { time: 0, end: 10, shot: 'wide', cue: 0 },
+    { time: 10, end: 20, shot: 'closeup', cue: 1, move: 2 } as CameraEvent,
+    { time: 20, end: 30, shot: 'custom', position: [1, 2, 3], target: [0, 1, 0], fov: 50, cue: 2 },
+  ];
+  const cam = () => ({ position: [0, 0, 0] as [number, number, number], target: [0, 0, 0] as [number, number, number], fov: 0 });
+
+  it('cuts to a shot, eases over a move, and takes custom values', () => {
+    expect(cameraAt(events, 5, cam())).toEqual(SHOTS.wide);
+    const mid = cameraAt(events, 11, cam());
+    expect(mid.position[2]).toBeCloseTo((SHOTS.wide!.position[2] + SHOTS.closeup!.position[2]) / 2, 6);
+    expect(cameraAt(events, 12.5, cam())).toEqual(SHOTS.closeup);
+    expect(cameraAt(events, 25, cam())).toEqual({ position: [1, 2, 3], target: [0, 1, 0], fov: 50 });
+  });
+});
+
+describe('lighting -> virtual lights', () => {
+  const ev = (time: number, bytes: number[]): LightingEvent => ({ time, kind: 'noteOn', channel: 1, bytes, label: '', cue: 0 });
+
+  it('follows the MIDI mapping: note velocity, CC colour and dimmer, program presets, MSC all-off', () => {
+    const s = initialLights();
+    applyLightingEvent(s, [0x90, 10, 127]); // note 10 -> fixture 2
+    expect(s.fixtures[2]!.intensity).toBe(1);
+    applyLightingEvent(s, [0x91, 3, 64]);
+    expect(s.fixtures[3]!.intensity).toBeCloseTo(64 / 127, 9);
+    applyLightingEvent(s, [0x80, 10, 0]);
+    expect(s.fixtures[2]!.intensity).toBe(0);
+    applyLightingEvent(s, [0xc0, 6]); // blue preset
+    expect(s.fixtures.every((f) => f.hue === 0.66 && f.saturation === 1)).toBe(true);
+    applyLightingEvent(s, [0xb0, 21, 127]); // CC 21 -> hue of fixture 1
+    expect(s.fixtures[1]!.hue).toBe(1);
+    applyLightingEvent(s, [0xb0, 7, 0]); // master dimmer
+    expect(s.master).toBe(0);
+    applyLightingEvent(s, [0xf0, 0x7f, 1, 0x02, 0x01, 0x08, 0xf7]); // MSC ALL_OFF
+    expect(s.fixtures.every((f) => f.intensity === 0)).toBe(true);
+  });
+
+  it('replays to any show time, forward cheaply and backward exactly', () => {
+    const player = new LightsPlayer();
+    player.setTrack([ev(1, [0x90, 0, 127]), ev(2, [0x90, 0, 0]), ev(3, [0x90, 1, 100])]);
+    expect(player.at(0.5).fixtures[0]!.intensity).toBe(0);
+    expect(player.at(1.5).fixtures[0]!.intensity).toBe(1);
+    expect(player.at(3.5).fixtures[1]!.intensity).toBeCloseTo(100 / 127, 9);
+    expect(player.at(3.5).fixtures[0]!.intensity).toBe(0);
+    expect(player.at(1.5).fixtures[1]!.intensity).toBe(0); // seek back
+    expect(player.at(1.5).fixtures[0]!.intensity).toBe(1);
+  });
+});
+
+describe('keystone homography', () => {
+  it('sends the picture corners where asked and inverts exactly', () => {
+    const k = { topLeft: { x: 0.1, y: 0.05 }, topRight: { x: 0.95, y: 0.0 }, bottomRight: { x: 0.85, y: 0.9 }, bottomLeft: { x: 0.0, y: 1.0 } };
+    const h = squareToQuad(k);
+    const corners: [number, number, { x: number; y: number }][] = [[0, 0, k.topLeft], [1, 0, k.topRight], [1, 1, k.bottomRight], [0, 1, k.bottomLeft]];
+    for (const [u, v, c] of corners) {
+      const [x, y] = project(h, u, v);
+      expect(x).toBeCloseTo(c.x, 12);
+      expect(y).toBeCloseTo(c.y, 12);
+    }
+    const inv = invert3(h);
+    const [x, y] = project(h, 0.3, 0.7);
+    const [u, v] = project(inv, x, y);
+    expect(u).toBeCloseTo(0.3, 12);
+    expect(v).toBeCloseTo(0.7, 12);
+    expect(squareToQuad(IDENTITY_KEYSTONE)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  });
+
+  it('refuses corners that fold the picture over', () => {
+    expect(keystoneProblem(IDENTITY_KEYSTONE)).toBeNull();
+    const crossed = { ...IDENTITY_KEYSTONE, topRight: { x: 1, y: 1 }, bottomRight: { x: 1, y: 0 } }; // a bow tie
+    expect(keystoneProblem(crossed)).toMatch(/convex/);
+  });
+});
+
+describe('audio held to the show clock', () => {
+  it('starts, keeps, re-aligns past the tolerance, and stops', () => {
+    expect(audioAction({ song: 0, offset: 3 }, { song: -1, offset: 0 })).toEqual({ kind: 'start', song: 0, offset: 3 });
+    expect(audioAction({ song: 0, offset: 3 }, { song: 0, offset: 3.01 })).toEqual({ kind: 'none' });
+    expect(audioAction({ song: 0, offset: 3 }, { song: 0, offset: 3.03 })).toEqual({ kind: 'start', song: 0, offset: 3 });
+    expect(audioAction({ song: 1, offset: 0.2 }, { song: 0, offset: 60 })).toEqual({ kind: 'start', song: 1, offset: 0.2 });
+    expect(audioAction({ song: -1, offset: 0 }, { song: 0, offset: 3 })).toEqual({ kind: 'stop' });
+    expect(audioAction({ song: -1, offset: 0 }, { song: -1, offset: 0 })).toEqual({ kind: 'none' });
+  });
+});
