@@ -1,0 +1,426 @@
+// The operator's cockpit: setlist with now/next, GO/HOLD/PANIC (buttons and keys), the current
+// entry's clocks, lyric line and timeline, lighting status with test-fire, outputs with live
+// settings, the stage preview and the alarms. Everything updates in place: the regions keep their
+// size, so nothing moves under the operator's eyes while the show runs.
+
+import type { TransportCommandName } from '../../server/src/clock/protocol.ts';
+import { entryAt } from '../../show-files/src/timeline.ts';
+import type { OutputSettings, SongInfo } from '../../show-files/src/timeline.ts';
+import { clockText, holdOrResume, keyAction, lyricLineAt, nowAndNext } from './core/operator.ts';
+import { byId, el, isTypingTarget, setText } from './dom.ts';
+import type { DeskLink, OutputView } from './net.ts';
+import { TimelineCanvas } from './timeline-canvas.ts';
+
+export class OperatorView {
+  private selected = 0;
+  private readonly canvas: TimelineCanvas;
+  private readonly setlistEl = byId<HTMLOListElement>('op-setlist');
+  private readonly resultEl = byId('command-result');
+  private lastRows = '';
+  private lastLyric = '';
+  private readonly outputItems = new Map<string, OutputItem>();
+  private previewSet = false;
+  active = true;
+
+  constructor(private readonly link: DeskLink) {
+    this.canvas = new TimelineCanvas(byId<HTMLCanvasElement>('timeline-canvas'));
+    byId('btn-go').addEventListener('click', () => void this.send('go'));
+    byId('btn-hold').addEventListener('click', () => void this.holdResume());
+    byId('btn-panic').addEventListener('click', () => void this.send('panic'));
+    // Capture phase, so PANIC wins over anything a focused control would do with Esc.
+    window.addEventListener('keydown', (e) => this.onKey(e), true);
+    link.on('show', () => this.renderSetlist());
+    link.on('timeline', () => {
+      this.renderSetlist();
+      this.renderCues();
+    });
+    link.on('transport', () => this.renderSetlist());
+    link.on('lighting', () => this.renderLighting());
+    link.on('alarms', () => this.renderAlarms());
+    link.on('outputs', () => this.renderOutputs());
+    link.on('connection', () => this.renderConnection());
+    void this.loadPreview();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (!this.active) return;
+    const action = keyAction(e, isTypingTarget(e.target));
+    if (!action) return;
+    e.preventDefault();
+    e.stopPropagation();
+    switch (action) {
+      case 'panic':
+        void this.send('panic');
+        break;
+      case 'go':
+        void this.send('go');
+        break;
+      case 'holdResume':
+        void this.holdResume();
+        break;
+      case 'selectUp':
+        this.select(this.selected - 1);
+        break;
+      case 'selectDown':
+        this.select(this.selected + 1);
+        break;
+      case 'cueSelected':
+        void this.cueSelected();
+        break;
+    }
+  }
+
+  private async send(command: TransportCommandName, extra: { entry?: number; time?: number } = {}): Promise<void> {
+    try {
+      const r = await this.link.command({ command, ...extra });
+      this.showResult(r.ok ? `${command.toUpperCase()} ✓` : r.error, !r.ok);
+    } catch (err) {
+      this.showResult(`${command.toUpperCase()}: ${(err as Error).message}`, true);
+    }
+  }
+
+  private async holdResume(): Promise<void> {
+    const what = holdOrResume(this.link.snapshot);
+    if (!what) return this.showResult('HOLD: nothing playing to hold', true);
+    await this.send(what);
+  }
+
+  private async cueSelected(): Promise<void> {
+    const s = this.link.snapshot;
+    if (s?.playing) return this.showResult('Enter cues an entry only while the show is not playing (HOLD first)', true);
+    await this.send('seek', { entry: this.selected, time: 0 });
+  }
+
+  private showResult(text: string, error: boolean): void {
+    setText(this.resultEl, text);
+    this.resultEl.classList.toggle('error', error);
+  }
+
+  private select(index: number): void {
+    const n = this.link.show?.entries.length ?? 0;
+    if (n === 0) return;
+    this.selected = Math.max(0, Math.min(n - 1, index));
+    this.renderSetlist();
+    this.setlistEl.children[this.selected]?.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** Index of the entry playing now (the transport's, or by show time while playing). */
+  private nowIndex(showTime: number): number {
+    const s = this.link.snapshot;
+    if (!s) return -1;
+    if (s.playing && this.link.timeline) {
+      const i = entryAt(this.link.timeline, showTime);
+      return i >= 0 ? i : s.entryIndex;
+    }
+    return s.entryIndex;
+  }
+
+  renderSetlist(): void {
+    const show = this.link.show;
+    if (!show) return;
+    const s = this.link.snapshot;
+    const { now, next } = nowAndNext(s, this.nowIndex(this.link.showTime()), show.entries.length);
+    const key = JSON.stringify([show.revision, now, next, this.selected, s?.mode]);
+    if (key === this.lastRows) return;
+    this.lastRows = key;
+    setText(byId('show-title'), show.title);
+    const rows = show.entries.map((e, i) => {
+      const isNow = i === now;
+      const isNext = i === next;
+      const li = el(
+        'li',
+        { class: [isNow ? 'now' : '', isNext ? 'next' : '', i === this.selected ? 'selected' : ''].join(' ').trim(), 'data-index': i, 'aria-current': isNow ? 'true' : undefined },
+        el('span', { class: 'idx', text: String(i + 1) }),
+        el('span', { class: 'title' }, isNow ? el('span', { class: 'tag', text: 'NOW' }) : isNext ? el('span', { class: 'tag', text: 'NEXT' }) : null, e.kind !== 'song' ? el('span', { class: 'kind', text: e.kind }) : null, e.title + (e.encore ? ' (encore)' : '')),
+        el('span', { class: 'len time', text: clockText(e.end - e.start) }),
+      );
+      li.addEventListener('click', () => this.select(i));
+      return li;
+    });
+    this.setlistEl.replaceChildren(...rows);
+  }
+
+  /** Called every animation frame. */
+  frame(): void {
+    const link = this.link;
+    const show = link.show;
+    const s = link.snapshot;
+    if (!show || !s) return;
+    const t = link.showTime();
+    this.renderSetlist();
+    const current = this.nowIndex(t);
+    const { now, next } = nowAndNext(s, current, show.entries.length);
+    const entry = link.timeline?.entries[current] ?? null;
+    const summary = show.entries[current];
+    setText(byId('now-title'), now >= 0 ? (show.entries[now]?.title ?? '—') : '—');
+    setText(byId('next-title'), next >= 0 ? (show.entries[next]?.title ?? '—') : 'end of show');
+    const modeEl = byId('mode');
+    const mode = s.blackout ? 'blackout' : s.mode;
+    modeEl.dataset.mode = mode;
+    setText(modeEl, s.blackout ? 'BLACKOUT' : s.waiting ? 'WAIT GO' : s.mode.toUpperCase());
+    const start = summary?.start ?? 0;
+    const end = summary?.end ?? 0;
+    setText(byId('song-elapsed'), clockText(t - start));
+    setText(byId('song-remaining'), `-${clockText(end - t)}`);
+    setText(byId('show-elapsed'), clockText(t));
+    setText(byId('show-remaining'), `-${clockText(show.duration - t)}`);
+    const song: SongInfo | null = entry && entry.song >= 0 ? (link.timeline?.songs[entry.song] ?? null) : null;
+    this.renderLyric(song, t);
+    this.canvas.draw(entry, song, t);
+  }
+
+  private renderLyric(song: SongInfo | null, t: number): void {
+    const line = song ? lyricLineAt(song.tracks.vocal.notes, t) : { words: [], current: -1 };
+    const key = `${line.words.join('\u0001')}|${line.current}`;
+    if (key === this.lastLyric) return;
+    this.lastLyric = key;
+    const p = byId('lyric-line');
+    if (line.words.length === 0) return void p.replaceChildren('\u00a0');
+    const joiner = line.words.some((w) => /[a-z]{2,}/i.test(w)) ? ' ' : '';
+    p.replaceChildren(...line.words.flatMap((w, i) => [i > 0 ? joiner : '', el('span', { class: i === line.current ? 'sung' : '', text: w })]));
+  }
+
+  renderCues(): void {
+    const list = byId<HTMLOListElement>('cue-list');
+    const tl = this.link.timeline;
+    if (!tl) return;
+    const items: HTMLLIElement[] = [];
+    tl.songs.forEach((song, si) => {
+      for (const cue of song.tracks.lighting) {
+        const b = el('button', { 'data-song': si, 'data-cue': cue.cue, title: `fire ${cue.label} now` }, 'FIRE');
+        b.addEventListener('click', async () => {
+          try {
+            const r = await this.link.testFire(si, cue.cue);
+            this.showResult(r.ok ? `test-fired "${cue.label}" (${r.bytes})` : `test-fire failed: ${r.error}`, !r.ok);
+          } catch (err) {
+            this.showResult(`test-fire: ${(err as Error).message}`, true);
+          }
+        });
+        items.push(el('li', {}, el('span', { class: 'time', text: clockText(cue.time - song.start) }), el('span', { class: 'cue-label', title: `${song.title}: ${cue.label}`, text: `${song.title.slice(0, 10)} · ${cue.label}` }), b));
+      }
+    });
+    list.replaceChildren(...items);
+  }
+
+  renderLighting(): void {
+    const l = this.link.lighting;
+    if (!l) return;
+    const pill = byId('midi-status');
+    pill.dataset.ok = String(l.status.connected);
+    setText(pill, `${l.status.driver}${l.status.port ? ` → ${l.status.port}` : ''}: ${l.status.connected ? 'connected' : `LOST${l.status.error ? ` (${l.status.error})` : ''}`} · sent ${l.status.sent}${l.status.failed ? ` · failed ${l.status.failed}` : ''}`);
+    const log = byId<HTMLOListElement>('midi-log');
+    log.replaceChildren(
+      ...[...l.recent]
+        .reverse()
+        .slice(0, 40)
+        .map((m) =>
+          el(
+            'li',
+            { class: `${m.delivered ? '' : 'failed'} ${m.label.startsWith('PANIC') ? 'panic' : ''}`.trim(), 'data-bytes': m.bytes, title: m.label },
+            el('span', { class: 'time', text: clockText(m.showTime) }),
+            el('span', {}, `${m.label} `, el('span', { class: 'bytes', text: m.bytes })),
+          ),
+        ),
+    );
+  }
+
+  renderAlarms(): void {
+    const list = byId<HTMLOListElement>('alarms');
+    list.replaceChildren(
+      ...this.link.alarms.map((a) => {
+        const ack = el('button', { title: 'acknowledge' }, 'ACK');
+        ack.addEventListener('click', () => void this.link.acknowledge(a.id));
+        return el('li', { class: `${a.level}${a.active ? '' : ' cleared'}`, 'data-key': a.key }, el('span', { text: `${a.message}${a.active ? '' : ' (cleared)'}` }), ack);
+      }),
+    );
+  }
+
+  renderConnection(): void {
+    const c = byId('connection');
+    c.dataset.state = this.link.connected ? 'connected' : this.link.everConnected ? 'lost' : 'connecting';
+    setText(c, this.link.connected ? 'server connected' : this.link.connectionError ? `NO SERVER: ${this.link.connectionError}` : this.link.everConnected ? 'SERVER LOST' : 'connecting…');
+  }
+
+  renderOutputs(): void {
+    const list = byId<HTMLOListElement>('outputs');
+    const seen = new Set<string>();
+    for (const o of this.link.outputs) {
+      seen.add(o.id);
+      let item = this.outputItems.get(o.id);
+      if (!item) {
+        item = new OutputItem(o, this.link);
+        this.outputItems.set(o.id, item);
+        list.append(item.root);
+      }
+      item.update(o);
+    }
+    for (const [id, item] of this.outputItems) {
+      if (!seen.has(id)) {
+        item.root.remove();
+        this.outputItems.delete(id);
+      }
+    }
+    if (!this.previewSet) void this.loadPreview();
+  }
+
+  /** Embed the show's preview output (its page with its own token). */
+  private async loadPreview(): Promise<void> {
+    if (this.previewSet) return;
+    const { status, body } = await this.link.api<{ ok: boolean; outputs?: { id: string; kind: string; url: string }[] }>('/api/desk/access').catch(() => ({ status: 0, body: { ok: false } as { ok: boolean; outputs?: { id: string; kind: string; url: string }[] } }));
+    if (status !== 200 || !body.outputs) return;
+    const preview = body.outputs.find((o) => o.kind === 'preview');
+    if (!preview) return;
+    this.previewSet = true;
+    byId<HTMLIFrameElement>('preview').src = preview.url;
+  }
+}
+
+/** One output: state, health, and its live settings (mirror, gain, keystone corners by dragging). */
+class OutputItem {
+  readonly root: HTMLLIElement;
+  private readonly stateEl: HTMLSpanElement;
+  private readonly healthEl: HTMLDivElement;
+  private readonly mirrorH: HTMLInputElement;
+  private readonly mirrorV: HTMLInputElement;
+  private readonly gain: HTMLInputElement;
+  private readonly gainText: HTMLSpanElement;
+  private readonly keystone: HTMLCanvasElement;
+  private settings: OutputSettings;
+  private dragging: keyof OutputSettings['keystone'] | null = null;
+  private lastSent = 0;
+
+  constructor(o: OutputView, private readonly link: DeskLink) {
+    this.settings = structuredClone(o.settings);
+    this.stateEl = el('span', { class: 'out-state' });
+    this.healthEl = el('div', { class: 'out-health' });
+    this.mirrorH = el('input', { type: 'checkbox', 'aria-label': `mirror ${o.id} horizontally` });
+    this.mirrorV = el('input', { type: 'checkbox', 'aria-label': `mirror ${o.id} vertically` });
+    this.gain = el('input', { type: 'range', min: 0, max: 4, step: 0.05, 'aria-label': `gain of ${o.id}` });
+    this.gainText = el('span', { class: 'time' });
+    this.keystone = el('canvas', { class: 'keystone', width: 300, height: 168, 'aria-label': `keystone corners of ${o.id}: drag a corner` });
+    const reset = el('button', { type: 'button' }, 'reset warp');
+    this.root = el(
+      'li',
+      { 'data-output': o.id },
+      el('div', { class: 'out-head' }, el('span', {}, el('span', { class: 'out-id', text: o.id }), el('span', { class: 'out-kind', text: o.kind })), this.stateEl),
+      this.healthEl,
+      el(
+        'details',
+        {},
+        el('summary', {}, 'settings'),
+        el(
+          'div',
+          { class: 'out-settings' },
+          this.keystone,
+          el('div', {}, el('label', {}, this.mirrorH, ' mirror H'), el('label', {}, this.mirrorV, ' mirror V'), el('label', {}, 'gain ', this.gain, ' ', this.gainText), reset),
+        ),
+      ),
+    );
+    this.mirrorH.addEventListener('change', () => this.apply({ mirror: { ...this.settings.mirror, horizontal: this.mirrorH.checked } }, true));
+    this.mirrorV.addEventListener('change', () => this.apply({ mirror: { ...this.settings.mirror, vertical: this.mirrorV.checked } }, true));
+    this.gain.addEventListener('input', () => this.apply({ gain: Number(this.gain.value) }, false));
+    this.gain.addEventListener('change', () => this.apply({ gain: Number(this.gain.value) }, true));
+    reset.addEventListener('click', () =>
+      this.apply({ keystone: { topLeft: { x: 0, y: 0 }, topRight: { x: 1, y: 0 }, bottomRight: { x: 1, y: 1 }, bottomLeft: { x: 0, y: 1 } } }, true),
+    );
+    this.keystone.addEventListener('pointerdown', (e) => {
+      this.dragging = this.nearestCorner(e);
+      this.keystone.setPointerCapture(e.pointerId);
+      this.dragTo(e, false);
+    });
+    this.keystone.addEventListener('pointermove', (e) => this.dragging && this.dragTo(e, false));
+    this.keystone.addEventListener('pointerup', (e) => {
+      if (this.dragging) this.dragTo(e, true);
+      this.dragging = null;
+    });
+    this.update(o);
+  }
+
+  /** The picture corners live inside a 10% margin so a corner can be dragged past the edge. */
+  private toCanvas(c: { x: number; y: number }): { x: number; y: number } {
+    const w = this.keystone.width;
+    const h = this.keystone.height;
+    return { x: w * (0.1 + 0.8 * c.x), y: h * (0.1 + 0.8 * c.y) };
+  }
+
+  private fromEvent(e: PointerEvent): { x: number; y: number } {
+    const r = this.keystone.getBoundingClientRect();
+    const u = (e.clientX - r.left) / r.width;
+    const v = (e.clientY - r.top) / r.height;
+    const clamp = (x: number): number => Math.round(Math.max(-0.125, Math.min(1.125, x)) * 1000) / 1000;
+    return { x: clamp((u - 0.1) / 0.8), y: clamp((v - 0.1) / 0.8) };
+  }
+
+  private nearestCorner(e: PointerEvent): keyof OutputSettings['keystone'] {
+    const p = this.fromEvent(e);
+    let best: keyof OutputSettings['keystone'] = 'topLeft';
+    let dist = Infinity;
+    for (const k of ['topLeft', 'topRight', 'bottomRight', 'bottomLeft'] as const) {
+      const c = this.settings.keystone[k];
+      const d = (c.x - p.x) ** 2 + (c.y - p.y) ** 2;
+      if (d < dist) (dist = d), (best = k);
+    }
+    return best;
+  }
+
+  private dragTo(e: PointerEvent, final: boolean): void {
+    if (!this.dragging) return;
+    const keystone = { ...this.settings.keystone, [this.dragging]: this.fromEvent(e) };
+    this.apply({ keystone }, final);
+  }
+
+  /** Applied at once: locally, and to the server (throttled while dragging, always on release). */
+  private apply(patch: Partial<OutputSettings>, final: boolean): void {
+    this.settings = { ...this.settings, ...patch };
+    this.drawSettings();
+    const now = performance.now();
+    if (!final && now - this.lastSent < 50) return;
+    this.lastSent = now;
+    void this.link.outputSettings(this.root.dataset.output!, patch);
+  }
+
+  update(o: OutputView): void {
+    this.root.dataset.connected = String(o.connected);
+    setText(this.stateEl, o.connected ? 'connected' : 'LOST');
+    const h = o.health;
+    const fmt = (v: number | undefined, unit: string, digits = 0): string => (typeof v === 'number' ? `${v.toFixed(digits)}${unit}` : '—');
+    const offset = h?.driftMs ?? h?.clockErrorMs ?? h?.clockOffsetMs;
+    setText(this.healthEl, `fps ${fmt(h?.fps, '', 0).padStart(3)} · clock ${fmt(offset, ' ms', 1)} · ${h?.profile ?? o.kind}${o.connections > 1 ? ` · ×${o.connections}` : ''}`);
+    if (!this.dragging) {
+      this.settings = structuredClone(o.settings);
+      this.drawSettings();
+    }
+  }
+
+  private drawSettings(): void {
+    const s = this.settings;
+    this.mirrorH.checked = s.mirror.horizontal;
+    this.mirrorV.checked = s.mirror.vertical;
+    if (document.activeElement !== this.gain) this.gain.value = String(s.gain);
+    setText(this.gainText, s.gain.toFixed(2));
+    const ctx = this.keystone.getContext('2d')!;
+    const w = this.keystone.width;
+    const h = this.keystone.height;
+    ctx.fillStyle = '#05070a';
+    ctx.fillRect(0, 0, w, h);
+    ctx.strokeStyle = '#34404f';
+    ctx.strokeRect(w * 0.1, h * 0.1, w * 0.8, h * 0.8);
+    const k = s.keystone;
+    const pts = [k.topLeft, k.topRight, k.bottomRight, k.bottomLeft].map((c) => this.toCanvas(c));
+    ctx.fillStyle = 'rgba(55,208,230,0.18)';
+    ctx.strokeStyle = '#37d0e6';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    pts.forEach((p, i) => (i ? ctx.lineTo(p.x, p.y) : ctx.moveTo(p.x, p.y)));
+    ctx.closePath();
+    ctx.fill();
+    ctx.stroke();
+    ctx.fillStyle = '#fff';
+    for (const p of pts) ctx.fillRect(p.x - 6, p.y - 6, 12, 12);
+    if (s.mirror.horizontal || s.mirror.vertical) {
+      ctx.fillStyle = '#f0b429';
+      ctx.font = '20px sans-serif';
+      ctx.fillText(`mirror ${s.mirror.horizontal ? 'H' : ''}${s.mirror.vertical ? 'V' : ''}`, 10, h - 10);
+    }
+  }
+}

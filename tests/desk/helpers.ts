@@ -1,0 +1,51 @@
+// Helpers for the desk tests: a real show server on a copy of the demo show (the desk API mounted
+// the way `holostage serve` mounts it), a recording lighting driver, and headless chromium.
+
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { ShowServer, serverClock, type ShowServerOptions } from '../../server/src/server.ts';
+import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
+import { registerDeskApi, type DeskApi } from '../../server/src/desk-api.ts';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** A copy of the demo show in a fresh temp folder (edits and journals never touch the repo). */
+export function copyDemo(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'holostage-desk-')), 'show');
+  cpSync(join(import.meta.dirname, '../../show-files/demo'), dir, { recursive: true, filter: (src) => !src.includes('.holostage') });
+  return dir;
+}
+
+export interface DeskServer {
+  server: ShowServer;
+  recorder: RecorderDriver;
+  desk: DeskApi;
+  showDir: string;
+  /** The desk page with the operator token. */
+  deskUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startDeskServer(showDir = copyDemo(), options: Partial<ShowServerOptions> = {}): Promise<DeskServer> {
+  const recorder = new RecorderDriver(null, serverClock);
+  const server = new ShowServer({ showDir, lighting: recorder, pages: 'auto', ...options });
+  await server.start();
+  const desk = registerDeskApi(server.app, server);
+  return {
+    server,
+    recorder,
+    desk,
+    showDir,
+    deskUrl: `${server.url}/desk/?token=${server.tokens.operator}`,
+    close: async () => {
+      desk.close();
+      await server.close();
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
