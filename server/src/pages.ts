@@ -52,15 +52,15 @@ export function pageSource(page: PageSpec, repoRoot = REPO_ROOT): { root: string
 }
 
 /** Mount the pages on `app`; returns a function that closes any vite servers. */
-export function mountPages(app: Express, mode: PagesMode, _http: HttpServer, showDir?: string): () => Promise<void> {
+export function mountPages(app: Express, mode: PagesMode, _http: HttpServer, showDir?: string, repoRoot = REPO_ROOT): () => Promise<void> {
   if (mode === false) return async () => {};
   const vites: Promise<ViteLike>[] = [];
 
-  app.use('/assets', express.static(join(REPO_ROOT, 'assets'), { dotfiles: 'ignore', fallthrough: true }));
+  app.use('/assets', express.static(join(repoRoot, 'assets'), { dotfiles: 'ignore', fallthrough: true }));
   if (showDir) app.use('/show', express.static(showDir, { dotfiles: 'ignore', fallthrough: true }));
 
   for (const page of PAGES) {
-    const source = mode === 'auto' ? pageSource(page) : null;
+    const source = mode === 'auto' ? pageSource(page, repoRoot) : null;
     if (!source) {
       app.get([page.route, `${page.route}/`], (_req, res) => {
         res.type('html').send(placeholder(page));
@@ -81,7 +81,9 @@ export function mountPages(app: Express, mode: PagesMode, _http: HttpServer, sho
             appType: 'custom',
             logLevel: 'warn',
             clearScreen: false,
-            server: { middlewareMode: true, hmr: false, fs: { allow: [REPO_ROOT] } },
+            // One dependency cache per page: two vite servers optimizing into one folder clash.
+            cacheDir: join(REPO_ROOT, 'node_modules', '.vite', page.route.slice(1)),
+            server: { middlewareMode: true, hmr: false, fs: { allow: [REPO_ROOT, repoRoot] } },
           })) as unknown as ViteLike;
         })();
         vites.push(vite);

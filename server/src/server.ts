@@ -69,6 +69,8 @@ export interface ShowServerOptions {
   /** The lighting driver (default: none, i.e. a null driver supplied by the caller). */
   lighting: LightingDriver;
   pages?: PagesMode;
+  /** Where the page folders (stage/, control-desk/, viewer/) and assets/ are; default the repository. */
+  pagesRoot?: string;
   /** A MIDI input port whose MSC / note messages drive the transport (opened fail-soft, retried). */
   midiInputPort?: string;
   /** Note triggers on that input (default DEFAULT_MIDI_INPUT_NOTES on the show's lighting channel). */
@@ -600,6 +602,16 @@ export class ShowServer {
       const result = await this.saveSetlist(body?.setlist, 'http');
       res.status(result.ok ? 200 : result.errors ? 422 : 409).json(result);
     });
+    app.get('/api/desk/access', (req, res) => {
+      if (!this.authorize(req, res, ['operator'])) return;
+      const urls = this.accessUrls();
+      res.json({
+        ok: true,
+        desk: urls[0]!.url,
+        outputs: this.timeline.outputs.map((o, i) => ({ id: o.id, kind: o.kind, url: urls[i + 1]!.url })),
+        viewer: urls[urls.length - 1]!.url,
+      });
+    });
     app.get('/api/lighting', (req, res) => {
       if (!this.authorize(req, res, ['operator'])) return;
       res.json(this.lightingView());
@@ -626,7 +638,7 @@ export class ShowServer {
       res.status(result.ok ? 200 : 409).json(result);
     });
 
-    this.pagesClose = mountPages(app, this.options.pages ?? 'auto', this.http, this.showDir);
+    this.pagesClose = mountPages(app, this.options.pages ?? 'auto', this.http, this.showDir, this.options.pagesRoot);
     app.get('/', (_req, res) => {
       res.type('html').send('<!doctype html><title>holostage</title><h1>holostage</h1><p>Pages: <a href="/desk">/desk</a> (operator), <a href="/stage">/stage</a> (outputs), <a href="/live">/live</a> (fans). Each needs its token: run <code>holostage tokens</code>.</p>');
     });

@@ -1,0 +1,106 @@
+// The server's subcommands as a user runs them: real child processes of bin/holostage.js.
+
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyDemoShow, getJson, startTestServer, tempDir } from './helpers.ts';
+import { makeTimeline } from './fixtures.ts';
+
+const repoRoot = join(import.meta.dirname, '../..');
+
+function holostage(args: string[], untilOutput?: RegExp): Promise<{ code: number | null; signal: string | null; out: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [join(repoRoot, 'bin/holostage.js'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let signalled = false;
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (untilOutput && !signalled && untilOutput.test(out)) {
+        signalled = true;
+        proc.kill('SIGTERM');
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.on('exit', (code, signal) => resolve({ code, signal, out }));
+  });
+}
+
+describe('holostage CLI (server commands)', () => {
+  it('midi list does not crash on a machine without MIDI', async () => {
+    const r = await holostage(['midi', 'list']);
+    expect(r.signal).toBeNull();
+    expect(r.out).not.toMatch(/at .*\.js:\d+/); // no stack trace
+    if (r.code === 1) expect(r.out).toMatch(/MIDI is not available on this system: Failed to initialise RtMidi/);
+    else expect(r.out).toMatch(/^(no MIDI output ports|0: .+)$/m);
+  });
+
+  it('serve prints the desk, every output and the viewer URL with tokens, then shuts down cleanly on SIGTERM', async () => {
+    const state = tempDir();
+    const r = await holostage(['serve', '--port', '0', '--state', state, '--midi', 'null', '--no-pages'], /fan viewer\s+http\S+\n/);
+    expect(r.out).toMatch(/SIGTERM: closing/);
+    expect(r.code).toBe(0);
+    const tokens = JSON.parse(readFileSync(join(state, 'tokens.json'), 'utf8')) as { operator: string; viewer: string; outputs: Record<string, string> };
+    expect(statSync(join(state, 'tokens.json')).mode & 0o777).toBe(0o600);
+    expect(r.out).toMatch(/holostage: "holostage Demo Night" \(4 entries/);
+    expect(r.out).toMatch(new RegExp(`control desk\\s+http://127\\.0\\.0\\.1:\\d+/desk\\?token=${tokens.operator}`));
+    for (const id of ['main-projector', 'hologram', 'fan-stream', 'desk-preview']) {
+      expect(r.out).toMatch(new RegExp(`output ${id}\\s+http://127\\.0\\.0\\.1:\\d+/stage\\?output=${id}&token=${tokens.outputs[id]}`));
+    }
+    expect(r.out).toMatch(new RegExp(`fan viewer\\s+http://127\\.0\\.0\\.1:\\d+/live\\?token=${tokens.viewer}`));
+
+    // `holostage tokens` shows the same ones again.
+    const t = await holostage(['tokens', '--state', state, '--json']);
+    expect(t.code).toBe(0);
+    const shown = JSON.parse(t.out) as { tokens: typeof tokens };
+    expect(shown.tokens).toEqual(tokens);
+  });
+
+  it('serve refuses a show that fails validation and lists the errors with file:line:col', async () => {
+    const show = copyDemoShow();
+    const showFile = join(show, 'show.json');
+    writeFileSync(showFile, readFileSync(showFile, 'utf8').replace('"song": "neon-lullaby"', '"song": "neon-lulaby"'));
+    const r = await holostage(['serve', '--show', show, '--port', '0', '--midi', 'null', '--no-pages']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/cannot be started, the show has 1 validation error\(s\)/);
+    expect(r.out).toMatch(/show\.json:\d+:\d+ setlist\[2\]\.song: unknown song "neon-lulaby"/);
+  });
+
+  it('rejects bad flags with a clear message', async () => {
+    const r = await holostage(['serve', '--port', 'abc']);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/--port: expected a number from 0 to 65535, got "abc"/);
+  });
+});
+
+describe('pages', () => {
+  it('serves a page folder through vite under its route, and a placeholder for a page that does not exist yet', async () => {
+    const root = tempDir('holostage-pages-');
+    mkdirSync(join(root, 'stage', 'src'), { recursive: true });
+    writeFileSync(join(root, 'stage', 'index.html'), '<!doctype html><html><head><title>stage test</title></head><body><script type="module" src="./src/main.ts"></script></body></html>');
+    writeFileSync(join(root, 'stage', 'src', 'main.ts'), 'const answer: number = 42;\ndocument.title = String(answer);\n');
+    const { server } = await startTestServer(makeTimeline([{ title: 'A', length: 10 }]), { pages: 'auto', pagesRoot: root });
+    try {
+      // The route redirects to its folder form (so relative URLs in the HTML resolve), keeping the query.
+      const redirect = await fetch(`${server.url}/stage?output=main&token=x`, { redirect: 'manual' });
+      expect(redirect.status).toBe(302);
+      expect(redirect.headers.get('location')).toBe('/stage/?output=main&token=x');
+      const html = await (await fetch(`${server.url}/stage/?output=main&token=x`)).text();
+      expect(html).toContain('<title>stage test</title>');
+      expect(html).toContain('/stage/@vite/client');
+      const js = await (await fetch(`${server.url}/stage/src/main.ts`)).text();
+      expect(js).toContain('const answer = 42');
+      const desk = await fetch(`${server.url}/desk`);
+      expect(await desk.text()).toMatch(/holostage — Control desk/);
+      const live = await (await fetch(`${server.url}/live`)).text();
+      expect(live).toMatch(/Fan viewer/);
+      // The state folder (tokens) is never served from the show folder.
+      expect((await fetch(`${server.url}/show/.holostage/tokens.json`)).status).toBe(404);
+      expect((await getJson(`${server.url}/api/health`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
