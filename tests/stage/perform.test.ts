@@ -183,9 +183,9 @@ describe('performer', () => {
 
 describe('camera cues', () => {
   const events: CameraEvent[] = [
-    { time: 0, end: 10, shot: 'wide', cue: 0 },
-    { time: 10, end: 20, shot: 'closeup', cue: 1, move: 2 } as CameraEvent,
-    { time: 20, end: 30, shot: 'custom', position: [1, 2, 3], target: [0, 1, 0], fov: 50, cue: 2 },
+    { time: 0, end: 10, shot: 'wide', move: 0, cue: 0 },
+    { time: 10, end: 20, shot: 'closeup', move: 2, cue: 1 },
+    { time: 20, end: 30, shot: 'custom', position: [1, 2, 3], target: [0, 1, 0], fov: 50, move: 0, cue: 2 },
   ];
   const cam = () => ({ position: [0, 0, 0] as [number, number, number], target: [0, 0, 0] as [number, number, number], fov: 0 });
 

@@ -58,7 +58,7 @@ export function cameraAt(events: readonly CameraEvent[], t: number, out: CameraP
   const i = lastAtOrBefore(events, t);
   const e = i >= 0 ? events[i] : undefined;
   shotAt(e, t, out);
-  const move = e ? ((e as CameraEvent & { move?: number }).move ?? 0) : 0;
+  const move = e?.move ?? 0;
   if (!e || move <= 0 || t >= e.time + move || depth > 0) return out;
   // Moving into this shot: ease from where the previous shot was at the cue time.
   const from = cameraAt(events.slice(0, i), e.time, scratch, depth + 1);
