@@ -95,17 +95,28 @@ describe('phonemes and singer timing', () => {
     expectSortedDisjoint(kana.phonemes);
   });
 
-  it('clamps the pre-utterance to half of a short previous note, and by the song start', () => {
+  it('clamps the pre-utterance by the previous note and the song start, never losing the consonant', () => {
     const notes: VocalNote[] = [
-      { time: 1, end: 1.06, pitch: 60, lyric: 'ら' },
-      { time: 1.06, end: 1.5, pitch: 62, lyric: 'しゃ' },
+      { time: 1, end: 1.34, pitch: 60, lyric: 'ら' },
+      { time: 1.34, end: 1.5, pitch: 60, lyric: 'ら' },
+      { time: 1.5, end: 2, pitch: 62, lyric: 'しゃ' },
     ];
     const { phonemes } = phonemizeNotes(notes, voice);
+    // Clamped to the second half of the short previous note, still long enough: sh ends on the beat.
     const sh = phonemes.find((p) => p.symbol === 'sh')!;
-    expect(sh.time).toBeCloseTo(1.03, 12);
-    expect(sh.end).toBeCloseTo(1.06, 12);
+    expect(sh.time).toBeCloseTo(1.42, 12);
+    expect(sh.end).toBeCloseTo(1.5, 12);
+    // Too little room: the consonant starts at the clamp (half the previous note) and runs into its note.
+    const squeezed = phonemizeNotes([{ time: 1, end: 1.06, pitch: 60, lyric: 'ら' }, { time: 1.06, end: 1.5, pitch: 62, lyric: 'しゃ' }], voice).phonemes;
+    const sh2 = squeezed.find((p) => p.symbol === 'sh')!;
+    expect(sh2.time).toBeCloseTo(1.03, 12);
+    expect(sh2.end).toBeCloseTo(1.03 + 1.3 * 0.08, 12);
+    expect(squeezed.find((p) => p.symbol === 'a' && p.note === 1)!.time).toBeCloseTo(sh2.end, 12);
+    // At the song start there is no room at all: k sits on the beat and the vowel follows it.
     const first = phonemizeNotes([{ time: 0, end: 0.5, pitch: 60, lyric: 'か' }], voice, { songStart: 0 }).phonemes;
-    expect(first[0]!.time).toBeGreaterThanOrEqual(0);
+    expect(first.map((p) => p.symbol)).toEqual(['k', 'a']);
+    expect(first[0]!.time).toBe(0);
+    expect(first[0]!.end).toBeCloseTo(0.7 * 0.08, 12);
   });
 
   it('rests leave gaps; continuations hold the vowel; ん and っ close the note', () => {

@@ -32,6 +32,10 @@ export function parseScore(bytes: Uint8Array, fileName: string): Score {
 }
 
 export async function readScoreFile(path: string): Promise<Score> {
+  const ext = extname(path).toLowerCase();
+  if (!(SCORE_EXTENSIONS as readonly string[]).includes(ext) && ext !== '.smf') {
+    throw new ScoreError(path, `unsupported score format "${ext || basename(path)}" (supported: ${SCORE_EXTENSIONS.join(', ')})`);
+  }
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);

@@ -226,15 +226,25 @@ export function phonemizeNotes(notes: VocalNote[], voice: VoiceSettings, options
   const plans = planNotes(notes, language, warnings);
   const songStart = options.songStart ?? -Infinity;
 
-  // Pass 1: where each note's first consonants start (pre-utterance, clamped by the note before).
-  const onsetStart = notes.map((note, i) => {
+  // Pass 1: where each note's first consonants start and end (pre-utterance, clamped by the note
+  // before). When the clamp leaves less than half the consonants' length, they start at the clamp
+  // and run into the note instead: a consonant squeezed to nothing would be lost.
+  const onsetStart: number[] = [];
+  const onsetEnd: number[] = [];
+  notes.forEach((note, i) => {
     const onset = plans[i]!.units[0]?.onset ?? [];
-    if (onset.length === 0) return note.time;
-    const wanted = note.time - consonantLength(onset, voice);
+    if (onset.length === 0) {
+      onsetStart.push(note.time);
+      onsetEnd.push(note.time);
+      return;
+    }
+    const length = consonantLength(onset, voice);
     const prev = notes[i - 1];
     let bound = songStart;
-    if (prev && prev.end > wanted) bound = Math.max(bound, prev.time + 0.5 * (prev.end - prev.time));
-    return Math.min(note.time, Math.max(wanted, bound));
+    if (prev && prev.end > note.time - length) bound = Math.max(bound, prev.time + 0.5 * (prev.end - prev.time));
+    const start = Math.min(note.time, Math.max(note.time - length, bound));
+    onsetStart.push(start);
+    onsetEnd.push(note.time - start >= 0.5 * length ? note.time : Math.min(start + length, note.time + 0.4 * (note.end - note.time)));
   });
 
   // Pass 2: lay each note out: onset before the beat, vowel(s) on it, coda at the end.
@@ -244,11 +254,12 @@ export function phonemizeNotes(notes: VocalNote[], voice: VoiceSettings, options
     if (units.length === 0) return;
     const next = notes[i + 1];
     const singEnd = next && onsetStart[i + 1]! < note.end ? Math.max(note.time, onsetStart[i + 1]!) : note.end;
-    const share = (singEnd - note.time) / units.length;
+    const voiceStart = onsetEnd[i]!;
+    const share = (singEnd - voiceStart) / units.length;
     units.forEach((u, k) => {
-      let start = note.time + k * share;
+      let start = voiceStart + k * share;
       const end = start + share;
-      if (k === 0) layConsonants(phonemes, u.onset, onsetStart[i]!, note.time, i);
+      if (k === 0) layConsonants(phonemes, u.onset, onsetStart[i]!, voiceStart, i);
       else if (u.onset.length > 0) {
         // A later mora of the same note ("さくら" on one note): its consonant opens its own share.
         const len = Math.min(consonantLength(u.onset, voice), 0.4 * share);

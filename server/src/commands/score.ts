@@ -1,0 +1,58 @@
+// `holostage score <file> [--json]`: read a .ust / .ustx / .mid / .json score and show what the
+// vocal engine makes of it: notes, tempo, timed phonemes, length and every warning.
+
+import { readScoreFile, ScoreError } from '../../../show-files/src/score/index.ts';
+import { pitchName } from '../../../show-files/src/score/pitch.ts';
+import { standaloneVocal } from '../../../show-files/src/vocal/standalone.ts';
+import { describeNotePhonemes } from '../../../show-files/src/vocal/phonemize.ts';
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+export async function run(args: string[]): Promise<number> {
+  const file = args.find((a) => !a.startsWith('-'));
+  const asJson = args.includes('--json');
+  if (!file) {
+    process.stderr.write('usage: holostage score <file.ust|.ustx|.mid|.json> [--json]\n');
+    return 2;
+  }
+  let score;
+  try {
+    score = await readScoreFile(file);
+  } catch (err) {
+    if (err instanceof ScoreError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const { track, durationSeconds } = standaloneVocal(score);
+  if (asJson) {
+    const report = {
+      format: score.format,
+      resolution: score.resolution,
+      timeSignature: `${score.timeSignature.numerator}/${score.timeSignature.denominator}`,
+      tempo: score.tempo,
+      notes: score.notes.map((n, i) => ({
+        tick: n.tick,
+        durationTicks: n.durationTicks,
+        pitch: n.pitch,
+        name: pitchName(n.pitch),
+        lyric: n.lyric,
+        time: round(track.notes[i]!.time),
+        end: round(track.notes[i]!.end),
+      })),
+      phonemes: track.phonemes.map((p) => ({ symbol: p.symbol, start: round(p.time), end: round(p.end), note: p.note })),
+      durationSeconds: round(durationSeconds),
+      warnings: track.warnings,
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  }
+  const tempos = score.tempo.map((t) => `${t.bpm} BPM at tick ${t.tick}`).join(', ');
+  process.stdout.write(`${file}: ${score.format}, ${score.notes.length} notes, ${durationSeconds.toFixed(2)} s, tempo ${tempos}\n`);
+  track.notes.forEach((n, i) => {
+    process.stdout.write(`  ${n.time.toFixed(3).padStart(8)}s  ${pitchName(n.pitch).padEnd(4)} ${JSON.stringify(n.lyric).padEnd(12)} ${describeNotePhonemes(track.phonemes, i)}\n`);
+  });
+  for (const w of track.warnings) process.stderr.write(`warning: ${w}\n`);
+  return 0;
+}

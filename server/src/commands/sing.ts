@@ -1,0 +1,101 @@
+// `holostage sing <file> -o out.wav`: sing a score with the built-in synth and write a WAV.
+// Progress goes to stderr as a bar; the render speed (x real time) is printed at the end.
+
+import { writeFile } from 'node:fs/promises';
+import { readScoreFile, ScoreError } from '../../../show-files/src/score/index.ts';
+import { standaloneVocal } from '../../../show-files/src/vocal/standalone.ts';
+import { DEFAULT_VOICE } from '../../../show-files/src/vocal/track.ts';
+import { loadTone, renderVocal } from '../../../show-files/src/vocal/render.ts';
+import { encodeWav } from '../../../show-files/src/vocal/wav.ts';
+
+const USAGE = 'usage: holostage sing <score> -o out.wav [--transpose semitones] [--gain dB] [--sample-rate hz] [--float]\n';
+
+function progressBar(fraction: number, width = 30): string {
+  const filled = Math.round(fraction * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(fraction * 100)
+    .toString()
+    .padStart(3)}%`;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let file: string | undefined;
+  let outPath: string | undefined;
+  const voice = { ...DEFAULT_VOICE, vibrato: { ...DEFAULT_VOICE.vibrato } };
+  let sampleRate = 44100;
+  let float = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    const number = (min: number, max: number) => {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${a} must be a number from ${min} to ${max}`);
+      return n;
+    };
+    try {
+      if (a === '-o' || a === '--out' || a === '--output') outPath = value();
+      else if (a === '--transpose') voice.transpose = Math.round(number(-48, 48));
+      else if (a === '--gain') voice.gainDb = number(-60, 12);
+      else if (a === '--sample-rate') sampleRate = Math.round(number(8000, 96000));
+      else if (a === '--float') float = true;
+      else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
+      else file = a;
+    } catch (err) {
+      process.stderr.write(`holostage sing: ${(err as Error).message}\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (!file || !outPath) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  let score;
+  try {
+    score = await readScoreFile(file);
+  } catch (err) {
+    if (err instanceof ScoreError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const { track } = standaloneVocal(score, voice);
+  for (const w of track.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (track.phonemes.length === 0) {
+    process.stderr.write(`error: ${file}: nothing to sing (no notes)\n`);
+    return 1;
+  }
+  const loadStart = performance.now();
+  await loadTone();
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  const isTty = process.stderr.isTTY === true;
+  let lastShown = -1;
+  const show = (fraction: number) => {
+    const pct = Math.floor(fraction * 100);
+    if (pct === lastShown) return;
+    lastShown = pct;
+    // On a terminal the bar redraws in place; in a log each step is its own line.
+    process.stderr.write(isTty ? `\rsinging ${progressBar(fraction)}` : `singing ${progressBar(fraction)}\n`);
+  };
+  show(0);
+  const renderStart = performance.now();
+  const rendered = await renderVocal(track, voice, { sampleRate, onProgress: show, chunkSeconds: 5 });
+  const renderSeconds = (performance.now() - renderStart) / 1000;
+  if (isTty) process.stderr.write('\n');
+  // The WAV starts at the song's 0 s so it lines up with a backing track; lead-in before that is dropped.
+  const skip = Math.max(0, Math.round(-rendered.start * sampleRate));
+  const pad = Math.max(0, Math.round(rendered.start * sampleRate));
+  const samples = new Float32Array(pad + rendered.samples.length - skip);
+  samples.set(rendered.samples.subarray(skip), pad);
+  await writeFile(outPath, encodeWav([samples], sampleRate, float ? 32 : 16));
+  const audioSeconds = rendered.samples.length / sampleRate;
+  const speed = audioSeconds / renderSeconds;
+  process.stdout.write(
+    `${outPath}: ${(samples.length / sampleRate).toFixed(2)} s, ${sampleRate} Hz, ${float ? '32-bit float' : '16-bit'} mono\n` +
+      `rendered ${audioSeconds.toFixed(2)} s of vocal in ${renderSeconds.toFixed(2)} s: ${speed.toFixed(1)}x real time (audio engine load ${loadSeconds.toFixed(2)} s)\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeWav } from '../../show-files/src/vocal/wav.ts';
+import { buildVocalMidi } from './midi-fixture.ts';
+import { rms } from './audio-analysis.ts';
+
+function holostage(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/holostage.js', ...args], { cwd: process.cwd() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+interface ScoreReport {
+  format: string;
+  tempo: { tick: number; bpm: number }[];
+  notes: { tick: number; pitch: number; lyric: string; time: number; end: number }[];
+  phonemes: { symbol: string; start: number; end: number; note: number }[];
+  durationSeconds: number;
+  warnings: string[];
+}
+
+describe('holostage score', () => {
+  it('prints format, notes, tempo, phonemes, duration and warnings for .ust, .ustx, .json and .mid', { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'holostage-score-'));
+    const mid = join(dir, 'hello.mid');
+    await writeFile(mid, buildVocalMidi([
+      { tick: 0, length: 480, pitch: 64, lyric: 'hel-' },
+      { tick: 480, length: 480, pitch: 67, lyric: 'lo' },
+      { tick: 1440, length: 960, pitch: 72, lyric: 'blorft' },
+    ], { bpm: 120 }));
+    const cases: [string, string, number][] = [
+      ['tests/fixtures/scores/sakura-sjis.ust', 'ust', 6],
+      ['tests/fixtures/scores/two-parts.ustx', 'ustx', 5],
+      ['tests/fixtures/scores/twinkle.json', 'json', 12],
+      [mid, 'mid', 3],
+    ];
+    const reports = new Map<string, ScoreReport>();
+    for (const [file, format, count] of cases) {
+      const { code, stdout } = await holostage(['score', file, '--json']);
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout) as ScoreReport;
+      reports.set(format, report);
+      expect(report.format).toBe(format);
+      expect(report.notes).toHaveLength(count);
+      expect(report.tempo.length).toBeGreaterThan(0);
+      expect(report.phonemes.length).toBeGreaterThanOrEqual(count);
+      expect(report.durationSeconds).toBeCloseTo(Math.max(...report.notes.map((n) => n.end)), 6);
+      expect(Array.isArray(report.warnings)).toBe(true);
+      for (const p of report.phonemes) expect(p.end).toBeGreaterThan(p.start);
+    }
+    const midReport = reports.get('mid')!;
+    expect(midReport.phonemes.filter((p) => p.note === 1).map((p) => p.symbol)).toEqual(['l', 'o', 'u']);
+    expect(midReport.durationSeconds).toBeCloseTo(2.5, 6);
+    expect(midReport.warnings.join('\n')).toMatch(/"blorft" is not in the pronouncing dictionary/);
+    const ust = reports.get('ust')!;
+    expect(ust.notes.map((n) => n.lyric)).toContain('きゃ');
+  });
+
+  it('exits 1 with file and line for a broken score, 2 without a file', { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'holostage-score-'));
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, '{\n  "notes": [\n    {"tick": 0, "length": 480, "pitch": "X9"}\n  ]\n}\n');
+    const r = await holostage(['score', bad, '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${bad}:3: note 0: "pitch"`);
+    expect((await holostage(['score', join(dir, 'song.abc')])).stderr).toMatch(/unsupported score format/);
+    expect((await holostage(['score'])).code).toBe(2);
+  });
+});
+
+describe('holostage sing', () => {
+  it('renders a WAV with a progress bar and prints the speed in x real time', { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'holostage-sing-'));
+    const out = join(dir, 'twinkle.wav');
+    const r = await holostage(['sing', 'tests/fixtures/scores/twinkle.json', '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/singing \[#{30}\] 100%/);
+    expect(r.stdout).toMatch(/rendered [\d.]+ s of vocal in [\d.]+ s: [\d.]+x real time/);
+    const wav = decodeWav(new Uint8Array(await readFile(out)));
+    expect(wav.sampleRate).toBe(44100);
+    expect(wav.bitDepth).toBe(16);
+    const samples = wav.channels[0]!;
+    // twinkle.json: 8 beats at 120 BPM (4 s), then 7 beats at 90 BPM: the last note ends at 8.667 s.
+    expect(samples.length / 44100).toBeGreaterThan(8.667);
+    expect(samples.length / 44100).toBeLessThan(8.9);
+    // Sound in the first note (0 .. 0.5 s), silence in the rest before the last note (6.667 .. 7.333 s).
+    expect(rms(samples, 0.1 * 44100, 0.4 * 44100)).toBeGreaterThan(0.02);
+    expect(rms(samples, 6.8 * 44100, 7.15 * 44100)).toBeLessThan(1e-3);
+  });
+
+  it('refuses a missing output path', async () => {
+    const r = await holostage(['sing', 'tests/fixtures/scores/twinkle.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/usage: holostage sing/);
+  });
+});
