@@ -265,13 +265,16 @@ export class OperatorView {
 
   /** Embed the show's preview output (its page with its own token). */
   private async loadPreview(): Promise<void> {
-    if (this.previewSet) return;
+    // ?preview=0 leaves the preview out (a desk on a weak machine, or tests that don't need it).
+    if (this.previewSet || new URLSearchParams(location.search).get('preview') === '0') return;
     const { status, body } = await this.link.api<{ ok: boolean; outputs?: { id: string; kind: string; url: string }[] }>('/api/desk/access').catch(() => ({ status: 0, body: { ok: false } as { ok: boolean; outputs?: { id: string; kind: string; url: string }[] } }));
     if (status !== 200 || !body.outputs) return;
     const preview = body.outputs.find((o) => o.kind === 'preview');
     if (!preview) return;
     this.previewSet = true;
-    byId<HTMLIFrameElement>('preview').src = preview.url;
+    // Same origin as the desk, whatever address the server thinks it has.
+    const url = new URL(preview.url, location.href);
+    byId<HTMLIFrameElement>('preview').src = `${url.pathname}${url.search}`;
   }
 }
 

@@ -1,6 +1,6 @@
 // The HTTP pieces the control desk needs beyond the show controller's own API: the song library,
-// adding a song from an uploaded score, the access links of the outputs (for the preview), and the
-// synthesized vocal of a library song. Mounted on the show server's express app:
+// adding a song from an uploaded score, and the synthesized vocal of a library song (the output
+// links for the desk's preview are the server's own /api/desk/access). Mounted on the show server's express app:
 //
 //   registerDeskApi(server.app, server)
 //
@@ -97,16 +97,6 @@ export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
     } catch (err) {
       res.status(500).json({ ok: false, errors: [{ field: 'score', file: '', path: '', line: 0, column: 0, message: (err as Error).message }] });
     }
-  });
-
-  /** Relative links to every output page, with its token: the desk embeds the preview one. */
-  app.get('/api/desk/access', (req, res) => {
-    if (!operatorOnly(req, res)) return;
-    res.json({
-      ok: true,
-      outputs: server.timeline.outputs.map((o) => ({ id: o.id, kind: o.kind, url: `/stage/?output=${encodeURIComponent(o.id)}&token=${server.tokens.outputs[o.id] ?? ''}` })),
-      viewer: `/live/?token=${server.tokens.viewer}`,
-    });
   });
 
   // Clock drift: outputs report their clock error with their health; watch it once a second.
