@@ -85,7 +85,7 @@ export async function renderVocal(track: VocalTrack, voice: VoiceSettings, optio
     const length = bounds[k + 1]! - offset;
     if (length <= 0) continue;
     const context = new Tone.OfflineContext(1, length / sampleRate, sampleRate);
-    const graph = buildSingerGraph(context as unknown as SingerContext, plan, from + offset / sampleRate, 0);
+    const graph = buildSingerGraph(context as unknown as SingerContext, plan, from + offset / sampleRate, 0, from + (offset + length) / sampleRate);
     Tone.connect(graph.output, context.rawContext.destination as unknown as AudioNode);
     // Synchronous clock: Tone's asynchronous mode only adds a 1 ms pause per rendered second.
     const buffer = await context.render(false);

@@ -45,20 +45,47 @@ const SOURCE_LEVEL = 0.09;
 const SOURCE_SLOPE = 1.2;
 const SOURCE_HARMONICS = 80;
 const NOISE_LEVEL = 0.5;
+/** Stair length for filter automation (see scheduleCurve): about two render quanta at 44.1 kHz. */
+const FILTER_STEP = 0.005;
 
 /**
  * Writes a curve onto an AudioParam. `origin` is the show time that plays at context time `at`;
  * breakpoints before `origin` are replaced by the curve's value at `origin`, so playback can
- * start from the middle of a song.
+ * start from the middle of a song; breakpoints stop one past show time `until`.
+ *
+ * `step` > 0 writes the curve as a staircase of that many seconds per stair instead of linear
+ * ramps. Filters recompute their coefficients every sample while a parameter ramps (several
+ * times the cost of the filtering itself); a staircase of a few milliseconds sounds the same for
+ * formant moves and costs one coefficient update per stair.
  */
-export function scheduleCurve(param: AudioParam, curve: Curve, origin: number, at: number, scale = 1): void {
+export function scheduleCurve(param: AudioParam, curve: Curve, origin: number, at: number, scale = 1, until = Infinity, step = 0): void {
   param.cancelScheduledValues(0);
   // Always begin with setValueAtTime: some engines misbehave before the first event otherwise.
-  param.setValueAtTime(curveAt(curve, origin) * scale, at);
-  for (let i = 0; i < curve.times.length; i++) {
+  let value = curveAt(curve, origin) * scale;
+  param.setValueAtTime(value, at);
+  // Binary search to the first breakpoint after origin.
+  let lo = 0;
+  let hi = curve.times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (curve.times[mid]! <= origin) lo = mid + 1;
+    else hi = mid;
+  }
+  let prevTime = origin;
+  for (let i = lo; i < curve.times.length; i++) {
     const t = curve.times[i]!;
-    if (t <= origin) continue;
-    param.linearRampToValueAtTime(curve.values[i]! * scale, at + (t - origin));
+    const target = curve.values[i]! * scale;
+    if (step <= 0) param.linearRampToValueAtTime(target, at + (t - origin));
+    else if (target !== value) {
+      const stairs = Math.max(1, Math.round((t - prevTime) / step));
+      for (let k = 1; k <= stairs; k++) {
+        const tk = prevTime + ((t - prevTime) * k) / stairs;
+        param.setValueAtTime(value + ((target - value) * k) / stairs, at + (tk - origin));
+      }
+    }
+    value = target;
+    prevTime = t;
+    if (t > until) break;
   }
 }
 
@@ -78,15 +105,16 @@ function noiseBuffer(ctx: SingerContext, seconds: number): AudioBuffer {
 }
 
 /**
- * Builds the singer for a plan. `origin` (show seconds) sounds at context time `at`.
+ * Builds the singer for a plan. `origin` (show seconds) sounds at context time `at`; automation is
+ * written up to show time `until` (a piece of a longer render needs no more).
  */
-export function buildSingerGraph(ctx: SingerContext, plan: SingerPlan, origin = plan.start, at = 0): SingerGraph {
+export function buildSingerGraph(ctx: SingerContext, plan: SingerPlan, origin = plan.start, at = 0, until = Infinity): SingerGraph {
   const source = ctx.createOscillator();
   const real = new Float32Array(SOURCE_HARMONICS + 1);
   const imag = new Float32Array(SOURCE_HARMONICS + 1);
   for (let n = 1; n <= SOURCE_HARMONICS; n++) imag[n] = 1 / Math.pow(n, SOURCE_SLOPE);
   source.setPeriodicWave(ctx.createPeriodicWave(real, imag));
-  scheduleCurve(source.frequency, plan.frequency, origin, at);
+  scheduleCurve(source.frequency, plan.frequency, origin, at, 1, until);
 
   let chain: AudioNode = source;
   FORMANT_PEAKS.forEach((peak, k) => {
@@ -94,12 +122,12 @@ export function buildSingerGraph(ctx: SingerContext, plan: SingerPlan, origin = 
     f.type = 'peaking';
     f.gain.value = peak.gainDb;
     f.Q.value = peak.q;
-    scheduleCurve(f.frequency, plan.formants[k]!, origin, at);
+    scheduleCurve(f.frequency, plan.formants[k]!, origin, at, 1, until, FILTER_STEP);
     chain.connect(f);
     chain = f;
   });
   const voiced = ctx.createGain();
-  scheduleCurve(voiced.gain, plan.voiced, origin, at, SOURCE_LEVEL);
+  scheduleCurve(voiced.gain, plan.voiced, origin, at, SOURCE_LEVEL, until);
   chain.connect(voiced);
 
   const noise = ctx.createBufferSource();
@@ -107,10 +135,10 @@ export function buildSingerGraph(ctx: SingerContext, plan: SingerPlan, origin = 
   noise.loop = true;
   const band = ctx.createBiquadFilter();
   band.type = 'bandpass';
-  scheduleCurve(band.frequency, plan.noiseFreq, origin, at);
-  scheduleCurve(band.Q, plan.noiseQ, origin, at);
+  scheduleCurve(band.frequency, plan.noiseFreq, origin, at, 1, until, FILTER_STEP);
+  scheduleCurve(band.Q, plan.noiseQ, origin, at, 1, until, FILTER_STEP);
   const noiseEnv = ctx.createGain();
-  scheduleCurve(noiseEnv.gain, plan.noise, origin, at, NOISE_LEVEL);
+  scheduleCurve(noiseEnv.gain, plan.noise, origin, at, NOISE_LEVEL, until);
   noise.connect(band);
   band.connect(noiseEnv);
 
