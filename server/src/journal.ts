@@ -1,8 +1,12 @@
 // The show journal: one JSON line per state change plus a heartbeat of the position, each written
-// and fsync'd before the server moves on, so a server killed at any instant can be restarted into
-// the show it was running. A torn last line (killed mid-write) is skipped on reading.
+// and fsync'd (fdatasync) in order, so a server killed at any instant can be restarted into the
+// show it was running. Writes run on libuv's thread pool, never blocking the event loop (a
+// synchronous fsync can take 20 ms on a busy disk, which would delay cues and clock replies);
+// the server waits for a state change to be on disk before it announces it. A torn last line
+// (killed mid-write) is skipped on reading.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import type { Timeline } from '../../show-files/src/timeline.ts';
@@ -13,27 +17,40 @@ export type JournalRecord =
   | { type: 'heartbeat'; at: number; show: string; showTime: number; entryIndex: number; mode: TransportState['mode'] };
 
 export class Journal {
-  private fd: number | null = null;
+  private handle: FileHandle | null = null;
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(readonly file: string) {}
 
   /** Start a fresh journal holding `records` (atomically), then append from there. */
-  open(records: JournalRecord[] = []): void {
+  async open(records: JournalRecord[] = []): Promise<void> {
     mkdirSync(dirname(this.file), { recursive: true });
-    writeFileAtomic(this.file, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-    this.fd = openSync(this.file, 'a');
+    writeFileAtomic(this.file, records.map((r) => serialize(r)).join(''));
+    this.handle = await openFile(this.file, 'a');
   }
 
-  append(record: JournalRecord): void {
-    if (this.fd === null) throw new Error('journal is not open');
-    writeSync(this.fd, `${JSON.stringify(record, (_k, v: unknown) => (v === -Infinity ? null : v))}\n`);
-    fsyncSync(this.fd);
+  /** Append one record; resolves once it is on disk. Records land in call order. */
+  append(record: JournalRecord): Promise<void> {
+    const line = serialize(record);
+    const write = this.chain.then(async () => {
+      if (!this.handle) throw new Error('journal is not open');
+      await this.handle.write(line);
+      await this.handle.datasync();
+    });
+    this.chain = write.catch(() => {});
+    return write;
   }
 
-  close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+  async close(): Promise<void> {
+    await this.chain;
+    const h = this.handle;
+    this.handle = null;
+    await h?.close();
   }
+}
+
+function serialize(record: JournalRecord): string {
+  return `${JSON.stringify(record, (_k, v: unknown) => (v === -Infinity ? null : v))}\n`;
 }
 
 export function readJournal(file: string): JournalRecord[] {

@@ -202,7 +202,7 @@ export class ShowServer {
     const recovery = recoverFromJournal(readJournal(this.journal.file), timeline, this.fingerprint, now, this.resumeWindowMs);
     this.state = recovery ? recovery.state : initialState(timeline, now);
     this.recoveryNote = recovery?.note ?? null;
-    this.journal.open([{ type: 'state', at: now, show: this.fingerprint, state: this.state, reason: recovery ? `recovered: ${recovery.note}` : 'start' }]);
+    await this.journal.open([{ type: 'state', at: now, show: this.fingerprint, state: this.state, reason: recovery ? `recovered: ${recovery.note}` : 'start' }]);
     if (recovery) this.log(`journal: ${recovery.note}`);
     if (recovery?.resumedPlaying) this.chaseLighting();
     this.scheduler.update(this.snapshot(now), true);
@@ -234,7 +234,7 @@ export class ShowServer {
     await new Promise<void>((res) => this.io.close(() => res()));
     this.http.closeAllConnections?.();
     await new Promise<void>((res) => this.http.close(() => res()));
-    this.journal.close();
+    await this.journal.close().catch(() => {});
     await this.options.lighting.close();
     await this.pagesClose?.();
   }
@@ -256,7 +256,7 @@ export class ShowServer {
   }
 
   /** A MIDI message from the console: mapped to a transport command through the same gate as the desk. */
-  midiInput(bytes: readonly number[]): CommandResult | null {
+  midiInput(bytes: readonly number[]): Promise<CommandResult> | null {
     const mapping: MidiInputMapping = {
       mscDeviceId: this.timeline.lighting.mscDeviceId,
       channel: this.timeline.lighting.channel,
@@ -289,8 +289,12 @@ export class ShowServer {
     return snapshotOf(this.timeline, this.state, now);
   }
 
-  /** The one gate every transport command passes through, whatever its source. */
-  command(cmd: TransportCommand, source: string): CommandResult {
+  /**
+   * The one gate every transport command passes through, whatever its source. The new state takes
+   * effect at once (lighting included); the acknowledgement and the broadcast follow as soon as the
+   * change is on disk, so no client ever sees a state that a crash could take back.
+   */
+  async command(cmd: TransportCommand, source: string): Promise<CommandResult> {
     const now = this.clock();
     const before = this.state;
     const result = applyCommand(this.timeline, before, cmd, now, this.config);
@@ -298,15 +302,13 @@ export class ShowServer {
       this.log(`transport: ${cmd.command} from ${source} refused: ${result.error}`);
       return { ok: false, error: result.error, state: this.snapshot(now) };
     }
-    this.commit(result.state, `${cmd.command} from ${source}`, now, before);
-    return { ok: true, state: this.snapshot(now) };
+    const snap = await this.commit(result.state, `${cmd.command} from ${source}`, now, before);
+    return { ok: true, state: snap };
   }
 
-  private commit(state: TransportState, reason: string, now: number, before: TransportState): void {
+  private async commit(state: TransportState, reason: string, now: number, before: TransportState): Promise<TransportSnapshot> {
     this.state = state;
-    this.journal.append({ type: 'state', at: now, show: this.fingerprint, state, reason });
     const snap = this.snapshot(now);
-    this.io.emit(EVENTS.transport, snap);
     this.log(`transport: ${reason} -> ${state.mode} at ${snap.showTime.toFixed(3)} s (entry ${snap.entryIndex + 1})`);
 
     // Lighting follows: panic blacks out; a jump or the end of a blackout re-sends the rig state.
@@ -320,6 +322,15 @@ export class ShowServer {
     }
     this.scheduler.update(snap, !jumped);
     this.armHoldTimer();
+
+    try {
+      await this.journal.append({ type: 'state', at: now, show: this.fingerprint, state, reason });
+    } catch (err) {
+      this.raiseAlarm('journal', 'critical', `journal write failed: ${(err as Error).message}; a restart may not resume this show`);
+    }
+    // A later change may have been committed while this one was being written: announce only the newest.
+    if (this.state === state) this.io.emit(EVENTS.transport, snap);
+    return snap;
   }
 
   /** Re-send the rig state for the current position (cues strictly before it; the scheduler fires the rest). */
@@ -375,13 +386,15 @@ export class ShowServer {
       return;
     }
     const reason = this.state.blackout ? 'panic fade ended' : settled.waiting ? 'hold point reached' : 'settled';
-    this.commit(settled, reason, now, this.state);
+    void this.commit(settled, reason, now, this.state);
   }
 
   private writeHeartbeat(): void {
     const now = this.clock();
     const pos = positionAt(this.timeline, this.state, now);
-    this.journal.append({ type: 'heartbeat', at: now, show: this.fingerprint, showTime: pos.showTime, entryIndex: pos.entryIndex, mode: this.state.mode });
+    this.journal.append({ type: 'heartbeat', at: now, show: this.fingerprint, showTime: pos.showTime, entryIndex: pos.entryIndex, mode: this.state.mode }).catch((err: Error) => {
+      this.raiseAlarm('journal', 'critical', `journal write failed: ${err.message}`);
+    });
   }
 
   /** Reload the show folder from disk (stopped shows only). */
@@ -389,18 +402,18 @@ export class ShowServer {
     if (this.state.mode !== 'stopped') return { ok: false, error: 'load: stop the show before loading it again' };
     const result = await this.compileShow(this.showDir);
     if (!result.ok || !result.timeline) return { ok: false, error: `load: the show has ${result.errors.length} error(s)`, errors: result.errors };
-    this.installTimeline(result.timeline, result.warnings, `load from ${source}`);
+    await this.installTimeline(result.timeline, result.warnings, `load from ${source}`);
     return { ok: true };
   }
 
-  private installTimeline(timeline: Timeline, warnings: string[], reason: string): void {
+  private async installTimeline(timeline: Timeline, warnings: string[], reason: string): Promise<void> {
     const before = this.state;
     this.setTimeline(timeline);
     this.warnings = warnings;
     const now = this.clock();
     const fresh = { ...initialState(timeline, now, before.revision + 1), lastGoAt: before.lastGoAt, blackout: before.blackout };
-    this.commit(fresh, reason, now, fresh);
     this.io.emit(EVENTS.showLoaded, this.showSummary());
+    await this.commit(fresh, reason, now, fresh);
   }
 
   /**
@@ -438,7 +451,7 @@ export class ShowServer {
         return { ok: false, error: `setlist: not saved, the show would have ${errors.length} error(s)`, errors };
       }
       writeFileAtomic(showFile, text);
-      this.installTimeline(result.timeline, result.warnings, `setlist saved from ${source}`);
+      await this.installTimeline(result.timeline, result.warnings, `setlist saved from ${source}`);
       return { ok: true, showRevision: this.showRevision };
     };
     const next = this.saveChain.then(run, run);
@@ -634,7 +647,7 @@ export class ShowServer {
         cmd.entry = Number(body.entry ?? req.query.entry);
         cmd.time = Number(body.time ?? req.query.time ?? 0);
       }
-      const result = this.command(cmd, 'http');
+      const result = await this.command(cmd, 'http');
       res.status(result.ok ? 200 : 409).json(result);
     });
 
@@ -700,7 +713,7 @@ export class ShowServer {
         void this.reloadShow('desk').then((r) => reply(r.ok ? { ok: true, state: this.snapshot() } : r));
         return;
       }
-      reply(this.command({ command: c.command, entry: c.entry, time: c.time }, role === 'operator' ? 'desk' : role));
+      void this.command({ command: c.command, entry: c.entry, time: c.time }, 'desk').then(reply);
     });
 
     socket.on(EVENTS.setlistSave, (payload: unknown, ack: unknown) => {

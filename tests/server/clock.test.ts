@@ -55,7 +55,7 @@ describe('one clock over a jittery network (loopback proxy, 20 ± 10 ms each way
   beforeAll(async () => {
     ({ server } = await startTestServer(makeTimeline([{ title: 'Long song', length: 600 }])));
     proxy = await startDelayProxy({ targetPort: Number(new URL(server.url).port) });
-    const r = server.command({ command: 'go' }, 'test');
+    const r = await server.command({ command: 'go' }, 'test');
     expect(r.ok).toBe(true);
   });
   afterAll(async () => {

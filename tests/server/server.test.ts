@@ -111,7 +111,7 @@ describe('show server: roles, HTTP API and transport over sockets', () => {
     expect(again.json.error).toMatch(/GO ignored/);
     expect(server.state.revision).toBe(ack.state.revision);
     // ...and so is one from the lighting console over MIDI (MSC GO).
-    const midi = server.midiInput(showControl(1, 'GO', '9'));
+    const midi = await server.midiInput(showControl(1, 'GO', '9'));
     expect(midi).toMatchObject({ ok: false, error: expect.stringMatching(/GO ignored/) });
     expect(server.state.revision).toBe(ack.state.revision);
     // The cues at 0, 0.2 and 0.4 s went out on time through the lighting driver.

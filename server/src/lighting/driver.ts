@@ -63,7 +63,7 @@ export class NullDriver extends BaseDriver {
   open(): void {
     this.setHealth(true, null);
   }
-  send(): boolean {
+  send(_bytes: readonly number[], _info?: SendInfo): boolean {
     this.sent++;
     return true;
   }

@@ -1,0 +1,233 @@
+// Show controller benchmarks:
+//  1. cue firing error of the lighting scheduler over 2,000 cues (p50/p99/max), next to a naive
+//     one-setTimeout-per-cue scheduler measured in the same run;
+//  2. clock-sync error through a loopback proxy adding 20 ± 10 ms each way, next to the error of
+//     a single ping exchange (what a one-shot sync would get);
+//  3. transport broadcast latency from an HTTP command to 1,000 socket.io viewers, with the server
+//     in its own process (a real `holostage serve`) and the viewers in this one.
+
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { io as connectIo, type Socket } from 'socket.io-client';
+import type { BenchSection } from './run.ts';
+import { CueScheduler } from '../server/src/lighting/scheduler.ts';
+import { NullDriver } from '../server/src/lighting/driver.ts';
+import { ClockSync, ClockSyncLoop } from '../server/src/clock/sync.ts';
+import { EVENTS, showTimeAt, type TransportSnapshot } from '../server/src/clock/protocol.ts';
+import { ShowServer, serverClock } from '../server/src/server.ts';
+import { positionAt } from '../server/src/transport.ts';
+import { startDelayProxy } from '../server/src/tools/delay-proxy.ts';
+import type { LightingEvent, Timeline } from '../show-files/src/timeline.ts';
+import { noteOn } from '../show-files/src/midi.ts';
+
+const repoRoot = join(import.meta.dirname, '..');
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+function stats(values: number[]): { p50: number; p99: number; max: number } {
+  const s = [...values].sort((a, b) => a - b);
+  return { p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s[s.length - 1]! };
+}
+const ms = (v: number): string => `${v.toFixed(3)} ms`;
+const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
+
+/** 2,000 cues over ~5 s: gaps of 0.5-4.5 ms, every 25th cue shared with its neighbour (same instant). */
+function cueTrack(count: number): LightingEvent[] {
+  let t = 0.05;
+  let seed = 42;
+  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return Array.from({ length: count }, (_, i) => {
+    if (i % 25 !== 0) t += 0.0005 + random() * 0.004;
+    return { time: t, kind: 'noteOn', channel: 1, bytes: noteOn(1, i % 128, 100), label: `cue ${i}`, cue: i };
+  });
+}
+
+async function cueFiring(): Promise<BenchSection['rows']> {
+  const events = cueTrack(2000);
+  const driver = new NullDriver();
+  driver.open();
+  const errors: number[] = [];
+  const scheduler = new CueScheduler(driver, serverClock, { onFire: (f) => errors.push(f.firedAt - f.due) });
+  scheduler.setEvents(events);
+  const start = serverClock();
+  const snapshot: TransportSnapshot = { revision: 1, mode: 'playing', playing: true, entryIndex: 0, showTime: 0, serverTime: start, rate: 1, holdAt: 1e9, waiting: false, blackout: null };
+  scheduler.update(snapshot);
+  const end = events[events.length - 1]!.time * 1000 + 200;
+  await sleep(end);
+  scheduler.stop();
+
+  // Baseline: one setTimeout per cue, fired in the callback.
+  const naive: number[] = [];
+  const t0 = serverClock();
+  await new Promise<void>((resolve) => {
+    let left = events.length;
+    for (const e of events) {
+      const due = t0 + e.time * 1000;
+      setTimeout(() => {
+        naive.push(serverClock() - due);
+        driver.send(e.bytes);
+        if (--left === 0) resolve();
+      }, due - serverClock());
+    }
+  });
+  const s = stats(errors);
+  const b = stats(naive);
+  return [
+    { name: 'cue firing error p50 (scheduler)', value: ms(s.p50), note: `${errors.length} cues fired of 2,000; aim p99 < 1 ms` },
+    { name: 'cue firing error p99 (scheduler)', value: ms(s.p99), note: `baseline one setTimeout per cue: ${ms(b.p99)} (${(b.p99 / Math.max(s.p99, 1e-6)).toFixed(0)}× worse)` },
+    { name: 'cue firing error max (scheduler)', value: ms(s.max), note: `baseline max ${ms(b.max)}, p50 ${ms(b.p50)}` },
+  ];
+}
+
+function longTimeline(): Timeline {
+  const settings = { width: 1280, height: 720, latencyMs: 0, mirror: { horizontal: false, vertical: false }, keystone: { topLeft: { x: 0, y: 0 }, topRight: { x: 1, y: 0 }, bottomRight: { x: 1, y: 1 }, bottomLeft: { x: 0, y: 1 } }, gain: 1, blackLevel: 0, audio: false };
+  return {
+    format: 'holostage-timeline',
+    version: 1,
+    show: { title: 'bench' },
+    outputs: [{ id: 'main', kind: 'projector', settings }],
+    lighting: { port: 'bench', channel: 1, mscDeviceId: 1 },
+    duration: 3600,
+    entries: [{ index: 0, kind: 'mc', id: 'mc-0', title: 'long', start: 0, end: 3600, encore: false, holdAfter: false, transition: { type: 'cut', seconds: 0 }, song: -1 }],
+    songs: [],
+  };
+}
+
+async function clockSync(): Promise<BenchSection['rows']> {
+  const driver = new NullDriver();
+  const server = new ShowServer({ showDir: mkdtempSync(join(tmpdir(), 'holostage-bench-')), timeline: longTimeline(), lighting: driver, pages: false });
+  await server.start();
+  const proxy = await startDelayProxy({ targetPort: Number(new URL(server.url).port) });
+  await server.command({ command: 'go' }, 'bench');
+  const clients = 8;
+  const errors: number[] = [];
+  const single: number[] = [];
+  const sockets: Socket[] = [];
+  const loops: ClockSyncLoop[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: clients }, async (_, i) => {
+        const skew = -1.7e12 + i * 9_876.5;
+        const clock = new ClockSync({ now: () => performance.now() + skew });
+        const socket = connectIo(`http://127.0.0.1:${proxy.port}`, { auth: { token: server.tokens.viewer }, transports: ['websocket'], reconnection: false, forceNew: true });
+        sockets.push(socket);
+        let snapshot: TransportSnapshot | null = null;
+        socket.on(EVENTS.hello, (h: { transport: TransportSnapshot }) => (snapshot = h.transport));
+        await new Promise<void>((r) => socket.once('connect', () => r()));
+        // Baseline: what one exchange alone gives (offset from its midpoint).
+        const one = new ClockSync({ now: () => performance.now() + skew });
+        const t0 = one.clientNow();
+        const ts = (await socket.timeout(5000).emitWithAck(EVENTS.clockPing, t0)) as number;
+        one.addSample(t0, ts, one.clientNow());
+        // The true offset: the server clock is timeOrigin + performance.now(), the client's performance.now() + skew.
+        single.push(Math.abs(one.offset - (performance.timeOrigin - skew)));
+        const loop = new ClockSyncLoop(clock, socket, EVENTS.clockPing, { burst: 60, intervalMs: 100 });
+        loops.push(loop);
+        loop.start();
+        await loop.waitForSamples(80);
+        for (let k = 0; k < 20; k++) {
+          const client = showTimeAt(snapshot!, clock.serverNow());
+          const truth = positionAt(server.timeline, server.state, server.clock()).showTime;
+          errors.push(Math.abs(client - truth) * 1000);
+          await sleep(5);
+        }
+      }),
+    );
+  } finally {
+    for (const l of loops) l.stop();
+    for (const s of sockets) s.close();
+    await proxy.close();
+    await server.close();
+  }
+  const s = stats(errors);
+  const b = stats(single);
+  return [
+    { name: 'sync error p50 (20 ± 10 ms proxy)', value: ms(s.p50), note: `${clients} clients × 20 readings after 80 exchanges; aim < 1 ms` },
+    { name: 'sync error max', value: ms(s.max), note: `p99 ${ms(s.p99)}` },
+    { name: 'baseline: one exchange alone', value: ms(b.p50), note: `median error of a single ping's midpoint, max ${ms(b.max)}` },
+  ];
+}
+
+async function broadcastLatency(viewers: number): Promise<BenchSection['rows']> {
+  const show = join(mkdtempSync(join(tmpdir(), 'holostage-bench-show-')), 'demo');
+  cpSync(join(repoRoot, 'show-files', 'demo'), show, { recursive: true, filter: (src) => !src.includes('.holostage') });
+  const state = join(show, '.holostage');
+  const proc = spawn(process.execPath, [join(repoRoot, 'bin/holostage.js'), 'serve', '--show', show, '--state', state, '--port', '0', '--midi', 'null', '--no-pages'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const sockets: Socket[] = [];
+  try {
+    const began = Date.now();
+    while (!/fan viewer\s+(http\S+)/.test(out)) {
+      if (proc.exitCode !== null || Date.now() - began > 30_000) throw new Error(`serve did not start:\n${out}`);
+      await sleep(50);
+    }
+    const viewerUrl = new URL(/fan viewer\s+(http\S+)/.exec(out)![1]!);
+    const operator = /\/desk\?token=([0-9a-f]+)/.exec(out)![1]!;
+    const base = viewerUrl.origin;
+    const token = viewerUrl.searchParams.get('token')!;
+    let latencies: number[] = [];
+    let sentAt = 0;
+    let received = 0;
+    // Connect in batches so the handshakes don't time out.
+    for (let i = 0; i < viewers; i += 100) {
+      await Promise.all(
+        Array.from({ length: Math.min(100, viewers - i) }, () => {
+          const s = connectIo(base, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+          sockets.push(s);
+          s.on(EVENTS.transport, () => {
+            latencies.push(performance.now() - sentAt);
+            received++;
+          });
+          return new Promise<void>((r) => s.once(EVENTS.hello, () => r()));
+        }),
+      );
+    }
+    const all: number[] = [];
+    const commands = ['go', 'hold', 'resume', 'hold', 'resume', 'hold', 'resume', 'hold', 'resume', 'hold', 'resume', 'stop'];
+    for (const command of commands) {
+      latencies = [];
+      received = 0;
+      sentAt = performance.now();
+      const res = await fetch(`${base}/api/transport/${command}`, { method: 'POST', headers: { authorization: `Bearer ${operator}` } });
+      if (!res.ok) throw new Error(`${command}: ${res.status} ${await res.text()}`);
+      const deadline = Date.now() + 5000;
+      while (received < viewers && Date.now() < deadline) await sleep(5);
+      all.push(...latencies);
+      await sleep(350);
+    }
+    const s = stats(all);
+    return [
+      { name: `broadcast latency p50 (${viewers.toLocaleString('en')} viewers)`, value: ms(s.p50), note: `HTTP command sent → transport event received, ${commands.length} commands, server in its own process` },
+      { name: `broadcast latency p99 (${viewers.toLocaleString('en')} viewers)`, value: ms(s.p99), note: `aim < 50 ms; max ${ms(s.max)}; ${all.length} deliveries of ${commands.length * viewers}` },
+    ];
+  } finally {
+    for (const s of sockets) s.close();
+    proc.kill('SIGTERM');
+  }
+}
+
+export async function bench(): Promise<BenchSection> {
+  const rows = [...(await cueFiring()), ...(await clockSync()), ...(await broadcastLatency(1000))];
+  return {
+    title: 'Show controller (cue timing, clock sync, broadcast)',
+    rows,
+    notes:
+      'Cue error = fire time − due time on the server clock (never negative: cues are not fired early). The scheduler sleeps with a timer until 3 ms before a cue, then spins on setImmediate. ' +
+      'Sync error compares the client estimate of show time with the server position at the same instant (same machine, so one clock is the truth); each client has an arbitrary clock offset to find. ' +
+      'Broadcast latency is measured on the bench process clock only (send → receive), with the 1,000 viewers sharing one process and its two cores with the server.',
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const section = await bench();
+  for (const r of section.rows) process.stdout.write(`${r.name}: ${r.value}${r.note ? `  (${r.note})` : ''}\n`);
+  process.exit(0);
+}
