@@ -2,7 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { parseScore, readScoreFile, ScoreError } from '../../show-files/src/score/index.ts';
 import { TempoMap } from '../../show-files/src/tempo.ts';
+import { writeMidi } from 'midi-file';
 import { buildVocalMidi, utf8ByteString } from './midi-fixture.ts';
+
+/** One note with a lyric event whose bytes are given as a one-byte-per-char string. */
+function buildVocalMidiRaw(lyricBytes: string): Uint8Array {
+  return new Uint8Array(
+    writeMidi({
+      header: { format: 0, numTracks: 1, ticksPerBeat: 480 },
+      tracks: [
+        [
+          { deltaTime: 0, meta: true, type: 'lyrics', text: lyricBytes },
+          { deltaTime: 0, type: 'noteOn', channel: 0, noteNumber: 60, velocity: 100 },
+          { deltaTime: 480, type: 'noteOff', channel: 0, noteNumber: 60, velocity: 0 },
+          { deltaTime: 0, meta: true, type: 'endOfTrack' },
+        ],
+      ],
+    }),
+  );
+}
 
 function errorOf(fn: () => unknown): ScoreError {
   try {
@@ -114,6 +132,17 @@ describe('Standard MIDI File', () => {
     const score = parseScore(bytes, 'kar.mid');
     expect(score.notes.map((n) => n.lyric)).toEqual(['ka', 'ze']);
     expect(utf8ByteString('é')).toHaveLength(2);
+  });
+
+  it('decodes Shift-JIS lyric bytes as well as UTF-8', () => {
+    // さく in Shift-JIS: 82 B3 82 AD (the same bytes the midi-file writer puts on the wire).
+    const sjisSaku = String.fromCharCode(0x82, 0xb3, 0x82, 0xad);
+    expect(new TextDecoder('shift_jis').decode(new Uint8Array([0x82, 0xb3, 0x82, 0xad]))).toBe('さく');
+    const bytes = buildVocalMidi([{ tick: 0, length: 480, pitch: 60 }]);
+    // Patch a lyric event in by hand: rebuild with the raw byte string instead of UTF-8.
+    const withSjis = buildVocalMidiRaw(sjisSaku);
+    expect(parseScore(withSjis, 'sjis.mid').notes[0]!.lyric).toBe('さく');
+    expect(parseScore(bytes, 'none.mid').warnings.join('\n')).toMatch(/no lyric or text events/);
   });
 
   it('refuses bytes that are not a MIDI file', () => {
