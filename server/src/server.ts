@@ -199,8 +199,12 @@ export class ShowServer {
     this.onLightingStatus(lighting.status());
 
     const now = this.clock();
-    const recovery = recoverFromJournal(readJournal(this.journal.file), timeline, this.fingerprint, now, this.resumeWindowMs);
-    this.state = recovery ? recovery.state : initialState(timeline, now);
+    const records = readJournal(this.journal.file);
+    const recovery = recoverFromJournal(records, timeline, this.fingerprint, now, this.resumeWindowMs);
+    // Revisions keep rising across restarts, even into a different show, so clients that drop
+    // stale snapshots by revision never drop the new server's.
+    const lastRevision = records.reduce((m, r) => (r.type === 'state' && r.state.revision > m ? r.state.revision : m), -1);
+    this.state = recovery ? recovery.state : initialState(timeline, now, lastRevision + 1);
     this.recoveryNote = recovery?.note ?? null;
     await this.journal.open([{ type: 'state', at: now, show: this.fingerprint, state: this.state, reason: recovery ? `recovered: ${recovery.note}` : 'start' }]);
     if (recovery) this.log(`journal: ${recovery.note}`);

@@ -27,7 +27,7 @@ function holostage(args: string[], untilOutput?: RegExp): Promise<{ code: number
   });
 }
 
-describe('holostage CLI (server commands)', () => {
+describe('holostage CLI (server commands)', { timeout: 60_000 }, () => {
   it('midi list does not crash on a machine without MIDI', async () => {
     const r = await holostage(['midi', 'list']);
     expect(r.signal).toBeNull();

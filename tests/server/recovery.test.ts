@@ -52,7 +52,7 @@ function kill(child: Child, signal: NodeJS.Signals): Promise<void> {
   });
 }
 
-describe('journal recovery with a real server process', () => {
+describe('journal recovery with a real server process', { timeout: 90_000 }, () => {
   let showDir: string;
   let stateDir: string;
   let port: number;
