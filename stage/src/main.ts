@@ -55,8 +55,8 @@ let lastShowTime = NaN;
 let settingsProblem: string | null = null;
 const frame = createFrame();
 const stats = new FrameStats();
-/** Recent frames: wall clock (epoch ms) at the frame and the show time drawn, for sync checks. */
-const history: { wall: number; showTime: number }[] = [];
+/** Recent frames: wall clock (epoch ms) at the frame, the show time drawn and its "aa" weight. */
+const history: { wall: number; showTime: number; aa: number }[] = [];
 
 const renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: 'high-performance', preserveDrawingBuffer: false });
 renderer.setPixelRatio(1);
@@ -257,8 +257,8 @@ async function fetchTimeline(): Promise<void> {
 
 socket.on('connect', () => {
   connected = true;
-  // A (re)connect may reach a restarted server: resync the clock and take its snapshot as is.
-  sync.reset();
+  // A (re)connect may reach a restarted server: resync the clock (the old offset stays in use
+  // until new samples arrive; the server clock is epoch based) and take its snapshot as is.
   syncLoop.restart();
   clock.forgetRevision();
   socket.emit(EVENTS.snapshot, (s: TransportSnapshot) => takeSnapshot(s));
@@ -322,7 +322,7 @@ function render(now: number): void {
   pass.applyGainScale(1 - black);
   pass.render(renderer, scene.scene, scene.camera);
   audio?.update(frame.song, showTime, clock.playing, black);
-  history.push({ wall: performance.timeOrigin + now, showTime });
+  history.push({ wall: performance.timeOrigin + now, showTime, aa: frame.mouth.aa });
   if (history.length > 600) history.splice(0, history.length - 600);
   if (debug) statusEl.textContent = statusLine();
 }
@@ -373,8 +373,8 @@ Object.defineProperty(window, '__holostage', {
       timelineRevision,
       audioRestarts: audio?.restarts ?? 0,
     }),
-    /** Recent frames as [epoch ms at the frame, show time drawn]. */
-    history: () => history.map((h) => [h.wall, h.showTime] as const),
+    /** Recent frames as [epoch ms at the frame, show time drawn, aa weight drawn]. */
+    history: () => history.map((h) => [h.wall, h.showTime, h.aa] as const),
   }),
   writable: false,
   configurable: false,

@@ -2,7 +2,7 @@
 // times are known, the real show server (express + socket.io + the stage page through vite) on a
 // random loopback port, and Debian's chromium driven by playwright-core.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -30,9 +30,9 @@ export function outputSettings(over: Partial<OutputSettings> = {}): OutputSettin
   };
 }
 
-/** The sung line: "ka" 1.0-1.6 s (a held "a" from 1.1), rest 1.6-2.6, "mi" 2.6-3.2, "a" again 4.0-4.8. */
-export const SUNG_A = { from: 1.12, to: 1.58 };
-export const REST = { from: 1.9, to: 2.4 };
+/** The sung line: "ka" 1.0-2.2 s (a held "a" from 1.1), rest 2.2-3.6, "mi" 3.6-4.4, "a" again 5.0-5.8. */
+export const SUNG_A = { from: 1.15, to: 2.15 };
+export const REST = { from: 2.35, to: 3.5 };
 
 export function stageTimeline(opts: { avatar?: string; withLights?: boolean; motion?: Timeline['songs'][number]['tracks']['motion'] } = {}): Timeline {
   const songLength = 60;
@@ -66,16 +66,16 @@ export function stageTimeline(opts: { avatar?: string; withLights?: boolean; mot
         tracks: {
           vocal: {
             notes: [
-              { time: 1.0, end: 1.6, pitch: 69, lyric: 'ka' },
-              { time: 2.6, end: 3.2, pitch: 71, lyric: 'mi' },
-              { time: 4.0, end: 4.8, pitch: 72, lyric: 'a' },
+              { time: 1.0, end: 2.2, pitch: 69, lyric: 'ka' },
+              { time: 3.6, end: 4.4, pitch: 71, lyric: 'mi' },
+              { time: 5.0, end: 5.8, pitch: 72, lyric: 'a' },
             ],
             phonemes: [
               { time: 1.0, end: 1.1, symbol: 'k', note: 0 },
-              { time: 1.1, end: 1.6, symbol: 'a', note: 0 },
-              { time: 2.6, end: 2.7, symbol: 'm', note: 1 },
-              { time: 2.7, end: 3.2, symbol: 'i', note: 1 },
-              { time: 4.0, end: 4.8, symbol: 'a', note: 2 },
+              { time: 1.1, end: 2.2, symbol: 'a', note: 0 },
+              { time: 3.6, end: 3.7, symbol: 'm', note: 1 },
+              { time: 3.7, end: 4.4, symbol: 'i', note: 1 },
+              { time: 5.0, end: 5.8, symbol: 'a', note: 2 },
             ],
             warnings: [],
           },
@@ -118,8 +118,10 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
-export async function startStageRig(timeline: Timeline): Promise<StageRig> {
+/** Starts the server on `timeline`; `copy` puts repository files into the show folder first ([from, to]). */
+export async function startStageRig(timeline: Timeline, copy: [string, string][] = []): Promise<StageRig> {
   const dir = mkdtempSync(join(tmpdir(), 'holostage-stage-'));
+  for (const [from, to] of copy) cpSync(from, join(dir, to), { recursive: true });
   const server = await startShowServer({ showDir: dir, timeline, lighting: new RecorderDriver(null), port: 0, pages: 'auto' });
   const browser = await launchChromium();
   const operator = connect(server.url, { auth: { token: server.tokens.operator }, transports: ['websocket'] });
@@ -144,10 +146,15 @@ export async function startStageRig(timeline: Timeline): Promise<StageRig> {
       return page;
     },
     async seek(time, play = false) {
-      const r = server.command({ command: 'seek', entry: 0, time }, 'test');
+      // A seek keeps playing if the show plays, and holds there otherwise.
+      if (!play && server.snapshot().playing) {
+        const h = await server.command({ command: 'hold' }, 'test');
+        if (!h.ok) throw new Error(h.error);
+      }
+      const r = await server.command({ command: 'seek', entry: 0, time }, 'test');
       if (!r.ok) throw new Error(r.error);
-      if (play) {
-        const g = server.command({ command: 'go' }, 'test');
+      if (play && !server.snapshot().playing) {
+        const g = await server.command({ command: 'go' }, 'test');
         if (!g.ok) throw new Error(g.error);
       }
     },

@@ -24,18 +24,18 @@ describe('lip-sync', () => {
     for (let t = SUNG_A.from; t <= SUNG_A.to; t += 0.02) expect(mouthAt(vocal, t, zero()).aa).toBe(1);
     for (let t = REST.from; t <= REST.to; t += 0.02) expect(mouthAt(vocal, t, zero())).toEqual(zero());
     // "mi": the lips close on m, then ih.
-    expect(mouthAt(vocal, 2.95, zero()).ih).toBe(1);
-    expect(mouthAt(vocal, 2.95, zero()).aa).toBe(0);
+    expect(mouthAt(vocal, 4.0, zero()).ih).toBe(1);
+    expect(mouthAt(vocal, 4.0, zero()).aa).toBe(0);
   });
 
   it('ramps in before a phoneme and out after it instead of snapping', () => {
-    const before = mouthAt(vocal, 4.0 - ATTACK / 2, zero()).aa;
+    const before = mouthAt(vocal, 5.0 - ATTACK / 2, zero()).aa;
     expect(before).toBeGreaterThan(0.4);
     expect(before).toBeLessThan(0.6);
-    const after = mouthAt(vocal, 4.8 + RELEASE / 2, zero()).aa;
+    const after = mouthAt(vocal, 5.8 + RELEASE / 2, zero()).aa;
     expect(after).toBeGreaterThan(0.4);
     expect(after).toBeLessThan(0.6);
-    expect(mouthAt(vocal, 4.8 + RELEASE + 0.01, zero()).aa).toBe(0);
+    expect(mouthAt(vocal, 5.8 + RELEASE + 0.01, zero()).aa).toBe(0);
   });
 
   it('maps phoneme symbols (romaji, ARPAbet) and lyric vowels (kana, romaji) to visemes', () => {
@@ -54,8 +54,8 @@ describe('lip-sync', () => {
   it('falls back to the lyric vowels of the notes when a track has no phonemes', () => {
     const notesOnly = { ...vocal, phonemes: [] };
     expect(mouthAt(notesOnly, 1.3, zero()).aa).toBe(1);
-    expect(mouthAt(notesOnly, 2.9, zero()).ih).toBe(1);
-    expect(mouthAt(notesOnly, 2.0, zero())).toEqual(zero());
+    expect(mouthAt(notesOnly, 4.0, zero()).ih).toBe(1);
+    expect(mouthAt(notesOnly, 3.0, zero())).toEqual(zero());
   });
 });
 
