@@ -83,7 +83,7 @@ export function mountPages(app: Express, mode: PagesMode, _http: HttpServer, sho
             clearScreen: false,
             // One dependency cache per page: two vite servers optimizing into one folder clash.
             cacheDir: join(REPO_ROOT, 'node_modules', '.vite', page.route.slice(1)),
-            server: { middlewareMode: true, hmr: false, fs: { allow: [REPO_ROOT, repoRoot] } },
+            server: { middlewareMode: true, hmr: false, ws: false, fs: { allow: [REPO_ROOT, repoRoot] } },
           })) as unknown as ViteLike;
         })();
         vites.push(vite);
