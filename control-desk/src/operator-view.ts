@@ -385,7 +385,8 @@ class OutputItem {
   update(o: OutputView): void {
     this.root.dataset.connected = String(o.connected);
     setText(this.stateEl, o.connected ? 'connected' : 'LOST');
-    const h = o.health;
+    // A lost output's last health is history, not its state.
+    const h = o.connected ? o.health : null;
     const fmt = (v: number | undefined, unit: string, digits = 0): string => (typeof v === 'number' ? `${v.toFixed(digits)}${unit}` : '—');
     const offset = h?.driftMs ?? h?.clockErrorMs ?? h?.clockOffsetMs;
     setText(this.healthEl, `fps ${fmt(h?.fps, '', 0).padStart(3)} · clock ${fmt(offset, ' ms', 1)} · ${h?.profile ?? o.kind}${o.connections > 1 ? ` · ×${o.connections}` : ''}`);

@@ -131,9 +131,13 @@ export class TimelineCanvas {
           ctx.restore();
         }
       };
+      const labelEnd = new Map<string, number>();
       const marker = (lane: (typeof LANES)[number], t: number, label: string): void => {
         if (t < t0 || t > t1) return;
         const x = xAt(t);
+        // A label that would run into the previous one on its lane is left out (the marker stays).
+        if (label && x + 8 < (labelEnd.get(lane) ?? -Infinity)) label = '';
+        if (label) labelEnd.set(lane, x + 8 + ctx.measureText(label).width + 6);
         const y = laneY(lane);
         ctx.fillStyle = LANE_COLORS[lane];
         ctx.beginPath();
@@ -153,7 +157,14 @@ export class TimelineCanvas {
       for (const m of song.tracks.motion) block('motion', m.time, m.end, '#21506a', m.clip);
       for (const c of song.tracks.camera) block('camera', c.time, c.time + Math.max(0.15, c.move), '#4b3463', c.shot);
       for (const e of song.tracks.effects) block('effects', e.time, e.end, '#6a2f22', e.effect);
-      for (const l of song.tracks.lighting) marker('lighting', l.time, l.label);
+      // Cues at the same moment share one label ("chorus +2") instead of overprinting.
+      const lights = song.tracks.lighting;
+      for (let i = 0; i < lights.length; ) {
+        let j = i + 1;
+        while (j < lights.length && lights[j]!.time - lights[i]!.time < 0.05) j++;
+        marker('lighting', lights[i]!.time, j - i > 1 ? `${lights[i]!.label} +${j - i - 1}` : lights[i]!.label);
+        i = j;
+      }
       for (const m of song.tracks.motion) marker('motion', m.time, '');
       for (const c of song.tracks.camera) marker('camera', c.time, '');
     }
