@@ -90,11 +90,20 @@ export async function run(args: string[]): Promise<number> {
   const pad = Math.max(0, Math.round(rendered.start * sampleRate));
   const samples = new Float32Array(pad + rendered.samples.length - skip);
   samples.set(rendered.samples.subarray(skip), pad);
+  // A peak guard rather than a limiter: very high notes on a formant peak could exceed full scale.
+  let peak = 0;
+  for (let i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i]!));
+  if (peak > 0.98) {
+    const scale = 0.98 / peak;
+    for (let i = 0; i < samples.length; i++) samples[i]! *= scale;
+    process.stderr.write(`note: peak ${(20 * Math.log10(peak)).toFixed(1)} dBFS; scaled down to -0.2 dBFS to avoid clipping\n`);
+    peak = 0.98;
+  }
   await writeFile(outPath, encodeWav([samples], sampleRate, float ? 32 : 16));
   const audioSeconds = rendered.samples.length / sampleRate;
   const speed = audioSeconds / renderSeconds;
   process.stdout.write(
-    `${outPath}: ${(samples.length / sampleRate).toFixed(2)} s, ${sampleRate} Hz, ${float ? '32-bit float' : '16-bit'} mono\n` +
+    `${outPath}: ${(samples.length / sampleRate).toFixed(2)} s, ${sampleRate} Hz, ${float ? '32-bit float' : '16-bit'} mono, peak ${(20 * Math.log10(Math.max(peak, 1e-9))).toFixed(1)} dBFS\n` +
       `rendered ${audioSeconds.toFixed(2)} s of vocal in ${renderSeconds.toFixed(2)} s: ${speed.toFixed(1)}x real time (audio engine load ${loadSeconds.toFixed(2)} s)\n`,
   );
   return 0;

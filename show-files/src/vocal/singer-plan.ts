@@ -8,6 +8,7 @@
 import type { VocalTrack, VoiceSettings } from '../timeline.ts';
 import { pitchToHz } from '../score/pitch.ts';
 import { isSyllabic, phoneInfo, type PhoneInfo } from './phones.ts';
+import { voicedLoudness } from './timbre.ts';
 
 export interface Curve {
   times: number[];
@@ -39,6 +40,13 @@ const FORMANT_GLIDE = 0.05;
 const ATTACK = 0.012;
 const RELEASE = 0.04;
 const VIBRATO_RAMP = 0.25;
+/**
+ * How far each note's level is corrected towards the reference loudness (0 = not at all, 1 =
+ * fully). A harmonic landing on a formant peak would otherwise make some notes twice as loud as
+ * others; a part of the difference is kept, as open vowels do sound louder.
+ */
+const LOUDNESS_EVENING = 0.75;
+const REFERENCE_LOUDNESS = voicedLoudness(440, [850, 1400, 2800]);
 
 function curve(): Curve {
   return { times: [], values: [] };
@@ -185,18 +193,38 @@ export function planSinger(track: VocalTrack, voice: VoiceSettings): SingerPlan 
   point(plan.noise, plan.start, 0);
   point(plan.noiseFreq, plan.start, 3000);
   point(plan.noiseQ, plan.start, 1);
+  // Level correction per (note, vowel): predicted from the filter responses at the note's harmonics.
+  const evenCache = new Map<string, number>();
+  const evening = (note: number, formants: readonly [number, number, number]): number => {
+    const key = `${note}:${formants.join(',')}`;
+    let g = evenCache.get(key);
+    if (g === undefined) {
+      const loud = voicedLoudness(hz[note] ?? 440, formants.map((f) => f * shift));
+      g = Math.min(1.6, Math.max(0.4, Math.pow(REFERENCE_LOUDNESS / loud, LOUDNESS_EVENING)));
+      evenCache.set(key, g);
+    }
+    return g;
+  };
+  const noteVowel = new Map<number, readonly [number, number, number]>();
+  for (const p of phonemes) {
+    const f = phoneInfo(p.symbol).formants;
+    if (f && isSyllabic(p.symbol) && !noteVowel.has(p.note)) noteVowel.set(p.note, f);
+  }
+
   let level = 0;
   let prevEnd = -Infinity;
   for (const p of phonemes) {
     const info = phoneInfo(p.symbol);
     const len = p.end - p.time;
+    const formants = (isSyllabic(p.symbol) ? info.formants : undefined) ?? noteVowel.get(p.note) ?? phoneInfo('a').formants!;
+    const even = evening(p.note, formants);
     if (p.time > prevEnd + 1e-6 && Number.isFinite(prevEnd)) {
       // A rest: release to silence.
       point(plan.voiced, prevEnd, level);
       point(plan.voiced, prevEnd + Math.min(RELEASE, (p.time - prevEnd) / 2), 0);
       level = 0;
     }
-    const target = voicedLevel(info, p.symbol);
+    const target = voicedLevel(info, p.symbol) * even;
     point(plan.voiced, p.time, level);
     point(plan.voiced, p.time + Math.min(ATTACK, len / 2), target);
     level = target;

@@ -14,6 +14,7 @@
 
 import type { Curve, SingerPlan } from './singer-plan.ts';
 import { curveAt } from './singer-plan.ts';
+import { FORMANT_PEAKS, SOURCE_HARMONICS, SOURCE_SLOPE } from './timbre.ts';
 
 /** The part of a Web Audio context the graph needs (Tone's Context and a native context both fit). */
 export interface SingerContext {
@@ -33,17 +34,8 @@ export interface SingerGraph {
   stop(when?: number): void;
 }
 
-/** Formant peaks: gain in dB and Q of F1, F2, F3 over the bright sawtooth source. */
-const FORMANT_PEAKS: readonly { gainDb: number; q: number }[] = [
-  { gainDb: 20, q: 4 },
-  { gainDb: 17, q: 6 },
-  { gainDb: 12, q: 8 },
-];
 /** Level of the source before the formant peaks: keeps the summed peaks clear of clipping. */
-const SOURCE_LEVEL = 0.09;
-/** Harmonic amplitudes fall as 1/n^SLOPE: a little darker than a sawtooth (1/n), brighter than a real glottis. */
-const SOURCE_SLOPE = 1.2;
-const SOURCE_HARMONICS = 80;
+const SOURCE_LEVEL = 0.07;
 const NOISE_LEVEL = 0.5;
 /** Stair length for filter automation (see scheduleCurve): about two render quanta at 44.1 kHz. */
 const FILTER_STEP = 0.005;
