@@ -52,7 +52,7 @@ export function pageSource(page: PageSpec, repoRoot = REPO_ROOT): { root: string
 }
 
 /** Mount the pages on `app`; returns a function that closes any vite servers. */
-export function mountPages(app: Express, mode: PagesMode, _http: HttpServer, showDir?: string, repoRoot = REPO_ROOT): () => Promise<void> {
+export function mountPages(app: Express, mode: PagesMode, http: HttpServer, showDir?: string, repoRoot = REPO_ROOT): () => Promise<void> {
   if (mode === false) return async () => {};
   const vites: Promise<ViteLike>[] = [];
 
@@ -79,11 +79,13 @@ export function mountPages(app: Express, mode: PagesMode, _http: HttpServer, sho
             base: `${page.route}/`,
             configFile: configFile ?? false,
             appType: 'custom',
-            logLevel: 'warn',
+            logLevel: (process.env.HOLOSTAGE_VITE_LOG as 'info' | undefined) ?? 'warn',
             clearScreen: false,
             // One dependency cache per page: two vite servers optimizing into one folder clash.
             cacheDir: join(REPO_ROOT, 'node_modules', '.vite', page.route.slice(1)),
-            server: { middlewareMode: true, hmr: false, ws: false, fs: { allow: [REPO_ROOT, repoRoot] } },
+            // vite's client in the page always opens its websocket: give it one on our own HTTP
+            // server (path = the page's base) rather than let it fail against a port nobody serves.
+            server: { middlewareMode: true, hmr: { server: http }, fs: { allow: [REPO_ROOT, repoRoot] } },
           })) as unknown as ViteLike;
         })();
         vites.push(vite);
@@ -103,7 +105,8 @@ export function mountPages(app: Express, mode: PagesMode, _http: HttpServer, sho
         const v = await getVite();
         if (path === `${page.route}/` || path === `${page.route}/${source.html}`) {
           const html = await readFile(join(source.root, source.html), 'utf8');
-          res.type('html').send(await v.transformIndexHtml(req.originalUrl, html));
+          // vite wants the URL without its base, as its own HTML middleware passes it.
+          res.type('html').send(await v.transformIndexHtml(req.originalUrl.slice(page.route.length), html));
           return;
         }
         v.middlewares(req, res, next);

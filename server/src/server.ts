@@ -173,7 +173,8 @@ export class ShowServer {
     this.compile = options.compile;
     this.journal = new Journal(join(this.stateDir, 'journal.jsonl'));
     this.http = createServer(this.app);
-    this.io = new IoServer(this.http, { serveClient: false, pingInterval: 5000, pingTimeout: 5000 });
+    // destroyUpgrade off: other websocket upgrades on this port (the pages' vite client) are not socket.io's to kill.
+    this.io = new IoServer(this.http, { serveClient: false, pingInterval: 5000, pingTimeout: 5000, destroyUpgrade: false });
     this.scheduler = new CueScheduler(options.lighting, this.clock, { onFire: (f) => this.logFired(f) });
   }
 
@@ -231,16 +232,18 @@ export class ShowServer {
     this.closed = true;
     if (this.holdTimer) clearTimeout(this.holdTimer);
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.lightingPushTimer) clearTimeout(this.lightingPushTimer);
     if (this.midiInputRetry) clearTimeout(this.midiInputRetry);
     this.midiInputClose?.();
-    if (this.lightingPushTimer) clearTimeout(this.lightingPushTimer);
     this.scheduler.stop();
-    await new Promise<void>((res) => this.io.close(() => res()));
-    this.http.closeAllConnections?.();
-    await new Promise<void>((res) => this.http.close(() => res()));
+    this.io.disconnectSockets(true);
+    // Keep-alive connections (browsers) would hold http.close() open for ever: cut them.
+    const ioClosed = new Promise<void>((res) => this.io.close(() => res()));
+    this.http.closeAllConnections();
+    await Promise.race([ioClosed, new Promise((res) => setTimeout(res, 2000).unref())]);
+    await this.pagesClose?.().catch(() => {});
     await this.journal.close().catch(() => {});
     await this.options.lighting.close();
-    await this.pagesClose?.();
   }
 
   private pagesClose: (() => Promise<void>) | null = null;
