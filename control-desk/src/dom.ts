@@ -35,3 +35,11 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   if (target instanceof HTMLInputElement) return !['button', 'checkbox', 'radio', 'range', 'submit', 'reset', 'file'].includes(target.type);
   return false;
 }
+
+/** Controls that use the arrow keys and Enter themselves (sliders, menus, the keystone picture). */
+export function ownsArrows(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLSelectElement) return true;
+  if (target instanceof HTMLInputElement && target.type === 'range') return true;
+  return target.hasAttribute('data-own-keys');
+}

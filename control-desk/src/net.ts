@@ -21,7 +21,7 @@ export interface OutputView {
   connected: boolean;
   connections: number;
   lastSeen: number | null;
-  health: { fps?: number; droppedFrames?: number; clockOffsetMs?: number; clockErrorMs?: number; driftMs?: number; profile?: string; assetsLoaded?: number; assetsTotal?: number } | null;
+  health: { fps?: number; droppedFrames?: number; clockOffsetMs?: number; roundTripMs?: number | null; driftMs?: number; profile?: string; assetsLoaded?: number; assetsTotal?: number } | null;
   settings: OutputSettings;
 }
 

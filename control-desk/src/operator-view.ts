@@ -7,7 +7,7 @@ import type { TransportCommandName } from '../../server/src/clock/protocol.ts';
 import { entryAt } from '../../show-files/src/timeline.ts';
 import type { OutputSettings, SongInfo } from '../../show-files/src/timeline.ts';
 import { clockText, holdOrResume, keyAction, lyricLineAt, nowAndNext } from './core/operator.ts';
-import { byId, el, isTypingTarget, setText } from './dom.ts';
+import { byId, el, isTypingTarget, ownsArrows, setText } from './dom.ts';
 import type { DeskLink, OutputView } from './net.ts';
 import { TimelineCanvas } from './timeline-canvas.ts';
 
@@ -46,6 +46,8 @@ export class OperatorView {
     if (!this.active) return;
     const action = keyAction(e, isTypingTarget(e.target));
     if (!action) return;
+    // A slider, a menu or the keystone picture keep their arrow keys and Enter.
+    if ((action === 'selectUp' || action === 'selectDown' || action === 'cueSelected') && ownsArrows(e.target)) return;
     e.preventDefault();
     e.stopPropagation();
     switch (action) {
@@ -290,6 +292,7 @@ class OutputItem {
   private readonly keystone: HTMLCanvasElement;
   private settings: OutputSettings;
   private dragging: keyof OutputSettings['keystone'] | null = null;
+  private keyCorner: keyof OutputSettings['keystone'] = 'topLeft';
   private lastSent = 0;
 
   constructor(o: OutputView, private readonly link: DeskLink) {
@@ -300,7 +303,7 @@ class OutputItem {
     this.mirrorV = el('input', { type: 'checkbox', 'aria-label': `mirror ${o.id} vertically` });
     this.gain = el('input', { type: 'range', min: 0, max: 4, step: 0.05, 'aria-label': `gain of ${o.id}` });
     this.gainText = el('span', { class: 'time' });
-    this.keystone = el('canvas', { class: 'keystone', width: 300, height: 168, 'aria-label': `keystone corners of ${o.id}: drag a corner` });
+    this.keystone = el('canvas', { class: 'keystone', width: 300, height: 168, tabindex: 0, 'data-own-keys': true, 'aria-label': `keystone corners of ${o.id}: drag a corner, or keys 1-4 pick a corner and arrows move it` });
     const reset = el('button', { type: 'button' }, 'reset warp');
     this.root = el(
       'li',
@@ -323,6 +326,8 @@ class OutputItem {
     this.mirrorV.addEventListener('change', () => this.apply({ mirror: { ...this.settings.mirror, vertical: this.mirrorV.checked } }, true));
     this.gain.addEventListener('input', () => this.apply({ gain: Number(this.gain.value) }, false));
     this.gain.addEventListener('change', () => this.apply({ gain: Number(this.gain.value) }, true));
+    this.keystone.addEventListener('focus', () => this.drawSettings());
+    this.keystone.addEventListener('blur', () => this.drawSettings());
     reset.addEventListener('click', () =>
       this.apply({ keystone: { topLeft: { x: 0, y: 0 }, topRight: { x: 1, y: 0 }, bottomRight: { x: 1, y: 1 }, bottomLeft: { x: 0, y: 1 } } }, true),
     );
@@ -332,6 +337,24 @@ class OutputItem {
       this.dragTo(e, false);
     });
     this.keystone.addEventListener('pointermove', (e) => this.dragging && this.dragTo(e, false));
+    // Keyboard: 1-4 pick a corner (top-left, top-right, bottom-right, bottom-left), arrows move it
+    // by 0.005 of the picture (Shift: 0.05). The show keys stay free: arrows here stop at the canvas.
+    this.keystone.addEventListener('keydown', (e) => {
+      const corners = ['topLeft', 'topRight', 'bottomRight', 'bottomLeft'] as const;
+      if (e.key >= '1' && e.key <= '4') {
+        this.keyCorner = corners[Number(e.key) - 1]!;
+        this.drawSettings();
+      } else if (e.key.startsWith('Arrow')) {
+        const step = e.shiftKey ? 0.05 : 0.005;
+        const c = this.settings.keystone[this.keyCorner];
+        const dx = e.key === 'ArrowLeft' ? -step : e.key === 'ArrowRight' ? step : 0;
+        const dy = e.key === 'ArrowUp' ? -step : e.key === 'ArrowDown' ? step : 0;
+        const clamp = (x: number): number => Math.round(Math.max(-0.125, Math.min(1.125, x)) * 1000) / 1000;
+        this.apply({ keystone: { ...this.settings.keystone, [this.keyCorner]: { x: clamp(c.x + dx), y: clamp(c.y + dy) } } }, true);
+      } else return;
+      e.preventDefault();
+      e.stopPropagation();
+    });
     this.keystone.addEventListener('pointerup', (e) => {
       if (this.dragging) this.dragTo(e, true);
       this.dragging = null;
@@ -388,8 +411,8 @@ class OutputItem {
     // A lost output's last health is history, not its state.
     const h = o.connected ? o.health : null;
     const fmt = (v: number | undefined, unit: string, digits = 0): string => (typeof v === 'number' ? `${v.toFixed(digits)}${unit}` : '—');
-    const offset = h?.driftMs ?? h?.clockErrorMs ?? h?.clockOffsetMs;
-    setText(this.healthEl, `fps ${fmt(h?.fps, '', 0).padStart(3)} · clock ${fmt(offset, ' ms', 1)} · ${h?.profile ?? o.kind}${o.connections > 1 ? ` · ×${o.connections}` : ''}`);
+    const rtt = typeof h?.roundTripMs === 'number' ? ` ±${(h.roundTripMs / 2).toFixed(1)}` : '';
+    setText(this.healthEl, `fps ${fmt(h?.fps, '', 0).padStart(3)} · clock ${fmt(h?.clockOffsetMs, '', 1)}${rtt} ms · ${h?.profile ?? o.kind}${o.connections > 1 ? ` · ×${o.connections}` : ''}`);
     if (!this.dragging) {
       this.settings = structuredClone(o.settings);
       this.drawSettings();
@@ -419,8 +442,12 @@ class OutputItem {
     ctx.closePath();
     ctx.fill();
     ctx.stroke();
-    ctx.fillStyle = '#fff';
-    for (const p of pts) ctx.fillRect(p.x - 6, p.y - 6, 12, 12);
+    const focused = document.activeElement === this.keystone;
+    const picked = ['topLeft', 'topRight', 'bottomRight', 'bottomLeft'].indexOf(this.keyCorner);
+    pts.forEach((p, i) => {
+      ctx.fillStyle = focused && i === picked ? '#f0b429' : '#fff';
+      ctx.fillRect(p.x - 6, p.y - 6, 12, 12);
+    });
     if (s.mirror.horizontal || s.mirror.vertical) {
       ctx.fillStyle = '#f0b429';
       ctx.font = '20px sans-serif';

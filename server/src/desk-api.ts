@@ -13,8 +13,9 @@ import type { ShowServer } from './server.ts';
 import { SongLibrary, type SongUpload } from './desk/library.ts';
 import { renderVocalWav } from './desk/vocal-preview.ts';
 
-/** An output whose reported clock error exceeds this many ms raises a drift alarm. */
+/** An output whose clock moves this many ms against the server's raises a drift alarm. */
 export const DRIFT_ALARM_MS = 40;
+const DRIFT_CHECK_MS = 500;
 
 export interface DeskApi {
   library: SongLibrary;
@@ -99,17 +100,33 @@ export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
     }
   });
 
-  // Clock drift: outputs report their clock error with their health; watch it once a second.
+  // Clock drift. Outputs report the offset between their clock and the server's with their health
+  // (clockOffsetMs) once a second. The offset itself is whatever the two machines' clocks say; what
+  // must not happen is that it moves while the output runs: that is drift (or a clock jump), and the
+  // output's picture slides off the show clock. Measured against the first offset of the connection.
+  const firstOffset = new Map<string, number>();
   const drift = setInterval(() => {
     for (const o of server.outputsView()) {
-      const h = o.health as (typeof o.health & { clockErrorMs?: number; driftMs?: number }) | null;
-      const err = h?.driftMs ?? h?.clockErrorMs;
-      if (!o.connected || typeof err !== 'number') continue;
-      if (Math.abs(err) > DRIFT_ALARM_MS) server.raiseAlarm(`drift:${o.id}`, 'warning', `output "${o.id}" clock drifts ${err.toFixed(0)} ms from the show clock`);
+      const h = o.health as (typeof o.health & { driftMs?: number; roundTripMs?: number | null }) | null;
+      if (!o.connected || !h) {
+        firstOffset.delete(o.id);
+        continue;
+      }
+      let err: number | undefined = h.driftMs;
+      if (err === undefined && typeof h.clockOffsetMs === 'number' && Number.isFinite(h.clockOffsetMs)) {
+        const first = firstOffset.get(o.id) ?? h.clockOffsetMs;
+        firstOffset.set(o.id, first);
+        err = h.clockOffsetMs - first;
+      }
+      if (typeof err !== 'number') continue;
+      if (Math.abs(err) > DRIFT_ALARM_MS) server.raiseAlarm(`drift:${o.id}`, 'warning', `output "${o.id}" clock drifted ${err > 0 ? '+' : ''}${err.toFixed(0)} ms from the show clock`);
       else server.clearAlarm(`drift:${o.id}`);
     }
-  }, 1000);
+  }, DRIFT_CHECK_MS);
   drift.unref();
+
+  // Broken library songs are alarms from the start, not only once someone opens the library.
+  void library.list().then(alarmInvalid, () => {});
 
   return { library, close: () => clearInterval(drift) };
 }

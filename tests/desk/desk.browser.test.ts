@@ -51,6 +51,15 @@ describe('control desk in chromium', () => {
   it('GO by keyboard (Space) starts the show on the server; H holds and resumes', async () => {
     const page = await openDesk();
     expect(d.server.state.mode).toBe('stopped');
+    // Where every region sits: it must not move once the show runs.
+    const layout = () =>
+      page.evaluate(() =>
+        ['#op-setlist', '.transport', '.now-next', '.clocks', '#lyric-line', '#timeline-canvas', '.lighting', '#alarms', '.preview-box', '#outputs'].map((sel) => {
+          const r = document.querySelector(sel)!.getBoundingClientRect();
+          return `${sel} ${r.x},${r.y},${r.width},${r.height}`;
+        }),
+      );
+    const before = await layout();
     await page.keyboard.press('Space');
     await waitUntil(() => d.server.state.mode === 'playing', 5000, 'the server to play');
     expect(d.server.snapshot().entryIndex).toBe(0);
@@ -59,6 +68,10 @@ describe('control desk in chromium', () => {
     await expect.poll(() => page.textContent('#next-title')).toContain('Hello everyone');
     // The clock runs on the desk from the synced server time.
     await page.waitForFunction(() => document.getElementById('show-elapsed')?.textContent !== '00:00', null, { timeout: 5000 });
+    // Into the first sung phrase: the lyric line fills, and still nothing has moved.
+    expect((await d.server.command({ command: 'seek', entry: 0, time: 13.5 }, 'test')).ok).toBe(true);
+    await page.waitForFunction(() => document.querySelector('#lyric-line .sung') !== null, null, { timeout: 5000 });
+    expect(await layout()).toEqual(before);
 
     await page.keyboard.press('h');
     await waitUntil(() => d.server.state.mode === 'held', 5000, 'the server to hold');
@@ -171,6 +184,17 @@ describe('control desk in chromium', () => {
     expect(last.keystone.bottomRight).toEqual({ x: 1, y: 1 });
     expect(last.mirror.horizontal).toBe(true);
     expect(last.gain).toBe(2);
+
+    // Keyboard only: focus the picture, 3 picks the bottom-right corner, Shift+Left twice moves it 0.1 left.
+    await item.locator('canvas.keystone').focus();
+    await desk.keyboard.press('3');
+    await desk.keyboard.press('Shift+ArrowLeft');
+    await desk.keyboard.press('Shift+ArrowLeft');
+    const moved = await waitUntil(() => received.findLast((s) => Math.abs(s.keystone.bottomRight.x - 0.9) < 1e-9), 5000, 'the keyboard keystone move');
+    expect(moved.keystone.bottomRight.y).toBe(1);
+    expect(moved.keystone.topLeft.x).toBeCloseTo(0.2, 1);
+    // The arrows stayed on the picture: the setlist selection did not move.
+    expect(await desk.locator('#op-setlist li.selected').getAttribute('data-index')).toBe('0');
     await desk.close();
   });
 

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../../show-files/src/vocal/wav.ts';
 import { slugify } from '../../server/src/desk/library.ts';
+import { io as connectIo } from 'socket.io-client';
+import { EVENTS } from '../../server/src/clock/protocol.ts';
+import { sleep, waitUntil } from '../server/helpers.ts';
 import { startDeskServer, type DeskServer } from './helpers.ts';
 
 const fixture = (name: string): Buffer => readFileSync(join(import.meta.dirname, '../fixtures/scores', name));
@@ -124,6 +127,27 @@ describe('desk API: library and uploads', () => {
     for (const x of samples) peak = Math.max(peak, Math.abs(x));
     expect(peak).toBeGreaterThan(0.05);
     expect((await api('/api/desk/library/nope/vocal.wav')).status).toBe(404);
+  });
+
+  it('an output whose clock offset moves by more than 40 ms raises a drift alarm, cleared when it comes back', async () => {
+    const output = connectIo(d.server.url, { auth: { token: d.server.tokens.outputs['hologram'] }, transports: ['websocket'], reconnection: false, forceNew: true });
+    try {
+      await new Promise<void>((resolve) => output.once(EVENTS.hello, () => resolve()));
+      const report = (clockOffsetMs: number) => output.emit(EVENTS.outputHealth, { fps: 60, clockOffsetMs, roundTripMs: 1, profile: 'transparent' });
+      report(12.5);
+      await waitUntil(() => d.server.outputsView().find((o) => o.id === 'hologram')?.health?.clockOffsetMs === 12.5, 5000, 'the first health report');
+      await sleep(700);
+      report(30);
+      await sleep(1200);
+      expect(d.server.alarmList().find((a) => a.key === 'drift:hologram')).toBeUndefined();
+      report(70);
+      const alarm = await waitUntil(() => d.server.alarmList().find((a) => a.key === 'drift:hologram' && a.active), 5000, 'the drift alarm');
+      expect(alarm.message).toBe('output "hologram" clock drifted +58 ms from the show clock');
+      report(13);
+      await waitUntil(() => d.server.alarmList().find((a) => a.key === 'drift:hologram')?.active === false, 5000, 'the drift to clear');
+    } finally {
+      output.close();
+    }
   });
 
   it('makes ids from titles', () => {
