@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyDemoShow, getJson, startTestServer, tempDir } from './helpers.ts';
+import { connect, copyDemoShow, getJson, once, startTestServer, tempDir } from './helpers.ts';
 import { makeTimeline } from './fixtures.ts';
 
 const repoRoot = join(import.meta.dirname, '../..');
@@ -74,7 +74,27 @@ describe('holostage CLI (server commands)', { timeout: 60_000 }, () => {
   });
 });
 
-describe('pages', () => {
+describe('pages', { timeout: 60_000 }, () => {
+  it('serve exits on SIGTERM even with a browser-like keep-alive connection and a socket open', async () => {
+    const state = tempDir();
+    const proc = spawn(process.execPath, [join(repoRoot, 'bin/holostage.js'), 'serve', '--port', '0', '--state', state, '--midi', 'null'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    const started = Date.now();
+    while (!/fan viewer\s+(http\S+)/.test(out) && Date.now() - started < 45_000) await new Promise((r) => setTimeout(r, 50));
+    const viewer = new URL(/fan viewer\s+(http\S+)/.exec(out)![1]!);
+    const socket = connect(viewer.origin, viewer.searchParams.get('token')!);
+    await once(socket, 'hello');
+    const page = await fetch(`${viewer.origin}/desk`, { headers: { connection: 'keep-alive' } });
+    expect(page.status).toBe(200);
+    await page.text();
+    proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    socket.close();
+  });
+
   it('serves a page folder through vite under its route, and a placeholder for a page that does not exist yet', async () => {
     const root = tempDir('holostage-pages-');
     mkdirSync(join(root, 'stage', 'src'), { recursive: true });
