@@ -14,7 +14,8 @@ import { Performer, createFrame } from './perform/performer.ts';
 import { VrmDriver } from './render/vrm-driver.ts';
 import { StageScene } from './render/stage-scene.ts';
 import { OutputPass, DEFAULT_SETTINGS } from './outputs/output-pass.ts';
-import { SyncedShowClock } from './net/show-clock.ts';
+import { SyncedShowClock, WorkerClock } from './net/show-clock.ts';
+import type { ClockWorkerReport, ClockWorkerStart } from './net/clock-worker.ts';
 import { clipFromBvh, clipFromVrmAnimation, parseVrma } from './render/clips.ts';
 import { describeVrm, type AvatarDescription } from './avatar/describe.ts';
 import { AudioPlayer } from './audio/player.ts';
@@ -37,6 +38,22 @@ const statusEl = document.getElementById('status')!;
 
 const sync = new ClockSync({ now: () => performance.now() });
 const clock = new SyncedShowClock(sync);
+// Clock sync runs in a worker when it can (short round trips even when frames are slow); the
+// main-thread sync below is the fallback and covers the first moments.
+const workerClock = new WorkerClock();
+try {
+  const worker = new Worker(new URL('./net/clock-worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (e: MessageEvent<ClockWorkerReport>) => {
+    const r = e.data;
+    workerClock.offsetEpochMs = r.offsetEpochMs;
+    workerClock.roundTripMs = r.roundTripMs;
+    workerClock.samples = r.samples;
+    if (r.samples >= 4) clock.useServerClock(workerClock);
+  };
+  worker.postMessage({ url: location.origin, token, output: outputId } satisfies ClockWorkerStart);
+} catch (err) {
+  console.warn('holostage stage: no clock worker, syncing on the main thread', err);
+}
 let kind: OutputKind = 'projector';
 let settings: OutputSettings = DEFAULT_SETTINGS;
 let timeline: Timeline | null = null;
@@ -204,7 +221,7 @@ async function loadShow(tl: Timeline): Promise<void> {
   timeline = tl;
   performer = new Performer(tl);
   scene = new StageScene(kind);
-  if (!pass) pass = new OutputPass(kind, true);
+  if (!pass) pass = new OutputPass(kind);
   const loadedVrm = vrm as VRM | null;
   if (loadedVrm) {
     scene.setAvatar(loadedVrm);
@@ -292,7 +309,7 @@ setInterval(() => {
     fps: Math.round(stats.fps * 10) / 10,
     droppedFrames: stats.dropped,
     clockOffsetMs: Math.round(clockOffsetMs() * 100) / 100,
-    roundTripMs: sync.roundTrip === Infinity ? null : Math.round(sync.roundTrip * 100) / 100,
+    roundTripMs: roundTripMs() === Infinity ? null : Math.round(roundTripMs() * 100) / 100,
     assetsLoaded,
     assetsTotal,
     profile: kind,
@@ -308,6 +325,8 @@ function render(now: number): void {
   stats.tick(now);
   if (!ready || !performer || !scene || !pass) return;
   const showTime = clock.showTime() + settings.latencyMs / 1000;
+  // The instant that show time belongs to (a late frame callback runs well after its rAF stamp).
+  const wall = performance.timeOrigin + performance.now();
   performer.evaluate(showTime, frame);
   let dt = Number.isNaN(lastShowTime) ? 0 : showTime - lastShowTime;
   if (dt < 0 || dt > 0.25) {
@@ -322,7 +341,7 @@ function render(now: number): void {
   pass.applyGainScale(1 - black);
   pass.render(renderer, scene.scene, scene.camera);
   audio?.update(frame.song, showTime, clock.playing, black);
-  history.push({ wall: performance.timeOrigin + now, showTime, aa: frame.mouth.aa });
+  history.push({ wall, showTime, aa: frame.mouth.aa });
   if (history.length > 600) history.splice(0, history.length - 600);
   if (debug) statusEl.textContent = statusLine();
 }
@@ -334,7 +353,12 @@ function statusLine(): string {
 
 /** Server clock minus this machine's wall clock, ms (the sync offset is against performance.now()). */
 function clockOffsetMs(): number {
+  if (workerClock.samples >= 4) return workerClock.offsetEpochMs;
   return sync.synced ? sync.offset - performance.timeOrigin : 0;
+}
+
+function roundTripMs(): number {
+  return workerClock.samples >= 4 ? workerClock.roundTripMs : sync.roundTrip;
 }
 
 // ------------------------------------------------------------------------------ debug (read-only)
@@ -362,8 +386,8 @@ Object.defineProperty(window, '__holostage', {
       droppedFrames: stats.dropped,
       frames: stats.frames,
       clockOffsetMs: clockOffsetMs(),
-      roundTripMs: sync.roundTrip,
-      clockSamples: sync.totalSamples,
+      roundTripMs: roundTripMs(),
+      clockSamples: sync.totalSamples + workerClock.samples,
       assetsLoaded,
       assetsTotal,
       avatar,

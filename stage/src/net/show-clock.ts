@@ -4,7 +4,24 @@
 
 import type { TransportSnapshot } from '../../../server/src/clock/protocol.ts';
 import { showTimeAt } from '../../../server/src/clock/protocol.ts';
-import type { ClockSync } from '../../../server/src/clock/sync.ts';
+
+/** Anything that knows the server clock (ms): ClockSync on the main thread, or WorkerClock. */
+export interface ServerClock {
+  serverNow(): number;
+}
+
+/** The server clock from a worker's sync reports (offset against the wall clock). */
+export class WorkerClock implements ServerClock {
+  offsetEpochMs = 0;
+  roundTripMs = Infinity;
+  samples = 0;
+  get synced(): boolean {
+    return this.samples > 0;
+  }
+  serverNow(): number {
+    return performance.timeOrigin + performance.now() + this.offsetEpochMs;
+  }
+}
 
 export interface ShowClock {
   /** Show seconds now. */
@@ -18,7 +35,12 @@ export interface ShowClock {
 export class SyncedShowClock implements ShowClock {
   private snapshot: TransportSnapshot | null = null;
 
-  constructor(private readonly sync: ClockSync) {}
+  constructor(private sync: ServerClock) {}
+
+  /** Switches to a better source of server time (e.g. once the worker has synced). */
+  useServerClock(source: ServerClock): void {
+    this.sync = source;
+  }
 
   /** Takes a snapshot unless an older revision arrives late. Returns whether it was taken. */
   setSnapshot(s: TransportSnapshot): boolean {

@@ -64,9 +64,14 @@ export class OutputPass {
   private readonly material: THREE.RawShaderMaterial;
   settings: OutputSettings = DEFAULT_SETTINGS;
 
-  constructor(private readonly kind: OutputKind, floatTarget: boolean) {
+  private gainScale = 1;
+
+  constructor(private readonly kind: OutputKind) {
+    // 8-bit sRGB storage: the GPU encodes on write and decodes on read, so darks keep their steps
+    // at a quarter of the memory traffic of a half-float target (it matters on software GL).
     this.target = new THREE.WebGLRenderTarget(16, 16, {
-      type: floatTarget ? THREE.HalfFloatType : THREE.UnsignedByteType,
+      type: THREE.UnsignedByteType,
+      colorSpace: THREE.SRGBColorSpace,
       depthBuffer: true,
       minFilter: THREE.LinearFilter,
       magFilter: THREE.LinearFilter,
@@ -115,7 +120,20 @@ export class OutputPass {
 
   /** Scales the profile's gain for this frame (a blackout fade multiplies it toward 0). */
   applyGainScale(k: number): void {
+    this.gainScale = k;
     this.material.uniforms.uGain!.value = this.settings.gain * k;
+  }
+
+  /** True when the profile changes nothing, so the stage can be drawn straight to the screen. */
+  get passThrough(): boolean {
+    const s = this.settings;
+    const k = s.keystone;
+    return (
+      this.gainScale === 1 && s.gain === 1 && s.blackLevel <= 0 && !s.mirror.horizontal && !s.mirror.vertical &&
+      this.material.uniforms.uVignette!.value === 0 &&
+      k.topLeft.x === 0 && k.topLeft.y === 0 && k.topRight.x === 1 && k.topRight.y === 0 &&
+      k.bottomRight.x === 1 && k.bottomRight.y === 1 && k.bottomLeft.x === 0 && k.bottomLeft.y === 1
+    );
   }
 
   setSize(width: number, height: number): void {
@@ -124,6 +142,11 @@ export class OutputPass {
   }
 
   render(renderer: THREE.WebGLRenderer, stage: THREE.Scene, camera: THREE.Camera): void {
+    if (this.passThrough) {
+      renderer.setRenderTarget(null);
+      renderer.render(stage, camera);
+      return;
+    }
     renderer.setRenderTarget(this.target);
     renderer.render(stage, camera);
     renderer.setRenderTarget(null);

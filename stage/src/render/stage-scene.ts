@@ -48,14 +48,15 @@ export class StageScene {
     const wall = new THREE.Mesh(new THREE.PlaneGeometry(14, 7), new THREE.MeshBasicMaterial({ map: canvasTex }));
     wall.position.set(0, 3.2, -3.5);
     this.scene.add(wall);
-    const floor = new THREE.Mesh(new THREE.CircleGeometry(5, 48), new THREE.MeshStandardMaterial({ color: 0x141a2e, roughness: 0.35, metalness: 0.2 }));
+    // Unlit materials for the set: on software GL every lit pixel of a big floor costs frame rate.
+    const floor = new THREE.Mesh(new THREE.CircleGeometry(5, 48), new THREE.MeshBasicMaterial({ map: radialTexture() }));
     floor.rotation.x = -Math.PI / 2;
     this.scene.add(floor);
     const ring = new THREE.Mesh(new THREE.RingGeometry(1.15, 1.2, 64), new THREE.MeshBasicMaterial({ color: 0x3ad6e0 }));
     ring.rotation.x = -Math.PI / 2;
     ring.position.y = 0.002;
     this.scene.add(ring);
-    const truss = new THREE.Mesh(new THREE.BoxGeometry(7, 0.12, 0.12), new THREE.MeshStandardMaterial({ color: 0x404656, metalness: 0.6, roughness: 0.4 }));
+    const truss = new THREE.Mesh(new THREE.BoxGeometry(7, 0.12, 0.12), new THREE.MeshBasicMaterial({ color: 0x2a3040 }));
     truss.position.set(0, TRUSS_Y + 0.12, -1);
     this.scene.add(truss);
   }
@@ -89,8 +90,14 @@ export class StageScene {
     if (vrm) {
       // VRM 0.x faces -Z: turn it to face the audience like a 1.0 model.
       vrm.scene.rotation.y = vrm.meta.metaVersion === '0' ? Math.PI : 0;
+      const cheap = this.kind === 'preview';
       vrm.scene.traverse((o) => {
         o.frustumCulled = false;
+        // The desk's preview is small: skip the toon outlines (a second pass over every mesh).
+        const mesh = o as THREE.Mesh;
+        if (cheap && Array.isArray(mesh.material)) {
+          for (const m of mesh.material) if ((m as { isOutline?: boolean }).isOutline) m.visible = false;
+        }
       });
       this.avatarRoot.add(vrm.scene);
     }
@@ -154,6 +161,28 @@ export class StageScene {
     }
     return { x0, y0, x1, y1 };
   }
+}
+
+function radialTexture(): THREE.Texture {
+  // A floor that is brighter under the singer and fades out to the edge; 64 x 64 data texture.
+  const n = 64;
+  const data = new Uint8Array(n * n * 4);
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const r = Math.hypot(x - n / 2 + 0.5, y - n / 2 + 0.5) / (n / 2);
+      const k = Math.max(0, 1 - r);
+      const o = (y * n + x) * 4;
+      data[o] = Math.round(12 + 22 * k);
+      data[o + 1] = Math.round(16 + 28 * k);
+      data[o + 2] = Math.round(30 + 50 * k);
+      data[o + 3] = 255;
+    }
+  }
+  const tex = new THREE.DataTexture(data, n, n);
+  tex.colorSpace = THREE.SRGBColorSpace;
+  tex.magFilter = THREE.LinearFilter;
+  tex.needsUpdate = true;
+  return tex;
 }
 
 function gradientTexture(): THREE.Texture {
