@@ -16,7 +16,8 @@ import { launchChromium, startDeskServer, type DeskServer } from './helpers.ts';
 
 const hex = (bytes: readonly number[]): string => bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
-describe('control desk in chromium', () => {
+// A cold vite start (first page) and the stage pages under SwiftShader take seconds on two cores.
+describe('control desk in chromium', { timeout: 90_000 }, () => {
   let d: DeskServer;
   let browser: Browser;
   const pages: Page[] = [];
@@ -150,7 +151,7 @@ describe('control desk in chromium', () => {
     await desk.locator('#alarms li[data-key="output:main-projector"]').waitFor({ state: 'detached' });
     expect(d.server.alarmList().some((a) => a.key === 'output:main-projector')).toBe(false);
     await desk.close();
-  }, 120_000);
+  }, 150_000);
 
   it('live output settings (mirror, gain, keystone drag) reach that output at once', async () => {
     const output = outputSocket('hologram');
