@@ -135,6 +135,11 @@ function parkAt(state: TransportState, mode: 'held' | 'stopped', showTime: numbe
   };
 }
 
+/** The show held (ready for GO / resume) at a position: used when recovering after a long outage. */
+export function heldAt(state: TransportState, showTime: number, entryIndex: number, now: number): TransportState {
+  return parkAt(state, 'held', showTime, entryIndex, now);
+}
+
 /**
  * Playback that has reached its hold point becomes held there. The server calls this when the hold
  * point passes (and before every command), so the state on record matches what clients show.
