@@ -94,10 +94,21 @@ export function syllabify(arpabet: string[]): Syllable[] {
   return syllables;
 }
 
-/** A word's syllables: from the dictionary, or from letter rules (then `guessed` is true). */
+const syllableCache = new Map<string, { syllables: Syllable[]; guessed: boolean }>();
+
+/**
+ * A word's syllables: from the dictionary, or from letter rules (then `guessed` is true). Cached;
+ * the returned syllables are fresh copies the caller may change.
+ */
 export function englishSyllables(word: string): { syllables: Syllable[]; guessed: boolean } {
-  const known = lookupArpabet(word);
-  return { syllables: syllabify(known ?? letterRulesArpabet(word)), guessed: known === undefined };
+  let hit = syllableCache.get(word);
+  if (hit === undefined) {
+    if (syllableCache.size >= 20_000) syllableCache.clear();
+    const known = lookupArpabet(word);
+    hit = { syllables: syllabify(known ?? letterRulesArpabet(word)), guessed: known === undefined };
+    syllableCache.set(word, hit);
+  }
+  return { guessed: hit.guessed, syllables: hit.syllables.map((s) => ({ onset: [...s.onset], nucleus: [...s.nucleus], coda: [...s.coda] })) };
 }
 
 export function isEnglishWord(word: string): boolean {

@@ -13,7 +13,22 @@ export interface CleanLyric {
 
 const CONTINUATIONS = new Set(['+', '-', '~', 'ー', '〜', '+~', '+*', '+-', '…', '_']);
 
-export function cleanLyric(raw: string): CleanLyric {
+// Lyrics repeat a lot within a song and across a show: results are kept (bounded), and frozen
+// because callers share them.
+const cache = new Map<string, Readonly<CleanLyric>>();
+const CACHE_LIMIT = 20_000;
+
+export function cleanLyric(raw: string): Readonly<CleanLyric> {
+  let hit = cache.get(raw);
+  if (hit === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    hit = Object.freeze(parseLyric(raw));
+    cache.set(raw, hit);
+  }
+  return hit;
+}
+
+function parseLyric(raw: string): CleanLyric {
   let text = raw.trim().normalize('NFKC');
   if (CONTINUATIONS.has(text)) return { text: '', continuation: true };
   let prefix: string | undefined;

@@ -9,7 +9,7 @@
 
 import type { Phoneme, VocalNote, VoiceSettings } from '../timeline.ts';
 import { cleanLyric } from './lyrics.ts';
-import { hasKana, isStrictRomaji, kanaToMorae, toKanaText } from './japanese.ts';
+import { hasKana, isStrictRomaji, kanaToMorae, toKanaText, type Mora } from './japanese.ts';
 import { englishSyllables, normalizeWord, type Syllable } from './english.ts';
 import { isSyllabic, phoneInfo } from './phones.ts';
 
@@ -60,8 +60,21 @@ export function detectLanguage(lyrics: string[]): LyricLanguage {
   return latin > 0 && romaji / latin >= 0.9 ? 'ja' : 'en';
 }
 
+const japaneseCache = new Map<string, { morae: readonly Mora[]; unknown: string }>();
+
+/** Kana reading of a lyric, cached: wanakana's conversion is the costliest step of phonemizing. */
+function readJapanese(text: string): { morae: readonly Mora[]; unknown: string } {
+  let hit = japaneseCache.get(text);
+  if (hit === undefined) {
+    if (japaneseCache.size >= 20_000) japaneseCache.clear();
+    hit = kanaToMorae(toKanaText(text));
+    japaneseCache.set(text, hit);
+  }
+  return hit;
+}
+
 function japaneseUnits(text: string, where: string, warnings: string[]): Unit[] {
-  const { morae, unknown } = kanaToMorae(toKanaText(text));
+  const { morae, unknown } = readJapanese(text);
   if (unknown) warnings.push(`${where}: "${text}": cannot read "${unknown}"; ignored`);
   const units: Unit[] = [];
   for (const m of morae) {
@@ -70,7 +83,7 @@ function japaneseUnits(text: string, where: string, warnings: string[]): Unit[] 
     else if (m.nucleus === '-' && last) continue; // ー inside a lyric: the vowel already holds
     else if (m.nucleus === 'N') units.push({ onset: [], nucleus: ['N'], coda: [] });
     else if (m.nucleus === 'cl' || m.nucleus === '-') continue;
-    else units.push({ onset: m.onset, nucleus: [m.nucleus], coda: [] });
+    else units.push({ onset: [...m.onset], nucleus: [m.nucleus], coda: [] });
   }
   return units;
 }
