@@ -84,6 +84,9 @@ export interface OutputHealth {
   fps?: number;
   droppedFrames?: number;
   clockOffsetMs?: number;
+  roundTripMs?: number | null;
+  /** The show time the output rendered when it reported. */
+  showTime?: number;
   assetsLoaded?: number;
   assetsTotal?: number;
   profile?: string;
@@ -118,6 +121,9 @@ export interface LightingMessageLog {
   /** Fired late by this many ms (scheduled cues only). */
   lateMs?: number;
 }
+
+/** How far an output's show time may stray beyond its round trip and latency offset before the desk is told. */
+export const DRIFT_MARGIN_SECONDS = 0.25;
 
 export const serverClock = (): number => performance.timeOrigin + performance.now();
 
@@ -548,6 +554,21 @@ export class ShowServer {
     });
   }
 
+  /**
+   * Clock drift: an output whose rendered show time is further from the server's than its report
+   * could have travelled (round trip), its latency offset and a margin allow raises an alarm.
+   */
+  private checkDrift(outputId: string, health: OutputHealth): void {
+    if (typeof health.showTime !== 'number' || this.state.mode !== 'playing') return;
+    const server = positionAt(this.timeline, this.state, this.clock()).showTime;
+    const settings = this.outputSettings.get(outputId) ?? this.timeline.outputs.find((o) => o.id === outputId)?.settings;
+    const allowance = DRIFT_MARGIN_SECONDS + (settings?.latencyMs ?? 0) / 1000 + (health.roundTripMs ?? 0) / 1000;
+    const drift = health.showTime - server;
+    if (Math.abs(drift) > allowance) {
+      this.raiseAlarm(`drift:${outputId}`, 'warning', `output "${outputId}" is ${Math.round(Math.abs(drift) * 1000)} ms ${drift > 0 ? 'ahead of' : 'behind'} the show clock`);
+    } else this.clearAlarm(`drift:${outputId}`);
+  }
+
   private pushOutputs(): void {
     this.io.to('operator').emit(EVENTS.outputs, this.outputsView());
   }
@@ -745,6 +766,7 @@ export class ShowServer {
     socket.on(EVENTS.outputHealth, (health: unknown) => {
       if (role !== 'output' || !outputId || !health || typeof health !== 'object') return;
       this.outputHealth.set(outputId, { health: health as OutputHealth, lastSeen: this.clock() });
+      this.checkDrift(outputId, health as OutputHealth);
       this.pushOutputs();
     });
 
