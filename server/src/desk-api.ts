@@ -15,7 +15,9 @@ import { renderVocalWav } from './desk/vocal-preview.ts';
 
 /** An output whose clock moves this many ms against the server's raises a drift alarm. */
 export const DRIFT_ALARM_MS = 40;
-const DRIFT_CHECK_MS = 500;
+const DRIFT_CHECK_MS = 250;
+/** Health reports that set an output's reference clock offset. */
+const DRIFT_REFERENCE_REPORTS = 3;
 
 export interface DeskApi {
   library: SongLibrary;
@@ -101,22 +103,34 @@ export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
   });
 
   // Clock drift. Outputs report the offset between their clock and the server's with their health
-  // (clockOffsetMs) once a second. The offset itself is whatever the two machines' clocks say; what
-  // must not happen is that it moves while the output runs: that is drift (or a clock jump), and the
-  // output's picture slides off the show clock. Measured against the first offset of the connection.
-  const firstOffset = new Map<string, number>();
+  // (clockOffsetMs, about once a second). The offset itself is whatever the two machines' clocks
+  // say; what must not happen is that it moves while the output runs: that is drift (or a clock
+  // jump), and the output's picture slides off the show clock. The reference is the median of the
+  // connection's first few reports (the first estimates settle as clock sync collects samples), and
+  // half the sync round trip is the estimate's own uncertainty, so it is allowed on top.
+  const watch = new Map<string, { lastSeen: number; first: number[] }>();
   const drift = setInterval(() => {
     for (const o of server.outputsView()) {
       const h = o.health as (typeof o.health & { driftMs?: number; roundTripMs?: number | null }) | null;
       if (!o.connected || !h) {
-        firstOffset.delete(o.id);
+        watch.delete(o.id);
         continue;
       }
       let err: number | undefined = h.driftMs;
       if (err === undefined && typeof h.clockOffsetMs === 'number' && Number.isFinite(h.clockOffsetMs)) {
-        const first = firstOffset.get(o.id) ?? h.clockOffsetMs;
-        firstOffset.set(o.id, first);
-        err = h.clockOffsetMs - first;
+        const w = watch.get(o.id) ?? { lastSeen: -1, first: [] };
+        watch.set(o.id, w);
+        if (o.lastSeen === w.lastSeen) continue;
+        w.lastSeen = o.lastSeen ?? -1;
+        if (w.first.length < DRIFT_REFERENCE_REPORTS) {
+          w.first.push(h.clockOffsetMs);
+          continue;
+        }
+        const sorted = [...w.first].sort((x, y) => x - y);
+        const reference = sorted[Math.floor(sorted.length / 2)]!;
+        const moved = h.clockOffsetMs - reference;
+        const uncertainty = typeof h.roundTripMs === 'number' ? h.roundTripMs / 2 : 0;
+        err = Math.abs(moved) > uncertainty ? moved - Math.sign(moved) * uncertainty : 0;
       }
       if (typeof err !== 'number') continue;
       if (Math.abs(err) > DRIFT_ALARM_MS) server.raiseAlarm(`drift:${o.id}`, 'warning', `output "${o.id}" clock drifted ${err > 0 ? '+' : ''}${err.toFixed(0)} ms from the show clock`);
