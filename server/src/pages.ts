@@ -82,7 +82,8 @@ export function mountPages(app: Express, mode: PagesMode, http: HttpServer, show
             logLevel: (process.env.HOLOSTAGE_VITE_LOG as 'info' | undefined) ?? 'warn',
             clearScreen: false,
             // One dependency cache per page: two vite servers optimizing into one folder clash.
-            cacheDir: join(REPO_ROOT, 'node_modules', '.vite', page.route.slice(1)),
+            // (a page root outside the repository, as in tests, keeps its cache to itself).
+            cacheDir: repoRoot === REPO_ROOT ? join(REPO_ROOT, 'node_modules', '.vite', page.route.slice(1)) : join(repoRoot, '.vite', page.route.slice(1)),
             // vite's client in the page always opens its websocket: give it one on our own HTTP
             // server (path = the page's base) rather than let it fail against a port nobody serves.
             server: { middlewareMode: true, hmr: { server: http }, fs: { allow: [REPO_ROOT, repoRoot] } },
