@@ -48,6 +48,8 @@ export class OperatorView {
     if (!action) return;
     // A slider, a menu or the keystone picture keep their arrow keys and Enter.
     if ((action === 'selectUp' || action === 'selectDown' || action === 'cueSelected') && ownsArrows(e.target)) return;
+    // Enter on a focused button (ACK, FIRE, a tab…) presses that button; Space stays GO everywhere.
+    if (action === 'cueSelected' && e.target instanceof HTMLElement && e.target.closest('button, a[href], summary, input')) return;
     e.preventDefault();
     e.stopPropagation();
     switch (action) {
