@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import express, { type Request, type Response } from 'express';
@@ -230,7 +231,9 @@ export class ShowServer {
     const addr = this.http.address();
     const port = typeof addr === 'object' && addr ? addr.port : this.options.port;
     const host = this.options.host ?? '127.0.0.1';
-    this.url = `http://${host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    // Listening on every interface: print an address the venue network can reach.
+    const shown = host === '0.0.0.0' || host === '::' ? (lanAddress() ?? '127.0.0.1') : host;
+    this.url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
   }
 
   async close(): Promise<void> {
@@ -798,6 +801,14 @@ export class ShowServer {
       this.pushOutputs();
     });
   }
+}
+
+/** The first non-internal IPv4 address of this machine, if any. */
+function lanAddress(): string | null {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return null;
 }
 
 export class ShowInvalidError extends Error {
