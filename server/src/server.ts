@@ -418,6 +418,8 @@ export class ShowServer {
     if (this.state.mode !== 'stopped') return { ok: false, error: 'load: stop the show before loading it again' };
     const result = await this.compileShow(this.showDir);
     if (!result.ok || !result.timeline) return { ok: false, error: `load: the show has ${result.errors.length} error(s)`, errors: result.errors };
+    // GO may have been pressed while the show was compiling: a running show is never swapped out.
+    if (this.state.mode !== 'stopped') return { ok: false, error: 'load: the show was started while loading; stop it and load again' };
     await this.installTimeline(result.timeline, result.warnings, `load from ${source}`);
     return { ok: true };
   }
@@ -466,6 +468,7 @@ export class ShowServer {
         const errors = result.errors.map((e) => (e.file === name ? { ...e, file: 'show.json' } : e));
         return { ok: false, error: `setlist: not saved, the show would have ${errors.length} error(s)`, errors };
       }
+      if (this.state.mode !== 'stopped') return { ok: false, error: 'setlist: the show was started while saving; stop it and save again' };
       writeFileAtomic(showFile, text);
       await this.installTimeline(result.timeline, result.warnings, `setlist saved from ${source}`);
       return { ok: true, showRevision: this.showRevision };
