@@ -84,14 +84,20 @@ export async function bench(): Promise<BenchSection> {
   // weightsAt: frame-by-frame playback (60 fps) and random seeks, into one reused object.
   const lips = new LipSync(track.phonemes);
   const out: VisemeWeights = { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 };
-  const calls = 2_000_000;
+  const calls = 400_000;
   const probe = new Float64Array(calls);
   for (let i = 0; i < calls; i++) probe[i] = i % 2 === 0 ? (i / 2 / 60) % vocal.durationSeconds : ((i * 7919) % 240_000) / 1000;
   let sink = 0;
   for (let i = 0; i < 200_000; i++) sink += lips.weightsAt(probe[i]!, out).aa; // warm up
-  const w0 = process.hrtime.bigint();
-  for (let i = 0; i < calls; i++) sink += lips.weightsAt(probe[i]!, out).aa;
-  const nsPerCall = Number(process.hrtime.bigint() - w0) / calls;
+  // Five batches: the median is the figure, the best shows the cost without other processes in the way.
+  const batchNs: number[] = [];
+  for (let b = 0; b < 5; b++) {
+    const w0 = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) sink += lips.weightsAt(probe[i]!, out).aa;
+    batchNs.push(Number(process.hrtime.bigint() - w0) / calls);
+  }
+  const nsPerCall = median(batchNs);
+  const nsBest = Math.min(...batchNs);
 
   // Offline render.
   const loadStart = performance.now();
@@ -125,9 +131,9 @@ export async function bench(): Promise<BenchSection> {
   return {
     title: 'Vocal engine (phonemes, lip-sync, offline singing synth)',
     rows: [
-      { name: 'phonemize + time a 4-minute score', value: `${median(times).toFixed(2)} ms`, note: `${score.notes.length} notes → ${track.phonemes.length} phonemes; median of 15 with the lyric caches warm` },
+      { name: 'phonemize + time a 4-minute score', value: `${median(times).toFixed(2)} ms`, note: `best ${Math.min(...times).toFixed(2)} ms; ${score.notes.length} notes → ${track.phonemes.length} phonemes; median of 15 with the lyric caches warm` },
       { name: 'same, first call in the process', value: `${coldMs.toFixed(1)} ms`, note: 'cold: lyric caches empty, code not yet optimized by the JIT' },
-      { name: 'LipSync.weightsAt', value: `${nsPerCall.toFixed(0)} ns/call`, note: `${lips.segments} segments; 2M calls, 60 fps frames + random seeks, one reused output object (aim < 1 µs)` },
+      { name: 'LipSync.weightsAt', value: `${nsPerCall.toFixed(0)} ns/call`, note: `best batch ${nsBest.toFixed(0)} ns; ${lips.segments} segments; 5 × 400k calls, 60 fps frames + random seeks, one reused output object (aim < 1 µs)` },
       { name: 'offline render, 60 s of vocal (Tone.js), wall clock', value: `${(sixtyAudio / (r60 / 1000)).toFixed(1)}× real time`, note: `${r60.toFixed(0)} ms, 44.1 kHz mono, median of 3 (aim 60×); load average ${load}` },
       { name: 'same, by process CPU time', value: `${(sixtyAudio / (r60cpu / 1000)).toFixed(1)}× real time`, note: `${r60cpu.toFixed(0)} ms CPU: the speed on an otherwise idle core` },
       { name: 'baseline: same graph on a bare node-web-audio-api context', value: `${(sixtyAudio / (raw60 / 1000)).toFixed(1)}× real time`, note: `${raw60.toFixed(0)} ms wall, ${raw60cpu.toFixed(0)} ms CPU; Tone path = ${(r60 / raw60).toFixed(2)}× the baseline wall time` },

@@ -82,7 +82,7 @@ export async function run(args: string[]): Promise<number> {
   };
   show(0);
   const renderStart = performance.now();
-  const rendered = await renderVocal(track, voice, { sampleRate, onProgress: show, chunkSeconds: 15 });
+  const rendered = await renderVocal(track, voice, { sampleRate, onProgress: show });
   const renderSeconds = (performance.now() - renderStart) / 1000;
   if (isTty) process.stderr.write('\n');
   // The WAV starts at the song's 0 s so it lines up with a backing track; lead-in before that is dropped.

@@ -29,9 +29,9 @@ export interface RenderOptions {
   /** Render only this show-time window (defaults to the whole plan). */
   from?: number;
   to?: number;
-  /** Called with 0..1 while rendering. */
+  /** Called with 0..1 while rendering (last call: 1). */
   onProgress?: (fraction: number) => void;
-  /** Aim for pieces of about this many seconds (cut only in rests; default 10). */
+  /** Report progress every this many seconds of audio (default: every 2 % of the song). */
   chunkSeconds?: number;
 }
 
@@ -43,32 +43,15 @@ export interface RenderedVocal {
   plan: SingerPlan;
 }
 
-/**
- * Where a long render may be cut into separately rendered pieces without an audible join: the
- * middle of rests long enough for every envelope and filter to have fallen silent.
- */
-export function silentCutPoints(plan: SingerPlan, track: VocalTrack, every: number, minRest = 0.12): number[] {
-  const cuts: number[] = [];
-  let last = plan.start;
-  const ph = track.phonemes;
-  for (let i = 1; i < ph.length; i++) {
-    const gapStart = ph[i - 1]!.end + 0.06; // after the release and a filter tail
-    const gapEnd = ph[i]!.time - 0.03;
-    if (ph[i]!.time - ph[i - 1]!.end >= minRest && gapEnd > gapStart) {
-      const mid = (gapStart + gapEnd) / 2;
-      if (mid - last >= every) {
-        cuts.push(mid);
-        last = mid;
-      }
-    }
-  }
-  return cuts;
+interface SuspendableContext {
+  suspend(when: number): Promise<void>;
+  resume(): Promise<void>;
 }
 
 /**
- * Renders the sung vocal line offline with Tone.js. A long song renders as pieces cut in the
- * middle of its rests (each piece is a fresh graph started at its own origin; the voice is silent
- * at every cut, so the joins are inaudible): that gives a true progress bar and keeps memory low.
+ * Renders the sung vocal line offline with Tone.js: a Tone OfflineContext over a native
+ * OfflineAudioContext (node-web-audio-api in Node), so node creation and automation go straight to
+ * the engine. Progress comes from suspending the native context at regular points of the render.
  */
 export async function renderVocal(track: VocalTrack, voice: VoiceSettings, options: RenderOptions = {}): Promise<RenderedVocal> {
   const Tone = await loadTone();
@@ -76,22 +59,33 @@ export async function renderVocal(track: VocalTrack, voice: VoiceSettings, optio
   const plan = planSinger(track, voice);
   const from = options.from ?? plan.start;
   const to = options.to ?? plan.end;
-  const total = Math.max(1, Math.round((to - from) * sampleRate));
-  const samples = new Float32Array(total);
-  const cuts = silentCutPoints(plan, track, options.chunkSeconds ?? 10).filter((t) => t > from && t < to);
-  const bounds = [0, ...cuts.map((t) => Math.round((t - from) * sampleRate)), total];
-  for (let k = 0; k + 1 < bounds.length; k++) {
-    const offset = bounds[k]!;
-    const length = bounds[k + 1]! - offset;
-    if (length <= 0) continue;
-    const context = new Tone.OfflineContext(1, length / sampleRate, sampleRate);
-    const graph = buildSingerGraph(context as unknown as SingerContext, plan, from + offset / sampleRate, 0, from + (offset + length) / sampleRate);
-    Tone.connect(graph.output, context.rawContext.destination as unknown as AudioNode);
-    // Synchronous clock: Tone's asynchronous mode only adds a 1 ms pause per rendered second.
-    const buffer = await context.render(false);
-    samples.set(buffer.getChannelData(0).subarray(0, length), offset);
-    await context.dispose();
-    options.onProgress?.(bounds[k + 1]! / total);
+  const length = Math.max(1, Math.round((to - from) * sampleRate));
+  const duration = length / sampleRate;
+  const Native = (globalThis as { OfflineAudioContext?: new (channels: number, length: number, sampleRate: number) => OfflineAudioContext }).OfflineAudioContext;
+  const context = Native ? new Tone.OfflineContext(new Native(1, length, sampleRate)) : new Tone.OfflineContext(1, duration, sampleRate);
+  const graph = buildSingerGraph(context as unknown as SingerContext, plan, from, 0, to);
+  Tone.connect(graph.output, context.rawContext.destination as unknown as AudioNode);
+
+  const onProgress = options.onProgress;
+  const raw = context.rawContext as unknown as Partial<SuspendableContext>;
+  if (onProgress && typeof raw.suspend === 'function' && typeof raw.resume === 'function') {
+    const step = Math.max(options.chunkSeconds ?? duration / 50, 0.05);
+    for (let t = step; t < duration - 0.01; t += step) {
+      // Suspend times are rounded to render quanta by the engine; report the time asked for.
+      const at = t;
+      raw.suspend(at).then(
+        () => {
+          onProgress(at / duration);
+          void raw.resume!();
+        },
+        () => undefined,
+      );
+    }
   }
+  // Synchronous clock: Tone's asynchronous mode only adds a 1 ms pause per rendered second.
+  const buffer = await context.render(false);
+  const samples = Float32Array.from(buffer.getChannelData(0).subarray(0, length));
+  await context.dispose();
+  onProgress?.(1);
   return { samples, sampleRate, start: from, plan };
 }
