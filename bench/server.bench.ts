@@ -222,7 +222,7 @@ export async function bench(): Promise<BenchSection> {
     title: 'Show controller (cue timing, clock sync, broadcast)',
     rows,
     notes:
-      'Cue error = fire time − due time on the server clock (never negative: cues are not fired early). The scheduler sleeps with a timer until 3 ms before a cue, then spins on setImmediate. ' +
+      'Cue error = fire time − due time on the server clock (never negative: cues are not fired early). The scheduler sleeps with a timer until 1 ms before a cue, then spins on setImmediate. ' +
       'Sync error compares the client estimate of show time with the server position at the same instant (same machine, so one clock is the truth); each client has an arbitrary clock offset to find. ' +
       'Broadcast latency is measured on the bench process clock only (send → receive), with the 1,000 viewers sharing one process and its two cores with the server.',
   };

@@ -1,6 +1,8 @@
 // Fires the show's lighting cues on time. RtMidi has no timestamped send, so "on time" is the
 // scheduler's job: it plans each cue's due server time from the transport snapshot, sleeps with a
-// timer until just before it, then spins on setImmediate (yielding to I/O) until the due instant.
+// timer until about a millisecond before it (re-sleeping if a timer wakes it early), then spins on
+// setImmediate (yielding to I/O) until the due instant. The spin is kept short so the server does
+// not hog a core that an output's renderer on the same machine may need.
 // The due time is computed from the same snapshot the clients render from, so lights and stage
 // agree. Nothing fires during a panic blackout or past the hold point.
 
@@ -18,7 +20,7 @@ export interface FiredCue {
 }
 
 export interface CueSchedulerOptions {
-  /** Wake this long before a cue and spin to the exact instant, ms. */
+  /** Wake this long before a cue and spin to the exact instant, ms (default 1). */
   spinMs?: number;
   onFire?: (fired: FiredCue) => void;
 }
@@ -39,7 +41,7 @@ export class CueScheduler {
     private readonly clock: () => number,
     private readonly options: CueSchedulerOptions = {},
   ) {
-    this.spinMs = options.spinMs ?? 3;
+    this.spinMs = options.spinMs ?? 1;
   }
 
   setEvents(events: readonly LightingEvent[]): void {
@@ -100,7 +102,13 @@ export class CueScheduler {
   private spin(generation: number): void {
     if (generation !== this.generation) return;
     this.timer = null;
-    if (this.clock() < this.due) {
+    const remaining = this.due - this.clock();
+    if (remaining > this.spinMs + 0.5) {
+      // A timer fired early (they round to whole milliseconds): sleep again.
+      this.timer = setTimeout(() => this.spin(generation), remaining - this.spinMs);
+      return;
+    }
+    if (remaining > 0) {
       this.immediate = setImmediate(() => this.spin(generation));
       return;
     }
