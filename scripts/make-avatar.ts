@@ -187,7 +187,8 @@ function tube(part: Part, bones: Map<string, number>, rings: Ring[], segs = 14, 
     for (let s = 0; s < segs; s++) {
       const a = first + i * (segs + 1) + s;
       const b = a + segs + 1;
-      part.indices.push(a, a + 1, b, a + 1, b + 1, b);
+      // Counter-clockwise seen from outside, so the faces point out (toon outlines draw the back faces).
+      part.indices.push(a, b, a + 1, a + 1, b, b + 1);
     }
   }
   if (open) return;
@@ -198,8 +199,8 @@ function tube(part: Part, bones: Map<string, number>, rings: Ring[], segs = 14, 
     const centre = part.addVertex(ring.at, axis, ring.bone, bones);
     const base = first + end * (segs + 1);
     for (let s = 0; s < segs; s++) {
-      if (sign < 0) part.indices.push(centre, base + s + 1, base + s);
-      else part.indices.push(centre, base + s, base + s + 1);
+      if (sign < 0) part.indices.push(centre, base + s, base + s + 1);
+      else part.indices.push(centre, base + s + 1, base + s);
     }
   }
 }

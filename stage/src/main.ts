@@ -27,6 +27,8 @@ const token = params.get('token') ?? '';
 const debug = params.has('debug');
 /** `avatar=none` renders the empty stage; `avatar=<url>` tries another VRM without editing the show. */
 const avatarOverride = params.get('avatar');
+/** `outline=0|1` overrides the profile's choice of toon outlines (off helps a weak machine). */
+const outlineParam = params.get('outline');
 const DEFAULT_AVATAR = '/assets/avatars/holo.vrm';
 
 const loadingEl = document.getElementById('loading')!;
@@ -220,7 +222,7 @@ async function loadShow(tl: Timeline): Promise<void> {
   // Build the stage for this show.
   timeline = tl;
   performer = new Performer(tl);
-  scene = new StageScene(kind);
+  scene = new StageScene(kind, outlineParam === null ? undefined : outlineParam !== '0');
   if (!pass) pass = new OutputPass(kind);
   const loadedVrm = vrm as VRM | null;
   if (loadedVrm) {

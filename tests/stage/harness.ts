@@ -36,16 +36,17 @@ export function outputSettings(over: Partial<OutputSettings> = {}): OutputSettin
 export const SUNG_A = { from: 1.15, to: 2.15 };
 export const REST = { from: 2.35, to: 3.5 };
 
-export function stageTimeline(opts: { avatar?: string; withLights?: boolean; motion?: Timeline['songs'][number]['tracks']['motion'] } = {}): Timeline {
+export function stageTimeline(opts: { avatar?: string; withLights?: boolean; motion?: Timeline['songs'][number]['tracks']['motion']; size?: { width: number; height: number } } = {}): Timeline {
   const songLength = 60;
+  const size = opts.size ?? { width: WIDTH, height: HEIGHT };
   return {
     format: 'holostage-timeline',
     version: 1,
     show: { title: 'Stage test show', ...(opts.avatar ? { avatar: opts.avatar } : {}) },
     outputs: [
-      { id: 'proj', kind: 'projector', settings: outputSettings() },
-      { id: 'holo', kind: 'transparent', settings: outputSettings() },
-      { id: 'proj2', kind: 'projector', settings: outputSettings() },
+      { id: 'proj', kind: 'projector', settings: outputSettings(size) },
+      { id: 'holo', kind: 'transparent', settings: outputSettings(size) },
+      { id: 'proj2', kind: 'projector', settings: outputSettings(size) },
     ],
     lighting: { port: 'holostage-test', channel: 1, mscDeviceId: 1 },
     duration: songLength,
@@ -102,7 +103,7 @@ export interface StageRig {
   browser: Browser;
   operator: Socket;
   url(output: string, extra?: string): string;
-  open(output: string, extra?: string): Promise<Page>;
+  open(output: string, extra?: string, viewport?: { width: number; height: number }): Promise<Page>;
   /** Seek to a show time and stay there (stopped), or play from there. */
   seek(time: number, play?: boolean): Promise<void>;
   setSettings(output: string, settings: Partial<OutputSettings>): Promise<void>;
@@ -137,8 +138,8 @@ export async function startStageRig(timeline: Timeline, copy: [string, string][]
     browser,
     operator,
     url,
-    async open(output, extra) {
-      const page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT } });
+    async open(output, extra, viewport = { width: WIDTH, height: HEIGHT }) {
+      const page = await browser.newPage({ viewport });
       page.on('pageerror', (e) => console.error(`[stage ${output}] page error:`, e.message));
       await page.goto(url(output, extra));
       await page.waitForFunction(() => {

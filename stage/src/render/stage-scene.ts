@@ -25,11 +25,19 @@ export class StageScene {
   private readonly rgb: [number, number, number] = [0, 0, 0];
   private vrm: VRM | null = null;
 
-  constructor(readonly kind: OutputKind) {
+  /**
+   * Toon outlines (a second pass over every mesh): on for projector and stream. Off for the
+   * transparent screen, where a dark outline shows as a see-through gap round the singer, and for
+   * the desk's small preview, which should be cheap.
+   */
+  readonly outlines: boolean;
+
+  constructor(readonly kind: OutputKind, outlines?: boolean) {
     const transparent = kind === 'transparent';
+    this.outlines = outlines ?? (kind === 'projector' || kind === 'stream');
     this.scene.background = new THREE.Color(0, 0, 0);
     // Base lighting so the singer reads even with every fixture dark.
-    this.scene.add(new THREE.AmbientLight(0xffffff, 0.35));
+    this.scene.add(new THREE.AmbientLight(0xffffff, 0.25));
     const key = new THREE.DirectionalLight(0xffffff, 1.1);
     key.position.set(0.8, 2.2, 3);
     this.scene.add(key);
@@ -43,13 +51,10 @@ export class StageScene {
   }
 
   private buildSet(): void {
-    // Backdrop: a deep blue gradient wall; floor: dark and slightly reflective-looking.
-    const canvasTex = gradientTexture();
-    const wall = new THREE.Mesh(new THREE.PlaneGeometry(14, 7), new THREE.MeshBasicMaterial({ map: canvasTex }));
-    wall.position.set(0, 3.2, -3.5);
-    this.scene.add(wall);
-    // Unlit materials for the set: on software GL every lit pixel of a big floor costs frame rate.
-    const floor = new THREE.Mesh(new THREE.CircleGeometry(5, 48), new THREE.MeshBasicMaterial({ map: radialTexture() }));
+    // Cheap on purpose: the backdrop is the clear colour (no full-screen wall to shade on
+    // software GL), the floor a small unlit disc under the singer with a lit ring round it.
+    this.scene.background = new THREE.Color(0x05081a);
+    const floor = new THREE.Mesh(new THREE.CircleGeometry(1.6, 48), new THREE.MeshBasicMaterial({ map: radialTexture() }));
     floor.rotation.x = -Math.PI / 2;
     this.scene.add(floor);
     const ring = new THREE.Mesh(new THREE.RingGeometry(1.15, 1.2, 64), new THREE.MeshBasicMaterial({ color: 0x3ad6e0 }));
@@ -90,12 +95,11 @@ export class StageScene {
     if (vrm) {
       // VRM 0.x faces -Z: turn it to face the audience like a 1.0 model.
       vrm.scene.rotation.y = vrm.meta.metaVersion === '0' ? Math.PI : 0;
-      const cheap = this.kind === 'preview';
+      const outlines = this.outlines;
       vrm.scene.traverse((o) => {
         o.frustumCulled = false;
-        // The desk's preview is small: skip the toon outlines (a second pass over every mesh).
         const mesh = o as THREE.Mesh;
-        if (cheap && Array.isArray(mesh.material)) {
+        if (!outlines && Array.isArray(mesh.material)) {
           for (const m of mesh.material) if ((m as { isOutline?: boolean }).isOutline) m.visible = false;
         }
       });
@@ -179,24 +183,6 @@ function radialTexture(): THREE.Texture {
     }
   }
   const tex = new THREE.DataTexture(data, n, n);
-  tex.colorSpace = THREE.SRGBColorSpace;
-  tex.magFilter = THREE.LinearFilter;
-  tex.needsUpdate = true;
-  return tex;
-}
-
-function gradientTexture(): THREE.Texture {
-  // Built from data (no canvas) so it works in any context; 1 x 64 vertical gradient.
-  const h = 64;
-  const data = new Uint8Array(h * 4);
-  for (let i = 0; i < h; i++) {
-    const k = i / (h - 1); // 0 bottom .. 1 top
-    data[i * 4] = Math.round(10 + 16 * k);
-    data[i * 4 + 1] = Math.round(14 + 20 * k);
-    data[i * 4 + 2] = Math.round(40 + 60 * (1 - Math.abs(k - 0.4)));
-    data[i * 4 + 3] = 255;
-  }
-  const tex = new THREE.DataTexture(data, 1, h);
   tex.colorSpace = THREE.SRGBColorSpace;
   tex.magFilter = THREE.LinearFilter;
   tex.needsUpdate = true;

@@ -1,0 +1,123 @@
+// Stage benchmarks:
+//  1. CPU cost per frame of the stage update in Node with the default avatar: the performer
+//     (lip-sync, blink, gaze, dance on the beat, a VRMA cue blended in) plus putting it on the VRM
+//     and vrm.update (spring bones, expressions, look-at). Aim: < 1 ms per frame.
+//  2. Frames per second of the stage page in headless chromium (SwiftShader WebGL, 1280x720,
+//     antialias off) against the real show server, next to an empty three.js scene with the same
+//     renderer settings measured in the same run. Aim: the stage within 80 % of the empty scene.
+
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import type { BenchSection } from './run.ts';
+import { loadVrmFile } from '../stage/src/avatar/load-node.ts';
+import { Performer, createFrame } from '../stage/src/perform/performer.ts';
+import { VrmDriver } from '../stage/src/render/vrm-driver.ts';
+import { clipFromVrmAnimation, parseVrma } from '../stage/src/render/clips.ts';
+import { startStageRig, stageTimeline, stateOf } from '../tests/stage/harness.ts';
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+async function cpuPerFrame(): Promise<{ total: number[]; perform: number[]; apply: number[] }> {
+  const vrm = await loadVrmFile('assets/avatars/holo.vrm');
+  const driver = new VrmDriver(vrm);
+  const tl = stageTimeline({ motion: [{ time: 20, end: 40, clip: 'motions/cheer.vrma', blend: 1, cue: 0 }] });
+  const performer = new Performer(tl);
+  const bytes = readFileSync('assets/avatars/motions/cheer.vrma');
+  performer.clips.set('motions/cheer.vrma', clipFromVrmAnimation(await parseVrma(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), driver.hipsHeight));
+  const frame = createFrame();
+  const total: number[] = [];
+  const perform: number[] = [];
+  const apply: number[] = [];
+  // 40 s of show at 60 fps: singing, dancing, the cue fading in and playing.
+  for (let i = 0; i < 2400; i++) {
+    const t = i / 60;
+    const a = performance.now();
+    performer.evaluate(t, frame);
+    const b = performance.now();
+    driver.apply(frame, 1 / 60);
+    const c = performance.now();
+    if (i >= 120) {
+      perform.push(b - a);
+      apply.push(c - b);
+      total.push(c - a);
+    }
+  }
+  return { total, perform, apply };
+}
+
+async function measureFps(page: Page, seconds: number): Promise<number> {
+  const start = await stateOf(page);
+  const t0 = Date.now();
+  await page.waitForTimeout(seconds * 1000);
+  const end = await stateOf(page);
+  return ((end.frames - start.frames) * 1000) / (Date.now() - t0);
+}
+
+async function browserFps(): Promise<{ empty: number[]; stage: number[]; warped: number[] }> {
+  const size = { width: 1280, height: 720 };
+  const rig = await startStageRig(stageTimeline({ size }));
+  const empty: number[] = [];
+  const stage: number[] = [];
+  const warped: number[] = [];
+  try {
+    await rig.seek(0.5, true);
+    // Alternate the pages so both see the same machine load.
+    for (let round = 0; round < 3; round++) {
+      const base = await rig.browser.newPage({ viewport: size });
+      await base.goto(`${rig.server.url}/`);
+      await base.setContent('<html><body style="margin:0;background:#000"><script type="module" src="/stage/src/bench-empty.ts"></script></body></html>');
+      await base.waitForFunction(() => !!(window as unknown as { __holostage?: unknown }).__holostage);
+      await base.waitForTimeout(1000);
+      empty.push(await measureFps(base, 4));
+      await base.close();
+
+      const page = await rig.open('proj', '', size);
+      await page.waitForTimeout(1000);
+      stage.push(await measureFps(page, 4));
+      // The same with a keystone: every frame goes through the offscreen picture and the warp.
+      await rig.setSettings('proj', { keystone: { topLeft: { x: 0.02, y: 0.02 }, topRight: { x: 0.98, y: 0 }, bottomRight: { x: 1, y: 1 }, bottomLeft: { x: 0, y: 0.97 } } });
+      await page.waitForTimeout(1000);
+      warped.push(await measureFps(page, 4));
+      await rig.setSettings('proj', stageTimeline({ size }).outputs[0]!.settings);
+      await page.close();
+    }
+  } finally {
+    await rig.close();
+  }
+  return { empty, stage, warped };
+}
+
+export async function bench(): Promise<BenchSection> {
+  const cpu = await cpuPerFrame();
+  const fps = await browserFps();
+  const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const empty = mean(fps.empty);
+  const stage = mean(fps.stage);
+  const warped = mean(fps.warped);
+  return {
+    title: 'Stage: per-frame update and render rate',
+    rows: [
+      { name: 'update per frame (performer + VRM), median', value: us(quantile(cpu.total, 0.5)), note: `p99 ${us(quantile(cpu.total, 0.99))}; aim < 1 ms` },
+      { name: '… performer.evaluate (lip-sync, motion, camera, lights)', value: us(quantile(cpu.perform, 0.5)), note: `p99 ${us(quantile(cpu.perform, 0.99))}` },
+      { name: '… VrmDriver.apply incl. vrm.update (springs, expressions)', value: us(quantile(cpu.apply, 0.5)), note: `p99 ${us(quantile(cpu.apply, 0.99))}` },
+      { name: 'empty three.js scene, chromium 1280x720', value: `${empty.toFixed(1)} fps`, note: `rounds: ${fps.empty.map((f) => f.toFixed(1)).join(', ')}` },
+      { name: 'stage page (singer dancing, projector profile)', value: `${stage.toFixed(1)} fps`, note: `${((stage / empty) * 100).toFixed(0)} % of the empty scene; rounds: ${fps.stage.map((f) => f.toFixed(1)).join(', ')}` },
+      { name: 'stage page with a keystone warp', value: `${warped.toFixed(1)} fps`, note: `${((warped / empty) * 100).toFixed(0)} % of the empty scene` },
+    ],
+    notes:
+      'CPU: 2,280 frames of a playing song in Node (after 120 warm-up frames), `performance.now()` around each step. ' +
+      'Browser: headless Debian chromium with SwiftShader (no GPU), the real show server serving the page through vite; ' +
+      'three alternating rounds of 4 s each for the empty scene and the stage, so both see the same machine load. ' +
+      'The empty scene is capped by the display rate (60 Hz) while the stage is bound by software rasterization.',
+  };
+}
+
+if (process.argv[1]?.endsWith('stage.bench.ts')) {
+  const s = await bench();
+  for (const r of s.rows) console.log(`${r.name}: ${r.value}${r.note ? `  (${r.note})` : ''}`);
+  process.exit(0);
+}
