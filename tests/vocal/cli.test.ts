@@ -29,7 +29,7 @@ interface ScoreReport {
 }
 
 describe('holostage score', () => {
-  it('prints format, notes, tempo, phonemes, duration and warnings for .ust, .ustx, .json and .mid', { timeout: 60_000 }, async () => {
+  it('prints format, notes, tempo, phonemes, duration and warnings for .ust, .ustx, .json and .mid', { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'holostage-score-'));
     const mid = join(dir, 'hello.mid');
     await writeFile(mid, buildVocalMidi([
@@ -44,8 +44,10 @@ describe('holostage score', () => {
       [mid, 'mid', 3],
     ];
     const reports = new Map<string, ScoreReport>();
-    for (const [file, format, count] of cases) {
-      const { code, stdout } = await holostage(['score', file, '--json']);
+    // Four processes at once: each spends most of its time starting up.
+    const runs = await Promise.all(cases.map(([file]) => holostage(['score', file, '--json'])));
+    for (const [k, [, format, count]] of cases.entries()) {
+      const { code, stdout } = runs[k]!;
       expect(code).toBe(0);
       const report = JSON.parse(stdout) as ScoreReport;
       reports.set(format, report);
@@ -65,20 +67,21 @@ describe('holostage score', () => {
     expect(ust.notes.map((n) => n.lyric)).toContain('きゃ');
   });
 
-  it('exits 1 with file and line for a broken score, 2 without a file', { timeout: 60_000 }, async () => {
+  it('exits 1 with file and line for a broken score, 2 without a file', { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'holostage-score-'));
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{\n  "notes": [\n    {"tick": 0, "length": 480, "pitch": "X9"}\n  ]\n}\n');
-    const r = await holostage(['score', bad, '--json']);
+    const [r, unsupported, usage] = await Promise.all([holostage(['score', bad, '--json']), holostage(['score', join(dir, 'song.abc')]), holostage(['score'])]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${bad}:3: note 0: "pitch"`);
-    expect((await holostage(['score', join(dir, 'song.abc')])).stderr).toMatch(/unsupported score format/);
-    expect((await holostage(['score'])).code).toBe(2);
+    expect(unsupported.code).toBe(1);
+    expect(unsupported.stderr).toMatch(/unsupported score format/);
+    expect(usage.code).toBe(2);
   });
 });
 
 describe('holostage sing', () => {
-  it('renders a WAV with a progress bar and prints the speed in x real time', { timeout: 60_000 }, async () => {
+  it('renders a WAV with a progress bar and prints the speed in x real time', { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'holostage-sing-'));
     const out = join(dir, 'twinkle.wav');
     const r = await holostage(['sing', 'tests/fixtures/scores/twinkle.json', '-o', out]);
@@ -97,7 +100,7 @@ describe('holostage sing', () => {
     expect(rms(samples, 6.8 * 44100, 7.15 * 44100)).toBeLessThan(1e-3);
   });
 
-  it('refuses a missing output path', async () => {
+  it('refuses a missing output path', { timeout: 120_000 }, async () => {
     const r = await holostage(['sing', 'tests/fixtures/scores/twinkle.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/usage: holostage sing/);
