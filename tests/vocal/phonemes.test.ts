@@ -41,6 +41,9 @@ describe('lyric forms', () => {
     expect(cleanLyric('-').continuation).toBe(true);
     expect(cleanLyric('ー').continuation).toBe(true);
     expect(cleanLyric('hello').text).toBe('hello');
+    // An English article is not a VCV prefix.
+    expect(cleanLyric('a song')).toMatchObject({ text: 'a song', continuation: false });
+    expect(cleanLyric('a song').prefix).toBeUndefined();
   });
 
   it('reads kana: small kana, ん, っ, ー', () => {

@@ -32,7 +32,8 @@ function parseLyric(raw: string): CleanLyric {
   let text = raw.trim().normalize('NFKC');
   if (CONTINUATIONS.has(text)) return { text: '', continuation: true };
   let prefix: string | undefined;
-  const vcv = /^([aiueonN]|-|\*|・)\s+(?=\S)/.exec(text);
+  // Only before kana: "a love" on one English note is two words, not a VCV alias.
+  const vcv = /^([aiueonN]|-|\*|・)\s+(?=[\u3040-\u30ff])/.exec(text);
   if (vcv) {
     prefix = vcv[1];
     text = text.slice(vcv[0].length);
