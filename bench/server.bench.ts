@@ -132,8 +132,10 @@ async function clockSync(): Promise<BenchSection['rows']> {
         loop.start();
         await loop.waitForSamples(80);
         for (let k = 0; k < 20; k++) {
-          const client = showTimeAt(snapshot!, clock.serverNow());
-          const truth = positionAt(server.timeline, server.state, server.clock()).showTime;
+          // One clock reading for both views (see tests/server/clock.test.ts).
+          const clientNow = clock.clientNow();
+          const client = showTimeAt(snapshot!, clientNow + clock.offset);
+          const truth = positionAt(server.timeline, server.state, performance.timeOrigin + (clientNow - skew)).showTime;
           errors.push(Math.abs(client - truth) * 1000);
           await sleep(5);
         }

@@ -80,7 +80,7 @@ describe('one clock over a jittery network (loopback proxy, 20 ± 10 ms each way
         loop.start();
       });
       socket.on(EVENTS.transport, (s: TransportSnapshot) => (snapshot = s));
-      return { clock, loop, socket, snapshot: () => snapshot };
+      return { clock, loop, socket, skew, snapshot: () => snapshot };
     });
     await Promise.all(clients.map((c) => once(c.socket, 'connect')));
     await Promise.all(clients.map((c) => c.loop.waitForSamples(60)));
@@ -88,11 +88,14 @@ describe('one clock over a jittery network (loopback proxy, 20 ± 10 ms each way
     for (const c of clients) {
       const snap = c.snapshot();
       expect(snap).not.toBeNull();
-      // Compare both views at one instant: the client's estimate of show time vs the server's truth.
+      // Both views at one instant, from one clock reading: the client's estimate of show time, and
+      // the server's position at that same instant (server clock = timeOrigin + performance.now(),
+      // client clock = performance.now() + skew), so a preemption between two reads can't skew it.
       const errors: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const clientView = showTimeAt(snap!, c.clock.serverNow());
-        const serverView = positionAt(server.timeline, server.state, server.clock()).showTime;
+        const clientNow = c.clock.clientNow();
+        const clientView = showTimeAt(snap!, clientNow + c.clock.offset);
+        const serverView = positionAt(server.timeline, server.state, performance.timeOrigin + (clientNow - c.skew)).showTime;
         errors.push(Math.abs(clientView - serverView) * 1000);
       }
       expect(c.clock.roundTrip).toBeGreaterThanOrEqual(20);
