@@ -561,8 +561,9 @@ export class ShowServer {
   }
 
   /**
-   * Clock drift: an output whose rendered show time is further from the server's than its report
-   * could have travelled (round trip), its latency offset and a margin allow raises an alarm.
+   * An output whose rendered show time is further from the server's than its report could have
+   * travelled (round trip), its latency offset and a margin allow (a frozen or lagging renderer)
+   * raises a `render:<id>` alarm. (The desk API watches the clock offset itself under `drift:<id>`.)
    */
   private checkDrift(outputId: string, health: OutputHealth): void {
     if (typeof health.showTime !== 'number' || this.state.mode !== 'playing') return;
@@ -571,8 +572,8 @@ export class ShowServer {
     const allowance = DRIFT_MARGIN_SECONDS + (settings?.latencyMs ?? 0) / 1000 + (health.roundTripMs ?? 0) / 1000;
     const drift = health.showTime - server;
     if (Math.abs(drift) > allowance) {
-      this.raiseAlarm(`drift:${outputId}`, 'warning', `output "${outputId}" is ${Math.round(Math.abs(drift) * 1000)} ms ${drift > 0 ? 'ahead of' : 'behind'} the show clock`);
-    } else this.clearAlarm(`drift:${outputId}`);
+      this.raiseAlarm(`render:${outputId}`, 'warning', `output "${outputId}" renders ${Math.round(Math.abs(drift) * 1000)} ms ${drift > 0 ? 'ahead of' : 'behind'} the show clock`);
+    } else this.clearAlarm(`render:${outputId}`);
   }
 
   private pushOutputs(): void {

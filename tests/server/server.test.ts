@@ -197,17 +197,17 @@ describe('show server: roles, HTTP API and transport over sockets', () => {
     expect(server.alarmList().find((a) => a.key === 'output:holo')).toBeUndefined();
   });
 
-  it('an output rendering far from the show clock raises a drift alarm; back in step clears it', async () => {
+  it('an output rendering far from the show clock raises a render alarm; back in step clears it', async () => {
     const output = open(server.tokens.outputs.main);
     await once(output, 'hello');
     expect(server.state.mode).toBe('playing');
     const now = positionAt(server.timeline, server.state, server.clock()).showTime;
     output.emit(EVENTS.outputHealth, { fps: 60, showTime: now - 2, roundTripMs: 1 });
-    const alarm = await waitUntil(() => server.alarmList().find((a) => a.key === 'drift:main'), 3000, 'drift alarm');
-    expect(alarm.message).toMatch(/^output "main" is (19|20)\d\d ms behind the show clock$/);
+    const alarm = await waitUntil(() => server.alarmList().find((a) => a.key === 'render:main'), 3000, 'render alarm');
+    expect(alarm.message).toMatch(/^output "main" renders (19|20)\d\d ms behind the show clock$/);
     const inStep = positionAt(server.timeline, server.state, server.clock()).showTime;
     output.emit(EVENTS.outputHealth, { fps: 60, showTime: inStep, roundTripMs: 1 });
-    await waitUntil(() => !server.alarmList().find((a) => a.key === 'drift:main')?.active, 3000, 'drift cleared');
+    await waitUntil(() => !server.alarmList().find((a) => a.key === 'render:main')?.active, 3000, 'render alarm cleared');
   });
 
   it('live output settings from the desk go to that output only', async () => {
