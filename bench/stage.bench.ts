@@ -56,12 +56,13 @@ async function measureFps(page: Page, seconds: number): Promise<number> {
   return ((end.frames - start.frames) * 1000) / (Date.now() - t0);
 }
 
-async function browserFps(): Promise<{ empty: number[]; stage: number[]; warped: number[] }> {
+async function browserFps(): Promise<{ empty: number[]; stage: number[]; warped: number[]; noOutline: number[] }> {
   const size = { width: 1280, height: 720 };
   const rig = await startStageRig(stageTimeline({ size }));
   const empty: number[] = [];
   const stage: number[] = [];
   const warped: number[] = [];
+  const noOutline: number[] = [];
   try {
     await rig.seek(0.5, true);
     // Alternate the pages so both see the same machine load.
@@ -83,11 +84,16 @@ async function browserFps(): Promise<{ empty: number[]; stage: number[]; warped:
       warped.push(await measureFps(page, 4));
       await rig.setSettings('proj', stageTimeline({ size }).outputs[0]!.settings);
       await page.close();
+
+      const lite = await rig.open('proj', '&outline=0', size);
+      await lite.waitForTimeout(1000);
+      noOutline.push(await measureFps(lite, 4));
+      await lite.close();
     }
   } finally {
     await rig.close();
   }
-  return { empty, stage, warped };
+  return { empty, stage, warped, noOutline };
 }
 
 export async function bench(): Promise<BenchSection> {
@@ -98,6 +104,7 @@ export async function bench(): Promise<BenchSection> {
   const empty = mean(fps.empty);
   const stage = mean(fps.stage);
   const warped = mean(fps.warped);
+  const noOutline = mean(fps.noOutline);
   return {
     title: 'Stage: per-frame update and render rate',
     rows: [
@@ -107,6 +114,7 @@ export async function bench(): Promise<BenchSection> {
       { name: 'empty three.js scene, chromium 1280x720', value: `${empty.toFixed(1)} fps`, note: `rounds: ${fps.empty.map((f) => f.toFixed(1)).join(', ')}` },
       { name: 'stage page (singer dancing, projector profile)', value: `${stage.toFixed(1)} fps`, note: `${((stage / empty) * 100).toFixed(0)} % of the empty scene; rounds: ${fps.stage.map((f) => f.toFixed(1)).join(', ')}` },
       { name: 'stage page with a keystone warp', value: `${warped.toFixed(1)} fps`, note: `${((warped / empty) * 100).toFixed(0)} % of the empty scene` },
+      { name: 'stage page without toon outlines (`&outline=0`)', value: `${noOutline.toFixed(1)} fps`, note: `${((noOutline / empty) * 100).toFixed(0)} % of the empty scene` },
     ],
     notes:
       'CPU: 2,280 frames of a playing song in Node (after 120 warm-up frames), `performance.now()` around each step. ' +
