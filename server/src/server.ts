@@ -39,6 +39,8 @@ import { writeFileAtomic } from './atomic.ts';
 import { hex } from '../../show-files/src/midi.ts';
 import { mountPages, type PagesMode } from './pages.ts';
 import { commandFromMidi, DEFAULT_MIDI_INPUT_NOTES, openMidiInput, type MidiInputMapping } from './lighting/midi-input.ts';
+import { FanHub } from './fans/hub.ts';
+import { attachRedisAdapter, CLUSTER_EVENTS, EdgeLink, nodeName, servePrimary, type ClusterState } from './fans/cluster.ts';
 
 export const TRANSPORT_COMMANDS: readonly TransportCommandName[] = ['go', 'hold', 'resume', 'stop', 'next', 'previous', 'panic', 'seek'];
 
@@ -79,6 +81,15 @@ export interface ShowServerOptions {
   /** Server clock, ms; epoch based so it carries across restarts. */
   clock?: () => number;
   log?: (line: string) => void;
+  /** A public show: /live and viewer sockets need no token (an open link). */
+  publicViewing?: boolean;
+  /** Share broadcasts and cheers with other processes through redis (socket.io redis adapter). */
+  redisUrl?: string;
+  /** With redisUrl: serve viewers only, following the primary's transport and clock. */
+  edge?: boolean;
+  /** Cheers per second per viewer connection (average) and the burst allowed. */
+  cheerRate?: number;
+  cheerBurst?: number;
 }
 
 export interface OutputHealth {
@@ -168,11 +179,25 @@ export class ShowServer {
   private readonly log: (line: string) => void;
   private readonly compile: ShowCompiler | undefined;
   private closed = false;
+  /** Viewers, cheers and the crowd (server/src/fans). */
+  fans!: FanHub;
+  /** This process in a cluster: primary (or a lone server) or edge. */
+  readonly node: { role: 'primary' | 'edge'; name: string };
+  publicViewing: boolean;
+  private edgeLink: EdgeLink | null = null;
+  private redis: { close: () => Promise<void> } | null = null;
+  private clusterPush: ReturnType<typeof setInterval> | null = null;
+  private edgeReloading: string | null = null;
 
   constructor(private readonly options: ShowServerOptions) {
     this.showDir = resolve(options.showDir);
     this.stateDir = resolve(options.stateDir ?? join(this.showDir, '.holostage'));
-    this.clock = options.clock ?? serverClock;
+    const baseClock = options.clock ?? serverClock;
+    // An edge runs on the primary's clock, as estimated over redis.
+    this.clock = options.edge ? () => (this.edgeLink ? this.edgeLink.primaryNow() : baseClock()) : baseClock;
+    this.node = { role: options.edge ? 'edge' : 'primary', name: nodeName(options.edge ? 'edge' : 'primary') };
+    this.publicViewing = options.publicViewing ?? false;
+    if (options.edge && !options.redisUrl) throw new Error('an edge server needs --redis <url> to reach its primary');
     this.config = { ...DEFAULT_TRANSPORT_CONFIG, ...options.transport };
     this.resumeWindowMs = options.resumeWindowMs ?? 30_000;
     this.heartbeatMs = options.heartbeatMs ?? 1000;
@@ -191,6 +216,7 @@ export class ShowServer {
 
   /** Load the show, recover from the journal, open the lighting, listen. */
   async start(): Promise<void> {
+    if (this.options.redisUrl) this.redis = await attachRedisAdapter(this.io, this.options.redisUrl, this.log);
     let timeline = this.options.timeline;
     if (!timeline) {
       const result = await this.compileShow(this.showDir);
@@ -199,6 +225,27 @@ export class ShowServer {
       this.warnings = result.warnings;
     }
     this.setTimeline(timeline);
+    this.fans = new FanHub({ io: this.io, clock: this.clock, node: this.node.name, merging: !this.options.edge, clustered: !!this.options.redisUrl, cheerRate: this.options.cheerRate, cheerBurst: this.options.cheerBurst });
+    if (this.options.edge) await this.startEdge(baseClockOf(this.options));
+    else await this.startPrimary(timeline);
+    this.fans.start();
+
+    this.setupHttp();
+    this.setupSockets();
+    await new Promise<void>((res, rej) => {
+      this.http.once('error', rej);
+      this.http.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => res());
+    });
+    const addr = this.http.address();
+    const port = typeof addr === 'object' && addr ? addr.port : this.options.port;
+    const host = this.options.host ?? '127.0.0.1';
+    // Listening on every interface: print an address the venue network can reach.
+    const shown = host === '0.0.0.0' || host === '::' ? (lanAddress() ?? '127.0.0.1') : host;
+    this.url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+  }
+
+  /** The primary (or a lone server): tokens, lighting, the journal and the clock are ours. */
+  private async startPrimary(timeline: Timeline): Promise<void> {
     this.tokens = loadOrCreateTokens(this.stateDir, timeline.outputs.map((o) => o.id));
 
     const lighting = this.options.lighting;
@@ -221,19 +268,54 @@ export class ShowServer {
     this.armHoldTimer();
     this.heartbeat = setInterval(() => this.writeHeartbeat(), this.heartbeatMs);
     if (this.options.midiInputPort) this.openMidiInput(this.options.midiInputPort);
+    if (this.options.redisUrl) {
+      servePrimary(this.io, this.clock, () => this.clusterState());
+      // Edges also get the state every two seconds, so one that missed a change catches up.
+      this.clusterPush = setInterval(() => this.publishClusterState(), 2000);
+      this.clusterPush.unref();
+    }
+  }
 
-    this.setupHttp();
-    this.setupSockets();
-    await new Promise<void>((res, rej) => {
-      this.http.once('error', rej);
-      this.http.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => res());
+  /**
+   * An edge: no tokens of its own but the primary's viewer token, no lighting, no journal; the
+   * transport state and the clock come from the primary over redis.
+   */
+  private async startEdge(localClock: () => number): Promise<void> {
+    this.tokens = { operator: '', viewer: '', outputs: {} };
+    this.state = initialState(this.timeline, this.clock(), 0);
+    this.edgeLink = new EdgeLink(this.io, localClock, (s) => this.onClusterState(s));
+    await this.edgeLink.connect(15_000);
+    this.log(`edge: following primary ${this.edgeLink.latest?.node} (clock offset ${this.edgeLink.sync.offset.toFixed(2)} ms, bound ±${this.edgeLink.sync.errorBound.toFixed(2)} ms)`);
+  }
+
+  private clusterState(): ClusterState {
+    return { node: this.node.name, state: this.state, fingerprint: this.fingerprint, showRevision: this.showRevision, viewerToken: this.tokens.viewer, publicViewing: this.publicViewing };
+  }
+
+  private publishClusterState(): void {
+    if (this.redis && !this.options.edge && !this.closed) this.io.serverSideEmit(CLUSTER_EVENTS.state, this.clusterState());
+  }
+
+  /** Edge: the primary's state arrived. A different show means the primary reloaded: compile ours again. */
+  private onClusterState(s: ClusterState): void {
+    this.tokens = { ...this.tokens, viewer: s.viewerToken };
+    this.publicViewing = s.publicViewing;
+    this.state = s.state;
+    if (s.fingerprint === this.fingerprint) {
+      this.showRevision = s.showRevision;
+      return;
+    }
+    if (this.edgeReloading === s.fingerprint) return;
+    this.edgeReloading = s.fingerprint;
+    this.log(`edge: the primary runs another show (${s.fingerprint}, ours ${this.fingerprint}); compiling ${this.showDir} again`);
+    void this.compileShow(this.showDir).then((r) => {
+      if (r.ok && r.timeline && showFingerprint(r.timeline) === s.fingerprint) {
+        this.setTimeline(r.timeline);
+        this.showRevision = this.edgeLink?.latest?.showRevision ?? this.showRevision;
+        this.log('edge: now on the primary\'s show');
+      } else this.log('edge: our show folder differs from the primary\'s; serve the same show folder on every node');
+      this.edgeReloading = null;
     });
-    const addr = this.http.address();
-    const port = typeof addr === 'object' && addr ? addr.port : this.options.port;
-    const host = this.options.host ?? '127.0.0.1';
-    // Listening on every interface: print an address the venue network can reach.
-    const shown = host === '0.0.0.0' || host === '::' ? (lanAddress() ?? '127.0.0.1') : host;
-    this.url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
   }
 
   async close(): Promise<void> {
@@ -243,6 +325,9 @@ export class ShowServer {
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.lightingPushTimer) clearTimeout(this.lightingPushTimer);
     if (this.midiInputRetry) clearTimeout(this.midiInputRetry);
+    if (this.clusterPush) clearInterval(this.clusterPush);
+    this.fans?.stop();
+    this.edgeLink?.stop();
     this.midiInputClose?.();
     this.scheduler.stop();
     this.io.disconnectSockets(true);
@@ -253,6 +338,7 @@ export class ShowServer {
     await this.pagesClose?.().catch(() => {});
     await this.journal.close().catch(() => {});
     await this.options.lighting.close();
+    await this.redis?.close();
   }
 
   private pagesClose: (() => Promise<void>) | null = null;
@@ -345,7 +431,10 @@ export class ShowServer {
       this.raiseAlarm('journal', 'critical', `journal write failed: ${(err as Error).message}; a restart may not resume this show`);
     }
     // A later change may have been committed while this one was being written: announce only the newest.
-    if (this.state === state) this.io.emit(EVENTS.transport, snap);
+    if (this.state === state) {
+      this.io.emit(EVENTS.transport, snap);
+      this.publishClusterState();
+    }
     return snap;
   }
 
@@ -627,12 +716,14 @@ export class ShowServer {
         lighting: this.options.lighting.status(),
         alarms: this.alarms.filter((a) => a.active).length,
         recovery: this.recoveryNote,
+        node: this.node,
+        crowd: this.fans.lastFrame,
       });
     });
     app.get('/api/show', (_req, res) => res.json(this.showSummary()));
     app.get('/api/state', (_req, res) => res.json(this.stateView()));
     app.get('/api/timeline', (req, res) => {
-      if (!this.authorize(req, res, ['operator', 'output', 'viewer'])) return;
+      if (!(this.publicViewing && !this.bearer(req)) && !this.authorize(req, res, ['operator', 'output', 'viewer'])) return;
       res.json({ revision: this.showRevision, timeline: this.timeline });
     });
     app.get('/api/setlist', (req, res) => {
@@ -697,7 +788,10 @@ export class ShowServer {
   private setupSockets(): void {
     this.io.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
-      const identity = identify(this.tokens, auth?.token ?? socket.handshake.query.token);
+      const token = auth?.token ?? socket.handshake.query.token;
+      // A public show lets anyone in as a viewer (an open link); a token given must still be valid.
+      const open = this.publicViewing && (token === undefined || token === '');
+      const identity = open ? { role: 'viewer' as const } : identify(this.tokens, token);
       if (!identity) {
         next(new Error('unauthorized: missing or unknown token'));
         return;
@@ -713,6 +807,7 @@ export class ShowServer {
     const { role, outputId } = identity;
     void socket.join(role);
     if (outputId) void socket.join(`output:${outputId}`);
+    this.fans.attach(socket, role);
 
     const forbidden = (what: string): { ok: false; error: string } => ({ ok: false, error: `forbidden: a ${role} cannot ${what}; only the operator can` });
     const isAck = (ack: unknown): ack is (reply: unknown) => void => typeof ack === 'function';
@@ -805,6 +900,10 @@ export class ShowServer {
       this.pushOutputs();
     });
   }
+}
+
+function baseClockOf(options: ShowServerOptions): () => number {
+  return options.clock ?? serverClock;
 }
 
 /** The first non-internal IPv4 address of this machine, if any. */

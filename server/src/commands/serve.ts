@@ -27,10 +27,14 @@ const HELP = `usage: holostage serve [options]
   --midi-in <name>         MIDI input whose MSC GO/STOP/RESUME/ALL_OFF or notes 60-66 drive the show
   --record <file.mid>      also record every lighting message to a Standard MIDI File
   --no-pages               serve the API only (no /stage, /desk, /live pages)
+  --public                 a public show: /live opens without a token (the viewer link is open)
+  --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
+  --edge                   with --redis: serve viewers only, following the primary on that redis
+                           (same --show on every node; the primary is the one without --edge)
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['midi-virtual', 'no-pages', 'help']);
+  const p = parseArgs(args, ['midi-virtual', 'no-pages', 'help', 'public', 'edge']);
   if (p.flags.has('help')) {
     process.stdout.write(HELP);
     return 0;
@@ -61,6 +65,12 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`holostage serve: --midi: expected easymidi or null, got "${driverKind}"\n`);
     return 2;
   }
+  const redisUrl = flagString(p, 'redis');
+  const edge = p.flags.has('edge');
+  if (edge && !redisUrl) {
+    process.stderr.write('holostage serve: --edge needs --redis <url> (the primary\'s redis)\n');
+    return 2;
+  }
   const lighting = new LazyDriver();
   const server = new ShowServer({
     showDir,
@@ -72,12 +82,16 @@ export async function run(args: string[]): Promise<number> {
     transport: { goGuardMs: n.guard, panicFadeSeconds: n.fade },
     lighting,
     pages: p.flags.has('no-pages') ? false : 'auto',
-    midiInputPort: flagString(p, 'midi-in'),
+    midiInputPort: edge ? undefined : flagString(p, 'midi-in'),
     log,
+    publicViewing: p.flags.has('public'),
+    redisUrl,
+    edge,
   });
   lighting.make = () => {
     const drivers: LightingDriver[] = [];
-    if (driverKind === 'null') drivers.push(new NullDriver());
+    // Lighting belongs to the primary: an edge never opens a MIDI port.
+    if (driverKind === 'null' || edge) drivers.push(new NullDriver());
     else drivers.push(new EasymidiDriver({ port: flagString(p, 'midi-port') ?? server.timeline.lighting.port, virtual: p.flags.has('midi-virtual') }));
     const record = flagString(p, 'record');
     if (record) drivers.push(new RecorderDriver(resolve(record), serverClock, 5000));
@@ -102,7 +116,13 @@ export async function run(args: string[]): Promise<number> {
   const status = server.lighting.status();
   out.write(`  lighting: ${status.driver}${status.connected ? ` on "${status.port}"` : ` not connected: ${status.error}`}\n`);
   out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);
-  for (const u of server.accessUrls()) out.write(`  ${u.label.padEnd(22)} ${u.url}\n`);
+  if (edge) {
+    out.write(`  edge of ${server.node.name} via ${redisUrl}: viewers only\n`);
+    out.write(`  ${'fan viewer'.padEnd(22)} ${server.url}/live${server.publicViewing ? '' : `?token=${server.tokens.viewer}`}\n`);
+  } else {
+    for (const u of server.accessUrls()) out.write(`  ${u.label.padEnd(22)} ${u.url}\n`);
+    if (server.publicViewing) out.write(`  ${'open fan link'.padEnd(22)} ${server.url}/live\n`);
+  }
 
   await new Promise<void>((resolveStop) => {
     const stop = (signal: string): void => {

@@ -1,0 +1,127 @@
+// The fan hub on one server process: counts its viewers, takes their cheers (validated and rate
+// limited per connection), closes a tally every 100 ms and hands it to the merging node. On a
+// single server that is itself; in a cluster the edges send their tallies to the primary over the
+// socket.io adapter (redis) and the primary broadcasts the merged crowd to every node's clients.
+
+import type { Server as IoServer, Socket } from 'socket.io';
+import type { Role } from '../clock/protocol.ts';
+import { CROWD_EVENTS, CROWD_TICK_MS, CrowdMerger, NodeTally, RateLimiter, sameCrowd, validateCheer, type CrowdFrame, type CrowdPartial } from './crowd.ts';
+
+/** Node-to-node event (socket.io serverSideEmit): an edge's tally for one window. */
+export const PARTIAL_EVENT = 'holostage:crowd-partial';
+
+export interface FanHubOptions {
+  io: IoServer;
+  clock: () => number;
+  /** This process's name in the cluster. */
+  node: string;
+  /** Merges and broadcasts the crowd (the single server, or the primary of a cluster). */
+  merging: boolean;
+  /** Other nodes share this io through an adapter (serverSideEmit works). */
+  clustered: boolean;
+  /** Cheers per second per connection, and the burst allowed. */
+  cheerRate?: number;
+  cheerBurst?: number;
+  /** Broadcast a frame at least this often even when nothing changed (late joiners, the desk). */
+  keepAliveMs?: number;
+}
+
+export class FanHub {
+  readonly tally: NodeTally;
+  private readonly merger = new CrowdMerger();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private last: CrowdFrame | null = null;
+  private lastSentAt = 0;
+  /** Cheers accepted and refused since start (this node), for tests and health. */
+  accepted = 0;
+  refused = 0;
+
+  constructor(private readonly options: FanHubOptions) {
+    this.tally = new NodeTally(options.node);
+    if (options.merging && options.clustered) {
+      options.io.on(PARTIAL_EVENT, (partial: unknown) => {
+        const p = checkPartial(partial);
+        if (p) this.merger.add(p);
+      });
+    }
+  }
+
+  get lastFrame(): CrowdFrame | null {
+    return this.last;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.tick(), CROWD_TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Wire a new connection: viewers are counted and may cheer; everyone gets the crowd as it is. */
+  attach(socket: Socket, role: Role): void {
+    if (this.last) socket.emit(CROWD_EVENTS.crowd, this.last);
+    if (role !== 'viewer') {
+      socket.on(CROWD_EVENTS.cheer, (_payload: unknown, ack: unknown) => {
+        if (typeof ack === 'function') ack({ ok: false, error: `forbidden: only viewers cheer (this is a ${role} connection)` });
+      });
+      return;
+    }
+    this.tally.viewers++;
+    const limiter = new RateLimiter(this.options.cheerRate ?? 8, this.options.cheerBurst ?? 12, this.options.clock());
+    socket.on(CROWD_EVENTS.cheer, (payload: unknown, ack: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : null;
+      const now = this.options.clock();
+      if (!limiter.take(now)) {
+        this.refused++;
+        this.tally.refuse();
+        reply?.({ ok: false, error: 'cheer: rate limited, slow down' });
+        return;
+      }
+      const checked = validateCheer(payload);
+      if (!checked.ok) {
+        this.refused++;
+        this.tally.refuse();
+        reply?.(checked);
+        return;
+      }
+      this.accepted++;
+      this.tally.wave(socket.id, checked.cheer, now);
+      reply?.({ ok: true });
+    });
+    socket.on('disconnect', () => {
+      this.tally.viewers--;
+      this.tally.leave(socket.id);
+    });
+  }
+
+  /** Close this window's tally; the merging node also merges and broadcasts. */
+  tick(now = this.options.clock()): void {
+    const partial = this.tally.flush(now);
+    const { io } = this.options;
+    if (!this.options.merging) {
+      io.serverSideEmit(PARTIAL_EVENT, partial);
+      return;
+    }
+    this.merger.add(partial);
+    const frame = this.merger.frame(now);
+    // A quiet crowd costs nothing: frames go out when something changed, plus a slow keep-alive.
+    const keepAlive = now - this.lastSentAt >= (this.options.keepAliveMs ?? 2000);
+    if (sameCrowd(this.last, frame) && !keepAlive) return;
+    this.last = frame;
+    this.lastSentAt = now;
+    io.emit(CROWD_EVENTS.crowd, frame);
+  }
+}
+
+/** A partial from another node, checked (the adapter carries whatever a node sends). */
+function checkPartial(p: unknown): CrowdPartial | null {
+  if (!p || typeof p !== 'object') return null;
+  const x = p as CrowdPartial;
+  if (typeof x.node !== 'string' || typeof x.at !== 'number' || typeof x.viewers !== 'number' || typeof x.waves !== 'number' || typeof x.refused !== 'number') return null;
+  if (!x.holding || typeof x.holding !== 'object') return null;
+  return x;
+}
