@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { LipSync, type VisemeWeights } from '../../show-files/src/vocal/lipsync.ts';
 import { phonemizeNotes } from '../../show-files/src/vocal/phonemize.ts';
 import { DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
@@ -75,5 +76,45 @@ describe('lip-sync', () => {
     const out: VisemeWeights = { aa: 9, ih: 9, ou: 9, ee: 9, oh: 9 };
     expect(lips.weightsAt(2, out)).toBe(out);
     expect(out.aa).toBeGreaterThan(0.6);
+  });
+
+  it('allocates nothing per call: two million calls trigger no minor garbage collection, while copying the result does', async () => {
+    const times = new Float64Array(2_000_000);
+    for (let i = 0; i < times.length; i++) times[i] = (i * 0.0137) % 9;
+    const out: VisemeWeights = { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 };
+    const countGcs = async (loop: () => void): Promise<number> => {
+      let gcs = 0;
+      // Only minor collections (scavenges) count: they happen when new objects fill the young
+      // generation. A major collection finishing marking started earlier is not ours.
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if ((entry as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) gcs++;
+      });
+      observer.observe({ entryTypes: ['gc'] });
+      loop();
+      // GC entries are delivered asynchronously: let them arrive before counting.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      observer.disconnect();
+      return gcs;
+    };
+    // The loop only calls: reading fields back in the same hot loop can make V8 box the doubles on
+    // the caller's side, which would be the harness allocating, not weightsAt.
+    const callAll = (n: number) => {
+      for (let i = 0; i < n; i++) lips.weightsAt(times[i]!, out);
+    };
+    callAll(100_000); // let the JIT optimize first
+    const quiet = await countGcs(() => callAll(times.length));
+    const sums = [out.aa + out.ih + out.ou + out.ee + out.oh];
+    const copies: VisemeWeights[] = [];
+    const noisy = await countGcs(() => {
+      for (let i = 0; i < times.length; i++) {
+        const copy = { ...lips.weightsAt(times[i]!, out) };
+        if (i % 100_000 === 0) copies.push(copy);
+      }
+    });
+    sums.push(copies.length);
+    expect(sums[0]).toBeGreaterThanOrEqual(0);
+    expect(sums[1]).toBe(20);
+    expect(noisy).toBeGreaterThan(0);
+    expect(quiet).toBe(0);
   });
 });
