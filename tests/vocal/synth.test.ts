@@ -80,6 +80,8 @@ describe('singing synth (offline, Tone.js on node-web-audio-api)', () => {
     const semis = 12 * Math.log2(hi / lo);
     expect(semis).toBeGreaterThan(voice.vibrato.depth * 1.5);
     expect(semis).toBeLessThan(voice.vibrato.depth * 2.2);
+    // Short notes get no vibrato: the first note holds its pitch exactly.
+    for (let t = 0.25; t < 0.6; t += 0.01) expect(curveAt(plan.frequency, t)).toBeCloseTo(pitchToHz(64), 6);
     // Legato glide between the first two notes: halfway in pitch at the second note's beat.
     expect(curveAt(plan.frequency, 0.7)).toBeCloseTo((pitchToHz(64) + pitchToHz(67)) / 2, 3);
     expect(curveAt(plan.frequency, 0.5)).toBeCloseTo(pitchToHz(64), 6);
