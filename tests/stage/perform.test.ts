@@ -217,6 +217,10 @@ describe('lighting -> virtual lights', () => {
     expect(s.master).toBe(0);
     applyLightingEvent(s, [0xf0, 0x7f, 1, 0x02, 0x01, 0x08, 0xf7]); // MSC ALL_OFF
     expect(s.fixtures.every((f) => f.intensity === 0)).toBe(true);
+    applyLightingEvent(s, [0xf0, 0x7f, 1, 0x02, 0x01, 0x01, 0x31, 0x32, 0x00, 0x31, 0xf7]); // MSC GO cue 12 list 1
+    expect(s.fixtures.map((f) => f.intensity)).toEqual([1, 0.55, 1, 0.55, 1, 0.55, 1, 0.55]);
+    applyLightingEvent(s, [0xf0, 0x7f, 1, 0x02, 0x01, 0x01, 0x33, 0xf7]); // GO cue 3: the pattern shifts
+    expect(s.fixtures.map((f) => f.intensity)).toEqual([0.55, 1, 0.55, 1, 0.55, 1, 0.55, 1]);
   });
 
   it('replays to any show time, forward cheaply and backward exactly', () => {

@@ -12,7 +12,10 @@
 //   CC 20+k (k=0..7) value v             -> hue of fixture k
 //   program change p                     -> colour preset p % 8 on every fixture:
 //                                           white red orange yellow green cyan blue magenta
-//   MSC ALL_OFF                          -> every fixture off; MSC GO / RESUME / STOP: no change
+//   MSC GO cue n                         -> a generated look for cue n: every fixture on, levels
+//                                           alternating 100 % / 55 %, the pattern shifted by n (the
+//                                           console's own cue contents are unknown to the stage)
+//   MSC ALL_OFF                          -> every fixture off; MSC RESUME / STOP: no change
 
 import type { LightingEvent } from '../../../show-files/src/timeline.ts';
 
@@ -54,7 +57,14 @@ export function applyLightingEvent(s: LightsState, bytes: readonly number[]): vo
   if (status === 0xf0) {
     // MIDI Show Control: F0 7F <device> 02 <format> <command> ... F7
     const command = bytes[5];
-    if (bytes[1] === 0x7f && bytes[3] === 0x02 && command === 0x08) for (const f of s.fixtures) f.intensity = 0;
+    if (bytes[1] !== 0x7f || bytes[3] !== 0x02) return;
+    if (command === 0x08) for (const f of s.fixtures) f.intensity = 0;
+    else if (command === 0x01) {
+      const cue = mscCueNumber(bytes);
+      s.fixtures.forEach((f, k) => {
+        f.intensity = (k + cue) % 2 === 0 ? 1 : 0.55;
+      });
+    }
     return;
   }
   const kind = status & 0xf0;
@@ -74,6 +84,18 @@ export function applyLightingEvent(s: LightsState, bytes: readonly number[]): vo
       f.saturation = sat;
     }
   }
+}
+
+/** The whole-number part of an MSC cue number (ASCII digits after the command byte), 0 if none. */
+export function mscCueNumber(bytes: readonly number[]): number {
+  let text = '';
+  for (let i = 6; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0x00 || b === 0xf7) break;
+    text += String.fromCharCode(b);
+  }
+  const n = Math.floor(Number.parseFloat(text));
+  return Number.isFinite(n) ? n : 0;
 }
 
 /** Replays a song's lighting track to any show time; cheap when time moves forward. */
