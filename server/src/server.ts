@@ -39,6 +39,7 @@ import { writeFileAtomic } from './atomic.ts';
 import { hex } from '../../show-files/src/midi.ts';
 import { mountPages, type PagesMode } from './pages.ts';
 import { commandFromMidi, DEFAULT_MIDI_INPUT_NOTES, openMidiInput, type MidiInputMapping } from './lighting/midi-input.ts';
+import { lockStateDir } from './state-lock.ts';
 import { FanHub } from './fans/hub.ts';
 import { attachRedisAdapter, CLUSTER_EVENTS, EdgeLink, nodeName, servePrimary, type ClusterState } from './fans/cluster.ts';
 
@@ -179,6 +180,7 @@ export class ShowServer {
   private readonly log: (line: string) => void;
   private readonly compile: ShowCompiler | undefined;
   private closed = false;
+  private releaseLock: (() => void) | null = null;
   /** Viewers, cheers and the crowd (server/src/fans). */
   fans!: FanHub;
   /** This process in a cluster: primary (or a lone server) or edge. */
@@ -253,6 +255,8 @@ export class ShowServer {
     lighting.open();
     this.onLightingStatus(lighting.status());
 
+    // One server per state folder: its journal has one writer.
+    this.releaseLock = lockStateDir(this.stateDir);
     const now = this.clock();
     const records = readJournal(this.journal.file);
     const recovery = recoverFromJournal(records, timeline, this.fingerprint, now, this.resumeWindowMs);
@@ -286,6 +290,11 @@ export class ShowServer {
     this.edgeLink = new EdgeLink(this.io, localClock, (s) => this.onClusterState(s));
     await this.edgeLink.connect(15_000);
     this.log(`edge: following primary ${this.edgeLink.latest?.node} (clock offset ${this.edgeLink.sync.offset.toFixed(2)} ms, bound ±${this.edgeLink.sync.errorBound.toFixed(2)} ms)`);
+  }
+
+  /** Edge: the primary it follows. */
+  get primaryName(): string | null {
+    return this.edgeLink?.latest?.node ?? null;
   }
 
   private clusterState(): ClusterState {
@@ -337,6 +346,7 @@ export class ShowServer {
     await Promise.race([ioClosed, new Promise((res) => setTimeout(res, 2000).unref())]);
     await this.pagesClose?.().catch(() => {});
     await this.journal.close().catch(() => {});
+    this.releaseLock?.();
     await this.options.lighting.close();
     await this.redis?.close();
   }

@@ -114,10 +114,12 @@ export async function run(args: string[]): Promise<number> {
   for (const w of server.warnings) out.write(`  warning: ${w}\n`);
   if (server.recoveryNote) out.write(`  journal: ${server.recoveryNote}\n`);
   const status = server.lighting.status();
-  out.write(`  lighting: ${status.driver}${status.connected ? ` on "${status.port}"` : ` not connected: ${status.error}`}\n`);
-  out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);
+  if (!edge) {
+    out.write(`  lighting: ${status.driver}${status.connected ? ` on "${status.port}"` : ` not connected: ${status.error}`}\n`);
+    out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);
+  }
   if (edge) {
-    out.write(`  edge of ${server.node.name} via ${redisUrl}: viewers only\n`);
+    out.write(`  edge of ${server.primaryName} via ${redisUrl}: viewers only (no operator, outputs or lighting here)\n`);
     out.write(`  ${'fan viewer'.padEnd(22)} ${server.url}/live${server.publicViewing ? '' : `?token=${server.tokens.viewer}`}\n`);
   } else {
     for (const u of server.accessUrls()) out.write(`  ${u.label.padEnd(22)} ${u.url}\n`);
