@@ -82,8 +82,11 @@ export async function run(args: string[]): Promise<number> {
   };
   show(0);
   const renderStart = performance.now();
+  const cpuStart = process.cpuUsage();
   const rendered = await renderVocal(track, voice, { sampleRate, onProgress: show });
   const renderSeconds = (performance.now() - renderStart) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (isTty) process.stderr.write('\n');
   // The WAV starts at the song's 0 s so it lines up with a backing track; lead-in before that is dropped.
   const skip = Math.max(0, Math.round(-rendered.start * sampleRate));
@@ -104,7 +107,8 @@ export async function run(args: string[]): Promise<number> {
   const speed = audioSeconds / renderSeconds;
   process.stdout.write(
     `${outPath}: ${(samples.length / sampleRate).toFixed(2)} s, ${sampleRate} Hz, ${float ? '32-bit float' : '16-bit'} mono, peak ${(20 * Math.log10(Math.max(peak, 1e-9))).toFixed(1)} dBFS\n` +
-      `rendered ${audioSeconds.toFixed(2)} s of vocal in ${renderSeconds.toFixed(2)} s: ${speed.toFixed(1)}x real time (audio engine load ${loadSeconds.toFixed(2)} s)\n`,
+      `rendered ${audioSeconds.toFixed(2)} s of vocal in ${renderSeconds.toFixed(2)} s: ${speed.toFixed(1)}x real time ` +
+      `(${(audioSeconds / Math.max(cpuSeconds, 1e-6)).toFixed(1)}x by CPU time; audio engine load ${loadSeconds.toFixed(2)} s)\n`,
   );
   return 0;
 }
