@@ -38,6 +38,7 @@ import { collectLightingEvents, lightingStateAt, panicMessages } from './lightin
 import { writeFileAtomic } from './atomic.ts';
 import { hex } from '../../show-files/src/midi.ts';
 import { mountPages, type PagesMode } from './pages.ts';
+import { registerDeskApi, type DeskApi } from './desk-api.ts';
 import { commandFromMidi, DEFAULT_MIDI_INPUT_NOTES, openMidiInput, type MidiInputMapping } from './lighting/midi-input.ts';
 import { lockStateDir } from './state-lock.ts';
 import { FanHub } from './fans/hub.ts';
@@ -339,6 +340,7 @@ export class ShowServer {
     this.edgeLink?.stop();
     this.midiInputClose?.();
     this.scheduler.stop();
+    this.deskApi?.close();
     this.io.disconnectSockets(true);
     // Keep-alive connections (browsers) would hold http.close() open for ever: cut them.
     const ioClosed = new Promise<void>((res) => this.io.close(() => res()));
@@ -352,6 +354,8 @@ export class ShowServer {
   }
 
   private pagesClose: (() => Promise<void>) | null = null;
+  /** The desk's library, upload and vocal preview routes (mounted in setupHttp). */
+  deskApi: DeskApi | null = null;
   private midiInputClose: (() => void) | null = null;
   private midiInputRetry: ReturnType<typeof setTimeout> | null = null;
 
@@ -787,6 +791,8 @@ export class ShowServer {
       res.status(result.ok ? 200 : 409).json(result);
     });
 
+    // The desk's library, score upload and vocal preview routes (before the pages' catch-alls).
+    this.deskApi = registerDeskApi(app, this);
     this.pagesClose = mountPages(app, this.options.pages ?? 'auto', this.http, this.showDir, this.options.pagesRoot);
     app.get('/', (_req, res) => {
       res.type('html').send('<!doctype html><title>holostage</title><h1>holostage</h1><p>Pages: <a href="/desk">/desk</a> (operator), <a href="/stage">/stage</a> (outputs), <a href="/live">/live</a> (fans). Each needs its token: run <code>holostage tokens</code>.</p>');

@@ -1,5 +1,5 @@
-// Helpers for the desk tests: a real show server on a copy of the demo show (the desk API mounted
-// the way `holostage serve` mounts it), a recording lighting driver, and headless chromium.
+// Helpers for the desk tests: a real show server on a copy of the demo show (with the desk API it
+// mounts itself), a recording lighting driver, and headless chromium.
 
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { ShowServer, serverClock, type ShowServerOptions } from '../../server/src/server.ts';
 import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
-import { registerDeskApi, type DeskApi } from '../../server/src/desk-api.ts';
+import type { DeskApi } from '../../server/src/desk-api.ts';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -32,17 +32,14 @@ export async function startDeskServer(showDir = copyDemo(), options: Partial<Sho
   const recorder = new RecorderDriver(null, serverClock);
   const server = new ShowServer({ showDir, lighting: recorder, pages: 'auto', ...options });
   await server.start();
-  const desk = registerDeskApi(server.app, server);
+  const desk = server.deskApi!;
   return {
     server,
     recorder,
     desk,
     showDir,
     deskUrl: `${server.url}/desk/?token=${server.tokens.operator}`,
-    close: async () => {
-      desk.close();
-      await server.close();
-    },
+    close: () => server.close(),
   };
 }
 
