@@ -67,6 +67,24 @@ describe('holostage CLI (server commands)', { timeout: 60_000 }, () => {
     expect(r.out).toMatch(/show\.json:\d+:\d+ setlist\[2\]\.song: unknown song "neon-lulaby"/);
   });
 
+  it('a second serve on the same state folder is refused and leaves the running show\'s journal alone', async () => {
+    const show = copyDemoShow();
+    const state = tempDir();
+    const { server } = await startTestServer(undefined, { showDir: show, stateDir: state });
+    try {
+      const firstLine = readFileSync(join(state, 'journal.jsonl'), 'utf8').split('\n')[0];
+      const r = await holostage(['serve', '--show', show, '--state', state, '--port', '0', '--midi', 'null', '--no-pages']);
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(`another holostage server (pid ${process.pid}) is using ${state}`);
+      // Not rewritten by the second process: still the running server's journal, growing with its heartbeats.
+      const journal = readFileSync(join(state, 'journal.jsonl'), 'utf8');
+      expect(journal.split('\n')[0]).toBe(firstLine);
+      expect(journal).not.toContain('recovered');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('rejects bad flags with a clear message', async () => {
     const r = await holostage(['serve', '--port', 'abc']);
     expect(r.code).toBe(2);

@@ -32,7 +32,9 @@ describe('show server: roles, HTTP API and transport over sockets', () => {
   };
 
   beforeAll(async () => {
-    ({ server, recorder } = await startTestServer(timeline, { transport: { goGuardMs: 300, panicFadeSeconds: 0.5 } }));
+    // A long GO guard, so the "second GO" below lands inside it however slow the machine is (the
+    // 300 ms default itself is checked in transport.test.ts).
+    ({ server, recorder } = await startTestServer(timeline, { transport: { goGuardMs: 10_000, panicFadeSeconds: 0.5 } }));
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -105,7 +107,7 @@ describe('show server: roles, HTTP API and transport over sockets', () => {
     expect(ack.state).toMatchObject({ mode: 'playing', playing: true, entryIndex: 0, showTime: 0, rate: 1 });
     const seen = await broadcast;
     expect(seen.revision).toBe(ack.state.revision);
-    // A bounced key: a second GO from another input within 300 ms is refused, the show stays in entry 1.
+    // A bounced key: a second GO from another input within the guard is refused, the show stays in entry 1.
     const again = await post(`${server.url}/api/transport/go`, server.tokens.operator);
     expect(again.status).toBe(409);
     expect(again.json.error).toMatch(/GO ignored/);
