@@ -1,0 +1,407 @@
+// The fan viewer: /live?token=<viewer token> (or /live alone when the show is public).
+// Each fan's browser renders the show itself at the synced show clock through the stage's own
+// renderer (the `stream` profile, at the window's resolution), plays the audio once the fan
+// clicks (browsers demand a gesture), shows the lyrics karaoke-style and lets the fan wave a
+// penlight. Nothing here can move the show: the server gives a viewer no such power.
+
+import * as THREE from 'three';
+import { io, type Socket } from 'socket.io-client';
+import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
+import { VRMLoaderPlugin, VRMUtils, type VRM } from '@pixiv/three-vrm';
+import type { OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
+import { EVENTS, type TransportSnapshot } from '../../server/src/clock/protocol.ts';
+import { ClockSync, ClockSyncLoop } from '../../server/src/clock/sync.ts';
+import { COLOUR_NAMES, CROWD_EVENTS, PENLIGHT_COLOURS, crowdGlow, type CrowdFrame, type PenlightColour } from '../../server/src/fans/crowd.ts';
+import { Performer, createFrame } from '../../stage/src/perform/performer.ts';
+import { VrmDriver } from '../../stage/src/render/vrm-driver.ts';
+import { StageScene } from '../../stage/src/render/stage-scene.ts';
+import { OutputPass, DEFAULT_SETTINGS } from '../../stage/src/outputs/output-pass.ts';
+import { SyncedShowClock } from '../../stage/src/net/show-clock.ts';
+import { clipFromBvh, clipFromVrmAnimation, parseVrma } from '../../stage/src/render/clips.ts';
+import { AudioPlayer } from '../../stage/src/audio/player.ts';
+import { CrowdGlowLayer } from '../../stage/src/render/crowd-glow.ts';
+import { karaokeAt, lyricLines, type KaraokeState, type LyricLine } from './karaoke.ts';
+
+const params = new URLSearchParams(location.search);
+const token = params.get('token') ?? '';
+const avatarOverride = params.get('avatar');
+const DEFAULT_AVATAR = '/assets/avatars/holo.vrm';
+/** Client-side pacing of waves (the server enforces its own limit regardless). */
+const MIN_WAVE_GAP_MS = 125;
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+const titleEl = $('title');
+const audienceEl = $('audience');
+const connEl = $('conn');
+const soundButton = $<HTMLButtonElement>('sound');
+const lineNowEl = $('line-now');
+const lineNextEl = $('line-next');
+const coloursEl = $('colours');
+const waveButton = $<HTMLButtonElement>('wave');
+const stickEl = $('stick');
+const cheerFill = $('cheer-fill');
+const messageEl = $('message');
+
+// ----------------------------------------------------------------------------------- state
+
+const sync = new ClockSync({ now: () => performance.now() });
+const clock = new SyncedShowClock(sync);
+let timeline: Timeline | null = null;
+let timelineRevision = -1;
+let performer: Performer | null = null;
+let driver: VrmDriver | null = null;
+let scene: StageScene | null = null;
+let glow: CrowdGlowLayer | null = null;
+let pass: OutputPass | null = null;
+let lines: LyricLine[] = [];
+let settings: OutputSettings = { ...DEFAULT_SETTINGS, audio: true };
+let ready = false;
+let connected = false;
+let connects = 0;
+let lastShowTime = NaN;
+let lastFrameAt = 0;
+let crowd: CrowdFrame | null = null;
+let colour: PenlightColour = 'cyan';
+let cheersSent = 0;
+let cheersAccepted = 0;
+let cheersRefused = 0;
+let lastWaveAt = 0;
+const frame = createFrame();
+
+// Audio: nothing until the fan clicks.
+let audioCtx: AudioContext | null = null;
+let audio: AudioPlayer | null = null;
+let audioLoaded = 0;
+let audioTotal = 0;
+
+const renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: 'high-performance' });
+renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
+$('stage').appendChild(renderer.domElement);
+
+/** The stream is drawn at the window's own size: sharp at any resolution. */
+function resize(): void {
+  const w = Math.max(1, window.innerWidth);
+  const h = Math.max(1, window.innerHeight);
+  settings = { ...settings, width: w, height: h };
+  renderer.setSize(w, h, false);
+  pass?.setSize(Math.round(w * renderer.getPixelRatio()), Math.round(h * renderer.getPixelRatio()));
+  scene?.setAspect(w / h);
+  glow?.fit();
+}
+window.addEventListener('resize', resize);
+
+function showUrl(path: string): string {
+  if (/^(https?:)?\//.test(path)) return path;
+  return `/show/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+function say(text: string | null): void {
+  messageEl.hidden = !text;
+  messageEl.textContent = text ?? '';
+}
+
+// ------------------------------------------------------------------------------ the show
+
+async function loadVrm(url: string): Promise<VRM | null> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  const loader = new GLTFLoader();
+  loader.register((parser) => new VRMLoaderPlugin(parser));
+  const gltf = await loader.parseAsync(await res.arrayBuffer(), '');
+  const vrm = gltf.userData.vrm as VRM | undefined;
+  if (vrm) VRMUtils.removeUnnecessaryVertices(gltf.scene);
+  return vrm ?? null;
+}
+
+let generation = 0;
+
+async function loadShow(tl: Timeline): Promise<void> {
+  const mine = ++generation;
+  ready = false;
+  titleEl.textContent = tl.show.title;
+  const stream = tl.outputs.find((o) => o.kind === 'stream');
+  if (stream) settings = { ...stream.settings, width: settings.width, height: settings.height };
+  const avatarPath = avatarOverride ?? (tl.show.avatar ? showUrl(tl.show.avatar) : DEFAULT_AVATAR);
+  const vrm = avatarPath === 'none' ? null : await loadVrm(avatarPath).catch((err) => (console.error('holostage live: avatar', err), null));
+  if (mine !== generation) return;
+
+  timeline = tl;
+  lines = lyricLines(tl);
+  renderedLine = -2;
+  performer = new Performer(tl);
+  scene = new StageScene('stream');
+  // The glow hangs off the camera: the camera joins the scene graph to carry it.
+  scene.scene.add(scene.camera);
+  glow = new CrowdGlowLayer(scene.camera);
+  if (crowd) glow.set(crowdGlow(crowd));
+  if (!pass) pass = new OutputPass('stream');
+  driver = null;
+  if (vrm) {
+    scene.setAvatar(vrm);
+    driver = new VrmDriver(vrm);
+    const clips = new Set<string>();
+    for (const s of tl.songs) for (const m of s.tracks.motion) if (/\.(vrma|bvh)$/i.test(m.clip)) clips.add(m.clip);
+    for (const c of clips) {
+      try {
+        const bytes = await (await fetch(showUrl(c))).arrayBuffer();
+        performer.clips.set(c, /\.bvh$/i.test(c) ? clipFromBvh(new TextDecoder().decode(bytes), driver.legLength) : clipFromVrmAnimation(await parseVrma(bytes), driver.hipsHeight));
+      } catch (err) {
+        console.error(`holostage live: motion ${c}`, err);
+      }
+    }
+  }
+  resize();
+  pass.applySettings(settings);
+  lastShowTime = NaN;
+  ready = true;
+  if (audioCtx) void loadAudio(tl);
+}
+
+/** Decode the show's audio into the player (after the click; again when the show changes). */
+async function loadAudio(tl: Timeline): Promise<void> {
+  const ctx = audioCtx!;
+  audio?.stop();
+  const player = new AudioPlayer(ctx);
+  audio = player;
+  const jobs: Promise<void>[] = [];
+  audioLoaded = 0;
+  audioTotal = 0;
+  tl.songs.forEach((s, song) => {
+    const files: { file: string; gainDb: number }[] = [];
+    if (s.backingAudio) files.push(s.backingAudio);
+    const vocal = (s as { vocalAudio?: string }).vocalAudio;
+    if (vocal) files.push({ file: vocal, gainDb: s.voice.gainDb });
+    if (files.length === 0) return;
+    audioTotal += files.length;
+    jobs.push(
+      Promise.all(
+        files.map(async (f) => {
+          const buffer = await ctx.decodeAudioData(await (await fetch(showUrl(f.file))).arrayBuffer());
+          audioLoaded++;
+          return { buffer, gain: Math.pow(10, f.gainDb / 20) };
+        }),
+      ).then(
+        (buffers) => player.addSong({ song, start: s.start, buffers }),
+        (err) => console.error(`holostage live: audio for song ${song}`, err),
+      ),
+    );
+  });
+  await Promise.all(jobs);
+}
+
+async function startSound(): Promise<void> {
+  if (!audioCtx) {
+    audioCtx = new AudioContext({ latencyHint: 'playback' });
+    if (timeline) void loadAudio(timeline);
+  }
+  await audioCtx.resume().catch(() => {});
+  soundButton.hidden = audioCtx.state === 'running';
+}
+soundButton.addEventListener('click', () => void startSound());
+
+// ------------------------------------------------------------------------------ connection
+
+const socket: Socket = io({
+  auth: token ? { token } : {},
+  transports: ['websocket'],
+  reconnectionDelay: 250,
+  reconnectionDelayMax: 2000,
+});
+const syncLoop = new ClockSyncLoop(sync, socket as unknown as ConstructorParameters<typeof ClockSyncLoop>[1], EVENTS.clockPing);
+
+function takeSnapshot(s: TransportSnapshot | null | undefined): void {
+  if (s && typeof s === 'object' && typeof s.showTime === 'number') clock.setSnapshot(s);
+}
+
+async function fetchTimeline(): Promise<void> {
+  const reply = (await socket.timeout(10_000).emitWithAck(EVENTS.timeline)) as { revision: number; timeline: Timeline };
+  if (reply.revision === timelineRevision && timeline) return;
+  timelineRevision = reply.revision;
+  await loadShow(reply.timeline);
+}
+
+socket.on('connect', () => {
+  connected = true;
+  connects++;
+  connEl.textContent = 'live';
+  connEl.className = 'online';
+  say(null);
+  // Back after a drop: a fresh clock estimate and the current position, whatever was missed.
+  syncLoop.restart();
+  clock.forgetRevision();
+  socket.emit(EVENTS.snapshot, (s: TransportSnapshot) => takeSnapshot(s));
+});
+socket.on('disconnect', (reason) => {
+  connected = false;
+  connEl.textContent = 'reconnecting…';
+  connEl.className = 'offline';
+  syncLoop.stop();
+  if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+});
+socket.on('connect_error', (err) => {
+  connEl.textContent = 'offline';
+  if (/unauthorized/.test(err.message)) say('This link needs a valid viewer token (ask the organiser for the fan link).');
+});
+socket.on(EVENTS.hello, (hello: { transport?: TransportSnapshot }) => {
+  takeSnapshot(hello.transport);
+  void fetchTimeline().catch((err) => say(`no show: ${(err as Error).message}`));
+});
+socket.on(EVENTS.transport, (s: TransportSnapshot) => takeSnapshot(s));
+socket.on(EVENTS.showLoaded, () => void fetchTimeline().catch(() => {}));
+socket.on(CROWD_EVENTS.crowd, (f: CrowdFrame) => {
+  if (crowd && f.seq < crowd.seq && f.serverTime <= crowd.serverTime) return;
+  crowd = f;
+  glow?.set(crowdGlow(f));
+  audienceEl.textContent = `${f.viewers} watching`;
+  cheerFill.style.width = `${Math.round(f.energy * 100)}%`;
+});
+
+// ------------------------------------------------------------------------------ penlight
+
+for (const name of COLOUR_NAMES) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'swatch';
+  b.dataset.colour = name;
+  b.title = name;
+  b.setAttribute('role', 'radio');
+  b.style.background = PENLIGHT_COLOURS[name];
+  b.style.color = PENLIGHT_COLOURS[name];
+  b.addEventListener('click', () => pickColour(name));
+  coloursEl.appendChild(b);
+}
+
+function pickColour(name: PenlightColour): void {
+  colour = name;
+  for (const el of coloursEl.querySelectorAll<HTMLElement>('.swatch')) el.setAttribute('aria-checked', String(el.dataset.colour === name));
+  document.documentElement.style.setProperty('--pen', PENLIGHT_COLOURS[name]);
+}
+pickColour(colour);
+
+function wave(): void {
+  const now = performance.now();
+  if (now - lastWaveAt < MIN_WAVE_GAP_MS) return;
+  lastWaveAt = now;
+  stickEl.classList.add('waving');
+  setTimeout(() => stickEl.classList.remove('waving'), 120);
+  if (!connected) return;
+  cheersSent++;
+  socket.emit(CROWD_EVENTS.cheer, { colour, waves: 1 }, (r: { ok: boolean }) => {
+    if (r?.ok) cheersAccepted++;
+    else cheersRefused++;
+  });
+}
+waveButton.addEventListener('click', wave);
+renderer.domElement.addEventListener('pointerdown', () => {
+  // The first tap on the stage also starts the sound.
+  if (!audioCtx) void startSound();
+  wave();
+});
+window.addEventListener('keydown', (e) => {
+  if (e.repeat && e.key !== ' ') return;
+  if (e.key === ' ' || e.key === 'w' || e.key === 'W') {
+    e.preventDefault();
+    wave();
+  } else if (e.key >= '1' && e.key <= '9') pickColour(COLOUR_NAMES[Number(e.key) - 1]!);
+});
+
+// ------------------------------------------------------------------------------ lyrics
+
+let renderedLine = -2;
+let renderedNext = -2;
+let lyricState: KaraokeState = { line: -1, sung: 0, active: -1, progress: 0, next: -1 };
+
+function lineElements(el: HTMLElement, line: LyricLine | undefined): void {
+  el.textContent = '';
+  if (!line) return;
+  for (const s of line.syllables) {
+    const span = document.createElement('span');
+    span.className = 'syl';
+    const text = s.space ? `${s.text} ` : s.text;
+    span.textContent = text;
+    span.dataset.text = text;
+    el.appendChild(span);
+  }
+}
+
+function drawLyrics(showTime: number): void {
+  const k = karaokeAt(lines, showTime);
+  lyricState = k;
+  if (k.line !== renderedLine) {
+    lineElements(lineNowEl, lines[k.line]);
+    renderedLine = k.line;
+  }
+  const next = k.line >= 0 ? k.next : -1;
+  if (next !== renderedNext) {
+    lineElements(lineNextEl, lines[next]);
+    renderedNext = next;
+  }
+  const spans = lineNowEl.children;
+  for (let i = 0; i < spans.length; i++) {
+    const el = spans[i] as HTMLElement;
+    const state = i === k.active ? 'syl active' : i < k.sung ? 'syl sung' : 'syl';
+    if (el.className !== state) el.className = state;
+    if (i === k.active) el.style.setProperty('--p', `${Math.round(k.progress * 100)}%`);
+  }
+}
+
+// ------------------------------------------------------------------------------ frame
+
+function render(now: number): void {
+  requestAnimationFrame(render);
+  if (!ready || !performer || !scene || !pass) return;
+  const showTime = clock.showTime() + settings.latencyMs / 1000;
+  performer.evaluate(showTime, frame);
+  let dt = Number.isNaN(lastShowTime) ? 0 : showTime - lastShowTime;
+  if (dt < 0 || dt > 0.25) {
+    driver?.vrm.springBoneManager?.reset();
+    dt = 0;
+  }
+  lastShowTime = showTime;
+  driver?.apply(frame, Math.min(dt, 1 / 20));
+  scene.update(frame);
+  glow?.update(lastFrameAt ? (now - lastFrameAt) / 1000 : 0, now / 1000);
+  lastFrameAt = now;
+  const black = clock.blackout();
+  pass.applyGainScale(1 - black);
+  pass.render(renderer, scene.scene, scene.camera);
+  audio?.update(frame.song, showTime, clock.playing, black);
+  drawLyrics(showTime);
+}
+requestAnimationFrame(render);
+
+// ------------------------------------------------------------------------------ debug (read-only)
+
+Object.defineProperty(window, '__holostageLive', {
+  value: Object.freeze({
+    state: () => {
+      const line = lines[lyricState.line];
+      return {
+        ready,
+        connected,
+        connects,
+        showTime: frame.showTime,
+        playing: clock.playing,
+        entry: frame.entry,
+        song: frame.song,
+        clockSamples: sync.totalSamples,
+        lyric: {
+          line: lyricState.line,
+          text: line ? line.syllables.map((s) => s.text).join('') : '',
+          sung: lyricState.sung,
+          active: lyricState.active,
+          activeText: line && lyricState.active >= 0 ? line.syllables[lyricState.active]!.text : null,
+          progress: lyricState.progress,
+        },
+        crowd,
+        glow: glow ? { ...glow.update(0, performance.now() / 1000) } : null,
+        colour,
+        cheers: { sent: cheersSent, accepted: cheersAccepted, refused: cheersRefused },
+        audio: { context: audioCtx?.state ?? 'none', loaded: audioLoaded, total: audioTotal, restarts: audio?.restarts ?? 0, buttonShown: !soundButton.hidden },
+        size: { width: renderer.domElement.width, height: renderer.domElement.height },
+      };
+    },
+  }),
+  writable: false,
+  configurable: false,
+});
