@@ -25,7 +25,7 @@ export interface DeskApi {
   close(): void;
 }
 
-type DeskServer = Pick<ShowServer, 'showDir' | 'tokens' | 'timeline' | 'url' | 'raiseAlarm' | 'clearAlarm' | 'outputsView'>;
+type DeskServer = Pick<ShowServer, 'showDir' | 'tokens' | 'timeline' | 'url' | 'raiseAlarm' | 'clearAlarm' | 'outputsView' | 'exclusive'>;
 
 export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
   const library = new SongLibrary(server.showDir);
@@ -95,7 +95,8 @@ export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
     const upload = parseUpload(req.body);
     if ('error' in upload) return void res.status(400).json({ ok: false, errors: [{ field: upload.field, file: '', path: upload.field, line: 0, column: 0, message: upload.error }] });
     try {
-      const result = await library.add(upload);
+      // In the server's write queue: a setlist save running now would otherwise overwrite the new song's entry in show.json.
+      const result = await server.exclusive(() => library.add(upload));
       res.status(result.ok ? 201 : 422).json(result);
     } catch (err) {
       res.status(500).json({ ok: false, errors: [{ field: 'score', file: '', path: '', line: 0, column: 0, message: (err as Error).message }] });

@@ -576,6 +576,11 @@ export class ShowServer {
       await this.installTimeline(result.timeline, result.warnings, `setlist saved from ${source}`);
       return { ok: true, showRevision: this.showRevision };
     };
+    return this.exclusive(run);
+  }
+
+  /** Runs writes to the show folder one at a time (setlist saves, songs added from the desk). */
+  exclusive<T>(run: () => Promise<T>): Promise<T> {
     const next = this.saveChain.then(run, run);
     this.saveChain = next.catch(() => {});
     return next;
