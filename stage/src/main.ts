@@ -397,7 +397,7 @@ Object.defineProperty(window, '__holostage', {
       settings: JSON.parse(JSON.stringify(settings)) as OutputSettings,
       settingsProblem,
       timelineRevision,
-      audioRestarts: audio?.restarts ?? 0,
+      audio: audio ? { state: audio.ctx.state, ...audio.position(), restarts: audio.restarts, drift: audio.drift } : null,
     }),
     /** Recent frames as [epoch ms at the frame, show time drawn, aa weight drawn]. */
     history: () => history.map((h) => [h.wall, h.showTime, h.aa] as const),

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EVENTS } from '../../server/src/clock/protocol.ts';
-import { startStageRig, stageTimeline, stateOf, waitForShowTime, pixels, outputSettings, SUNG_A, REST, WIDTH, HEIGHT, type StageRig, type StageState } from './harness.ts';
+import { startStageRig, stageTimeline, stateOf, waitForShowTime, pixels, outputSettings, sineWav, SUNG_A, REST, WIDTH, HEIGHT, type StageRig, type StageState } from './harness.ts';
 import type { Rgba } from './png.ts';
 
 let rig: StageRig;
@@ -16,10 +16,11 @@ const timeline = stageTimeline({
     { time: 10, end: 14, clip: 'motions/cheer.vrma', blend: 0.5, cue: 0 },
     { time: 14, end: 18, clip: 'motions/sidestep.bvh', blend: 0.5, cue: 1 },
   ],
+  backingAudio: 'audio/backing.wav',
 });
 
 beforeAll(async () => {
-  rig = await startStageRig(timeline, [['assets/avatars/motions', 'motions']]);
+  rig = await startStageRig(timeline, [['assets/avatars/motions', 'motions']], [['audio/backing.wav', sineWav(40)]]);
   await rig.seek(1.3);
   proj = await rig.open('proj');
   await waitForShowTime(proj, 1.3);
@@ -61,7 +62,7 @@ const historyOf = (page: Page) => page.evaluate(() => (window as unknown as { __
 describe('stage page', () => {
   it('loads the show with a progress bar, then renders the singer: the avatar area differs from the empty stage', { timeout: 90_000 }, async () => {
     const s = await stateOf(proj);
-    expect(s.assetsTotal).toBe(3); // avatar + two motion files
+    expect(s.assetsTotal).toBe(3); // avatar + two motion files (audio only for stream and preview)
     expect(s.assetsLoaded).toBe(3);
     expect(await proj.$eval('#loading', (el) => getComputedStyle(el).display)).toBe('none');
     expect(await proj.$eval('#loading-fill', (el) => (el as HTMLElement).style.width)).toBe('100%');
@@ -269,6 +270,49 @@ describe('stage page', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('stream output plays the song audio held to the show clock, following seeks and holds', { timeout: 90_000 }, async () => {
+    await baseline();
+    const fans = await rig.open('fans');
+    type Audio = { state: string; song: number; offset: number; restarts: number; drift: number } | null;
+    const audioOf = async () => {
+      const s = (await stateOf(fans)) as unknown as { audio: Audio; showTime: number; assetsTotal: number };
+      return { ...s, audio: s.audio! };
+    };
+    try {
+      const first = await audioOf();
+      expect(first.assetsTotal).toBe(4); // avatar, two motions, the backing track
+      expect(first.audio.state).toBe('running');
+      expect(first.audio.song).toBe(-1); // held: silent
+      await rig.seek(2, true);
+      await settle(fans, (s) => s.playing && s.showTime > 3);
+      // Held to the clock: the drift measured at each frame stays within the restart threshold and
+      // the sources are not restarted over and over (that would mean the two clocks disagree).
+      const playing = await audioOf();
+      expect(playing.audio.song).toBe(0);
+      const restartsWhilePlaying = playing.audio.restarts;
+      for (let i = 0; i < 10; i++) {
+        await fans.waitForTimeout(150);
+        const a = (await audioOf()).audio;
+        expect(Math.abs(a.drift)).toBeLessThan(0.1);
+      }
+      expect((await audioOf()).audio.restarts - restartsWhilePlaying).toBeLessThanOrEqual(1);
+      // A seek while playing re-aligns the audio.
+      const before = playing.audio.restarts;
+      await rig.seek(25, true);
+      await settle(fans, (s) => s.showTime > 25.5);
+      const moved = await audioOf();
+      expect(moved.audio.restarts).toBeGreaterThan(before);
+      expect(moved.audio.offset).toBeGreaterThan(25);
+      expect(Math.abs(moved.audio.drift)).toBeLessThan(0.1);
+      // Hold: silence.
+      await rig.seek(26);
+      await settle(fans, (s) => !s.playing);
+      expect((await audioOf()).audio.song).toBe(-1);
+    } finally {
+      await fans.close();
     }
   });
 

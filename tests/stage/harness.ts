@@ -2,9 +2,9 @@
 // times are known, the real show server (express + socket.io + the stage page through vite) on a
 // random loopback port, and Debian's chromium driven by playwright-core.
 
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
@@ -36,7 +36,7 @@ export function outputSettings(over: Partial<OutputSettings> = {}): OutputSettin
 export const SUNG_A = { from: 1.15, to: 2.15 };
 export const REST = { from: 2.35, to: 3.5 };
 
-export function stageTimeline(opts: { avatar?: string; withLights?: boolean; motion?: Timeline['songs'][number]['tracks']['motion']; size?: { width: number; height: number } } = {}): Timeline {
+export function stageTimeline(opts: { avatar?: string; withLights?: boolean; motion?: Timeline['songs'][number]['tracks']['motion']; size?: { width: number; height: number }; backingAudio?: string } = {}): Timeline {
   const songLength = 60;
   const size = opts.size ?? { width: WIDTH, height: HEIGHT };
   return {
@@ -47,6 +47,7 @@ export function stageTimeline(opts: { avatar?: string; withLights?: boolean; mot
       { id: 'proj', kind: 'projector', settings: outputSettings(size) },
       { id: 'holo', kind: 'transparent', settings: outputSettings(size) },
       { id: 'proj2', kind: 'projector', settings: outputSettings(size) },
+      { id: 'fans', kind: 'stream', settings: outputSettings({ ...size, audio: true }) },
     ],
     lighting: { port: 'holostage-test', channel: 1, mscDeviceId: 1 },
     duration: songLength,
@@ -65,6 +66,7 @@ export function stageTimeline(opts: { avatar?: string; withLights?: boolean; mot
         start: 0,
         duration: songLength,
         score: 'scores/la.json',
+        ...(opts.backingAudio ? { backingAudio: { file: opts.backingAudio, gainDb: -6 } } : {}),
         voice: { transpose: 0, gainDb: 0, vibrato: { depth: 0, rate: 5, delay: 0.3 }, portamento: 0.05, formantShift: 0, preutterance: 0.05 },
         tracks: {
           vocal: {
@@ -121,10 +123,34 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
+/** A mono 16-bit WAV of a quiet sine, `seconds` long: a backing track for audio tests. */
+export function sineWav(seconds: number, rate = 22050): Buffer {
+  const n = Math.round(seconds * rate);
+  const b = Buffer.alloc(44 + n * 2);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + n * 2, 4);
+  b.write('WAVEfmt ', 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(4000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  return b;
+}
+
 /** Starts the server on `timeline`; `copy` puts repository files into the show folder first ([from, to]). */
-export async function startStageRig(timeline: Timeline, copy: [string, string][] = []): Promise<StageRig> {
+export async function startStageRig(timeline: Timeline, copy: [string, string][] = [], write: [string, Buffer][] = []): Promise<StageRig> {
   const dir = mkdtempSync(join(tmpdir(), 'holostage-stage-'));
   for (const [from, to] of copy) cpSync(from, join(dir, to), { recursive: true });
+  for (const [to, bytes] of write) {
+    mkdirSync(dirname(join(dir, to)), { recursive: true });
+    writeFileSync(join(dir, to), bytes);
+  }
   const server = await startShowServer({ showDir: dir, timeline, lighting: new RecorderDriver(null), port: 0, pages: 'auto' });
   const browser = await launchChromium();
   const operator = connect(server.url, { auth: { token: server.tokens.operator }, transports: ['websocket'] });

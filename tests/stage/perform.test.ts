@@ -261,10 +261,18 @@ describe('keystone homography', () => {
 });
 
 describe('audio held to the show clock', () => {
-  it('starts, keeps, re-aligns past the tolerance, and stops', () => {
+  it('starts, keeps, nudges the speed for small drift, restarts on a jump, and stops', () => {
     expect(audioAction({ song: 0, offset: 3 }, { song: -1, offset: 0 })).toEqual({ kind: 'start', song: 0, offset: 3 });
-    expect(audioAction({ song: 0, offset: 3 }, { song: 0, offset: 3.01 })).toEqual({ kind: 'none' });
-    expect(audioAction({ song: 0, offset: 3 }, { song: 0, offset: 3.03 })).toEqual({ kind: 'start', song: 0, offset: 3 });
+    expect(audioAction({ song: 0, offset: 3 }, { song: 0, offset: 3.002 })).toEqual({ kind: 'none' });
+    // 20 ms ahead: play 0.8 % slower until it is back.
+    const ahead = audioAction({ song: 0, offset: 3 }, { song: 0, offset: 3.02 });
+    expect(ahead.kind).toBe('rate');
+    expect((ahead as { rate: number }).rate).toBeCloseTo(0.992, 9);
+    const behind = audioAction({ song: 0, offset: 3 }, { song: 0, offset: 2.95 });
+    expect((behind as { rate: number }).rate).toBeCloseTo(1.02, 9);
+    // Back within a few ms: normal speed again.
+    expect(audioAction({ song: 0, offset: 3 }, { song: 0, offset: 3.001 }, 0.992)).toEqual({ kind: 'rate', rate: 1 });
+    expect(audioAction({ song: 0, offset: 3 }, { song: 0, offset: 3.2 })).toEqual({ kind: 'start', song: 0, offset: 3 });
     expect(audioAction({ song: 1, offset: 0.2 }, { song: 0, offset: 60 })).toEqual({ kind: 'start', song: 1, offset: 0.2 });
     expect(audioAction({ song: -1, offset: 0 }, { song: 0, offset: 3 })).toEqual({ kind: 'stop' });
     expect(audioAction({ song: -1, offset: 0 }, { song: -1, offset: 0 })).toEqual({ kind: 'none' });

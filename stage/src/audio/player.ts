@@ -1,7 +1,7 @@
 // Plays each song's audio (backing track and synthesized vocal, mixed by Web Audio) on the show
-// clock for the stream and preview outputs. The context's own clock tells where the source is; when
-// the show clock and the audio disagree by more than a few ms (seek, pause, drift, a slow tab), the
-// source restarts at the right offset.
+// clock for the stream and preview outputs. The context's own clock tells where the source is;
+// when the show clock and the audio disagree by more than a few ms the playback rate is nudged to
+// close the gap, and a big jump (seek, pause, a stalled tab) restarts the source at the right offset.
 
 import { audioAction, type AudioPosition } from './align.ts';
 
@@ -14,9 +14,12 @@ export interface SongAudio {
 
 export class AudioPlayer {
   private readonly sources: AudioBufferSourceNode[] = [];
-  private playing: { song: number; ctxStart: number; offset: number } | null = null;
+  /** The source's position: `offset` at context time `ctxStart`, moving at `rate` since. */
+  private playing: { song: number; ctxStart: number; offset: number; rate: number } | null = null;
   private readonly songs = new Map<number, SongAudio>();
   restarts = 0;
+  /** Audio position minus where the show clock wanted it, at the last frame, before any correction (s). */
+  drift = 0;
 
   constructor(readonly ctx: AudioContext) {}
 
@@ -24,9 +27,23 @@ export class AudioPlayer {
     this.songs.set(a.song, a);
   }
 
+  /** Where the audio is now (song -1 when silent), for health and tests. */
+  position(): AudioPosition {
+    return this.actual();
+  }
+
+  /** The context's clock now, interpolated from its last output timestamp (currentTime moves in blocks). */
+  private contextNow(): number {
+    const ts = this.ctx.getOutputTimestamp?.();
+    if (ts && ts.contextTime !== undefined && ts.performanceTime !== undefined && ts.performanceTime > 0) {
+      return ts.contextTime + (performance.now() - ts.performanceTime) / 1000;
+    }
+    return this.ctx.currentTime;
+  }
+
   private actual(): AudioPosition {
     if (!this.playing) return { song: -1, offset: 0 };
-    return { song: this.playing.song, offset: this.playing.offset + (this.ctx.currentTime - this.playing.ctxStart) };
+    return { song: this.playing.song, offset: this.playing.offset + (this.contextNow() - this.playing.ctxStart) * this.playing.rate };
   }
 
   /** Call every frame with the song and show time on screen (and whether the transport plays). */
@@ -37,9 +54,22 @@ export class AudioPlayer {
     const offset = a ? showTime - a.start : 0;
     const longest = a ? Math.max(0, ...a.buffers.map((b) => b.buffer.duration)) : 0;
     const wanted: AudioPosition = a && transportPlaying && offset >= 0 && offset < longest && muted < 1 ? { song, offset } : { song: -1, offset: 0 };
-    const action = audioAction(wanted, this.actual());
+    const actual = this.actual();
+    this.drift = wanted.song >= 0 && actual.song === wanted.song ? actual.offset - wanted.offset : 0;
+    const action = audioAction(wanted, actual, this.playing?.rate ?? 1);
     if (action.kind === 'stop') this.stop();
     else if (action.kind === 'start') this.start(action.song, action.offset);
+    else if (action.kind === 'rate') this.setRate(action.rate);
+  }
+
+  private setRate(rate: number): void {
+    const p = this.playing;
+    if (!p) return;
+    const now = this.contextNow();
+    p.offset += (now - p.ctxStart) * p.rate;
+    p.ctxStart = now;
+    p.rate = rate;
+    for (const s of this.sources) s.playbackRate.setValueAtTime(rate, this.ctx.currentTime);
   }
 
   private start(song: number, offset: number): void {
@@ -47,6 +77,7 @@ export class AudioPlayer {
     const a = this.songs.get(song);
     if (!a) return;
     const when = this.ctx.currentTime;
+    const startedAt = this.contextNow();
     for (const { buffer, gain } of a.buffers) {
       if (offset >= buffer.duration) continue;
       const src = this.ctx.createBufferSource();
@@ -57,7 +88,7 @@ export class AudioPlayer {
       src.start(when, offset);
       this.sources.push(src);
     }
-    this.playing = { song, ctxStart: when, offset };
+    this.playing = { song, ctxStart: startedAt, offset, rate: 1 };
     this.restarts++;
   }
 
