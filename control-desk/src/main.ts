@@ -5,6 +5,7 @@ import { byId } from './dom.ts';
 import { DeskLink } from './net.ts';
 import { OperatorView } from './operator-view.ts';
 import { OrganiserView } from './organiser-view.ts';
+import { AudiencePanel } from './audience.ts';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
@@ -12,6 +13,7 @@ const token = params.get('token') ?? '';
 const link = new DeskLink(token);
 const operator = new OperatorView(link);
 const organiser = new OrganiserView(link);
+const audience = new AudiencePanel(link.socket);
 let organiserLoaded = false;
 
 type ViewName = 'operator' | 'organiser';
@@ -54,4 +56,4 @@ function frame(): void {
 requestAnimationFrame(frame);
 
 // For tests and the screenshot script: the desk's live state, read-only.
-(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser };
+(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser, audience };

@@ -127,6 +127,25 @@ describe('the fan viewer /live in chromium', { timeout: 120_000 }, () => {
     expect(bottom[2]!).toBeGreaterThan(bottom[1]!);
   });
 
+  it('the control desk shows the viewer count and the cheer level', async () => {
+    const desk = await rig.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await desk.goto(`${rig.server.url}/desk/?token=${rig.server.tokens.operator}`);
+    await desk.waitForFunction(() => document.getElementById('audience-viewers')?.textContent === '1', undefined, { timeout: 60_000 });
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press(' ');
+      await page.waitForTimeout(150);
+    }
+    await desk.waitForFunction(() => parseInt(document.getElementById('audience-cheer')?.textContent ?? '0', 10) > 20, undefined, { timeout: 10_000 });
+    expect(await desk.textContent('#audience-detail')).toMatch(/1 penlights up/);
+    // A second fan arrives: the count follows.
+    const second = await rig.browser.newPage({ viewport: { width: 320, height: 240 } });
+    await second.goto(`${rig.server.url}/live/?token=${rig.server.tokens.viewer}&avatar=none`);
+    await desk.waitForFunction(() => document.getElementById('audience-viewers')?.textContent === '2', undefined, { timeout: 30_000 });
+    await second.close();
+    await desk.waitForFunction(() => document.getElementById('audience-viewers')?.textContent === '1', undefined, { timeout: 10_000 });
+    await desk.close();
+  });
+
   it('a dropped connection comes back at the show\'s current moment', async () => {
     const before = await live(page);
     // The server drops every viewer; meanwhile the operator moves the show on.
