@@ -19,6 +19,7 @@ import { ClockSync, ClockSyncLoop } from '../server/src/clock/sync.ts';
 import { EVENTS, showTimeAt, type TransportSnapshot } from '../server/src/clock/protocol.ts';
 import { ShowServer, serverClock } from '../server/src/server.ts';
 import { positionAt } from '../server/src/transport.ts';
+import { Journal } from '../server/src/journal.ts';
 import { startDelayProxy } from '../server/src/tools/delay-proxy.ts';
 import type { LightingEvent, Timeline } from '../show-files/src/timeline.ts';
 import { noteOn } from '../show-files/src/midi.ts';
@@ -212,8 +213,7 @@ async function broadcastLatency(viewers: number): Promise<BenchSection['rows']> 
     }
     const s = stats(all);
     return [
-      { name: `broadcast latency p50 (${viewers.toLocaleString('en')} viewers)`, value: ms(s.p50), note: `HTTP command sent → transport event received, ${commands.length} commands, server in its own process` },
-      { name: `broadcast latency p99 (${viewers.toLocaleString('en')} viewers)`, value: ms(s.p99), note: `aim < 50 ms; max ${ms(s.max)}; ${all.length} deliveries of ${commands.length * viewers}` },
+      { name: `broadcast latency p50 / p99 (${viewers.toLocaleString('en')} viewers)`, value: `${ms(s.p50)} / ${ms(s.p99)}`, note: `${viewers >= 1000 ? 'aim p99 < 50 ms; ' : ''}HTTP command sent → transport event received; max ${ms(s.max)}; ${all.length} deliveries of ${commands.length * viewers}` },
     ];
   } finally {
     for (const s of sockets) s.close();
@@ -221,9 +221,24 @@ async function broadcastLatency(viewers: number): Promise<BenchSection['rows']> 
   }
 }
 
+/** What one durable journal append costs (the broadcast of a command waits for it). */
+async function journalAppend(): Promise<BenchSection['rows']> {
+  const journal = new Journal(join(mkdtempSync(join(tmpdir(), 'holostage-bench-journal-')), 'journal.jsonl'));
+  await journal.open();
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    await journal.append({ type: 'heartbeat', at: serverClock(), show: 'bench', showTime: i, entryIndex: 0, mode: 'playing' });
+    times.push(performance.now() - t0);
+  }
+  await journal.close();
+  const s = stats(times);
+  return [{ name: 'journal append + fdatasync p50 / p99', value: `${ms(s.p50)} / ${ms(s.p99)}`, note: '200 appends; off the event loop, but a command is announced only once it is on disk' }];
+}
+
 export async function bench(): Promise<BenchSection> {
   const loadBefore = loadavg()[0]!;
-  const rows = [...(await cueFiring()), ...(await clockSync()), ...(await broadcastLatency(1000))];
+  const rows = [...(await cueFiring()), ...(await clockSync()), ...(await journalAppend()), ...(await broadcastLatency(100)), ...(await broadcastLatency(1000))];
   rows.push({ name: 'machine load average (1 min) before / after', value: `${loadBefore.toFixed(1)} / ${loadavg()[0]!.toFixed(1)}`, note: `${cpus().length} cores; tails grow when other work shares the cores` });
   return {
     title: 'Show controller (cue timing, clock sync, broadcast)',
