@@ -219,7 +219,8 @@ async function loadShow(tl: Timeline): Promise<void> {
   );
   if (generation !== loadGeneration) return;
 
-  // Build the stage for this show.
+  // Build the stage for this show (a reload frees the previous avatar's GPU buffers).
+  if (driver) VRMUtils.deepDispose(driver.vrm.scene);
   timeline = tl;
   performer = new Performer(tl);
   scene = new StageScene(kind, outlineParam === null ? undefined : outlineParam !== '0');
