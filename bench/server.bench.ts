@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cpSync, mkdtempSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, getPriority, loadavg, tmpdir } from 'node:os';
 import { io as connectIo, type Socket } from 'socket.io-client';
 import type { BenchSection } from './run.ts';
 import { CueScheduler } from '../server/src/lighting/scheduler.ts';
@@ -239,7 +239,11 @@ async function journalAppend(): Promise<BenchSection['rows']> {
 export async function bench(): Promise<BenchSection> {
   const loadBefore = loadavg()[0]!;
   const rows = [...(await cueFiring()), ...(await clockSync()), ...(await journalAppend()), ...(await broadcastLatency(100)), ...(await broadcastLatency(1000))];
-  rows.push({ name: 'machine load average (1 min) before / after', value: `${loadBefore.toFixed(1)} / ${loadavg()[0]!.toFixed(1)}`, note: `${cpus().length} cores; tails grow when other work shares the cores` });
+  rows.push({
+    name: 'machine load average (1 min) before / after',
+    value: `${loadBefore.toFixed(1)} / ${loadavg()[0]!.toFixed(1)}`,
+    note: `${cpus().length} cores, bench (and its server) at nice ${getPriority()}; tails grow when other work shares the cores`,
+  });
   return {
     title: 'Show controller (cue timing, clock sync, broadcast)',
     rows,
