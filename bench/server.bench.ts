@@ -256,7 +256,7 @@ export async function bench(): Promise<BenchSection> {
     notes:
       'Cue error = fire time − due time on the server clock (never negative: cues are not fired early). The scheduler sleeps with a timer until 1 ms before a cue, then spins on setImmediate. ' +
       'Sync error compares the client estimate of show time with the server position at the same instant (same machine, so one clock is the truth); each client has an arbitrary clock offset to find. ' +
-      'Broadcast latency is measured on the bench process clock only (send → receive, after an uncounted warm-up round), with all viewers in the bench process, sharing the machine's cores with the server process.',
+      'Broadcast latency is measured on the bench process clock only (send → receive, after an uncounted warm-up round), with all viewers in the bench process, sharing the cores of the machine with the server process.',
   };
 }
 
