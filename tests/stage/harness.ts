@@ -34,7 +34,7 @@ export function outputSettings(over: Partial<OutputSettings> = {}): OutputSettin
 
 /** The sung line: "ka" 1.0-2.2 s (a held "a" from 1.1), rest 2.2-3.6, "mi" 3.6-4.4, "a" again 5.0-5.8. */
 export const SUNG_A = { from: 1.15, to: 2.15 };
-export const REST = { from: 2.35, to: 3.5 };
+export const REST = { from: 2.5, to: 3.5 };
 
 export function stageTimeline(opts: { avatar?: string; withLights?: boolean; motion?: Timeline['songs'][number]['tracks']['motion']; size?: { width: number; height: number }; backingAudio?: string } = {}): Timeline {
   const songLength = 60;

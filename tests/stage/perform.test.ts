@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { CameraEvent, LightingEvent, Timeline } from '../../show-files/src/timeline.ts';
 import { mouthAt, lyricVowel, visemeOf, ATTACK, RELEASE } from '../../stage/src/perform/mouth.ts';
 import { Performer, createFrame } from '../../stage/src/perform/performer.ts';
+import { LipSync } from '../../show-files/src/vocal/lipsync.ts';
 import { LightsPlayer, applyLightingEvent, initialLights } from '../../stage/src/perform/lights.ts';
 import { cameraAt, SHOTS } from '../../stage/src/perform/camera.ts';
 import { blinkAt } from '../../stage/src/perform/face.ts';
@@ -66,6 +67,22 @@ function songTimeline(bpm: number, motion: Timeline['songs'][number]['tracks']['
 }
 
 describe('performer', () => {
+  it('drives the mouth with the vocal engine\'s LipSync: aa up in the sung "a", down in the rest', () => {
+    const tl = stageTimeline();
+    const p = new Performer(tl);
+    const f = createFrame();
+    const lips = new LipSync(tl.songs[0]!.tracks.vocal.phonemes);
+    const ref = zero();
+    for (let t = 0.5; t < 6.5; t += 0.01) {
+      p.evaluate(t, f);
+      lips.weightsAt(t, ref);
+      expect(f.mouth).toEqual(ref);
+    }
+    for (let t = SUNG_A.from; t <= SUNG_A.to; t += 0.02) expect(p.evaluate(t, f).mouth.aa).toBeGreaterThan(0.9);
+    for (let t = REST.from; t <= REST.to; t += 0.02) expect(p.evaluate(t, f).mouth.aa).toBeLessThan(0.05);
+  });
+
+
   it('dances on the beat of the tempo map: lowest on every beat, whatever the tempo', () => {
     for (const bpm of [90, 150]) {
       const p = new Performer(songTimeline(bpm));

@@ -6,6 +6,7 @@ import type { Timeline, SongInfo, MotionEvent } from '../../../show-files/src/ti
 import { entryAt, lastAtOrBefore } from '../../../show-files/src/timeline.ts';
 import { TempoMap } from '../../../show-files/src/tempo.ts';
 import { mouthAt, type MouthWeights } from './mouth.ts';
+import { LipSync } from '../../../show-files/src/vocal/lipsync.ts';
 import { blinkAt, gazeOffsetAt } from './face.ts';
 import { BUILTIN_MOTIONS, type MotionContext } from './motions.ts';
 import { Pose, smoothstep } from './pose.ts';
@@ -53,12 +54,15 @@ const DANCE_FADE = 1.2;
 export class Performer {
   readonly clips = new Map<string, ClipSource>();
   private tempo: TempoMap[];
+  /** The vocal engine's lip-sync per song (phoneme tracks); null where a song has no phonemes. */
+  private lipSync: (LipSync | null)[];
   private lights = new LightsPlayer();
   private layer = new Pose();
   private ctx: MotionContext = { t: 0, beat: 0, local: 0 };
 
   constructor(readonly timeline: Timeline) {
     this.tempo = timeline.songs.map((s) => new TempoMap(s.tempo.length ? s.tempo : [{ tick: 0, bpm: 120 }], 480, s.timeSignature));
+    this.lipSync = timeline.songs.map((s) => (s.tracks.vocal.phonemes.length > 0 ? new LipSync(s.tracks.vocal.phonemes) : null));
   }
 
   /** Beats since the song's first tick at show time t. */
@@ -77,8 +81,11 @@ export class Performer {
     out.songTime = song ? t - song.start : 0;
     out.beat = song ? this.beatAt(out.song, t) : t * 2;
 
-    // Face.
-    if (song) mouthAt(song.tracks.vocal, t, out.mouth);
+    // Face: the vocal engine's lip-sync for phoneme tracks (co-articulation, singer's anticipation);
+    // lyric vowels of the notes when a song has no phonemes.
+    const lips = out.song >= 0 ? this.lipSync[out.song] : null;
+    if (lips) lips.weightsAt(t, out.mouth);
+    else if (song) mouthAt(song.tracks.vocal, t, out.mouth);
     else out.mouth.aa = out.mouth.ih = out.mouth.ou = out.mouth.ee = out.mouth.oh = 0;
     out.blink = blinkAt(t);
     const g = gazeOffsetAt(t);
