@@ -24,6 +24,12 @@ export interface FanHubOptions {
   cheerBurst?: number;
   /** Broadcast a frame at least this often even when nothing changed (late joiners, the desk). */
   keepAliveMs?: number;
+  /**
+   * Viewers get the crowd at most this often (the desk and the stage outputs get every 100 ms
+   * frame). With 100,000 fans the crowd frames are most of the traffic: 2 a second is plenty
+   * for a glow that eases anyway.
+   */
+  viewerIntervalMs?: number;
 }
 
 export class FanHub {
@@ -32,6 +38,8 @@ export class FanHub {
   private timer: ReturnType<typeof setInterval> | null = null;
   private last: CrowdFrame | null = null;
   private lastSentAt = 0;
+  private lastViewerSentAt = 0;
+  private viewerBehind = false;
   /** Cheers accepted and refused since start (this node), for tests and health. */
   accepted = 0;
   refused = 0;
@@ -110,10 +118,18 @@ export class FanHub {
     const frame = this.merger.frame(now);
     // A quiet crowd costs nothing: frames go out when something changed, plus a slow keep-alive.
     const keepAlive = now - this.lastSentAt >= (this.options.keepAliveMs ?? 2000);
-    if (sameCrowd(this.last, frame) && !keepAlive) return;
-    this.last = frame;
-    this.lastSentAt = now;
-    io.emit(CROWD_EVENTS.crowd, frame);
+    const changed = !sameCrowd(this.last, frame);
+    if (changed || keepAlive) {
+      this.last = frame;
+      this.lastSentAt = now;
+      io.to(['operator', 'output']).emit(CROWD_EVENTS.crowd, frame);
+      this.viewerBehind = true;
+    }
+    if (this.viewerBehind && now - this.lastViewerSentAt >= (this.options.viewerIntervalMs ?? 500) - 1) {
+      this.lastViewerSentAt = now;
+      this.viewerBehind = false;
+      io.to('viewer').emit(CROWD_EVENTS.crowd, this.last);
+    }
   }
 }
 
