@@ -39,6 +39,7 @@ import { writeFileAtomic } from './atomic.ts';
 import { hex } from '../../show-files/src/midi.ts';
 import { mountPages, type PagesMode } from './pages.ts';
 import { registerDeskApi, type DeskApi } from './desk-api.ts';
+import { mountVocalAudio, withVocalAudio } from './vocal-audio.ts';
 import { commandFromMidi, DEFAULT_MIDI_INPUT_NOTES, openMidiInput, type MidiInputMapping } from './lighting/midi-input.ts';
 import { lockStateDir } from './state-lock.ts';
 import { FanHub } from './fans/hub.ts';
@@ -394,8 +395,8 @@ export class ShowServer {
   }
 
   private setTimeline(timeline: Timeline): void {
-    this.timeline = timeline;
     this.fingerprint = showFingerprint(timeline);
+    this.timeline = withVocalAudio(timeline, this.fingerprint);
     this.lightingEvents = collectLightingEvents(timeline);
     this.scheduler.setEvents(this.lightingEvents);
     this.showRevision++;
@@ -798,6 +799,7 @@ export class ShowServer {
 
     // The desk's library, score upload and vocal preview routes (before the pages' catch-alls).
     this.deskApi = registerDeskApi(app, this);
+    mountVocalAudio(app, () => ({ timeline: this.timeline, fingerprint: this.fingerprint }), this.log);
     this.pagesClose = mountPages(app, this.options.pages ?? 'auto', this.http, this.showDir, this.options.pagesRoot);
     app.get('/', (_req, res) => {
       res.type('html').send('<!doctype html><title>holostage</title><h1>holostage</h1><p>Pages: <a href="/desk">/desk</a> (operator), <a href="/stage">/stage</a> (outputs), <a href="/live">/live</a> (fans). Each needs its token: run <code>holostage tokens</code>.</p>');

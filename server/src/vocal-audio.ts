@@ -1,0 +1,58 @@
+// The synthesized vocal of each song, for the outputs that play sound (stream, preview) and the
+// fans' viewer. Rendered offline by the vocal engine on first request, aligned to the song's start
+// (so the stage can start it at the song's show time), and kept in memory for the show revision.
+
+import type { Express } from 'express';
+import type { SongInfo, Timeline } from '../../show-files/src/timeline.ts';
+
+export const VOCAL_SAMPLE_RATE = 22050;
+
+/** Where a song's vocal is served; the show fingerprint in the path keeps caches honest across edits. */
+export function vocalAudioPath(fingerprint: string, songIndex: number): string {
+  return `/vocal/${fingerprint.slice(0, 16)}/${songIndex}.wav`;
+}
+
+/** The timeline the clients get: songs with sung notes name their vocal audio. */
+export function withVocalAudio(timeline: Timeline, fingerprint: string): Timeline {
+  return {
+    ...timeline,
+    songs: timeline.songs.map((s, i) => (s.tracks.vocal.notes.length ? { ...s, vocalAudio: vocalAudioPath(fingerprint, i) } : s)),
+  };
+}
+
+async function render(song: SongInfo): Promise<Buffer> {
+  const { renderVocal } = await import('../../show-files/src/vocal/render.ts');
+  const { encodeWav } = await import('../../show-files/src/vocal/wav.ts');
+  const rendered = await renderVocal(song.tracks.vocal, song.voice, { sampleRate: VOCAL_SAMPLE_RATE, from: song.start, to: song.start + song.duration });
+  return Buffer.from(encodeWav([rendered.samples], rendered.sampleRate, 16));
+}
+
+export function mountVocalAudio(app: Express, current: () => { timeline: Timeline; fingerprint: string }, log: (line: string) => void): void {
+  const cache = new Map<string, Promise<Buffer>>();
+  app.get('/vocal/:fingerprint/:file', async (req, res) => {
+    const { timeline, fingerprint } = current();
+    const m = /^(\d+)\.wav$/.exec(req.params.file);
+    const song = m ? timeline.songs[Number(m[1])] : undefined;
+    if (req.params.fingerprint !== fingerprint.slice(0, 16) || !song || song.tracks.vocal.notes.length === 0) {
+      res.status(404).json({ ok: false, error: 'no such vocal (the show may have changed: reload the timeline)' });
+      return;
+    }
+    const key = `${fingerprint}:${m![1]}`;
+    let wav = cache.get(key);
+    if (!wav) {
+      if (cache.size > 64) cache.clear();
+      const t0 = performance.now();
+      wav = render(song).then((buf) => {
+        log(`vocal: rendered "${song.title}" (${song.duration.toFixed(1)} s) in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+        return buf;
+      });
+      cache.set(key, wav);
+      wav.catch(() => cache.delete(key));
+    }
+    try {
+      res.type('audio/wav').set('Cache-Control', 'public, max-age=31536000, immutable').send(await wav);
+    } catch (err) {
+      res.status(500).json({ ok: false, error: `vocal render failed: ${(err as Error).message}` });
+    }
+  });
+}
