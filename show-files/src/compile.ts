@@ -128,7 +128,9 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
   const times = song.cueTimes;
   const cues = data.cues ?? {};
 
-  const motion: MotionEvent[] = byTime((cues.motion ?? []).map((c, cue) => ({ time: round(start + times.motion[cue]!), end: 0, clip: c.clip, blend: c.blend ?? 0.5, cue, duration: c.duration })))
+  // Built-in motions keep their names; .vrma/.bvh files become show-relative paths like every asset.
+  const clipOf = (clip: string) => (/\.(vrma|bvh)$/i.test(clip) ? relFromShow(song, clip) : clip);
+  const motion: MotionEvent[] = byTime((cues.motion ?? []).map((c, cue) => ({ time: round(start + times.motion[cue]!), end: 0, clip: clipOf(c.clip), blend: c.blend ?? 0.5, cue, duration: c.duration })))
     .map((e, k, all) => ({ time: e.time, end: round(Math.min(end, e.duration !== undefined ? e.time + e.duration : (all[k + 1]?.time ?? end))), clip: e.clip, blend: e.blend, cue: e.cue }));
 
   const camera: CameraEvent[] = byTime((cues.camera ?? []).map((c, cue) => ({ time: round(start + times.camera[cue]!), c, cue }))).map((e, k, all) => ({

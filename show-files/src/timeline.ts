@@ -81,6 +81,8 @@ export interface SongInfo {
   /** Show-folder-relative paths. */
   score: string;
   backingAudio?: { file: string; gainDb: number };
+  /** URL of the rendered vocal, aligned to the song's start; added by the server for its clients. */
+  vocalAudio?: string;
   voice: VoiceSettings;
   avatar?: string;
   tracks: SongTracks;
@@ -103,6 +105,7 @@ export interface VocalNote { time: number; end: number; pitch: number; lyric: st
 export interface Phoneme { time: number; end: number; symbol: string; /** index into the vocal track's notes */ note: number }
 export interface VocalTrack { notes: VocalNote[]; phonemes: Phoneme[]; warnings: string[] }
 
+/** `clip` is a built-in motion name or a .vrma/.bvh path relative to the show folder. */
 export interface MotionEvent { time: number; end: number; clip: string; blend: number; cue: number }
 export interface CameraEvent {
   time: number;

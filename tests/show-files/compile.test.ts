@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { activeAt, compileShowFolder, entryAt, eventsInRange, formatError, lastAtOrBefore, timelineToJson, type Timeline } from '../../show-files/src/index.ts';
@@ -61,6 +62,21 @@ describe('timeline compiler', () => {
     // "2:3" at 120 BPM 4/4 = bar 2 beat 3 = 6 beats = 3 s. MSC device 5 from show.json, GO cue "1.5".
     expect(msc!.time).toBe(3);
     expect(msc!.bytes).toEqual([0xf0, 0x7f, 5, 0x02, 0x01, 0x01, 0x31, 0x2e, 0x35, 0xf7]);
+  });
+
+  it('makes motion files show-relative, like every asset path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'holostage-clip-'));
+    try {
+      cpSync(BASE_SHOW, dir, { recursive: true });
+      mkdirSync(join(dir, 'motions'));
+      writeFileSync(join(dir, 'motions', 'cheer.vrma'), 'not parsed at compile');
+      const alpha = join(dir, 'songs', 'alpha.json');
+      writeFileSync(alpha, readFileSync(alpha, 'utf8').replace('"clip": "dance"', '"clip": "../motions/cheer.vrma"'));
+      const t = await compileOk(dir);
+      expect(t.songs[0]!.tracks.motion.map((m) => m.clip)).toEqual(['idle', 'motions/cheer.vrma']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fills defaults for outputs by kind', async () => {
