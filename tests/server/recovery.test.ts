@@ -40,7 +40,7 @@ async function startServe(args: string[]): Promise<Child> {
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await waitUntil(() => out.includes('fan viewer') || proc.exitCode !== null, 45_000, 'the server to start');
+  await waitUntil(() => out.includes('fan viewer') || proc.exitCode !== null, 90_000, 'the server to start');
   if (proc.exitCode !== null) throw new Error(`serve exited ${proc.exitCode}:\n${out}`);
   return { proc, output: () => out };
 }
@@ -53,7 +53,7 @@ function kill(child: Child, signal: NodeJS.Signals): Promise<void> {
   });
 }
 
-describe('journal recovery with a real server process', { timeout: 90_000 }, () => {
+describe('journal recovery with a real server process', { timeout: 240_000 }, () => {
   let showDir: string;
   let stateDir: string;
   let port: number;
