@@ -20,6 +20,8 @@ import { clipFromBvh, clipFromVrmAnimation, parseVrma } from './render/clips.ts'
 import { describeVrm, type AvatarDescription } from './avatar/describe.ts';
 import { AudioPlayer } from './audio/player.ts';
 import { FrameStats } from './stats.ts';
+import { CrowdGlowLayer } from './render/crowd-glow.ts';
+import { CROWD_EVENTS, crowdGlow, type CrowdFrame } from '../../server/src/fans/crowd.ts';
 
 const params = new URLSearchParams(location.search);
 const outputId = params.get('output') ?? '';
@@ -64,6 +66,10 @@ let performer: Performer | null = null;
 let driver: VrmDriver | null = null;
 let avatar: AvatarDescription | null = null;
 let scene: StageScene | null = null;
+/** The fans' penlight glow (issue 7); none on the transparent screen, where black must stay clear. */
+let glow: CrowdGlowLayer | null = null;
+let crowd: CrowdFrame | null = null;
+let lastGlowAt = 0;
 let pass: OutputPass | null = null;
 let audio: AudioPlayer | null = null;
 let connected = false;
@@ -101,6 +107,7 @@ function resize(): void {
   renderer.domElement.style.height = `${Math.round(settings.height * scale)}px`;
   pass?.setSize(settings.width, settings.height);
   scene?.setAspect(settings.width / settings.height);
+  glow?.fit();
 }
 window.addEventListener('resize', resize);
 
@@ -225,6 +232,12 @@ async function loadShow(tl: Timeline): Promise<void> {
   performer = new Performer(tl);
   scene = new StageScene(kind, outlineParam === null ? undefined : outlineParam !== '0');
   if (!pass) pass = new OutputPass(kind);
+  glow = null;
+  if (kind !== 'transparent') {
+    scene.scene.add(scene.camera);
+    glow = new CrowdGlowLayer(scene.camera);
+    if (crowd) glow.set(crowdGlow(crowd));
+  }
   const loadedVrm = vrm as VRM | null;
   if (loadedVrm) {
     scene.setAvatar(loadedVrm);
@@ -302,6 +315,10 @@ socket.on(EVENTS.transport, (s: TransportSnapshot) => takeSnapshot(s));
 socket.on(EVENTS.showLoaded, () => {
   void fetchTimeline().catch(() => {});
 });
+socket.on(CROWD_EVENTS.crowd, (f: CrowdFrame) => {
+  crowd = f;
+  glow?.set(crowdGlow(f));
+});
 socket.on(EVENTS.outputSettings, (s: OutputSettings | { settings: OutputSettings }) => {
   applyOutputSettings('settings' in s ? s.settings : s);
 });
@@ -342,6 +359,8 @@ function render(now: number): void {
   scene.update(frame);
   const black = clock.blackout();
   pass.applyGainScale(1 - black);
+  glow?.update(lastGlowAt ? (now - lastGlowAt) / 1000 : 0, now / 1000);
+  lastGlowAt = now;
   pass.render(renderer, scene.scene, scene.camera);
   audio?.update(frame.song, showTime, clock.playing, black);
   history.push({ wall, showTime, aa: frame.mouth.aa });
@@ -385,6 +404,8 @@ Object.defineProperty(window, '__holostage', {
       motion: frame.motion,
       camera: { ...frame.camera },
       lights: frame.lights.fixtures.map((f) => round3(f.intensity * frame.lights.master)),
+      crowd: crowd ? { viewers: crowd.viewers, energy: crowd.energy, holding: crowd.holding } : null,
+      crowdGlow: glow ? round3(glow.update(0, performance.now() / 1000).intensity) : 0,
       fps: stats.fps,
       droppedFrames: stats.dropped,
       frames: stats.frames,

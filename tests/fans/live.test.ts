@@ -48,6 +48,17 @@ describe('the fan viewer /live in chromium', { timeout: 120_000 }, () => {
     await rig?.close();
   });
 
+  /** The fan keeps waving (space, about 4 a second) until `check` holds. */
+  async function wavingUntil(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      await page.keyboard.press(' ');
+      if (await check()) return;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await page.waitForTimeout(250);
+    }
+  }
+
   it('a late joiner lands at the show\'s moment, with the syllable being sung highlighted', async () => {
     const s = await live(page);
     expect(s.connected).toBe(true);
@@ -125,17 +136,21 @@ describe('the fan viewer /live in chromium', { timeout: 120_000 }, () => {
     expect(bottom[0]! - top[0]!).toBeGreaterThan(25);
     expect(bottom[0]!).toBeGreaterThan(bottom[1]!);
     expect(bottom[2]!).toBeGreaterThan(bottom[1]!);
+
+    // The venue's stage output shows the same glow (it gets the crowd frames too).
+    const stage = await rig.open('proj', '&avatar=none');
+    await wavingUntil(async () => stage.evaluate(() => {
+      const st = (window as unknown as { __holostage: { state(): { crowdGlow: number; crowd: { holding: number } | null } } }).__holostage.state();
+      return st.crowd?.holding === 1 && st.crowdGlow > 0.1;
+    }), 'the glow on the stage output');
+    await stage.close();
   });
 
   it('the control desk shows the viewer count and the cheer level', async () => {
     const desk = await rig.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await desk.goto(`${rig.server.url}/desk/?token=${rig.server.tokens.operator}`);
     await desk.waitForFunction(() => document.getElementById('audience-viewers')?.textContent === '1', undefined, { timeout: 60_000 });
-    for (let i = 0; i < 6; i++) {
-      await page.keyboard.press(' ');
-      await page.waitForTimeout(150);
-    }
-    await desk.waitForFunction(() => parseInt(document.getElementById('audience-cheer')?.textContent ?? '0', 10) > 20, undefined, { timeout: 10_000 });
+    await wavingUntil(() => desk.evaluate(() => parseInt(document.getElementById('audience-cheer')?.textContent ?? '0', 10) > 20), 'the desk\'s cheer level');
     expect(await desk.textContent('#audience-detail')).toMatch(/1 penlights up/);
     // A second fan arrives: the count follows.
     const second = await rig.browser.newPage({ viewport: { width: 320, height: 240 } });
