@@ -283,7 +283,7 @@ describe('stage page', () => {
     };
     try {
       const first = await audioOf();
-      expect(first.assetsTotal).toBe(4); // avatar, two motions, the backing track
+      expect(first.assetsTotal).toBe(5); // avatar, two motions, the backing track, the synthesized vocal
       expect(first.audio.state).toBe('running');
       expect(first.audio.song).toBe(-1); // held: silent
       await rig.seek(2, true);

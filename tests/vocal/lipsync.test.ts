@@ -114,7 +114,9 @@ describe('lip-sync', () => {
     sums.push(copies.length);
     expect(sums[0]).toBeGreaterThanOrEqual(0);
     expect(sums[1]).toBe(20);
-    expect(noisy).toBeGreaterThan(0);
-    expect(quiet).toBe(0);
+    // Copying 2M results takes dozens of scavenges (35 here); the calls alone take none. The test
+    // worker itself (vitest's RPC, timers) may cause a stray one, so allow that, not a trend.
+    expect(noisy).toBeGreaterThanOrEqual(10);
+    expect(quiet).toBeLessThanOrEqual(1);
   });
 });
