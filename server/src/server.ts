@@ -676,6 +676,8 @@ export class ShowServer {
    */
   private checkDrift(outputId: string, health: OutputHealth): void {
     if (typeof health.showTime !== 'number' || this.state.mode !== 'playing') return;
+    // Still loading the show's assets: it isn't rendering yet, and its progress bar says so.
+    if (typeof health.assetsTotal === 'number' && (health.assetsLoaded ?? 0) < health.assetsTotal) return;
     const server = positionAt(this.timeline, this.state, this.clock()).showTime;
     const settings = this.outputSettings.get(outputId) ?? this.timeline.outputs.find((o) => o.id === outputId)?.settings;
     const allowance = DRIFT_MARGIN_SECONDS + (settings?.latencyMs ?? 0) / 1000 + (health.roundTripMs ?? 0) / 1000;
