@@ -84,6 +84,8 @@ export interface ShowServerOptions {
   /** Server clock, ms; epoch based so it carries across restarts. */
   clock?: () => number;
   log?: (line: string) => void;
+  /** Render every song's vocal in the background at start, so sound outputs load without waiting. */
+  warmVocals?: boolean;
   /** A public show: /live and viewer sockets need no token (an open link). */
   publicViewing?: boolean;
   /** Share broadcasts and cheers with other processes through redis (socket.io redis adapter). */
@@ -801,7 +803,8 @@ export class ShowServer {
 
     // The desk's library, score upload and vocal preview routes (before the pages' catch-alls).
     this.deskApi = registerDeskApi(app, this);
-    mountVocalAudio(app, () => ({ timeline: this.timeline, fingerprint: this.fingerprint }), this.log);
+    const vocals = mountVocalAudio(app, () => ({ timeline: this.timeline, fingerprint: this.fingerprint }), this.log);
+    if (this.options.warmVocals) void vocals.warm();
     this.pagesClose = mountPages(app, this.options.pages ?? 'auto', this.http, this.showDir, this.options.pagesRoot);
     app.get('/', (_req, res) => {
       res.type('html').send('<!doctype html><title>holostage</title><h1>holostage</h1><p>Pages: <a href="/desk">/desk</a> (operator), <a href="/stage">/stage</a> (outputs), <a href="/live">/live</a> (fans). Each needs its token: run <code>holostage tokens</code>.</p>');

@@ -27,17 +27,18 @@ async function render(song: SongInfo): Promise<Buffer> {
   return Buffer.from(encodeWav([rendered.samples], rendered.sampleRate, 16));
 }
 
-export function mountVocalAudio(app: Express, current: () => { timeline: Timeline; fingerprint: string }, log: (line: string) => void): void {
+export interface VocalAudio {
+  /** Renders every song of the current show ahead of time, one after another (a show night's outputs then load at once). */
+  warm(): Promise<void>;
+}
+
+export function mountVocalAudio(app: Express, current: () => { timeline: Timeline; fingerprint: string }, log: (line: string) => void): VocalAudio {
   const cache = new Map<string, Promise<Buffer>>();
-  app.get('/vocal/:fingerprint/:file', async (req, res) => {
+  const vocalOf = (index: number): Promise<Buffer> | undefined => {
     const { timeline, fingerprint } = current();
-    const m = /^(\d+)\.wav$/.exec(req.params.file);
-    const song = m ? timeline.songs[Number(m[1])] : undefined;
-    if (req.params.fingerprint !== fingerprint.slice(0, 16) || !song || song.tracks.vocal.notes.length === 0) {
-      res.status(404).json({ ok: false, error: 'no such vocal (the show may have changed: reload the timeline)' });
-      return;
-    }
-    const key = `${fingerprint}:${m![1]}`;
+    const song = timeline.songs[index];
+    if (!song || song.tracks.vocal.notes.length === 0) return undefined;
+    const key = `${fingerprint}:${index}`;
     let wav = cache.get(key);
     if (!wav) {
       if (cache.size > 64) cache.clear();
@@ -49,10 +50,25 @@ export function mountVocalAudio(app: Express, current: () => { timeline: Timelin
       cache.set(key, wav);
       wav.catch(() => cache.delete(key));
     }
+    return wav;
+  };
+  app.get('/vocal/:fingerprint/:file', async (req, res) => {
+    const m = /^(\d+)\.wav$/.exec(req.params.file);
+    const wav = m && req.params.fingerprint === current().fingerprint.slice(0, 16) ? vocalOf(Number(m[1])) : undefined;
+    if (!wav) {
+      res.status(404).json({ ok: false, error: 'no such vocal (the show may have changed: reload the timeline)' });
+      return;
+    }
     try {
       res.type('audio/wav').set('Cache-Control', 'public, max-age=31536000, immutable').send(await wav);
     } catch (err) {
       res.status(500).json({ ok: false, error: `vocal render failed: ${(err as Error).message}` });
     }
   });
+  return {
+    async warm() {
+      const count = current().timeline.songs.length;
+      for (let i = 0; i < count; i++) await vocalOf(i)?.catch(() => undefined);
+    },
+  };
 }

@@ -67,4 +67,18 @@ describe('vocal audio for the outputs', () => {
     const path = timeline.songs[0]!.vocalAudio!.replace(/\d+\.wav$/, '9.wav');
     expect((await fetch(`${server.url}${path}`)).status).toBe(404);
   });
+
+  it('with warmVocals, renders every song in the background before anyone asks', async () => {
+    const base = await compileShowFolder(join(import.meta.dirname, '..', 'fixtures', 'base-show'));
+    if (!base.ok) throw new Error('base show invalid');
+    const lines: string[] = [];
+    const { server: warm } = await startTestServer(base.timeline, { warmVocals: true, log: (l) => lines.push(l) });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (lines.filter((l) => l.startsWith('vocal: rendered')).length < base.timeline.songs.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(lines.filter((l) => l.startsWith('vocal: rendered')).map((l) => /"([^"]+)"/.exec(l)![1])).toEqual(['Alpha', 'Beta']);
+    } finally {
+      await warm.close();
+    }
+  });
 });

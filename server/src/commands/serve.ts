@@ -85,6 +85,7 @@ export async function run(args: string[]): Promise<number> {
     midiInputPort: edge ? undefined : flagString(p, 'midi-in'),
     log,
     publicViewing: p.flags.has('public'),
+    warmVocals: true,
     redisUrl,
     edge,
   });
