@@ -168,7 +168,7 @@ function row(label: string, r: Result): { name: string; value: string; note: str
 }
 
 export async function bench(): Promise<BenchSection> {
-  const counts = (process.env.FANS_BENCH_COUNTS ?? '1000,2000,5000').split(',').map(Number);
+  const counts = (process.env.FANS_BENCH_COUNTS ?? '500,1000,2000,5000').split(',').map(Number);
   const rows: { name: string; value: string; note?: string }[] = [];
   const loadBefore = loadavg()[0]!;
   const results: { label: string; r: Result }[] = [];
@@ -213,7 +213,7 @@ export async function bench(): Promise<BenchSection> {
   return {
     title: 'Fans: viewers per process (transport event latency, loopback)',
     rows,
-    notes: 'Latency = viewer receive time − the snapshot\'s server time, for every viewer and each of 12 GO/HOLD changes (the broadcast follows the journal fdatasync). Viewers are socket.io clients in the bench process doing one clock ping a second each; the server(s) run in their own processes (bench/fans-node.ts). On this 2-core machine the client process competes with the server for CPU, so these numbers are a floor for a dedicated server.',
+    notes: 'Latency = viewer receive time − the snapshot\'s server time, for every viewer and each of 12 GO/HOLD changes (the broadcast follows the journal fdatasync; the journal is on tmpfs here, see bench/server.bench.ts for its cost on disk). Viewers are socket.io clients in the bench process doing one clock ping a second each; the server(s) run in their own processes (bench/fans-node.ts). On this 2-core machine the client process competes with the server for CPU, so these numbers are a floor for a dedicated server.',
   };
 }
 
