@@ -37,7 +37,7 @@ export function nodeName(role: 'primary' | 'edge'): string {
 }
 
 /** Attach the redis adapter to `io`; resolves once both redis connections are up. */
-export async function attachRedisAdapter(io: IoServer, url: string, log: (line: string) => void): Promise<{ close: () => Promise<void> }> {
+export async function attachRedisAdapter(io: IoServer, url: string, log: (line: string) => void, connectTimeoutMs = 10_000): Promise<{ close: () => Promise<void> }> {
   const pub = createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3000) } });
   const sub = pub.duplicate();
   // node-redis emits 'error' while reconnecting; without a listener that would end the process.
@@ -48,7 +48,19 @@ export async function attachRedisAdapter(io: IoServer, url: string, log: (line: 
   };
   pub.on('error', onError);
   sub.on('error', onError);
-  await Promise.all([pub.connect(), sub.connect()]);
+  // node-redis keeps retrying a refused connection: give up at start after a while, with a clear reason.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cannot reach redis at ${url}${lastError ? ` (${lastError})` : ''}`)), connectTimeoutMs);
+  });
+  try {
+    await Promise.race([Promise.all([pub.connect(), sub.connect()]), timeout]);
+  } catch (err) {
+    await Promise.allSettled([pub.destroy(), sub.destroy()]);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
   // requestsTimeout bounds serverSideEmit acks (sync and clock exchanges).
   io.adapter(createAdapter(pub, sub, { requestsTimeout: 2000 }));
   return {
