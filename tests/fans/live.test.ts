@@ -92,8 +92,10 @@ describe('the fan viewer /live in chromium', { timeout: 120_000 }, () => {
     await page.click('#sound');
     await page.waitForFunction(() => {
       const a = (window as unknown as { __holostageLive: { state(): LiveState } }).__holostageLive.state().audio;
-      return a.context === 'running' && a.loaded === a.total && a.total === 1;
-    }, undefined, { timeout: 15_000 });
+      return a.context === 'running' && a.total >= 1 && a.loaded === a.total;
+    }, undefined, { timeout: 15_000 }).catch(async (err) => {
+      throw new Error(`${(err as Error).message}; audio state: ${JSON.stringify((await live(page)).audio)}`);
+    });
     expect((await live(page)).audio.buttonShown).toBe(false);
     await rig.seek(2, true);
     await page.waitForFunction(() => (window as unknown as { __holostageLive: { state(): LiveState } }).__holostageLive.state().audio.restarts >= 1, undefined, { timeout: 10_000 });
