@@ -1,7 +1,7 @@
 // `holostage score <file> [--json]`: read a .ust / .ustx / .mid / .json score and show what the
 // vocal engine makes of it: notes, tempo, timed phonemes, length and every warning.
 
-import { readScoreFile, ScoreError } from '../../../show-files/src/score/index.ts';
+import { readScoreOrExit } from './score-input.ts';
 import { pitchName } from '../../../show-files/src/score/pitch.ts';
 import { standaloneVocal } from '../../../show-files/src/vocal/standalone.ts';
 import { describeNotePhonemes } from '../../../show-files/src/vocal/phonemize.ts';
@@ -15,16 +15,8 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write('usage: holostage score <file.ust|.ustx|.mid|.json> [--json]\n');
     return 2;
   }
-  let score;
-  try {
-    score = await readScoreFile(file);
-  } catch (err) {
-    if (err instanceof ScoreError) {
-      process.stderr.write(`error: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const score = await readScoreOrExit(file);
+  if (typeof score === 'number') return score;
   const { track, durationSeconds } = standaloneVocal(score);
   if (asJson) {
     const report = {

@@ -2,7 +2,7 @@
 // Progress goes to stderr as a bar; the render speed (x real time) is printed at the end.
 
 import { writeFile } from 'node:fs/promises';
-import { readScoreFile, ScoreError } from '../../../show-files/src/score/index.ts';
+import { readScoreOrExit } from './score-input.ts';
 import { standaloneVocal } from '../../../show-files/src/vocal/standalone.ts';
 import { DEFAULT_VOICE } from '../../../show-files/src/vocal/track.ts';
 import { loadTone, renderVocal } from '../../../show-files/src/vocal/render.ts';
@@ -52,16 +52,8 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  let score;
-  try {
-    score = await readScoreFile(file);
-  } catch (err) {
-    if (err instanceof ScoreError) {
-      process.stderr.write(`error: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const score = await readScoreOrExit(file);
+  if (typeof score === 'number') return score;
   const { track } = standaloneVocal(score, voice);
   for (const w of track.warnings) process.stderr.write(`warning: ${w}\n`);
   if (track.phonemes.length === 0) {
