@@ -662,6 +662,8 @@ export class ShowServer {
     const connections = new Map<string, number>();
     for (const s of this.io.of('/').sockets.values()) {
       const id = (s.data as { identity?: Identity }).identity;
+      // A stage page keeps a second socket for clock sync in a worker: count the page once.
+      if (s.handshake.query.purpose === 'clock') continue;
       if (id?.role === 'output' && id.outputId) connections.set(id.outputId, (connections.get(id.outputId) ?? 0) + 1);
     }
     return this.timeline.outputs.map((o) => {
