@@ -15,24 +15,9 @@ export interface ShowSummary {
   entries: { index: number; kind: string; id: string; title: string; start: number; end: number; encore: boolean; holdAfter: boolean }[];
 }
 
-export interface OutputView {
-  id: string;
-  kind: string;
-  connected: boolean;
-  connections: number;
-  lastSeen: number | null;
-  health: { fps?: number; droppedFrames?: number; clockOffsetMs?: number; roundTripMs?: number | null; driftMs?: number; profile?: string; assetsLoaded?: number; assetsTotal?: number } | null;
-  settings: OutputSettings;
-}
-
-export interface Alarm {
-  id: number;
-  key: string;
-  level: 'warning' | 'critical';
-  message: string;
-  at: number;
-  active: boolean;
-}
+// The server's own view types (type-only: nothing of the server is bundled into the page).
+import type { OutputView, Alarm } from '../../server/src/server.ts';
+export type { OutputView, Alarm };
 
 export interface LightingView {
   status: { driver: string; port: string | null; connected: boolean; error: string | null; sent: number; failed: number };

@@ -7,22 +7,9 @@ import { clockText, facets, filterLibrary } from './core/operator.ts';
 import { errorsByEntry, moveEntry, planSetlist, type SetlistEntry, type SongFacts } from './core/setlist.ts';
 import { byId, el, setText } from './dom.ts';
 import type { DeskLink, ValidationErrorView } from './net.ts';
+import type { LibrarySong } from '../../server/src/desk/library.ts';
 
-export interface LibrarySong {
-  id: string;
-  file: string;
-  title: string;
-  credits: { role: string; name: string }[];
-  license: { name: string; url?: string } | null;
-  tags: string[];
-  key: string | null;
-  bpm: number | null;
-  duration: number | null;
-  score: string | null;
-  lyrics: string;
-  valid: boolean;
-  errors: ValidationErrorView[];
-}
+export type { LibrarySong };
 
 export class OrganiserView {
   private songs: LibrarySong[] = [];

@@ -112,13 +112,13 @@ export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
   const watch = new Map<string, { lastSeen: number; first: number[] }>();
   const drift = setInterval(() => {
     for (const o of server.outputsView()) {
-      const h = o.health as (typeof o.health & { driftMs?: number; roundTripMs?: number | null }) | null;
+      const h = o.health;
       if (!o.connected || !h) {
         watch.delete(o.id);
         continue;
       }
-      let err: number | undefined = h.driftMs;
-      if (err === undefined && typeof h.clockOffsetMs === 'number' && Number.isFinite(h.clockOffsetMs)) {
+      let err: number | undefined;
+      if (typeof h.clockOffsetMs === 'number' && Number.isFinite(h.clockOffsetMs)) {
         const w = watch.get(o.id) ?? { lastSeen: -1, first: [] };
         watch.set(o.id, w);
         if (o.lastSeen === w.lastSeen) continue;
