@@ -15,6 +15,7 @@ import { COLOUR_NAMES, CROWD_EVENTS, PENLIGHT_COLOURS, crowdGlow, type CrowdFram
 import { Performer, createFrame } from '../../stage/src/perform/performer.ts';
 import { VrmDriver } from '../../stage/src/render/vrm-driver.ts';
 import { StageScene } from '../../stage/src/render/stage-scene.ts';
+import { performFrame } from '../../stage/src/render/perform-frame.ts';
 import { OutputPass, DEFAULT_SETTINGS } from '../../stage/src/outputs/output-pass.ts';
 import { SyncedShowClock } from '../../stage/src/net/show-clock.ts';
 import { clipFromBvh, clipFromVrmAnimation, parseVrma } from '../../stage/src/render/clips.ts';
@@ -351,15 +352,7 @@ function render(now: number): void {
   requestAnimationFrame(render);
   if (!ready || !performer || !scene || !pass) return;
   const showTime = clock.showTime() + settings.latencyMs / 1000;
-  performer.evaluate(showTime, frame);
-  let dt = Number.isNaN(lastShowTime) ? 0 : showTime - lastShowTime;
-  if (dt < 0 || dt > 0.25) {
-    driver?.vrm.springBoneManager?.reset();
-    dt = 0;
-  }
-  lastShowTime = showTime;
-  driver?.apply(frame, Math.min(dt, 1 / 20));
-  scene.update(frame);
+  lastShowTime = performFrame(showTime, lastShowTime, performer, frame, driver, scene);
   glow?.update(lastFrameAt ? (now - lastFrameAt) / 1000 : 0, now / 1000);
   lastFrameAt = now;
   const black = clock.blackout();

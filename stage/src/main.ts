@@ -13,6 +13,7 @@ import { ClockSync, ClockSyncLoop } from '../../server/src/clock/sync.ts';
 import { Performer, createFrame } from './perform/performer.ts';
 import { VrmDriver } from './render/vrm-driver.ts';
 import { StageScene } from './render/stage-scene.ts';
+import { performFrame } from './render/perform-frame.ts';
 import { OutputPass, DEFAULT_SETTINGS } from './outputs/output-pass.ts';
 import { SyncedShowClock, WorkerClock } from './net/show-clock.ts';
 import type { ClockWorkerReport, ClockWorkerStart } from './net/clock-worker.ts';
@@ -347,16 +348,7 @@ function render(now: number): void {
   const showTime = clock.showTime() + settings.latencyMs / 1000;
   // The instant that show time belongs to (a late frame callback runs well after its rAF stamp).
   const wall = performance.timeOrigin + performance.now();
-  performer.evaluate(showTime, frame);
-  let dt = Number.isNaN(lastShowTime) ? 0 : showTime - lastShowTime;
-  if (dt < 0 || dt > 0.25) {
-    // A seek: settle the hair where it is rather than let it whip across the stage.
-    driver?.vrm.springBoneManager?.reset();
-    dt = 0;
-  }
-  lastShowTime = showTime;
-  driver?.apply(frame, Math.min(dt, 1 / 20));
-  scene.update(frame);
+  lastShowTime = performFrame(showTime, lastShowTime, performer, frame, driver, scene);
   const black = clock.blackout();
   pass.applyGainScale(1 - black);
   glow?.update(lastGlowAt ? (now - lastGlowAt) / 1000 : 0, now / 1000);
