@@ -33,7 +33,8 @@ import {
 import { Journal, readJournal, recoverFromJournal } from './journal.ts';
 import { accessUrls, identify, loadOrCreateTokens, type Identity, type Tokens } from './tokens.ts';
 import type { LightingDriver, LightingDriverStatus } from './lighting/driver.ts';
-import { CueScheduler, type FiredCue } from './lighting/scheduler.ts';
+import { CueScheduler, type CueRunner, type FiredCue } from './lighting/scheduler.ts';
+import { schedulesItself } from './lighting/lighting-thread.ts';
 import { collectLightingEvents, lightingStateAt, panicMessages } from './lighting/cues.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { hex } from '../../show-files/src/midi.ts';
@@ -72,7 +73,10 @@ export interface ShowServerOptions {
   resumeWindowMs?: number;
   heartbeatMs?: number;
   transport?: Partial<TransportConfig>;
-  /** The lighting driver (default: none, i.e. a null driver supplied by the caller). */
+  /**
+   * Where lighting goes. A LightingThread (what `serve` uses) fires cues from its own thread; any
+   * other driver (a recorder in tests, a null driver) is driven by a scheduler on this thread.
+   */
   lighting: LightingDriver;
   pages?: PagesMode;
   /** Where the page folders (stage/, control-desk/, viewer/) and assets/ are; default the repository. */
@@ -167,7 +171,7 @@ export class ShowServer {
 
   private fingerprint = '';
   private lightingEvents: LightingEvent[] = [];
-  private readonly scheduler: CueScheduler;
+  private readonly scheduler: CueRunner;
   private readonly journal: Journal;
   private readonly config: TransportConfig;
   private readonly resumeWindowMs: number;
@@ -213,7 +217,9 @@ export class ShowServer {
     this.http = createServer(this.app);
     // destroyUpgrade off: other websocket upgrades on this port (the pages' vite client) are not socket.io's to kill.
     this.io = new IoServer(this.http, { serveClient: false, pingInterval: 5000, pingTimeout: 5000, destroyUpgrade: false });
-    this.scheduler = new CueScheduler(options.lighting, this.clock, { onFire: (f) => this.logFired(f) });
+    // The lighting thread times cues away from this event loop; any other driver gets a scheduler here.
+    const onFire = (f: FiredCue): void => this.logFired(f);
+    this.scheduler = schedulesItself(options.lighting) ? options.lighting.createScheduler(this.clock, onFire) : new CueScheduler(options.lighting, this.clock, { onFire });
   }
 
   get lighting(): LightingDriver {
@@ -254,13 +260,16 @@ export class ShowServer {
   private async startPrimary(timeline: Timeline): Promise<void> {
     this.tokens = loadOrCreateTokens(this.stateDir, timeline.outputs.map((o) => o.id));
 
+    // One server per state folder: its journal has one writer (and a refused second server never
+    // opens the MIDI port).
+    this.releaseLock = lockStateDir(this.stateDir);
+
     const lighting = this.options.lighting;
     lighting.onStatusChange((s) => this.onLightingStatus(s));
     lighting.open();
+    if (schedulesItself(lighting)) await lighting.whenOpen();
     this.onLightingStatus(lighting.status());
 
-    // One server per state folder: its journal has one writer.
-    this.releaseLock = lockStateDir(this.stateDir);
     const now = this.clock();
     const records = readJournal(this.journal.file);
     const recovery = recoverFromJournal(records, timeline, this.fingerprint, now, this.resumeWindowMs);

@@ -6,7 +6,8 @@ import midiFile from 'midi-file';
 import { collectLightingEvents, lightingStateAt, panicMessages, usedChannels } from '../../server/src/lighting/cues.ts';
 import { EasymidiDriver, listMidiOutputs, loadEasymidi, wrapEasymidiOutput, type EasymidiOutput, type MidiBackend } from '../../server/src/lighting/easymidi-driver.ts';
 import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
-import { CueScheduler, type FiredCue } from '../../server/src/lighting/scheduler.ts';
+import { CueScheduler, type CueRunner, type FiredCue } from '../../server/src/lighting/scheduler.ts';
+import { LightingThread } from '../../server/src/lighting/lighting-thread.ts';
 import { NullDriver } from '../../server/src/lighting/driver.ts';
 import { bytesFromEasymidi, commandFromMidi, DEFAULT_MIDI_INPUT_NOTES } from '../../server/src/lighting/midi-input.ts';
 import { controlChange, noteOff, noteOn, programChange, showControl } from '../../show-files/src/midi.ts';
@@ -171,7 +172,29 @@ describe('SMF recorder driver', () => {
   });
 });
 
-describe('cue scheduler', () => {
+// The same plan, run two ways: on the calling thread (tests, tools) and on the lighting thread (serve).
+const runners: { name: string; make: (clock: () => number, onFire: (f: FiredCue) => void) => Promise<{ runner: CueRunner; close: () => Promise<void> }> }[] = [
+  {
+    name: 'on the calling thread',
+    make: async (clock, onFire) => {
+      const driver = new NullDriver();
+      driver.open();
+      return { runner: new CueScheduler(driver, clock, { onFire }), close: async () => {} };
+    },
+  },
+  {
+    name: 'on the lighting thread',
+    make: async (clock, onFire) => {
+      const thread = new LightingThread({ kind: 'null' });
+      const runner = thread.createScheduler(clock, onFire);
+      thread.open();
+      await thread.whenOpen();
+      return { runner, close: () => thread.close() };
+    },
+  },
+];
+
+describe.each(runners)('cue scheduler $name', ({ make }) => {
   const events = collectLightingEvents(makeTimeline([
     { title: 'A', length: 1, lighting: [0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.3].map((t, i) => ev(t, noteOn(1, 60 + i, 100))) },
   ]));
@@ -182,37 +205,39 @@ describe('cue scheduler', () => {
 
   it('fires every cue in order, never early, including a cue exactly at the start position', async () => {
     const fired: FiredCue[] = [];
-    const driver = new RecorderDriver(null, clock);
-    driver.open();
-    const scheduler = new CueScheduler(driver, clock, { onFire: (f) => fired.push(f) });
-    scheduler.setEvents(events);
-    scheduler.update(snapshot(0));
-    await new Promise((r) => setTimeout(r, 400));
+    const { runner, close } = await make(clock, (f) => fired.push(f));
+    runner.setEvents(events);
+    runner.update(snapshot(0));
+    await new Promise((r) => setTimeout(r, 450));
+    await close();
     expect(fired.map((f) => f.event.bytes[1])).toEqual([60, 61, 62, 63, 64, 65, 66]);
     for (const f of fired) expect(f.firedAt).toBeGreaterThanOrEqual(f.due);
-    expect(driver.messages.map((m) => m.bytes[1])).toEqual([60, 61, 62, 63, 64, 65, 66]);
+    for (const f of fired) expect(f.delivered).toBe(true);
   });
 
   it('stops at the hold point, fires nothing while held or blacked out, and a resume does not repeat a cue', async () => {
     const fired: number[] = [];
-    const driver = new NullDriver();
-    driver.open();
-    const scheduler = new CueScheduler(driver, clock, { onFire: (f) => fired.push(f.event.bytes[1]!) });
-    scheduler.setEvents(events);
-    scheduler.update(snapshot(0.02, { holdAt: 0.05 }));
+    const { runner, close } = await make(clock, (f) => fired.push(f.event.bytes[1]!));
+    runner.setEvents(events);
+    runner.update(snapshot(0.02, { holdAt: 0.05 }));
     await new Promise((r) => setTimeout(r, 120));
     expect(fired).toEqual([61, 62]);
     // Resume exactly at the last fired cue's time: it is not sent twice.
-    scheduler.update(snapshot(0.04, { holdAt: 0.07 }), true);
+    runner.update(snapshot(0.04, { holdAt: 0.07 }), true);
     await new Promise((r) => setTimeout(r, 100));
     expect(fired).toEqual([61, 62, 63]);
-    scheduler.update(snapshot(0.08, { blackout: { serverTime: clock(), fadeSeconds: 1 } }));
+    runner.update(snapshot(0.08, { blackout: { serverTime: clock(), fadeSeconds: 1 } }));
     await new Promise((r) => setTimeout(r, 80));
     expect(fired).toEqual([61, 62, 63]);
-    scheduler.update(snapshot(0.09, { playing: false, mode: 'held' }));
+    runner.update(snapshot(0.09, { playing: false, mode: 'held' }));
     await new Promise((r) => setTimeout(r, 50));
     expect(fired).toEqual([61, 62, 63]);
-    scheduler.stop();
+    // A stop before the next cue cancels it.
+    runner.update(snapshot(0.25));
+    runner.stop();
+    await new Promise((r) => setTimeout(r, 120));
+    expect(fired).toEqual([61, 62, 63]);
+    await close();
   });
 });
 

@@ -4,10 +4,9 @@ import { join, resolve } from 'node:path';
 import { formatError } from '../../../show-files/src/errors.ts';
 import { REPO_ROOT } from '../pages.ts';
 import { ShowInvalidError, ShowServer } from '../server.ts';
-import { EasymidiDriver } from '../lighting/easymidi-driver.ts';
-import { RecorderDriver } from '../lighting/recorder-driver.ts';
-import { FanoutDriver, NullDriver, type LightingDriver } from '../lighting/driver.ts';
-import { serverClock } from '../server.ts';
+import { NullDriver, type LightingDriver } from '../lighting/driver.ts';
+import type { LightingDriverSpec } from '../lighting/driver-spec.ts';
+import { LightingThread } from '../lighting/lighting-thread.ts';
 import { flagNumber, flagString, parseArgs } from './args.ts';
 
 export const DEFAULT_SHOW = join(REPO_ROOT, 'show-files', 'demo');
@@ -58,8 +57,6 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   };
 
-  // The MIDI port name comes from the show, which is only known after compiling: make the
-  // lighting driver lazily through a small forwarding driver.
   const driverKind = flagString(p, 'midi') ?? 'easymidi';
   if (!['easymidi', 'null'].includes(driverKind)) {
     process.stderr.write(`holostage serve: --midi: expected easymidi or null, got "${driverKind}"\n`);
@@ -71,7 +68,19 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write('holostage serve: --edge needs --redis <url> (the primary\'s redis)\n');
     return 2;
   }
-  const lighting = new LazyDriver();
+  // The MIDI port name comes from the show, known only once it is compiled: the lighting thread
+  // asks for its driver description when the server opens it. An edge never fires lighting.
+  const record = flagString(p, 'record');
+  const lighting: LightingDriver = edge
+    ? new NullDriver()
+    : new LightingThread(
+        (): LightingDriverSpec => {
+          const port: LightingDriverSpec =
+            driverKind === 'null' ? { kind: 'null' } : { kind: 'easymidi', port: flagString(p, 'midi-port') ?? server.timeline.lighting.port, virtual: p.flags.has('midi-virtual') };
+          return record ? { kind: 'fanout', drivers: [port, { kind: 'recorder', file: resolve(record), autoFlushMs: 5000 }] } : port;
+        },
+        { log },
+      );
   const server = new ShowServer({
     showDir,
     host: flagString(p, 'host') ?? '127.0.0.1',
@@ -89,15 +98,7 @@ export async function run(args: string[]): Promise<number> {
     redisUrl,
     edge,
   });
-  lighting.make = () => {
-    const drivers: LightingDriver[] = [];
-    // Lighting belongs to the primary: an edge never opens a MIDI port.
-    if (driverKind === 'null' || edge) drivers.push(new NullDriver());
-    else drivers.push(new EasymidiDriver({ port: flagString(p, 'midi-port') ?? server.timeline.lighting.port, virtual: p.flags.has('midi-virtual') }));
-    const record = flagString(p, 'record');
-    if (record) drivers.push(new RecorderDriver(resolve(record), serverClock, 5000));
-    return drivers.length === 1 ? drivers[0]! : new FanoutDriver(drivers);
-  };
+
 
   try {
     await server.start();
@@ -116,7 +117,7 @@ export async function run(args: string[]): Promise<number> {
   if (server.recoveryNote) out.write(`  journal: ${server.recoveryNote}\n`);
   const status = server.lighting.status();
   if (!edge) {
-    out.write(`  lighting: ${status.driver}${status.connected ? ` on "${status.port}"` : ` not connected: ${status.error}`}\n`);
+    out.write(`  lighting: ${status.driver}${status.connected ? (status.port ? ` on "${status.port}"` : "") : ` not connected: ${status.error}`} (cues timed on their own thread)\n`);
     out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);
   }
   if (edge) {
@@ -136,32 +137,4 @@ export async function run(args: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   return 0;
-}
-
-/** Forwards to a driver built on open() (once the show, and so its MIDI port name, is known). */
-class LazyDriver implements LightingDriver {
-  make: (() => LightingDriver) | null = null;
-  private inner: LightingDriver | null = null;
-  private listeners: Parameters<LightingDriver['onStatusChange']>[0][] = [];
-  get name(): string {
-    return this.inner?.name ?? 'lighting';
-  }
-  open(): void {
-    this.inner = this.make!();
-    for (const l of this.listeners) this.inner.onStatusChange(l);
-    this.inner.open();
-  }
-  send(bytes: readonly number[], info?: { label?: string }): boolean {
-    return this.inner ? this.inner.send(bytes, info) : false;
-  }
-  status(): ReturnType<LightingDriver['status']> {
-    return this.inner?.status() ?? { driver: 'lighting', port: null, connected: false, error: 'not opened', sent: 0, failed: 0 };
-  }
-  onStatusChange(listener: Parameters<LightingDriver['onStatusChange']>[0]): void {
-    this.listeners.push(listener);
-    this.inner?.onStatusChange(listener);
-  }
-  async close(): Promise<void> {
-    await this.inner?.close();
-  }
 }

@@ -1,0 +1,123 @@
+// The lighting thread: owns the lighting driver and fires the cue plan, away from the server's
+// event loop. Long waits use a timer (so the driver's own timers, such as the MIDI watchdog, keep
+// running); the last couple of milliseconds before a cue block on Atomics.wait, which wakes within
+// tens of microseconds, then spin to the exact instant. The main thread bumps a shared counter after
+// every message it posts, so a new plan or a panic interrupts that block at once.
+// Started through worker-boot.mjs (see lighting-thread.ts for the main side and the messages).
+
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { CuePlan } from './scheduler.ts';
+import { createDriver } from './driver-spec.ts';
+import type { LightingDriverStatus } from './driver.ts';
+import type { LightingThreadData, ToLightingThread, FromLightingThread } from './lighting-thread.ts';
+
+const data = workerData as LightingThreadData;
+const port: MessagePort = data.port;
+const signal = new Int32Array(data.signal);
+/** Timers wake this long before a cue; the rest is a blocking wait. */
+const TIMER_LEAD_MS = data.timerLeadMs;
+/** The last stretch before a cue is a busy spin (Atomics.wait oversleeps by tens of µs). */
+const SPIN_MS = 0.15;
+
+// The server clock (timeOrigin + performance.now() on the main thread), from this thread's
+// monotonic clock: the main thread measured its offset from process.hrtime, which every thread shares.
+const hrMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+const clockBase = data.epochMs + hrMs() - performance.now();
+const clock = (): number => clockBase + performance.now();
+
+const driver = createDriver(data.spec, clock);
+const plan = new CuePlan();
+/** Which list of events the plan holds (fired reports name it, so the main thread maps indexes to the right list). */
+let eventsRevision = 0;
+let timer: ReturnType<typeof setTimeout> | null = null;
+let closing = false;
+
+function post(message: FromLightingThread): void {
+  port.postMessage(message);
+}
+const counts = (): { sent: number; failed: number } => {
+  const s = driver.status();
+  return { sent: s.sent, failed: s.failed };
+};
+
+driver.onStatusChange((status: LightingDriverStatus) => post({ type: 'status', status }));
+
+/** Apply one message from the main thread; true when the plan may have changed. */
+function apply(message: ToLightingThread): boolean {
+  switch (message.type) {
+    case 'events':
+      plan.setEvents(message.events);
+      eventsRevision = message.revision;
+      return true;
+    case 'update':
+      plan.update(message.snapshot, message.continuous);
+      return true;
+    case 'stop':
+      plan.stop();
+      return true;
+    case 'send': {
+      const delivered = driver.send(message.bytes, { label: message.label });
+      post({ type: 'sent', delivered, ...counts() });
+      return false;
+    }
+    case 'close':
+      closing = true;
+      plan.stop();
+      if (timer) clearTimeout(timer);
+      void driver.close().finally(() => {
+        post({ type: 'closed', ...counts() });
+        port.close();
+      });
+      return false;
+  }
+}
+
+function drain(): void {
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) apply(m.message as ToLightingThread);
+}
+
+function schedule(): void {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  if (closing) return;
+  const due = plan.nextDue();
+  if (due === null) return;
+  const wait = due - clock() - TIMER_LEAD_MS;
+  if (wait > 0) timer = setTimeout(approach, wait);
+  else approach();
+}
+
+/** Close in on the next cue without yielding, fire it, and go on while the next one is near. */
+function approach(): void {
+  timer = null;
+  for (;;) {
+    // Read the counter before taking messages: a message posted after this makes the wait return at once.
+    const seen = Atomics.load(signal, 0);
+    drain();
+    if (closing) return;
+    const due = plan.nextDue();
+    if (due === null) return;
+    const remaining = due - clock();
+    if (remaining > TIMER_LEAD_MS + 0.5) {
+      // Nothing near (the timer woke early, or the plan moved): back to the event loop.
+      timer = setTimeout(approach, remaining - TIMER_LEAD_MS);
+      return;
+    }
+    if (remaining > SPIN_MS) {
+      Atomics.wait(signal, 0, seen, remaining - SPIN_MS);
+      continue;
+    }
+    if (remaining > 0) continue;
+    plan.fireDue(clock, (event, index, dueAt, firedAt) => {
+      const delivered = driver.send(event.bytes, { label: event.label });
+      post({ type: 'fired', revision: eventsRevision, index, due: dueAt, firedAt, delivered, ...counts() });
+    });
+  }
+}
+
+port.on('message', (message: ToLightingThread) => {
+  if (apply(message)) schedule();
+});
+
+driver.open();
+post({ type: 'status', status: driver.status() });
