@@ -24,6 +24,9 @@ export interface LightingThreadData {
   /** Server clock minus process.hrtime in ms: the worker rebuilds the server clock from it. */
   epochMs: number;
   timerLeadMs: number;
+  spinMs: number;
+  /** Thread priority to ask for (a nice value, lower runs first; 0 leaves it). */
+  nice: number;
   /** The module the boot file loads. */
   entry: string;
 }
@@ -37,13 +40,21 @@ export type ToLightingThread =
 
 export type FromLightingThread =
   | { type: 'status'; status: LightingDriverStatus }
+  | { type: 'note'; text: string }
   | { type: 'fired'; revision: number; index: number; due: number; firedAt: number; delivered: boolean; sent: number; failed: number }
   | { type: 'sent'; delivered: boolean; sent: number; failed: number }
   | { type: 'closed'; sent: number; failed: number };
 
 export interface LightingThreadOptions {
-  /** The worker's timer wakes this long before a cue and blocks for the rest, ms (default 2). */
+  /** The worker's timer wakes this long before a cue and blocks for the rest, ms (default 10: libuv timers round to whole ms and wake late under load). */
   timerLeadMs?: number;
+  /** ...of which the last stretch is a busy spin, ms (default 0.5: a blocked wait oversleeps, by more when the cores are busy). */
+  spinMs?: number;
+  /**
+   * Priority for the lighting thread as a nice value (default -10: ahead of ordinary work such as a
+   * renderer on the same machine). Raising it needs root or CAP_SYS_NICE; without, it stays at 0.
+   */
+  nice?: number;
   /** Pause before a dead worker is started again, ms (default 1000). */
   restartMs?: number;
   log?: (line: string) => void;
@@ -70,6 +81,8 @@ export class LightingThread implements LightingDriver {
   /** Whether the current worker has booted; until then plans are kept here and direct messages queued. */
   private ready = false;
   private pendingSends: ToLightingThread[] = [];
+  /** What the worker said of itself (its priority). */
+  note = '';
   /** Times the worker had to be started again. */
   restarts = 0;
 
@@ -160,7 +173,9 @@ export class LightingThread implements LightingDriver {
       signal: this.signal.buffer as SharedArrayBuffer,
       spec: this.spec!,
       epochMs: this.clock() - hrMs(),
-      timerLeadMs: this.options.timerLeadMs ?? 2,
+      timerLeadMs: this.options.timerLeadMs ?? 10,
+      spinMs: this.options.spinMs ?? 0.5,
+      nice: this.options.nice ?? -10,
       entry: new URL('./lighting-worker.ts', import.meta.url).href,
     };
     const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: data, transferList: [port2], name: 'holostage-lighting' });
@@ -234,6 +249,10 @@ export class LightingThread implements LightingDriver {
     switch (m.type) {
       case 'status':
         this.setMirror({ ...m.status, sent: Math.max(this.mirror.sent, m.status.sent), failed: Math.max(this.mirror.failed, m.status.failed) });
+        return;
+      case 'note':
+        this.note = m.text;
+        this.options.log?.(`lighting: ${m.text}`);
         return;
       case 'fired':
         this.mirror.sent = m.sent;

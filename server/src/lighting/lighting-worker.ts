@@ -1,10 +1,12 @@
 // The lighting thread: owns the lighting driver and fires the cue plan, away from the server's
 // event loop. Long waits use a timer (so the driver's own timers, such as the MIDI watchdog, keep
-// running); the last couple of milliseconds before a cue block on Atomics.wait, which wakes within
-// tens of microseconds, then spin to the exact instant. The main thread bumps a shared counter after
+// running); the last few milliseconds before a cue block on Atomics.wait, which wakes within tens
+// of microseconds on a quiet machine, then spin to the exact instant. The main thread bumps a shared counter after
 // every message it posts, so a new plan or a panic interrupts that block at once.
 // Started through worker-boot.mjs (see lighting-thread.ts for the main side and the messages).
 
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CuePlan } from './scheduler.ts';
 import { createDriver } from './driver-spec.ts';
@@ -17,7 +19,7 @@ const signal = new Int32Array(data.signal);
 /** Timers wake this long before a cue; the rest is a blocking wait. */
 const TIMER_LEAD_MS = data.timerLeadMs;
 /** The last stretch before a cue is a busy spin (Atomics.wait oversleeps by tens of µs). */
-const SPIN_MS = 0.15;
+const SPIN_MS = data.spinMs;
 
 // The server clock (timeOrigin + performance.now() on the main thread), from this thread's
 // monotonic clock: the main thread measured its offset from process.hrtime, which every thread shares.
@@ -119,5 +121,24 @@ port.on('message', (message: ToLightingThread) => {
   if (apply(message)) schedule();
 });
 
+/**
+ * Ask the OS to run this thread ahead of ordinary work (a renderer, a build) on a shared machine,
+ * as audio software does for its audio thread. Linux takes a thread id where setpriority wants a
+ * process, and /proc/thread-self names ours. Needs root or CAP_SYS_NICE; without it the thread
+ * stays at the process's priority and says so.
+ */
+function raisePriority(nice: number): string {
+  if (nice === 0) return 'lighting thread at normal priority';
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid)) throw new Error('no thread id');
+    setPriority(tid, nice);
+    return `lighting thread at priority ${getPriority(tid)} (nice)`;
+  } catch (err) {
+    return `lighting thread at normal priority (could not raise it to nice ${nice}: ${(err as Error).message.replace(/^.*?: /, '')})`;
+  }
+}
+
+post({ type: 'note', text: raisePriority(data.nice) });
 driver.open();
 post({ type: 'status', status: driver.status() });
