@@ -103,6 +103,8 @@ describe('lighting thread', () => {
     const thread = await openThread({ kind: 'recorder', file });
     expect(thread.name).toBe('recorder');
     expect(thread.status()).toMatchObject({ driver: 'recorder', connected: true, error: null, port: file });
+    // It asked the OS to run it ahead of other work, and says what it got (root here in CI: real-time).
+    expect(thread.note).toMatch(/^lighting thread at (real-time priority \(SCHED_FIFO 10\)|nice -10|normal priority \(could not raise it: .+\))/);
     const runner = thread.createScheduler(serverClock, () => {});
     const events = cues([0.03, 0.5], 70);
     runner.setEvents(events);
@@ -119,6 +121,11 @@ describe('lighting thread', () => {
     const parsed = midiFile.parseMidi(readFileSync(file));
     const types = parsed.tracks[0]!.filter((e) => e.type !== 'marker' && !('meta' in e && e.meta)).map((e) => e.type);
     expect(types).toEqual(['noteOn', 'controller', 'controller']);
+  });
+
+  it('can be left at normal priority', async () => {
+    const thread = await openThread({ kind: 'null' }, { priority: 'normal' });
+    expect(thread.note).toBe('lighting thread at normal priority');
   });
 
   it('on a machine without that MIDI port: the show goes on, the status says why, nothing crashes', async () => {

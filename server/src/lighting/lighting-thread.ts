@@ -15,6 +15,8 @@ import type { LightingDriver, LightingDriverStatus, SendInfo } from './driver.ts
 import { specName, type LightingDriverSpec } from './driver-spec.ts';
 import type { CueRunner, FiredCue } from './scheduler.ts';
 
+export type LightingThreadPriority = 'realtime' | 'nice' | 'normal';
+
 /** What the worker gets at start. */
 export interface LightingThreadData {
   port: MessagePort;
@@ -25,8 +27,7 @@ export interface LightingThreadData {
   epochMs: number;
   timerLeadMs: number;
   spinMs: number;
-  /** Thread priority to ask for (a nice value, lower runs first; 0 leaves it). */
-  nice: number;
+  priority: LightingThreadPriority;
   /** The module the boot file loads. */
   entry: string;
 }
@@ -51,10 +52,11 @@ export interface LightingThreadOptions {
   /** ...of which the last stretch is a busy spin, ms (default 0.5: a blocked wait oversleeps, by more when the cores are busy). */
   spinMs?: number;
   /**
-   * Priority for the lighting thread as a nice value (default -10: ahead of ordinary work such as a
-   * renderer on the same machine). Raising it needs root or CAP_SYS_NICE; without, it stays at 0.
+   * How the lighting thread asks to be run (default 'realtime': SCHED_FIFO, else nice -10, ahead of
+   * ordinary work such as a renderer on the same machine). Either needs root or CAP_SYS_NICE;
+   * without, it stays at normal priority and the log says so.
    */
-  nice?: number;
+  priority?: LightingThreadPriority;
   /** Pause before a dead worker is started again, ms (default 1000). */
   restartMs?: number;
   log?: (line: string) => void;
@@ -175,7 +177,7 @@ export class LightingThread implements LightingDriver {
       epochMs: this.clock() - hrMs(),
       timerLeadMs: this.options.timerLeadMs ?? 10,
       spinMs: this.options.spinMs ?? 0.5,
-      nice: this.options.nice ?? -10,
+      priority: this.options.priority ?? 'realtime',
       entry: new URL('./lighting-worker.ts', import.meta.url).href,
     };
     const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: data, transferList: [port2], name: 'holostage-lighting' });
