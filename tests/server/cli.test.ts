@@ -51,6 +51,9 @@ describe('holostage CLI (server commands)', { timeout: 150_000 }, () => {
       expect(r.out).toMatch(new RegExp(`output ${id}\\s+http://127\\.0\\.0\\.1:\\d+/stage\\?output=${id}&token=${tokens.outputs[id]}`));
     }
     expect(r.out).toMatch(new RegExp(`fan viewer\\s+http://127\\.0\\.0\\.1:\\d+/live\\?token=${tokens.viewer}`));
+    // Cues are timed on the lighting thread, which says how it runs.
+    expect(r.out).toMatch(/lighting: null \(cues timed on their own thread\)/);
+    expect(r.out).toMatch(/lighting: lighting thread at (real-time priority|nice -10|normal priority)/);
 
     // `holostage tokens` shows the same ones again.
     const t = await holostage(['tokens', '--state', state, '--json']);
@@ -91,6 +94,9 @@ describe('holostage CLI (server commands)', { timeout: 150_000 }, () => {
     const r = await holostage(['serve', '--port', 'abc']);
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/--port: expected a number from 0 to 65535, got "abc"/);
+    const p = await holostage(['serve', '--lighting-priority', 'fast']);
+    expect(p.code).toBe(2);
+    expect(p.out).toMatch(/--lighting-priority: expected realtime, nice or normal, got "fast"/);
   });
 });
 

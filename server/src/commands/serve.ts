@@ -6,7 +6,7 @@ import { REPO_ROOT } from '../pages.ts';
 import { ShowInvalidError, ShowServer } from '../server.ts';
 import { NullDriver, type LightingDriver } from '../lighting/driver.ts';
 import type { LightingDriverSpec } from '../lighting/driver-spec.ts';
-import { LightingThread } from '../lighting/lighting-thread.ts';
+import { LightingThread, type LightingThreadPriority } from '../lighting/lighting-thread.ts';
 import { flagNumber, flagString, parseArgs } from './args.ts';
 
 export const DEFAULT_SHOW = join(REPO_ROOT, 'show-files', 'demo');
@@ -25,6 +25,8 @@ const HELP = `usage: holostage serve [options]
   --midi-virtual           create a virtual MIDI port with that name instead of opening one
   --midi-in <name>         MIDI input whose MSC GO/STOP/RESUME/ALL_OFF or notes 60-66 drive the show
   --record <file.mid>      also record every lighting message to a Standard MIDI File
+  --lighting-priority <p>  realtime (default), nice or normal: how the thread that fires the
+                           lighting cues asks to be run (raising it needs root or CAP_SYS_NICE)
   --no-pages               serve the API only (no /stage, /desk, /live pages)
   --public                 a public show: /live opens without a token (the viewer link is open)
   --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
@@ -58,6 +60,11 @@ export async function run(args: string[]): Promise<number> {
   };
 
   const driverKind = flagString(p, 'midi') ?? 'easymidi';
+  const priority = flagString(p, 'lighting-priority') ?? 'realtime';
+  if (!['realtime', 'nice', 'normal'].includes(priority)) {
+    process.stderr.write(`holostage serve: --lighting-priority: expected realtime, nice or normal, got "${priority}"\n`);
+    return 2;
+  }
   if (!['easymidi', 'null'].includes(driverKind)) {
     process.stderr.write(`holostage serve: --midi: expected easymidi or null, got "${driverKind}"\n`);
     return 2;
@@ -79,7 +86,7 @@ export async function run(args: string[]): Promise<number> {
             driverKind === 'null' ? { kind: 'null' } : { kind: 'easymidi', port: flagString(p, 'midi-port') ?? server.timeline.lighting.port, virtual: p.flags.has('midi-virtual') };
           return record ? { kind: 'fanout', drivers: [port, { kind: 'recorder', file: resolve(record), autoFlushMs: 5000 }] } : port;
         },
-        { log },
+        { log, priority: priority as LightingThreadPriority },
       );
   const server = new ShowServer({
     showDir,
