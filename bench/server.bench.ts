@@ -301,7 +301,7 @@ export async function bench(): Promise<BenchSection> {
     title: 'Show controller (cue timing, clock sync, broadcast)',
     rows,
     notes:
-      'Cue error = fire time − due time on the server clock (never negative: cues are not fired early). `serve` times cues on the lighting thread: a worker that owns the MIDI driver, sleeps on a timer until 2 ms before a cue, blocks on Atomics.wait until 0.15 ms before it and spins to the instant; the main thread only hands it plans. The rows marked … time the same 2,000 cues with the main event loop busy, and with the scheduler on the main thread (timer until 1 ms before, then setImmediate spin) as it was before. ' +
+      'Cue error = fire time − due time on the server clock (never negative: cues are not fired early). `serve` times cues on the lighting thread: a worker that owns the MIDI driver, sleeps on a timer until 10 ms before a cue, blocks on Atomics.wait until 1 ms before it and spins to the instant, at real-time priority where the OS allows (here: root); the main thread only hands it plans. The rows marked … time the same 2,000 cues with the main event loop busy, and with the scheduler on the main thread (timer until 1 ms before, then setImmediate spin) as it was before. ' +
       'Sync error compares the client estimate of show time with the server position at the same instant (same machine, so one clock is the truth); each client has an arbitrary clock offset to find. ' +
       'Broadcast latency is measured on the bench process clock only (send → receive, after an uncounted warm-up round), with all viewers in the bench process, sharing the cores of the machine with the server process.',
   };

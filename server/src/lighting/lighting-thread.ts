@@ -49,7 +49,7 @@ export type FromLightingThread =
 export interface LightingThreadOptions {
   /** The worker's timer wakes this long before a cue and blocks for the rest, ms (default 10: libuv timers round to whole ms and wake late under load). */
   timerLeadMs?: number;
-  /** ...of which the last stretch is a busy spin, ms (default 0.5: a blocked wait oversleeps, by more when the cores are busy). */
+  /** ...of which the last stretch is a busy spin, ms (default 1: a blocked wait oversleeps, by milliseconds when the cores are busy or a virtual CPU has gone idle; at most this much CPU per cue). */
   spinMs?: number;
   /**
    * How the lighting thread asks to be run (default 'realtime': SCHED_FIFO, else nice -10, ahead of
@@ -176,7 +176,7 @@ export class LightingThread implements LightingDriver {
       spec: this.spec!,
       epochMs: this.clock() - hrMs(),
       timerLeadMs: this.options.timerLeadMs ?? 10,
-      spinMs: this.options.spinMs ?? 0.5,
+      spinMs: this.options.spinMs ?? 1,
       priority: this.options.priority ?? 'realtime',
       entry: new URL('./lighting-worker.ts', import.meta.url).href,
     };
