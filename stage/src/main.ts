@@ -32,6 +32,8 @@ const debug = params.has('debug');
 const avatarOverride = params.get('avatar');
 /** `outline=0|1` overrides the profile's choice of toon outlines (off helps a weak machine). */
 const outlineParam = params.get('outline');
+/** `toon=mtoon` draws every avatar material with three-vrm's MToon (no lite toon shaders). */
+const liteToon = params.get('toon') !== 'mtoon';
 const DEFAULT_AVATAR = '/assets/avatars/holo.vrm';
 
 const loadingEl = document.getElementById('loading')!;
@@ -87,6 +89,8 @@ const history: { wall: number; showTime: number; aa: number }[] = [];
 const renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: 'high-performance', preserveDrawingBuffer: false });
 renderer.setPixelRatio(1);
 renderer.autoClear = true;
+// Draw calls and triangles are counted over a whole frame (scene, keystone mask, output pass).
+renderer.info.autoReset = false;
 document.body.appendChild(renderer.domElement);
 
 // ------------------------------------------------------------------------------------- settings
@@ -231,7 +235,7 @@ async function loadShow(tl: Timeline): Promise<void> {
   if (driver) VRMUtils.deepDispose(driver.vrm.scene);
   timeline = tl;
   performer = new Performer(tl);
-  scene = new StageScene(kind, outlineParam === null ? undefined : outlineParam !== '0');
+  scene = new StageScene(kind, outlineParam === null ? undefined : outlineParam !== '0', { liteToon });
   if (!pass) pass = new OutputPass(kind);
   glow = null;
   if (kind !== 'transparent') {
@@ -353,6 +357,7 @@ function render(now: number): void {
   pass.applyGainScale(1 - black);
   glow?.update(lastGlowAt ? (now - lastGlowAt) / 1000 : 0, now / 1000);
   lastGlowAt = now;
+  renderer.info.reset();
   pass.render(renderer, scene.scene, scene.camera);
   audio?.update(frame.song, showTime, clock.playing, black);
   history.push({ wall, showTime, aa: frame.mouth.aa });
@@ -408,6 +413,8 @@ Object.defineProperty(window, '__holostage', {
       assetsTotal,
       avatar,
       avatarRect: scene ? scene.avatarRect(settings.width, settings.height) : null,
+      toon: scene?.toon ?? null,
+      render: { calls: renderer.info.render.calls, triangles: renderer.info.render.triangles, programs: renderer.info.programs?.length ?? 0 },
       settings: JSON.parse(JSON.stringify(settings)) as OutputSettings,
       settingsProblem,
       timelineRevision,

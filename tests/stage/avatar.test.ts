@@ -14,6 +14,7 @@ import { describeVrm } from '../../stage/src/avatar/describe.ts';
 import { makeAvatar, makeCheerVrma, makeSidestepBvh } from '../../scripts/make-avatar.ts';
 import { Performer, createFrame } from '../../stage/src/perform/performer.ts';
 import { VrmDriver } from '../../stage/src/render/vrm-driver.ts';
+import { LiteToonMaterial, ToonOutlineMaterial, liteToonRefusal, useLiteToon } from '../../stage/src/render/toon.ts';
 import { stageTimeline } from './harness.ts';
 
 const run = promisify(execFile);
@@ -107,6 +108,69 @@ describe('default avatar files', () => {
       }
     }
     expect(maxSwing).toBeGreaterThan(0.02);
+  });
+});
+
+describe('lite toon shaders', () => {
+  const materialsOf = (vrm: Awaited<ReturnType<typeof loadVrmFile>>) => {
+    const list: THREE.Material[] = [];
+    vrm.scene.traverse((o) => {
+      const m = o as THREE.Mesh;
+      if (m.isMesh) list.push(...(Array.isArray(m.material) ? m.material : [m.material]));
+    });
+    return list;
+  };
+
+  it('take over every material of the default singer, outlines included, with the same MToon parameters', async () => {
+    const vrm = await loadVrmFile(V1);
+    const before = materialsOf(vrm) as MToonMaterial[];
+    const report = useLiteToon(vrm);
+    const after = materialsOf(vrm);
+    expect(report.kept).toEqual([]);
+    expect(report.replaced).toBe(new Set(before).size);
+    expect(after.length).toBe(before.length);
+    for (let i = 0; i < before.length; i++) {
+      const src = before[i]!;
+      const m = after[i] as THREE.ShaderMaterial;
+      expect(m.name).toBe(src.name);
+      if (src.isOutline) {
+        expect(m).toBeInstanceOf(ToonOutlineMaterial);
+        expect((m as unknown as { isOutline: boolean }).isOutline).toBe(true);
+        expect(m.side).toBe(THREE.BackSide);
+        expect(m.uniforms.uWidth!.value).toBe(src.outlineWidthFactor);
+        expect((m.uniforms.uOutlineColor!.value as THREE.Color).equals(src.outlineColorFactor)).toBe(true);
+      } else {
+        expect(m).toBeInstanceOf(LiteToonMaterial);
+        expect(m.side).toBe(src.side);
+        expect((m.uniforms.uLit!.value as THREE.Color).equals(src.color)).toBe(true);
+        expect((m.uniforms.uShade!.value as THREE.Color).equals(src.shadeColorFactor)).toBe(true);
+      }
+      // MToon's toon step, linearstep(-1 + t, 1 - t, x + shift), as clamp(x·a + b).
+      const [a, b] = (m.uniforms.uToon!.value as THREE.Vector2).toArray();
+      const step = (x: number) => Math.min(1, Math.max(0, (x + src.shadingShiftFactor - (-1 + src.shadingToonyFactor)) / (2 - 2 * src.shadingToonyFactor)));
+      for (const x of [-1, -0.1, 0, 0.03, 0.08, 1]) expect(Math.min(1, Math.max(0, x * a + b))).toBeCloseTo(step(x), 9);
+    }
+  });
+
+  it('leave textured, see-through and expression-driven materials to MToon', async () => {
+    const plain = new MToonMaterial();
+    expect(liteToonRefusal(plain)).toBeNull();
+    const textured = new MToonMaterial();
+    textured.map = new THREE.Texture();
+    expect(liteToonRefusal(textured)).toBe('uses map');
+    const cutout = new MToonMaterial();
+    cutout.alphaTest = 0.5;
+    expect(liteToonRefusal(cutout)).toMatch(/cut out/);
+    expect(liteToonRefusal(plain, new Set([plain]))).toMatch(/expression/);
+
+    // On a loaded avatar: a textured surface keeps MToon, and so does its outline.
+    const vrm = await loadVrmFile(V1);
+    const hair = materialsOf(vrm).find((m) => m.name === 'Hair') as MToonMaterial;
+    hair.shadeMultiplyTexture = new THREE.Texture();
+    const report = useLiteToon(vrm);
+    expect(report.kept.map((k) => k.reason).sort()).toEqual(['its surface keeps MToon', 'uses shadeMultiplyTexture']);
+    const kept = materialsOf(vrm).filter((m) => m instanceof MToonMaterial);
+    expect(kept.map((m) => m.name).sort()).toEqual(['Hair', 'Hair (Outline)']);
   });
 });
 

@@ -207,6 +207,33 @@ describe('stage page', () => {
     await settle(proj, (s) => s.settings.keystone.topLeft.x === 0);
   });
 
+  it('lite toon shaders draw the singer as three-vrm\'s MToon does', { timeout: 60_000 }, async () => {
+    await baseline();
+    const mtoon = await rig.open('proj', '&toon=mtoon');
+    try {
+      await waitForShowTime(mtoon, 1.3);
+      const lite = (await stateOf(proj)) as unknown as { toon: { replaced: number; kept: unknown[] } };
+      expect(lite.toon.replaced).toBeGreaterThan(10);
+      expect(lite.toon.kept).toEqual([]);
+      expect(((await stateOf(mtoon)) as unknown as { toon: unknown }).toon).toBeNull();
+      const a = await pixels(proj);
+      const b = await pixels(mtoon);
+      let off = 0, far = 0;
+      for (let y = 0; y < HEIGHT; y++) {
+        for (let x = 0; x < WIDTH; x++) {
+          if (differs(at(a, x, y), at(b, x, y), 8)) off++;
+          if (differs(at(a, x, y), at(b, x, y), 40)) far++;
+        }
+      }
+      // N·L and the rim are interpolated from the vertices rather than per pixel: a few pixels on
+      // the toon terminator and the silhouette move by a level or a pixel.
+      expect(off / (WIDTH * HEIGHT)).toBeLessThan(0.01);
+      expect(far / (WIDTH * HEIGHT)).toBeLessThan(0.001);
+    } finally {
+      await mtoon.close();
+    }
+  });
+
   it('latency offset renders ahead by the given milliseconds', { timeout: 60_000 }, async () => {
     await baseline();
     await rig.setSettings('proj', { latencyMs: 250 });

@@ -13,6 +13,7 @@ import { cameraAt, SHOTS } from '../../stage/src/perform/camera.ts';
 import { blinkAt } from '../../stage/src/perform/face.ts';
 import { Pose } from '../../stage/src/perform/pose.ts';
 import { squareToQuad, invert3, project, keystoneProblem, IDENTITY_KEYSTONE } from '../../stage/src/outputs/homography.ts';
+import { srgbEncode } from '../../stage/src/render/fast-srgb.ts';
 import { audioAction } from '../../stage/src/audio/align.ts';
 import { clipFromBvh, clipFromVrmAnimation, parseVrma, bvhBoneName } from '../../stage/src/render/clips.ts';
 import { stageTimeline, SUNG_A, REST } from './harness.ts';
@@ -274,6 +275,25 @@ describe('keystone homography', () => {
     expect(keystoneProblem(IDENTITY_KEYSTONE)).toBeNull();
     const crossed = { ...IDENTITY_KEYSTONE, topRight: { x: 1, y: 1 }, bottomRight: { x: 1, y: 0 } }; // a bow tie
     expect(keystoneProblem(crossed)).toMatch(/convex/);
+  });
+});
+
+describe('sRGB encode used by the stage shaders', () => {
+  it('is within one 8-bit level of the exact curve, exact at 0 and 1', () => {
+    const exact = (c: number) => (c <= 0.0031308 ? 12.92 * c : 1.055 * Math.pow(c, 1 / 2.4) - 0.055);
+    let off = 0;
+    let worst = 0;
+    const n = 200_000;
+    for (let i = 0; i <= n; i++) {
+      const c = i / n;
+      const d = Math.abs(Math.round(255 * srgbEncode(c)) - Math.round(255 * exact(c)));
+      worst = Math.max(worst, d);
+      if (d) off++;
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(off / n).toBeLessThan(0.02);
+    expect(srgbEncode(0)).toBe(0);
+    expect(Math.round(255 * srgbEncode(1))).toBe(255);
   });
 });
 

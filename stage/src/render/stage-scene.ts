@@ -7,6 +7,8 @@ import type { VRM } from '@pixiv/three-vrm';
 import type { OutputKind } from '../../../show-files/src/timeline.ts';
 import type { PerformFrame } from '../perform/performer.ts';
 import { FIXTURES, hsvToRgb } from '../perform/lights.ts';
+import { useLiteToon, type LiteToonReport } from './toon.ts';
+import { useFastSrgbEncoding } from './fast-srgb.ts';
 
 interface Fixture {
   lens: THREE.Mesh<THREE.CircleGeometry, THREE.MeshBasicMaterial>;
@@ -32,9 +34,20 @@ export class StageScene {
    */
   readonly outlines: boolean;
 
-  constructor(readonly kind: OutputKind, outlines?: boolean) {
+  /**
+   * Untextured MToon materials drawn by the lite toon shaders (render/toon.ts): on by default;
+   * false keeps three-vrm's MToon for everything (to compare, or if a model looks wrong).
+   */
+  readonly liteToon: boolean;
+  /** What the lite toon shaders took over on the current avatar. */
+  toon: LiteToonReport | null = null;
+
+  constructor(readonly kind: OutputKind, outlines?: boolean, options: { liteToon?: boolean } = {}) {
     const transparent = kind === 'transparent';
     this.outlines = outlines ?? (kind === 'projector' || kind === 'stream');
+    this.liteToon = options.liteToon ?? true;
+    // Before anything is compiled: every shaded pixel's sRGB encode gets cheaper.
+    useFastSrgbEncoding();
     this.scene.background = new THREE.Color(0, 0, 0);
     // Base lighting so the singer reads even with every fixture dark.
     this.scene.add(new THREE.AmbientLight(0xffffff, 0.25));
@@ -54,7 +67,7 @@ export class StageScene {
     // Cheap on purpose: the backdrop is the clear colour (no full-screen wall to shade on
     // software GL), the floor a small unlit disc under the singer with a lit ring round it.
     this.scene.background = new THREE.Color(0x05081a);
-    const floor = new THREE.Mesh(new THREE.CircleGeometry(1.6, 48), new THREE.MeshBasicMaterial({ map: radialTexture() }));
+    const floor = new THREE.Mesh(new THREE.CircleGeometry(FLOOR_RADIUS, 48), floorMaterial());
     floor.rotation.x = -Math.PI / 2;
     this.scene.add(floor);
     const ring = new THREE.Mesh(new THREE.RingGeometry(1.15, 1.2, 64), new THREE.MeshBasicMaterial({ color: 0x3ad6e0 }));
@@ -92,10 +105,12 @@ export class StageScene {
   setAvatar(vrm: VRM | null): void {
     if (this.vrm) this.avatarRoot.remove(this.vrm.scene);
     this.vrm = vrm;
+    this.toon = null;
     if (vrm) {
       // VRM 0.x faces -Z: turn it to face the audience like a 1.0 model.
       vrm.scene.rotation.y = vrm.meta.metaVersion === '0' ? Math.PI : 0;
       const outlines = this.outlines;
+      this.toon = this.liteToon ? useLiteToon(vrm) : null;
       vrm.scene.traverse((o) => {
         o.frustumCulled = false;
         const mesh = o as THREE.Mesh;
@@ -167,24 +182,41 @@ export class StageScene {
   }
 }
 
-function radialTexture(): THREE.Texture {
-  // A floor that is brighter under the singer and fades out to the edge; 64 x 64 data texture.
-  const n = 64;
-  const data = new Uint8Array(n * n * 4);
-  for (let y = 0; y < n; y++) {
-    for (let x = 0; x < n; x++) {
-      const r = Math.hypot(x - n / 2 + 0.5, y - n / 2 + 0.5) / (n / 2);
-      const k = Math.max(0, 1 - r);
-      const o = (y * n + x) * 4;
-      data[o] = Math.round(12 + 22 * k);
-      data[o + 1] = Math.round(16 + 28 * k);
-      data[o + 2] = Math.round(30 + 50 * k);
-      data[o + 3] = 255;
-    }
-  }
-  const tex = new THREE.DataTexture(data, n, n);
-  tex.colorSpace = THREE.SRGBColorSpace;
-  tex.magFilter = THREE.LinearFilter;
-  tex.needsUpdate = true;
-  return tex;
+const FLOOR_RADIUS = 1.6;
+
+/**
+ * The floor: brighter under the singer, fading out to the edge. In sRGB the colour goes linearly
+ * from (12, 16, 30) at the rim to (34, 44, 80) at the centre. Drawn without a texture: the vertex
+ * shader gives each vertex k = 1 − r/R (1 at the centre, 0 on the rim), and the fragment shader
+ * takes the colour in linear light from a quadratic in k through the exact values at k = 0, ½ and 1
+ * (within 0.2 of an 8-bit level of the exact gradient once encoded), so no texture is sampled and
+ * nothing is decoded per pixel.
+ */
+function floorMaterial(): THREE.ShaderMaterial {
+  const rim = [12, 16, 30];
+  const step = [22, 28, 50];
+  const at = (k: number) => new THREE.Color().setRGB(...(rim.map((c, i) => (c + step[i]! * k) / 255) as [number, number, number]), THREE.SRGBColorSpace);
+  const [c0, ch, c1] = [at(0), at(0.5), at(1)];
+  // p(k) = c0 + b k + a k², through (0, c0), (½, ch), (1, c1).
+  const b = new THREE.Vector3(4 * ch.r - 3 * c0.r - c1.r, 4 * ch.g - 3 * c0.g - c1.g, 4 * ch.b - 3 * c0.b - c1.b);
+  const a = new THREE.Vector3(2 * c1.r + 2 * c0.r - 4 * ch.r, 2 * c1.g + 2 * c0.g - 4 * ch.g, 2 * c1.b + 2 * c0.b - 4 * ch.b);
+  return new THREE.ShaderMaterial({
+    uniforms: { uC0: { value: new THREE.Vector3(c0.r, c0.g, c0.b) }, uB: { value: b }, uA: { value: a } },
+    vertexShader: /* glsl */ `
+      varying float vK;
+      void main() {
+        vK = 1.0 - length( position.xy ) / ${FLOOR_RADIUS.toFixed(3)};
+        gl_Position = projectionMatrix * modelViewMatrix * vec4( position, 1.0 );
+      }`,
+    fragmentShader: /* glsl */ `
+      uniform vec3 uC0;
+      uniform vec3 uB;
+      uniform vec3 uA;
+      varying float vK;
+      void main() {
+        float k = clamp( vK, 0.0, 1.0 );
+        gl_FragColor = vec4( uC0 + k * ( uB + k * uA ), 1.0 );
+        #include <colorspace_fragment>
+      }`,
+  });
 }
