@@ -127,6 +127,8 @@ interface EllipsoidOpts {
   segments?: number;
   /** Largest polar angle (from +Y) drawn at azimuth phi (phi = 0 faces +Z): makes caps such as hair. */
   maxTheta?: (phi: number) => number;
+  /** Smallest polar angle drawn: leaves out a top that something else always covers. */
+  minTheta?: number;
 }
 
 function ellipsoid(part: Part, bones: Map<string, number>, o: EllipsoidOpts): number[] {
@@ -139,7 +141,8 @@ function ellipsoid(part: Part, bones: Map<string, number>, o: EllipsoidOpts): nu
     for (let s = 0; s <= segs; s++) {
       const phi = (s / segs) * Math.PI * 2;
       const limit = o.maxTheta ? o.maxTheta(phi) : Math.PI;
-      const theta = (r / rings) * limit;
+      const from = o.minTheta ?? 0;
+      const theta = from + (r / rings) * (limit - from);
       const x = Math.sin(theta) * Math.sin(phi);
       const y = Math.cos(theta);
       const z = Math.sin(theta) * Math.cos(phi);
@@ -227,9 +230,15 @@ interface MaterialDef {
 
 const MATERIALS: MaterialDef[] = [
   { name: 'Skin', color: [1.0, 0.86, 0.78], shade: [0.93, 0.66, 0.62], outline: 0.003 },
-  { name: 'Hair', color: [0.25, 0.9, 0.88], shade: [0.1, 0.55, 0.65], outline: 0.004, doubleSided: true },
+  // Closed shapes (twin tails, locks, bangs) are single-sided: their inside is never seen, and a
+  // double-sided material makes software GL rasterize every hidden back face as well.
+  { name: 'Hair', color: [0.25, 0.9, 0.88], shade: [0.1, 0.55, 0.65], outline: 0.004 },
+  // The cap is open round the face: its inside shows along the hairline.
+  { name: 'HairCap', color: [0.25, 0.9, 0.88], shade: [0.1, 0.55, 0.65], outline: 0.004, doubleSided: true },
   { name: 'Top', color: [0.95, 0.95, 0.98], shade: [0.7, 0.74, 0.85], outline: 0.003 },
-  { name: 'Accent', color: [1.0, 0.35, 0.65], shade: [0.7, 0.18, 0.45], outline: 0.003, doubleSided: true },
+  { name: 'Accent', color: [1.0, 0.35, 0.65], shade: [0.7, 0.18, 0.45], outline: 0.003 },
+  // The skirt and the sleeve cuffs are open tubes seen from inside too.
+  { name: 'AccentOpen', color: [1.0, 0.35, 0.65], shade: [0.7, 0.18, 0.45], outline: 0.003, doubleSided: true },
   { name: 'Boots', color: [0.9, 0.92, 1.0], shade: [0.55, 0.6, 0.8], outline: 0.003 },
   { name: 'Eyes', color: [0.03, 0.3, 0.42], shade: [0.02, 0.18, 0.3], outline: 0 },
   { name: 'Mouth', color: [0.7, 0.2, 0.28], shade: [0.55, 0.12, 0.2], outline: 0 },
@@ -248,37 +257,43 @@ function buildCharacter(detail: number): Character {
   const index = new Map(bones.map((b, i) => [b.name, i]));
   const at = (name: string): Vec3 => bones[index.get(name)!]!.at;
   const seg = (n: number) => Math.max(6, Math.round(n * detail));
+  // Small parts (hands, ties, bangs, feet, eyes) are a few dozen pixels across on a stage picture:
+  // a coarser grid there saves triangles, which cost more than pixels on software GL.
+  const small = (n: number) => Math.max(4, Math.round(n * detail));
   const parts = new Map<string, Part>(MATERIALS.map((m) => [m.name, new Part(m.name)]));
   const p = (m: string) => parts.get(m)!;
 
-  // Head and neck.
-  ellipsoid(p('Skin'), index, { center: [0, 1.465, 0], radii: [0.122, 0.13, 0.118], bone: one('Head'), rings: seg(14), segments: seg(24) });
+  // Head and neck. The crown (the top 50°) is always under the hair cap, so it is left out.
+  ellipsoid(p('Skin'), index, { center: [0, 1.465, 0], radii: [0.122, 0.13, 0.118], bone: one('Head'), rings: seg(10), segments: seg(24), minTheta: (50 * Math.PI) / 180 });
   tube(p('Skin'), index, [
     { at: [0, 1.27, 0], radius: [0.034, 0.034], bone: one('Neck') },
     { at: [0, 1.4, -0.01], radius: [0.034, 0.034], bone: one('Head') },
   ], seg(10));
 
   // Hair: a cap that leaves the face open (high at the front, low at the back), side locks, bangs.
-  ellipsoid(p('Hair'), index, {
-    center: [0, 1.485, -0.008], radii: [0.138, 0.148, 0.136], bone: one('Head'), rings: seg(12), segments: seg(28),
+  ellipsoid(p('HairCap'), index, {
+    center: [0, 1.485, -0.008], radii: [0.138, 0.148, 0.136], bone: one('Head'), rings: seg(10), segments: seg(24),
     maxTheta: (phi) => {
       const front = (1 + Math.cos(phi)) / 2; // 1 facing +Z, 0 at the back
       return Math.PI * (0.66 - 0.3 * Math.pow(front, 3));
     },
   });
   for (const s of [1, -1]) {
-    ellipsoid(p('Hair'), index, { center: [0.115 * s, 1.39, 0.035], radii: [0.03, 0.11, 0.05], bone: one('Head'), rings: seg(8), segments: seg(12) });
+    ellipsoid(p('Hair'), index, { center: [0.115 * s, 1.39, 0.035], radii: [0.03, 0.11, 0.05], bone: one('Head'), rings: small(6), segments: small(10) });
   }
   for (const x of [-0.07, 0, 0.07]) {
-    ellipsoid(p('Hair'), index, { center: [x, 1.545, 0.105], radii: [0.05, 0.045, 0.025], bone: one('Head'), rings: seg(6), segments: seg(10) });
+    ellipsoid(p('Hair'), index, { center: [x, 1.545, 0.105], radii: [0.05, 0.045, 0.025], bone: one('Head'), rings: small(5), segments: small(10) });
   }
 
   // Twin tails (hair, on the tail bones) with hair ties.
   for (const [side, s] of [['Left', 1], ['Right', -1]] as const) {
     const rings: Ring[] = [];
-    const steps = seg(24);
+    // Rings closer together where the tail bends out of the head (the first sixth), further apart
+    // along the long straight fall.
+    const steps = seg(16);
+    const bend = Math.max(2, Math.round(steps * 0.3));
     for (let i = 0; i <= steps; i++) {
-      const u = i / steps;
+      const u = i <= bend ? (i / bend) / 6 : 1 / 6 + ((i - bend) / (steps - bend)) * (5 / 6);
       const pos = tailPoint(u, s);
       const f = u * (TAIL_JOINTS - 1);
       const j = Math.min(TAIL_JOINTS - 2, Math.floor(f));
@@ -286,8 +301,8 @@ function buildCharacter(detail: number): Character {
       const width = u < 0.08 ? 0.035 + u * 0.3 : 0.075 * Math.sin(Math.PI * Math.min(1, 0.25 + u * 0.85)) + 0.012;
       rings.push({ at: pos, radius: [width, width * 0.7], bone: blend(`${side}Tail${j}`, `${side}Tail${j + 1}`, t) });
     }
-    tube(p('Hair'), index, rings, seg(12));
-    ellipsoid(p('Accent'), index, { center: tailPoint(0.02, s), radii: [0.04, 0.04, 0.04], bone: one(`${side}Tail0`), rings: seg(6), segments: seg(10) });
+    tube(p('Hair'), index, rings, small(10));
+    ellipsoid(p('Accent'), index, { center: tailPoint(0.02, s), radii: [0.04, 0.04, 0.04], bone: one(`${side}Tail0`), rings: small(5), segments: small(10) });
   }
 
   // Torso (top) and skirt.
@@ -300,8 +315,8 @@ function buildCharacter(detail: number): Character {
     { at: [0, 1.29, 0], radius: [0.04, 0.04], bone: blend('UpperChest', 'Neck', 0.5) },
   ], seg(16));
   // Tie at the collar.
-  ellipsoid(p('Accent'), index, { center: [0, 1.2, 0.08], radii: [0.025, 0.045, 0.015], bone: one('UpperChest'), rings: seg(6), segments: seg(10) });
-  tube(p('Accent'), index, [
+  ellipsoid(p('Accent'), index, { center: [0, 1.2, 0.08], radii: [0.025, 0.045, 0.015], bone: one('UpperChest'), rings: small(4), segments: small(8) });
+  tube(p('AccentOpen'), index, [
     { at: [0, 0.94, 0], radius: [0.1, 0.078], bone: one('Hips') },
     { at: [0, 0.82, 0], radius: [0.16, 0.13], bone: one('Hips') },
     { at: [0, 0.66, 0], radius: [0.24, 0.21], bone: one('Hips') },
@@ -323,11 +338,11 @@ function buildCharacter(detail: number): Character {
       { at: [la[0] + 0.04 * s, la[1], 0], radius: [0.038, 0.038], bone: one(`${side}LowerArm`) },
       { at: [hand[0] - 0.01 * s, la[1], 0], radius: [0.052, 0.052], bone: blend(`${side}LowerArm`, `${side}Hand`, 0.4) },
     ], seg(14), true);
-    tube(p('Accent'), index, [
+    tube(p('AccentOpen'), index, [
       { at: [hand[0] - 0.012 * s, la[1], 0], radius: [0.053, 0.053], bone: blend(`${side}LowerArm`, `${side}Hand`, 0.4) },
       { at: [hand[0] - 0.002 * s, la[1], 0], radius: [0.055, 0.055], bone: blend(`${side}LowerArm`, `${side}Hand`, 0.4) },
     ], seg(14), true);
-    ellipsoid(p('Skin'), index, { center: [hand[0] + 0.05 * s, hand[1], 0.005], radii: [0.055, 0.022, 0.04], bone: one(`${side}Hand`), rings: seg(6), segments: seg(10) });
+    ellipsoid(p('Skin'), index, { center: [hand[0] + 0.05 * s, hand[1], 0.005], radii: [0.055, 0.022, 0.04], bone: one(`${side}Hand`), rings: small(4), segments: small(8) });
 
     // Legs: skin thighs, tall boots, feet.
     const ul = at(`${side}UpperLeg`);
@@ -344,7 +359,7 @@ function buildCharacter(detail: number): Character {
       { at: [ll[0], (ll[1] + foot[1]) / 2, 0], radius: [0.045, 0.045], bone: one(`${side}LowerLeg`) },
       { at: [foot[0], foot[1] + 0.01, 0], radius: [0.042, 0.042], bone: blend(`${side}LowerLeg`, `${side}Foot`, 0.5) },
     ], seg(12));
-    ellipsoid(p('Boots'), index, { center: [foot[0], 0.04, 0.04], radii: [0.047, 0.04, 0.1], bone: blend(`${side}Foot`, `${side}Toes`, 0.3), rings: seg(8), segments: seg(12) });
+    ellipsoid(p('Boots'), index, { center: [foot[0], 0.04, 0.04], radii: [0.047, 0.04, 0.1], bone: blend(`${side}Foot`, `${side}Toes`, 0.3), rings: small(6), segments: small(10) });
     // Cuff of the boot.
     tube(p('Accent'), index, [
       { at: [ll[0], ll[1] + 0.035, 0], radius: [0.06, 0.06], bone: blend(`${side}UpperLeg`, `${side}LowerLeg`, 0.6) },
@@ -362,7 +377,7 @@ function buildCharacter(detail: number): Character {
   for (const [side, s] of [['Left', 1], ['Right', -1]] as const) {
     const c: Vec3 = [0.05 * s, 1.455, 0.112];
     const rad: Vec3 = [0.027, 0.036, 0.012];
-    const ids = ellipsoid(eyes, index, { center: c, radii: rad, bone: one(`${side}Eye`), rings: seg(8), segments: seg(14) });
+    const ids = ellipsoid(eyes, index, { center: c, radii: rad, bone: one(`${side}Eye`), rings: small(6), segments: small(12) });
     for (const i of ids) {
       const x = eyes.positions[i * 3]!;
       const y = eyes.positions[i * 3 + 1]!;
