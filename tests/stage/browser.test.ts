@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { EVENTS } from '../../server/src/clock/protocol.ts';
 import { startStageRig, stageTimeline, stateOf, waitForShowTime, pixels, outputSettings, sineWav, SUNG_A, REST, WIDTH, HEIGHT, type StageRig, type StageState } from './harness.ts';
 import type { Rgba } from './png.ts';
+import { invert3, project, squareToQuad } from '../../stage/src/outputs/homography.ts';
 
 let rig: StageRig;
 let proj: Page;
@@ -160,11 +161,16 @@ describe('stage page', () => {
     }
   });
 
-  it('projector: mirror on gives the mirror image of mirror off, horizontally and vertically', { timeout: 60_000 }, async () => {
+  // Straight to the screen the mirror is a flip of the canvas; with a gain or a black level the
+  // picture goes through the output pass, which mirrors it. Both must give the exact mirror image.
+  for (const [path, extra] of [['flipped canvas', {}], ['output pass', { blackLevel: 0.002 }]] as const) {
+  it(`projector: mirror on gives the mirror image of mirror off, horizontally and vertically (${path})`, { timeout: 60_000 }, async () => {
     await baseline();
+    await rig.setSettings('proj', { ...extra });
+    await settle(proj, (s) => s.settings.blackLevel === ((extra as { blackLevel?: number }).blackLevel ?? 0));
     const off = await pixels(proj);
     for (const axis of ['horizontal', 'vertical'] as const) {
-      await rig.setSettings('proj', { mirror: { horizontal: axis === 'horizontal', vertical: axis === 'vertical' } });
+      await rig.setSettings('proj', { ...extra, mirror: { horizontal: axis === 'horizontal', vertical: axis === 'vertical' } });
       await settle(proj, (s) => s.settings.mirror[axis]);
       const on = await pixels(proj);
       let bad = 0;
@@ -183,6 +189,7 @@ describe('stage page', () => {
     await rig.setSettings('proj', { mirror: { horizontal: false, vertical: false } });
     await settle(proj, (s) => !s.settings.mirror.horizontal && !s.settings.mirror.vertical);
   });
+  }
 
   it('projector: a keystone moves the picture corners where asked', { timeout: 60_000 }, async () => {
     await baseline();
@@ -205,6 +212,45 @@ describe('stage page', () => {
     expect(at(img, WIDTH - 3, HEIGHT - 3)).toEqual([0, 0, 0]);
     await rig.setSettings('proj', { keystone: outputSettings().keystone });
     await settle(proj, (s) => s.settings.keystone.topLeft.x === 0);
+  });
+
+  it('projector: keystone and mirror together show the mirrored picture on the corners', { timeout: 60_000 }, async () => {
+    await baseline();
+    const plain = await pixels(proj);
+    const keystone = { topLeft: { x: 0.1, y: 0.05 }, topRight: { x: 0.97, y: 0.12 }, bottomRight: { x: 0.9, y: 0.97 }, bottomLeft: { x: 0.02, y: 0.88 } };
+    const inv = invert3(squareToQuad(keystone));
+    for (const mirror of [{ horizontal: true, vertical: false }, { horizontal: false, vertical: true }]) {
+      await rig.setSettings('proj', { keystone, mirror });
+      await settle(proj, (s) => s.settings.keystone.topLeft.x === 0.1 && s.settings.mirror.horizontal === mirror.horizontal);
+      const img = await pixels(proj);
+      // Each output pixel shows the plain picture at mirror(H⁻¹(p)). The scene is drawn onto the
+      // corners directly (not resampled), so compare away from the picture's edges, and allow
+      // for the few pixels where a sharp detail (an outline, the ring) lands one pixel off.
+      let compared = 0, close = 0, outsideBlack = 0, outside = 0;
+      for (let y = 2; y < HEIGHT; y += 7) {
+        for (let x = 2; x < WIDTH; x += 7) {
+          let [u, v] = project(inv, (x + 0.5) / WIDTH, (y + 0.5) / HEIGHT);
+          const got = at(img, x, y);
+          if (u < -0.01 || u > 1.01 || v < -0.01 || v > 1.01) {
+            outside++;
+            if (got[0] + got[1] + got[2] === 0) outsideBlack++;
+            continue;
+          }
+          if (u < 0.02 || u > 0.98 || v < 0.02 || v > 0.98) continue;
+          if (mirror.horizontal) u = 1 - u;
+          if (mirror.vertical) v = 1 - v;
+          const want = at(plain, Math.min(WIDTH - 1, Math.floor(u * WIDTH)), Math.min(HEIGHT - 1, Math.floor(v * HEIGHT)));
+          compared++;
+          if (!differs(want, got, 20)) close++;
+        }
+      }
+      expect(compared).toBeGreaterThan(2000);
+      expect(close / compared, `${JSON.stringify(mirror)}: share of pixels matching the mirrored picture`).toBeGreaterThan(0.97);
+      expect(outside).toBeGreaterThan(50);
+      expect(outsideBlack).toBe(outside);
+    }
+    await rig.setSettings('proj', { keystone: outputSettings().keystone, mirror: { horizontal: false, vertical: false } });
+    await settle(proj, (s) => s.settings.keystone.topLeft.x === 0 && !s.settings.mirror.horizontal && !s.settings.mirror.vertical);
   });
 
   it('lite toon shaders draw the singer as three-vrm\'s MToon does', { timeout: 60_000 }, async () => {

@@ -12,7 +12,7 @@ import { LightsPlayer, applyLightingEvent, initialLights } from '../../stage/src
 import { cameraAt, SHOTS } from '../../stage/src/perform/camera.ts';
 import { blinkAt } from '../../stage/src/perform/face.ts';
 import { Pose } from '../../stage/src/perform/pose.ts';
-import { squareToQuad, invert3, project, keystoneProblem, IDENTITY_KEYSTONE } from '../../stage/src/outputs/homography.ts';
+import { squareToQuad, invert3, project, keystoneProblem, IDENTITY_KEYSTONE, mirroredKeystone, keystoneClipMatrix, outsideKeystone, isIdentityKeystone } from '../../stage/src/outputs/homography.ts';
 import { srgbEncode } from '../../stage/src/render/fast-srgb.ts';
 import { audioAction } from '../../stage/src/audio/align.ts';
 import { clipFromBvh, clipFromVrmAnimation, parseVrma, bvhBoneName } from '../../stage/src/render/clips.ts';
@@ -275,6 +275,78 @@ describe('keystone homography', () => {
     expect(keystoneProblem(IDENTITY_KEYSTONE)).toBeNull();
     const crossed = { ...IDENTITY_KEYSTONE, topRight: { x: 1, y: 1 }, bottomRight: { x: 1, y: 0 } }; // a bow tie
     expect(keystoneProblem(crossed)).toMatch(/convex/);
+  });
+
+  // The stage draws a keystone by putting it in front of the camera's projection (no second pass)
+  // and mirrors by flipping the finished picture. Both must give what the output shader used to
+  // compute for each output pixel p: the picture at mirror(H⁻¹(p)).
+  const k = { topLeft: { x: 0.2, y: 0.1 }, topRight: { x: 0.9, y: 0.05 }, bottomRight: { x: 0.95, y: 0.9 }, bottomLeft: { x: 0.05, y: 0.95 } };
+  const toNdc = (x: number, y: number): [number, number] => [2 * x - 1, 1 - 2 * y];
+  const clip = (m: number[], v: [number, number, number, number]) => [0, 1, 2, 3].map((r) => m[r * 4]! * v[0] + m[r * 4 + 1]! * v[1] + m[r * 4 + 2]! * v[2] + m[r * 4 + 3]! * v[3]);
+
+  it('as a clip-space matrix, sends every picture point where the homography does and keeps depth in order', () => {
+    const m = keystoneClipMatrix(k);
+    const h = squareToQuad(k);
+    for (const [u, v] of [[0, 0], [1, 0], [1, 1], [0, 1], [0.3, 0.7], [0.81, 0.22]] as [number, number][]) {
+      const [x, y] = toNdc(u, v);
+      // Any clip-space point on that pixel's ray: (x·w, y·w, z, w).
+      for (const [z, w] of [[0.5, 2], [-3, 4], [7.9, 8]] as [number, number][]) {
+        const [cx, cy, cz, cw] = clip(m, [x * w, y * w, z, w]) as [number, number, number, number];
+        const want = toNdc(...project(h, u, v));
+        expect(cx / cw).toBeCloseTo(want[0], 9);
+        expect(cy / cw).toBeCloseTo(want[1], 9);
+        expect(cw).toBeGreaterThan(0);
+        expect(Math.abs(cz / cw)).toBeLessThanOrEqual(Math.abs(z / w) + 1e-12);
+      }
+      // Depth order along the ray is kept.
+      const d = (z: number) => { const c = clip(m, [x, y, z, 1]); return c[2]! / c[3]!; };
+      expect(d(-0.5)).toBeLessThan(d(0.2));
+      expect(d(0.2)).toBeLessThan(d(0.9));
+    }
+    expect(isIdentityKeystone(IDENTITY_KEYSTONE)).toBe(true);
+    expect(isIdentityKeystone(k)).toBe(false);
+  });
+
+  it('mirrored: drawing with the mirrored corners and flipping the picture gives picture(mirror(H⁻¹(p)))', () => {
+    for (const mirror of [{ horizontal: true, vertical: false }, { horizontal: false, vertical: true }, { horizontal: true, vertical: true }]) {
+      const flip = (p: [number, number]): [number, number] => [mirror.horizontal ? 1 - p[0] : p[0], mirror.vertical ? 1 - p[1] : p[1]];
+      const before = invert3(squareToQuad(k));
+      const k2 = mirroredKeystone(k, mirror);
+      expect(keystoneProblem(k2)).toBeNull();
+      const after = invert3(squareToQuad(k2));
+      for (const p of [[0.5, 0.5], [0.3, 0.2], [0.8, 0.7], [0.25, 0.85]] as [number, number][]) {
+        const want = flip(project(before, p[0], p[1]));
+        const got = project(after, ...flip(p));
+        expect(got[0]).toBeCloseTo(want[0], 9);
+        expect(got[1]).toBeCloseTo(want[1], 9);
+      }
+    }
+    expect(mirroredKeystone(IDENTITY_KEYSTONE, { horizontal: true, vertical: true })).toEqual(IDENTITY_KEYSTONE);
+  });
+
+  it('the black mask covers exactly what lies outside the corners', () => {
+    const tris = outsideKeystone(k);
+    const inside = (px: number, py: number) => {
+      for (let t = 0; t < tris.length; t += 6) {
+        const [ax, ay, bx, by, cx, cy] = tris.subarray(t, t + 6) as unknown as number[];
+        const s1 = (bx! - ax!) * (py - ay!) - (by! - ay!) * (px - ax!);
+        const s2 = (cx! - bx!) * (py - by!) - (cy! - by!) * (px - bx!);
+        const s3 = (ax! - cx!) * (py - cy!) - (ay! - cy!) * (px - cx!);
+        if ((s1 >= 0 && s2 >= 0 && s3 >= 0) || (s1 <= 0 && s2 <= 0 && s3 <= 0)) return true;
+      }
+      return false;
+    };
+    const inv = invert3(squareToQuad(k));
+    for (let i = 0; i <= 40; i++) {
+      for (let j = 0; j <= 40; j++) {
+        const [x, y] = [i / 40, j / 40];
+        const [u, v] = project(inv, x, y);
+        const inPicture = u > 0.001 && u < 0.999 && v > 0.001 && v < 0.999;
+        const outPicture = u < -0.001 || u > 1.001 || v < -0.001 || v > 1.001;
+        if (inPicture) expect(inside(...toNdc(x, y)), `${x},${y} is in the picture`).toBe(false);
+        if (outPicture) expect(inside(...toNdc(x, y)), `${x},${y} is outside`).toBe(true);
+      }
+    }
   });
 });
 

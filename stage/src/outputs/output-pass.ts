@@ -1,11 +1,17 @@
-// The last step of every frame: the stage is rendered into an offscreen picture, then drawn to the
-// output through one shader that does what the output profile asks — corner-pin keystone warp,
-// mirror, gain, black-level floor, sRGB encoding and (stream/preview only) a soft vignette. Profiles
-// can change live (applySettings) without reloading anything.
+// The last step of every frame: the stage drawn for the output profile — corner-pin keystone,
+// mirror, gain, black-level floor and (stream/preview only) a soft vignette. Profiles can change
+// live (applySettings) without reloading anything.
+//
+// The keystone costs nothing extra: its homography goes in front of the camera's projection for
+// the frame, so the scene is drawn straight onto the four corners at the output's resolution, and
+// a few black triangles cover what lies outside them. The mirror is a CSS flip of the canvas. Only
+// gain, black level, vignette and the blackout fade need the picture in an offscreen target and
+// one full-screen shader pass (which then also does the mirror).
 
 import * as THREE from 'three';
 import type { OutputKind, OutputSettings } from '../../../show-files/src/timeline.ts';
-import { invert3, keystoneProblem, squareToQuad, IDENTITY_KEYSTONE } from './homography.ts';
+import { keystoneProblem, IDENTITY_KEYSTONE, isIdentityKeystone, keystoneClipMatrix, mirroredKeystone, outsideKeystone } from './homography.ts';
+import { SRGB_ENCODE_GLSL } from '../render/fast-srgb.ts';
 
 const vertexShader = /* glsl */ `
 in vec3 position;
@@ -15,35 +21,38 @@ void main() { gl_Position = vec4(position.xy, 0.0, 1.0); }
 const fragmentShader = /* glsl */ `
 precision highp float;
 uniform sampler2D tSource;
-uniform mat3 uInvH;
 uniform vec2 uViewport;
 uniform vec2 uMirror;
 uniform float uGain;
 uniform float uBlackLevel;
 uniform float uVignette;
 out vec4 outColor;
-
-float toSrgb(float c) {
-  return c <= 0.0031308 ? 12.92 * c : 1.055 * pow(c, 1.0 / 2.4) - 0.055;
-}
-
+${SRGB_ENCODE_GLSL}
 void main() {
-  // Output position, normalized, y down (as the keystone corners are given).
-  vec2 p = vec2(gl_FragCoord.x / uViewport.x, 1.0 - gl_FragCoord.y / uViewport.y);
-  vec3 q = uInvH * vec3(p, 1.0);
-  vec2 uv = q.xy / q.z;
-  if (q.z <= 0.0 || uv.x < 0.0 || uv.x > 1.0 || uv.y < 0.0 || uv.y > 1.0) { outColor = vec4(0.0, 0.0, 0.0, 1.0); return; }
+  // Output position, normalized; the mirror picks the source pixel across the middle.
+  vec2 uv = gl_FragCoord.xy / uViewport;
   uv = mix(uv, 1.0 - uv, uMirror);
-  vec3 c = texture(tSource, vec2(uv.x, 1.0 - uv.y)).rgb * uGain;
+  vec3 c = texture(tSource, uv).rgb * uGain;
   if (uVignette > 0.0) {
     vec2 d = uv - 0.5;
     c *= 1.0 - uVignette * smoothstep(0.25, 0.75, dot(d, d) * 2.0);
   }
-  vec3 s = clamp(vec3(toSrgb(c.r), toSrgb(c.g), toSrgb(c.b)), 0.0, 1.0);
+  vec3 s = clamp(holostageSrgbEncode(max(c, vec3(0.0))), 0.0, 1.0);
   // Black-level floor: anything this dark or darker is pure black (see-through on a hologram screen).
   if (max(s.r, max(s.g, s.b)) <= uBlackLevel) s = vec3(0.0);
   outColor = vec4(s, 1.0);
 }
+`;
+
+/** Black over everything outside the keystone quad (positions are already in clip space). */
+const maskVertexShader = /* glsl */ `
+in vec2 position;
+void main() { gl_Position = vec4(position, 0.0, 1.0); }
+`;
+const maskFragmentShader = /* glsl */ `
+precision highp float;
+out vec4 outColor;
+void main() { outColor = vec4(0.0, 0.0, 0.0, 1.0); }
 `;
 
 export const DEFAULT_SETTINGS: OutputSettings = {
@@ -62,6 +71,12 @@ export class OutputPass {
   private readonly scene = new THREE.Scene();
   private readonly camera = new THREE.Camera();
   private readonly material: THREE.RawShaderMaterial;
+  private readonly maskScene = new THREE.Scene();
+  private readonly mask: THREE.Mesh<THREE.BufferGeometry, THREE.RawShaderMaterial>;
+  /** The keystone as a clip-space matrix (already conjugated by the mirror), or null for none. */
+  private keystone: THREE.Matrix4 | null = null;
+  private readonly savedProjection = new THREE.Matrix4();
+  private cssMirror = '';
   settings: OutputSettings = DEFAULT_SETTINGS;
 
   private gainScale = 1;
@@ -73,8 +88,8 @@ export class OutputPass {
       type: THREE.UnsignedByteType,
       colorSpace: THREE.SRGBColorSpace,
       depthBuffer: true,
-      minFilter: THREE.LinearFilter,
-      magFilter: THREE.LinearFilter,
+      minFilter: THREE.NearestFilter,
+      magFilter: THREE.NearestFilter,
       generateMipmaps: false,
     });
     this.material = new THREE.RawShaderMaterial({
@@ -83,7 +98,6 @@ export class OutputPass {
       fragmentShader,
       uniforms: {
         tSource: { value: this.target.texture },
-        uInvH: { value: new THREE.Matrix3() },
         uViewport: { value: new THREE.Vector2(1, 1) },
         uMirror: { value: new THREE.Vector2(0, 0) },
         uGain: { value: 1 },
@@ -99,22 +113,33 @@ export class OutputPass {
     const mesh = new THREE.Mesh(geo, this.material);
     mesh.frustumCulled = false;
     this.scene.add(mesh);
+
+    this.mask = new THREE.Mesh(
+      new THREE.BufferGeometry(),
+      new THREE.RawShaderMaterial({ glslVersion: THREE.GLSL3, vertexShader: maskVertexShader, fragmentShader: maskFragmentShader, depthTest: false, depthWrite: false, side: THREE.DoubleSide }),
+    );
+    this.mask.frustumCulled = false;
+    this.maskScene.add(this.mask);
   }
 
   /** Applies an output profile; returns a problem description instead of applying a bad keystone. */
   applySettings(s: OutputSettings): string | null {
     const problem = keystoneProblem(s.keystone);
-    const u = this.material.uniforms;
-    if (!problem) {
-      const inv = invert3(squareToQuad(s.keystone));
-      // three's Matrix3.set takes row-major, like Mat3.
-      (u.uInvH!.value as THREE.Matrix3).set(...inv);
-    }
-    (u.uMirror!.value as THREE.Vector2).set(s.mirror.horizontal ? 1 : 0, s.mirror.vertical ? 1 : 0);
-    u.uGain!.value = s.gain;
-    u.uBlackLevel!.value = s.blackLevel;
-    u.uVignette!.value = this.kind === 'stream' || this.kind === 'preview' ? 0.35 : 0;
     this.settings = problem ? { ...s, keystone: this.settings.keystone } : s;
+    const k = mirroredKeystone(this.settings.keystone, this.settings.mirror);
+    if (isIdentityKeystone(this.settings.keystone)) {
+      this.keystone = null;
+    } else {
+      this.keystone = new THREE.Matrix4().fromArray(keystoneClipMatrix(k)).transpose();
+      this.mask.geometry.dispose();
+      this.mask.geometry = new THREE.BufferGeometry();
+      this.mask.geometry.setAttribute('position', new THREE.BufferAttribute(outsideKeystone(k), 2));
+    }
+    const u = this.material.uniforms;
+    (u.uMirror!.value as THREE.Vector2).set(this.settings.mirror.horizontal ? 1 : 0, this.settings.mirror.vertical ? 1 : 0);
+    u.uGain!.value = this.settings.gain * this.gainScale;
+    u.uBlackLevel!.value = this.settings.blackLevel;
+    u.uVignette!.value = this.kind === 'stream' || this.kind === 'preview' ? 0.35 : 0;
     return problem;
   }
 
@@ -124,16 +149,13 @@ export class OutputPass {
     this.material.uniforms.uGain!.value = this.settings.gain * k;
   }
 
-  /** True when the profile changes nothing, so the stage can be drawn straight to the screen. */
+  /**
+   * True when the picture can go straight to the screen: gain 1, no black-level floor, no
+   * vignette, no fade. (The keystone and the mirror never need the offscreen pass.)
+   */
   get passThrough(): boolean {
     const s = this.settings;
-    const k = s.keystone;
-    return (
-      this.gainScale === 1 && s.gain === 1 && s.blackLevel <= 0 && !s.mirror.horizontal && !s.mirror.vertical &&
-      this.material.uniforms.uVignette!.value === 0 &&
-      k.topLeft.x === 0 && k.topLeft.y === 0 && k.topRight.x === 1 && k.topRight.y === 0 &&
-      k.bottomRight.x === 1 && k.bottomRight.y === 1 && k.bottomLeft.x === 0 && k.bottomLeft.y === 1
-    );
+    return this.gainScale === 1 && s.gain === 1 && s.blackLevel <= 0 && this.material.uniforms.uVignette!.value === 0;
   }
 
   setSize(width: number, height: number): void {
@@ -142,14 +164,36 @@ export class OutputPass {
   }
 
   render(renderer: THREE.WebGLRenderer, stage: THREE.Scene, camera: THREE.Camera): void {
-    if (this.passThrough) {
-      renderer.setRenderTarget(null);
-      renderer.render(stage, camera);
-      return;
+    const keystone = this.keystone;
+    if (keystone) {
+      this.savedProjection.copy(camera.projectionMatrix);
+      camera.projectionMatrix.premultiply(keystone);
+      camera.projectionMatrixInverse.copy(camera.projectionMatrix).invert();
     }
-    renderer.setRenderTarget(this.target);
+    const direct = this.passThrough;
+    const mirror = this.settings.mirror;
+    this.setCssMirror(renderer.domElement, direct && mirror.horizontal, direct && mirror.vertical);
+    renderer.setRenderTarget(direct ? null : this.target);
     renderer.render(stage, camera);
-    renderer.setRenderTarget(null);
-    renderer.render(this.scene, this.camera);
+    if (keystone) {
+      camera.projectionMatrix.copy(this.savedProjection);
+      camera.projectionMatrixInverse.copy(camera.projectionMatrix).invert();
+      const autoClear = renderer.autoClear;
+      renderer.autoClear = false;
+      renderer.render(this.maskScene, this.camera);
+      renderer.autoClear = autoClear;
+    }
+    if (!direct) {
+      renderer.setRenderTarget(null);
+      renderer.render(this.scene, this.camera);
+    }
+  }
+
+  /** The mirror of a picture that goes straight to the screen: a flip of the canvas element. */
+  private setCssMirror(canvas: HTMLCanvasElement, horizontal: boolean, vertical: boolean): void {
+    const transform = horizontal || vertical ? `scale(${horizontal ? -1 : 1}, ${vertical ? -1 : 1})` : '';
+    if (transform === this.cssMirror) return;
+    this.cssMirror = transform;
+    canvas.style.transform = transform;
   }
 }
