@@ -515,6 +515,11 @@ export interface AvatarOptions {
   /** Tessellation multiplier: 1 for the default avatar, lower for small test files. */
   detail: number;
   name?: string;
+  /**
+   * VRM 0.x only: face -Z as 0.x models normally do (the default). false writes a 0.x file facing
+   * +Z, as some tools re-export them (for tests).
+   */
+  faceMinusZ?: boolean;
 }
 
 const LICENSE_URL = 'https://vrm.dev/licenses/1.0/';
@@ -525,7 +530,8 @@ export function makeAvatar(opts: AvatarOptions): Buffer {
   const ch = buildCharacter(opts.detail);
   const v0 = opts.version === 'vrm0';
   // VRM 0.x models face -Z: turn the whole character half a turn about Y.
-  const turn = (p: number[]): number[] => (v0 ? p.map((x, i) => (i % 3 === 1 ? x : -x)) : p);
+  const turned = v0 && opts.faceMinusZ !== false;
+  const turn = (p: number[]): number[] => (turned ? p.map((x, i) => (i % 3 === 1 ? x : -x)) : p);
   const name = opts.name ?? 'Holo';
   const glb = new GlbBuilder();
 

@@ -13,7 +13,8 @@ import { loadVrmFile, loadVrmFromBytes } from '../../stage/src/avatar/load-node.
 import { describeVrm } from '../../stage/src/avatar/describe.ts';
 import { makeAvatar, makeCheerVrma, makeSidestepBvh } from '../../scripts/make-avatar.ts';
 import { Performer, createFrame } from '../../stage/src/perform/performer.ts';
-import { VrmDriver } from '../../stage/src/render/vrm-driver.ts';
+import { VrmDriver, facesMinusZ } from '../../stage/src/render/vrm-driver.ts';
+import { StageScene } from '../../stage/src/render/stage-scene.ts';
 import { LiteToonMaterial, ToonOutlineMaterial, liteToonRefusal, useLiteToon } from '../../stage/src/render/toon.ts';
 import { stageTimeline } from './harness.ts';
 
@@ -71,6 +72,31 @@ describe('default avatar files', () => {
     const hand = vrm.humanoid.getRawBoneNode('leftHand')!.getWorldPosition(new THREE.Vector3());
     expect(hand.x).toBeLessThan(-0.4);
     expect(vrm.springBoneManager!.joints.size).toBeGreaterThan(0);
+  });
+
+  it('faces the audience and dances the same whichever way the file faces (0.x files facing +Z too)', async () => {
+    const files = {
+      v1: makeAvatar({ version: 'vrm1', detail: 0.5 }),
+      v0: makeAvatar({ version: 'vrm0', detail: 0.5 }),
+      // A 0.x file re-exported facing +Z, as three.js-based tools write them.
+      v0plusZ: makeAvatar({ version: 'vrm0', detail: 0.5, faceMinusZ: false }),
+    };
+    const frame = createFrame();
+    new Performer(stageTimeline()).evaluate(1.3, frame);
+    const hands: Record<string, THREE.Vector3> = {};
+    for (const [name, bytes] of Object.entries(files)) {
+      const vrm = await loadVrmFromBytes(new Uint8Array(bytes));
+      expect(facesMinusZ(vrm), name).toBe(name === 'v0');
+      const stage = new StageScene('projector');
+      stage.setAvatar(vrm);
+      new VrmDriver(vrm).apply(frame, 0);
+      vrm.scene.updateMatrixWorld(true);
+      hands[name] = vrm.humanoid.getRawBoneNode('leftHand')!.getWorldPosition(new THREE.Vector3());
+    }
+    // The same dance puts her left hand at the same place on the stage, for all three files.
+    expect(hands.v0!.distanceTo(hands.v1!)).toBeLessThan(1e-4);
+    expect(hands.v0plusZ!.distanceTo(hands.v1!)).toBeLessThan(1e-4);
+    expect(hands.v1!.x).toBeGreaterThan(0.2);
   });
 
   it('lip-sync and dance drive the avatar; the twin tails swing on their spring bones', async () => {

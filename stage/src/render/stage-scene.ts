@@ -9,6 +9,7 @@ import type { PerformFrame } from '../perform/performer.ts';
 import { FIXTURES, hsvToRgb } from '../perform/lights.ts';
 import { useLiteToon, type LiteToonReport } from './toon.ts';
 import { useFastSrgbEncoding } from './fast-srgb.ts';
+import { facesMinusZ } from './vrm-driver.ts';
 
 interface Fixture {
   lens: THREE.Mesh<THREE.CircleGeometry, THREE.MeshBasicMaterial>;
@@ -107,8 +108,8 @@ export class StageScene {
     this.vrm = vrm;
     this.toon = null;
     if (vrm) {
-      // VRM 0.x faces -Z: turn it to face the audience like a 1.0 model.
-      vrm.scene.rotation.y = vrm.meta.metaVersion === '0' ? Math.PI : 0;
+      // A model facing -Z (most VRM 0.x) is turned to face the audience like a 1.0 model.
+      vrm.scene.rotation.y = facesMinusZ(vrm) ? Math.PI : 0;
       const outlines = this.outlines;
       this.toon = this.liteToon ? useLiteToon(vrm) : null;
       vrm.scene.traverse((o) => {

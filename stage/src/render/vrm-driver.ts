@@ -7,18 +7,40 @@ import type { VRM } from '@pixiv/three-vrm';
 import { POSE_BONES } from '../perform/pose.ts';
 import type { PerformFrame } from '../perform/performer.ts';
 
+const SIDES: [string, string][] = [['leftUpperArm', 'rightUpperArm'], ['leftUpperLeg', 'rightUpperLeg'], ['leftHand', 'rightHand'], ['leftFoot', 'rightFoot'], ['leftEye', 'rightEye']];
+
+/**
+ * True when the model faces −Z in its own space (its left side at −X). VRM 0.x models normally
+ * do and 1.0 models face +Z, but files re-exported by some tools (three.js-based ones, for one)
+ * are 0.x facing +Z, so this looks at where the humanoid's left and right bones are and only
+ * falls back to the version when there are none.
+ */
+export function facesMinusZ(vrm: VRM): boolean {
+  vrm.scene.updateMatrixWorld(true);
+  const local = (name: string) => {
+    const node = vrm.humanoid.getRawBoneNode(name as Parameters<VRM['humanoid']['getRawBoneNode']>[0]);
+    return node ? vrm.scene.worldToLocal(node.getWorldPosition(new THREE.Vector3())) : null;
+  };
+  for (const [l, r] of SIDES) {
+    const a = local(l);
+    const b = local(r);
+    if (a && b && Math.abs(a.x - b.x) > 1e-4) return a.x < b.x;
+  }
+  return vrm.meta.metaVersion === '0';
+}
+
 export class VrmDriver {
   private readonly nodes: (THREE.Object3D | null)[];
   private readonly hipsRest = new THREE.Vector3();
   private readonly hipsNode: THREE.Object3D | null;
-  /** VRM 0.x models face -Z: the pose (authored facing +Z) is turned half round about Y. */
+  /** Models facing -Z (most VRM 0.x): the pose (authored facing +Z) is turned half round about Y. */
   private readonly flip: boolean;
   /** Hips above the floor and hips above the ankles in the rest pose, metres (to scale motions). */
   readonly hipsHeight: number;
   readonly legLength: number;
 
   constructor(readonly vrm: VRM) {
-    this.flip = vrm.meta.metaVersion === '0';
+    this.flip = facesMinusZ(vrm);
     this.nodes = POSE_BONES.map((b) => vrm.humanoid.getNormalizedBoneNode(b));
     this.hipsNode = vrm.humanoid.getNormalizedBoneNode('hips');
     if (this.hipsNode) this.hipsRest.copy(this.hipsNode.position);
