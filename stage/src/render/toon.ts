@@ -56,10 +56,12 @@ void main() {
   #endif
   // MToon's parametric rim, for the front face (x) and, on double-sided parts, the back (y).
   float nv = dot( normalize( - mvPosition.xyz ), n );
-  vRim = vec2(
-    pow( clamp( 1.0 - nv + uRimLift, 0.0, 1.0 ), uRimPower ),
-    pow( clamp( 1.0 + nv + uRimLift, 0.0, 1.0 ), uRimPower )
-  );
+  vRim.x = pow( clamp( 1.0 - nv + uRimLift, 0.0, 1.0 ), uRimPower );
+  #ifdef DOUBLE_SIDED
+    vRim.y = pow( clamp( 1.0 + nv + uRimLift, 0.0, 1.0 ), uRimPower );
+  #else
+    vRim.y = 0.0;
+  #endif
 }
 `;
 
