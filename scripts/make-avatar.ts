@@ -129,6 +129,8 @@ interface EllipsoidOpts {
   maxTheta?: (phi: number) => number;
   /** Smallest polar angle drawn: leaves out a top that something else always covers. */
   minTheta?: number;
+  /** Azimuths drawn (default all round): leaves out a back half buried in something else. */
+  phiRange?: [number, number];
 }
 
 function ellipsoid(part: Part, bones: Map<string, number>, o: EllipsoidOpts): number[] {
@@ -139,7 +141,8 @@ function ellipsoid(part: Part, bones: Map<string, number>, o: EllipsoidOpts): nu
   const [rx, ry, rz] = o.radii;
   for (let r = 0; r <= rings; r++) {
     for (let s = 0; s <= segs; s++) {
-      const phi = (s / segs) * Math.PI * 2;
+      const [phiFrom, phiTo] = o.phiRange ?? [0, Math.PI * 2];
+      const phi = phiFrom + (s / segs) * (phiTo - phiFrom);
       const limit = o.maxTheta ? o.maxTheta(phi) : Math.PI;
       const from = o.minTheta ?? 0;
       const theta = from + (r / rings) * (limit - from);
@@ -161,8 +164,11 @@ function ellipsoid(part: Part, bones: Map<string, number>, o: EllipsoidOpts): nu
 
 interface Ring { at: Vec3; radius: [number, number]; bone: Influence[] }
 
-/** A tube through rings (a limb, the torso, a skirt, a tail); closed with caps unless `open`. */
-function tube(part: Part, bones: Map<string, number>, rings: Ring[], segs = 14, open = false): void {
+/**
+ * A tube through rings (a limb, the torso, a skirt, a tail), closed with caps unless `open`: true
+ * leaves both ends open, 'start' or 'end' one (an end buried in another part needs no cap).
+ */
+function tube(part: Part, bones: Map<string, number>, rings: Ring[], segs = 14, open: boolean | 'start' | 'end' = false): void {
   const first = part.vertexCount;
   for (let i = 0; i < rings.length; i++) {
     const ring = rings[i]!;
@@ -194,8 +200,9 @@ function tube(part: Part, bones: Map<string, number>, rings: Ring[], segs = 14, 
       part.indices.push(a, b, a + 1, a + 1, b, b + 1);
     }
   }
-  if (open) return;
+  if (open === true) return;
   for (const [end, sign] of [[0, -1], [rings.length - 1, 1]] as const) {
+    if ((open === 'start' && end === 0) || (open === 'end' && end !== 0)) continue;
     const ring = rings[end]!;
     const other = rings[end === 0 ? 1 : rings.length - 2]!;
     const axis = normalize(sub(ring.at, other.at));
@@ -230,11 +237,10 @@ interface MaterialDef {
 
 const MATERIALS: MaterialDef[] = [
   { name: 'Skin', color: [1.0, 0.86, 0.78], shade: [0.93, 0.66, 0.62], outline: 0.003 },
-  // Closed shapes (twin tails, locks, bangs) are single-sided: their inside is never seen, and a
+  // Single-sided: the tails, locks and bangs are closed shapes and the cap's inside, between it
+  // and the head, shows from no camera shot (checked: full, close-up, low, high, orbit), while a
   // double-sided material makes software GL rasterize every hidden back face as well.
   { name: 'Hair', color: [0.25, 0.9, 0.88], shade: [0.1, 0.55, 0.65], outline: 0.004 },
-  // The cap is open round the face: its inside shows along the hairline.
-  { name: 'HairCap', color: [0.25, 0.9, 0.88], shade: [0.1, 0.55, 0.65], outline: 0.004, doubleSided: true },
   { name: 'Top', color: [0.95, 0.95, 0.98], shade: [0.7, 0.74, 0.85], outline: 0.003 },
   { name: 'Accent', color: [1.0, 0.35, 0.65], shade: [0.7, 0.18, 0.45], outline: 0.003 },
   // The skirt and the sleeve cuffs are open tubes seen from inside too.
@@ -268,10 +274,10 @@ function buildCharacter(detail: number): Character {
   tube(p('Skin'), index, [
     { at: [0, 1.27, 0], radius: [0.034, 0.034], bone: one('Neck') },
     { at: [0, 1.4, -0.01], radius: [0.034, 0.034], bone: one('Head') },
-  ], seg(10));
+  ], seg(10), true); // both ends inside the torso and the head
 
   // Hair: a cap that leaves the face open (high at the front, low at the back), side locks, bangs.
-  ellipsoid(p('HairCap'), index, {
+  ellipsoid(p('Hair'), index, {
     center: [0, 1.485, -0.008], radii: [0.138, 0.148, 0.136], bone: one('Head'), rings: seg(10), segments: seg(24),
     maxTheta: (phi) => {
       const front = (1 + Math.cos(phi)) / 2; // 1 facing +Z, 0 at the back
@@ -301,7 +307,7 @@ function buildCharacter(detail: number): Character {
       const width = u < 0.08 ? 0.035 + u * 0.3 : 0.075 * Math.sin(Math.PI * Math.min(1, 0.25 + u * 0.85)) + 0.012;
       rings.push({ at: pos, radius: [width, width * 0.7], bone: blend(`${side}Tail${j}`, `${side}Tail${j + 1}`, t) });
     }
-    tube(p('Hair'), index, rings, small(10));
+    tube(p('Hair'), index, rings, small(10), 'start'); // the root is inside the hair tie
     ellipsoid(p('Accent'), index, { center: tailPoint(0.02, s), radii: [0.04, 0.04, 0.04], bone: one(`${side}Tail0`), rings: small(5), segments: small(10) });
   }
 
@@ -333,7 +339,7 @@ function buildCharacter(detail: number): Character {
       { at: la, radius: [0.031, 0.031], bone: blend(`${side}UpperArm`, `${side}LowerArm`, 0.5) },
       { at: [(la[0] + hand[0]) / 2, la[1], 0], radius: [0.028, 0.028], bone: one(`${side}LowerArm`) },
       { at: hand, radius: [0.024, 0.024], bone: blend(`${side}LowerArm`, `${side}Hand`, 0.5) },
-    ], seg(12));
+    ], seg(12), 'start'); // the shoulder end is inside the torso
     tube(p('Top'), index, [
       { at: [la[0] + 0.04 * s, la[1], 0], radius: [0.038, 0.038], bone: one(`${side}LowerArm`) },
       { at: [hand[0] - 0.01 * s, la[1], 0], radius: [0.052, 0.052], bone: blend(`${side}LowerArm`, `${side}Hand`, 0.4) },
@@ -352,13 +358,13 @@ function buildCharacter(detail: number): Character {
       { at: [ul[0], ul[1] + 0.04, 0], radius: [0.065, 0.065], bone: one(`${side}UpperLeg`) },
       { at: [ul[0], (ul[1] + ll[1]) / 2, 0], radius: [0.055, 0.055], bone: one(`${side}UpperLeg`) },
       { at: ll, radius: [0.043, 0.043], bone: blend(`${side}UpperLeg`, `${side}LowerLeg`, 0.5) },
-    ], seg(12));
+    ], seg(12), true); // the top under the skirt, the knee inside the boot
     tube(p('Boots'), index, [
       { at: [ll[0], ll[1] + 0.03, 0], radius: [0.056, 0.056], bone: blend(`${side}UpperLeg`, `${side}LowerLeg`, 0.6) },
       { at: [ll[0], ll[1] - 0.05, 0], radius: [0.05, 0.05], bone: one(`${side}LowerLeg`) },
       { at: [ll[0], (ll[1] + foot[1]) / 2, 0], radius: [0.045, 0.045], bone: one(`${side}LowerLeg`) },
       { at: [foot[0], foot[1] + 0.01, 0], radius: [0.042, 0.042], bone: blend(`${side}LowerLeg`, `${side}Foot`, 0.5) },
-    ], seg(12));
+    ], seg(12), 'end'); // the ankle end is inside the foot
     ellipsoid(p('Boots'), index, { center: [foot[0], 0.04, 0.04], radii: [0.047, 0.04, 0.1], bone: blend(`${side}Foot`, `${side}Toes`, 0.3), rings: small(6), segments: small(10) });
     // Cuff of the boot.
     tube(p('Accent'), index, [
@@ -377,7 +383,8 @@ function buildCharacter(detail: number): Character {
   for (const [side, s] of [['Left', 1], ['Right', -1]] as const) {
     const c: Vec3 = [0.05 * s, 1.455, 0.112];
     const rad: Vec3 = [0.027, 0.036, 0.012];
-    const ids = ellipsoid(eyes, index, { center: c, radii: rad, bone: one(`${side}Eye`), rings: small(6), segments: small(12) });
+    // Only the front half: the back half of each eye is buried in the head.
+    const ids = ellipsoid(eyes, index, { center: c, radii: rad, bone: one(`${side}Eye`), rings: small(6), segments: small(8), phiRange: [-Math.PI / 2, Math.PI / 2] });
     for (const i of ids) {
       const x = eyes.positions[i * 3]!;
       const y = eyes.positions[i * 3 + 1]!;
