@@ -191,19 +191,24 @@ export class LiteToonMaterial extends THREE.ShaderMaterial {
       depthTest: source.depthTest,
       uniforms: THREE.UniformsUtils.merge([
         THREE.UniformsLib.lights,
-        {
-          uLit: { value: source.color.clone() },
-          uShade: { value: source.shadeColorFactor.clone() },
-          uToon: { value: toonStep(source) },
-          uRimColor: { value: source.parametricRimColorFactor.clone() },
-          uRimMix: { value: source.rimLightingMixFactor },
-          uRimLift: { value: source.parametricRimLiftFactor },
-          uRimPower: { value: source.parametricRimFresnelPowerFactor },
-          uEmissive: { value: emissiveOf(source) },
-        },
+        shadingUniforms(source),
       ]),
     });
   }
+}
+
+/** MToon's shading factors, as both lite shaders read them. */
+function shadingUniforms(source: MToonMaterial): Record<string, THREE.IUniform> {
+  return {
+    uLit: { value: source.color.clone() },
+    uShade: { value: source.shadeColorFactor.clone() },
+    uToon: { value: toonStep(source) },
+    uRimColor: { value: source.parametricRimColorFactor.clone() },
+    uRimMix: { value: source.rimLightingMixFactor },
+    uRimLift: { value: source.parametricRimLiftFactor },
+    uRimPower: { value: source.parametricRimFresnelPowerFactor },
+    uEmissive: { value: emissiveOf(source) },
+  };
 }
 
 export class ToonOutlineMaterial extends THREE.ShaderMaterial {
@@ -219,16 +224,9 @@ export class ToonOutlineMaterial extends THREE.ShaderMaterial {
       defines: source.outlineWidthMode === 'screenCoordinates' ? { OUTLINE_WIDTH_SCREEN: '' } : {},
       uniforms: THREE.UniformsUtils.merge([
         THREE.UniformsLib.lights,
+        shadingUniforms(source),
         {
           uWidth: { value: source.outlineWidthFactor },
-          uLit: { value: source.color.clone() },
-          uShade: { value: source.shadeColorFactor.clone() },
-          uToon: { value: toonStep(source) },
-          uRimColor: { value: source.parametricRimColorFactor.clone() },
-          uRimMix: { value: source.rimLightingMixFactor },
-          uRimLift: { value: source.parametricRimLiftFactor },
-          uRimPower: { value: source.parametricRimFresnelPowerFactor },
-          uEmissive: { value: emissiveOf(source) },
           uOutlineColor: { value: source.outlineColorFactor.clone() },
           uOutlineMix: { value: source.outlineLightingMixFactor },
         },
