@@ -79,6 +79,14 @@ async function browserFps(): Promise<BrowserFps> {
   const mtoon: number[] = [];
   const load: number[] = [loadavg()[0]!];
   let render: BrowserFps['render'] = null;
+  /** The projector page with extra query flags, settled for a second, then measured. */
+  const variantFps = async (query: string): Promise<number> => {
+    const page = await rig.open('proj', query, size);
+    await page.waitForTimeout(1000);
+    const fps = await measureFps(page, 4);
+    await page.close();
+    return fps;
+  };
   try {
     await rig.seek(0.5, true);
     // Alternate the pages so all see the same machine load.
@@ -102,16 +110,9 @@ async function browserFps(): Promise<BrowserFps> {
       await rig.setSettings('proj', stageTimeline({ size }).outputs[0]!.settings);
       await page.close();
 
-      const lite = await rig.open('proj', '&outline=0', size);
-      await lite.waitForTimeout(1000);
-      noOutline.push(await measureFps(lite, 4));
-      await lite.close();
-
+      noOutline.push(await variantFps('&outline=0'));
       // For comparison: every avatar material drawn by three-vrm's MToon (no lite toon shaders).
-      const full = await rig.open('proj', '&toon=mtoon', size);
-      await full.waitForTimeout(1000);
-      mtoon.push(await measureFps(full, 4));
-      await full.close();
+      mtoon.push(await variantFps('&toon=mtoon'));
     }
   } finally {
     await rig.close();

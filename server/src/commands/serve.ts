@@ -106,7 +106,6 @@ export async function run(args: string[]): Promise<number> {
     edge,
   });
 
-
   try {
     await server.start();
   } catch (err) {
@@ -124,7 +123,7 @@ export async function run(args: string[]): Promise<number> {
   if (server.recoveryNote) out.write(`  journal: ${server.recoveryNote}\n`);
   const status = server.lighting.status();
   if (!edge) {
-    out.write(`  lighting: ${status.driver}${status.connected ? (status.port ? ` on "${status.port}"` : "") : ` not connected: ${status.error}`} (cues timed on their own thread)\n`);
+    out.write(`  lighting: ${status.driver}${status.connected ? (status.port ? ` on "${status.port}"` : '') : ` not connected: ${status.error}`} (cues timed on their own thread)\n`);
     out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);
   }
   if (edge) {

@@ -82,7 +82,7 @@ export class LightingThread implements LightingDriver {
   private closedByWorker: (() => void) | null = null;
   /** Whether the current worker has booted; until then plans are kept here and direct messages queued. */
   private ready = false;
-  private pendingSends: ToLightingThread[] = [];
+  private queuedForBoot: ToLightingThread[] = [];
   /** What the worker said of itself (its priority). */
   note = '';
   /** Times the worker had to be started again. */
@@ -206,7 +206,6 @@ export class LightingThread implements LightingDriver {
       port1.close();
       this.setMirror({ connected: false, error: `lighting thread stopped: ${why}; restarting` });
       this.options.log?.(`lighting: thread stopped (${why}); restarting in ${this.options.restartMs ?? 1000} ms`);
-      if (this.closed) return;
       this.restartTimer = setTimeout(() => this.restart(), this.options.restartMs ?? 1000);
       this.restartTimer.unref();
     };
@@ -232,14 +231,14 @@ export class LightingThread implements LightingDriver {
       const now = this.clock();
       this.post({ type: 'update', snapshot: { ...plan, showTime: showTimeAt(plan, now), serverTime: now }, continuous: false });
     }
-    for (const m of this.pendingSends.splice(0)) this.post(m);
+    for (const m of this.queuedForBoot.splice(0)) this.post(m);
   }
 
   private post(message: ToLightingThread): void {
     if (!this.port) return;
     if (!this.ready) {
       // Plans are handed over once the worker is up; direct messages wait for it.
-      if (message.type === 'send' || message.type === 'close') this.pendingSends.push(message);
+      if (message.type === 'send' || message.type === 'close') this.queuedForBoot.push(message);
       return;
     }
     this.port.postMessage(message);

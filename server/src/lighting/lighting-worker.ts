@@ -82,24 +82,25 @@ function drain(): void {
   for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) apply(m.message as ToLightingThread);
 }
 
+/** A new plan (or a message that may have changed it): drop the pending timer and look again. */
 function schedule(): void {
   if (timer) clearTimeout(timer);
-  timer = null;
-  if (closing) return;
-  const due = plan.nextDue();
-  if (due === null) return;
-  const wait = due - clock() - TIMER_LEAD_MS;
-  if (wait > 0) timer = setTimeout(approach, wait);
-  else approach();
+  approach();
 }
 
 /** Close in on the next cue without yielding, fire it, and go on while the next one is near. */
 function approach(): void {
   timer = null;
+  // The main thread bumps the counter after every message it posts: take messages only when it
+  // moved (not on every turn of the spin), and wait on the value read before taking them, so a
+  // message posted meanwhile makes the wait return at once.
+  let seen = Number.NaN;
   for (;;) {
-    // Read the counter before taking messages: a message posted after this makes the wait return at once.
-    const seen = Atomics.load(signal, 0);
-    drain();
+    const now = Atomics.load(signal, 0);
+    if (now !== seen) {
+      seen = now;
+      drain();
+    }
     if (closing) return;
     const due = plan.nextDue();
     if (due === null) return;
