@@ -59,3 +59,67 @@ export function harmonicBandEnergy(samples: Float32Array, sampleRate: number, fr
   for (let h = Math.ceil(lowHz / f0); h * f0 <= highHz; h++) e += magnitudeAt(samples, sampleRate, from, to, h * f0) ** 2;
   return e;
 }
+
+/**
+ * Formant peaks by linear prediction (autocorrelation method): the window is low-passed and
+ * decimated to about 11 kHz, pre-emphasised and Hamming-windowed; the peaks of the all-pole
+ * envelope below 5 kHz are returned in Hz, lowest first.
+ */
+export function lpcPeaks(samples: Float32Array, sampleRate: number, from: number, to: number, order = 12): number[] {
+  const factor = Math.max(1, Math.round(sampleRate / 11025));
+  const rate = sampleRate / factor;
+  const a0 = Math.floor(from);
+  const n = Math.floor((Math.floor(to) - a0) / factor);
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < factor; k++) s += samples[a0 + i * factor + k]!;
+    x[i] = s / factor;
+  }
+  for (let i = n - 1; i > 0; i--) x[i] = x[i]! - 0.9 * x[i - 1]!;
+  for (let i = 0; i < n; i++) x[i] = x[i]! * (0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (n - 1)));
+  const r = new Float64Array(order + 1);
+  for (let lag = 0; lag <= order; lag++) for (let i = lag; i < n; i++) r[lag] = r[lag]! + x[i]! * x[i - lag]!;
+  // Levinson-Durbin.
+  let a = new Float64Array(order + 1);
+  a[0] = 1;
+  let err = r[0]! * (1 + 1e-9);
+  for (let i = 1; i <= order; i++) {
+    let acc = r[i]!;
+    for (let j = 1; j < i; j++) acc += a[j]! * r[i - j]!;
+    const k = -acc / err;
+    const next = a.slice();
+    for (let j = 1; j < i; j++) next[j] = a[j]! + k * a[i - j]!;
+    next[i] = k;
+    a = next;
+    err *= 1 - k * k;
+  }
+  const envelope = (hz: number) => {
+    const w = (2 * Math.PI * hz) / rate;
+    let re = 0;
+    let im = 0;
+    for (let j = 0; j <= order; j++) {
+      re += a[j]! * Math.cos(w * j);
+      im -= a[j]! * Math.sin(w * j);
+    }
+    return -Math.log(re * re + im * im);
+  };
+  const peaks: number[] = [];
+  const step = 10;
+  let prev = envelope(100);
+  let cur = envelope(100 + step);
+  for (let hz = 100 + 2 * step; hz < 5000; hz += step) {
+    const next = envelope(hz);
+    if (cur > prev && cur >= next) peaks.push(hz - step);
+    prev = cur;
+    cur = next;
+  }
+  return peaks;
+}
+
+/** Energy in [loHz, hiHz) over a window, from a Hann-windowed DFT on a 25 Hz grid. */
+export function bandEnergy(samples: Float32Array, sampleRate: number, from: number, to: number, loHz: number, hiHz: number): number {
+  let e = 0;
+  for (let hz = loHz; hz < hiHz; hz += 25) e += magnitudeAt(samples, sampleRate, from, to, hz) ** 2;
+  return e;
+}

@@ -1,28 +1,13 @@
-// Offline rendering of a vocal track to samples with Tone.js, in Node or in a browser.
-// In Node the Web Audio classes come from node-web-audio-api and must be globals before Tone is
-// imported (Tone looks for them when it loads): `loadTone()` arranges that once.
+// Renders a vocal track to samples with the project's own synthesizer (dsp/voice-synth.ts): the
+// same TypeScript runs in Node (WAV export, the server's per-song vocal, the desk preview) and in a
+// browser's AudioWorklet (worklet.ts), and gives the same samples for the same track.
+// Rendering yields to the event loop between chunks, so a server rendering a song stays responsive.
 
 import type { VocalTrack, VoiceSettings } from '../timeline.ts';
-import { planSinger, type SingerPlan } from './singer-plan.ts';
-import { buildSingerGraph, type SingerContext } from './synth.ts';
+import { planVoice, type TunedTrack } from './articulation.ts';
+import { renderChunks, type SynthPlan } from './dsp/voice-synth.ts';
 
-type ToneModule = typeof import('tone');
-
-let tonePromise: Promise<ToneModule> | undefined;
-
-/** Imports Tone.js; in Node first installs node-web-audio-api's classes as globals. */
-export function loadTone(): Promise<ToneModule> {
-  tonePromise ??= (async () => {
-    const g = globalThis as Record<string, unknown>;
-    if (typeof g.AudioContext === 'undefined' && typeof process !== 'undefined' && process.versions?.node) {
-      const webAudio = (await import('node-web-audio-api')) as Record<string, unknown>;
-      g.window ??= globalThis;
-      for (const [name, value] of Object.entries(webAudio)) if (!(name in g)) g[name] = value;
-    }
-    return import('tone');
-  })();
-  return tonePromise;
-}
+export { renderChunks };
 
 export interface RenderOptions {
   sampleRate?: number;
@@ -31,7 +16,7 @@ export interface RenderOptions {
   to?: number;
   /** Called with 0..1 while rendering (last call: 1). */
   onProgress?: (fraction: number) => void;
-  /** Report progress every this many seconds of audio (default: every 2 % of the song). */
+  /** Report progress (and yield to the event loop) every this many seconds of audio (default: every 2 % of the song). */
   chunkSeconds?: number;
 }
 
@@ -40,52 +25,35 @@ export interface RenderedVocal {
   sampleRate: number;
   /** Show time of samples[0]. */
   start: number;
-  plan: SingerPlan;
+  plan: SynthPlan;
 }
 
-interface SuspendableContext {
-  suspend(when: number): Promise<void>;
-  resume(): Promise<void>;
-}
+const yieldToEventLoop: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
 
-/**
- * Renders the sung vocal line offline with Tone.js: a Tone OfflineContext over a native
- * OfflineAudioContext (node-web-audio-api in Node), so node creation and automation go straight to
- * the engine. Progress comes from suspending the native context at regular points of the render.
- */
 export async function renderVocal(track: VocalTrack, voice: VoiceSettings, options: RenderOptions = {}): Promise<RenderedVocal> {
-  const Tone = await loadTone();
   const sampleRate = options.sampleRate ?? 44100;
-  const plan = planSinger(track, voice);
+  const plan = planVoice(track as TunedTrack, voice);
   const from = options.from ?? plan.start;
   const to = options.to ?? plan.end;
-  const length = Math.max(1, Math.round((to - from) * sampleRate));
-  const duration = length / sampleRate;
-  const Native = (globalThis as { OfflineAudioContext?: new (channels: number, length: number, sampleRate: number) => OfflineAudioContext }).OfflineAudioContext;
-  const context = Native ? new Tone.OfflineContext(new Native(1, length, sampleRate)) : new Tone.OfflineContext(1, duration, sampleRate);
-  const graph = buildSingerGraph(context as unknown as SingerContext, plan, from, 0, to);
-  Tone.connect(graph.output, context.rawContext.destination as unknown as AudioNode);
-
-  const onProgress = options.onProgress;
-  const raw = context.rawContext as unknown as Partial<SuspendableContext>;
-  if (onProgress && typeof raw.suspend === 'function' && typeof raw.resume === 'function') {
-    const step = Math.max(options.chunkSeconds ?? duration / 50, 0.05);
-    for (let t = step; t < duration - 0.01; t += step) {
-      // Suspend times are rounded to render quanta by the engine; report the time asked for.
-      const at = t;
-      raw.suspend(at).then(
-        () => {
-          onProgress(at / duration);
-          void raw.resume!();
-        },
-        () => undefined,
-      );
-    }
+  const chunk = Math.max(128, Math.round((options.chunkSeconds ?? Math.max(0.25, (to - from) / 50)) * sampleRate));
+  const it = renderChunks(plan, sampleRate, from, to, chunk);
+  let step = it.next();
+  while (!step.done) {
+    options.onProgress?.(Math.min(step.value, 0.999));
+    // Let sockets and timers run between chunks.
+    await yieldToEventLoop();
+    step = it.next();
   }
-  // Synchronous clock: Tone's asynchronous mode only adds a 1 ms pause per rendered second.
-  const buffer = await context.render(false);
-  const samples = Float32Array.from(buffer.getChannelData(0).subarray(0, length));
-  await context.dispose();
-  onProgress?.(1);
-  return { samples, sampleRate, start: from, plan };
+  options.onProgress?.(1);
+  return { samples: step.value, sampleRate, start: from, plan };
+}
+
+/** The same render without yielding: for the browser test page, the CLI and benchmarks. */
+export function renderVocalSync(track: VocalTrack, voice: VoiceSettings, sampleRate = 44100): RenderedVocal {
+  const plan = planVoice(track as TunedTrack, voice);
+  const it = renderChunks(plan, sampleRate, plan.start, plan.end, 1 << 16);
+  let step = it.next();
+  while (!step.done) step = it.next();
+  return { samples: step.value, sampleRate, start: plan.start, plan };
 }

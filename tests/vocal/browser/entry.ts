@@ -1,21 +1,32 @@
-// Browser side of the synth test: the same synth.ts graph, built on Tone.js's offline context in
-// chromium. Exposed on window so the test can call it with a plan computed in Node.
-import * as Tone from 'tone';
-import { buildSingerGraph, type SingerContext } from '../../../show-files/src/vocal/synth.ts';
-import type { SingerPlan } from '../../../show-files/src/vocal/singer-plan.ts';
+// The browser side of the Node-vs-Chromium voice test: renders a plan with the AudioWorklet
+// processor in an OfflineAudioContext, and with the plain synthesizer function on the page.
+import { renderChunks } from '../../../show-files/src/vocal/dsp/voice-synth.ts';
+import type { SynthPlan } from '../../../show-files/src/vocal/dsp/voice-synth.ts';
+import { VOICE_PROCESSOR } from '../../../show-files/src/vocal/worklet.ts';
 
-async function renderInBrowser(plan: SingerPlan, sampleRate: number): Promise<string> {
-  const buffer = await Tone.Offline((context) => {
-    const graph = buildSingerGraph(context as unknown as SingerContext, plan, plan.start, 0);
-    Tone.connect(graph.output, context.destination);
-  }, plan.end - plan.start, 1, sampleRate);
-  const samples = buffer.getChannelData(0);
-  // Base64 of the float32 bytes: compact to hand back to Node.
+function toBase64(samples: Float32Array): string {
   const bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
 }
 
-(window as unknown as { renderInBrowser: typeof renderInBrowser }).renderInBrowser = renderInBrowser;
-(window as unknown as { toneVersion: string }).toneVersion = Tone.version;
+async function renderWithWorklet(plan: SynthPlan, sampleRate: number, workletCode: string): Promise<string> {
+  const length = Math.round((plan.end - plan.start) * sampleRate);
+  const ctx = new OfflineAudioContext(1, length, sampleRate);
+  const url = URL.createObjectURL(new Blob([workletCode], { type: 'text/javascript' }));
+  await ctx.audioWorklet.addModule(url);
+  const node = new AudioWorkletNode(ctx, VOICE_PROCESSOR, { numberOfInputs: 0, outputChannelCount: [1], processorOptions: { plan } });
+  node.connect(ctx.destination);
+  const buffer = await ctx.startRendering();
+  return toBase64(buffer.getChannelData(0));
+}
+
+function renderOnPage(plan: SynthPlan, sampleRate: number): string {
+  const it = renderChunks(plan, sampleRate, plan.start, plan.end, 4096);
+  let step = it.next();
+  while (!step.done) step = it.next();
+  return toBase64(step.value);
+}
+
+Object.assign(window, { renderWithWorklet, renderOnPage });

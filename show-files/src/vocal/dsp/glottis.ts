@@ -1,0 +1,82 @@
+// The voice source: glottal airflow, pulse by pulse. Each period the folds open for a share of it
+// (the open quotient), the flow rises and falls (U = t^2 - t^3 over the open phase, the KLGLOTT88
+// shape) and closes abruptly; the closing is the main excitation of the vocal tract. The
+// synthesizer hears the flow's derivative (the lips' radiation turns flow into pressure).
+// - Loud voices close faster and more completely: lower open quotient, less spectral tilt.
+// - Real folds are not clocks: each period's length (jitter) and height (shimmer) vary a little,
+//   and the pitch flutters slowly (three slow sines, as in Klatt's synthesizer).
+// - The closure step is corrected with a polynomial band-limited step (polyBLEP), so high notes
+//   do not alias into a buzz.
+
+import type { Noise } from './random.ts';
+
+export interface GlottalSettings {
+  /** Relative period-to-period variation of the period length (0.004 = 0.4 %). */
+  jitter: number;
+  /** Relative period-to-period variation of the pulse height. */
+  shimmer: number;
+  /** Slow pitch flutter, as a fraction of f0 at its peak. */
+  flutter: number;
+}
+
+export class Glottis {
+  /** Position in the current period, 0..1. */
+  phase = 1;
+  /** Phase increment per sample for the current period. */
+  private step = 0;
+  private openQuotient = 0.6;
+  private height = 1;
+  /** True while the folds are open (aspiration and voiced frication are louder then). */
+  open = false;
+
+  constructor(
+    private readonly settings: GlottalSettings,
+    private readonly noise: Noise,
+    private readonly sampleRate: number,
+  ) {}
+
+  /**
+   * One sample of flow derivative (peak about -1 at closure).
+   * @param f0 pitch in Hz for a period that starts now; @param openQuotient for that period.
+   * @param time seconds, for the flutter.
+   */
+  tick(f0: number, openQuotient: number, time: number): number {
+    if (this.phase >= 1) this.startPeriod(f0, openQuotient, time);
+    const phase = this.phase;
+    const oq = this.openQuotient;
+    let out = 0;
+    if (phase < oq) {
+      const tau = phase / oq;
+      out = (2 * tau - 3 * tau * tau) * this.height;
+      this.open = true;
+    } else this.open = false;
+    // Band-limited correction of the closure step (from -height to 0) at phase = oq.
+    const dt = this.step;
+    let rel = phase - oq;
+    if (rel < 0) rel += 1;
+    if (rel < dt) {
+      const x = rel / dt;
+      out += 0.5 * this.height * (2 * x - x * x - 1);
+    } else if (rel > 1 - dt) {
+      const x = (rel - 1) / dt;
+      out += 0.5 * this.height * (x * x + 2 * x + 1);
+    }
+    this.phase = phase + dt;
+    return out;
+  }
+
+  private startPeriod(f0: number, openQuotient: number, time: number): void {
+    const { jitter, shimmer, flutter } = this.settings;
+    const slow = flutter * (Math.sin(2 * Math.PI * 12.7 * time) + Math.sin(2 * Math.PI * 7.1 * time) + Math.sin(2 * Math.PI * 4.7 * time)) / 3;
+    const f = f0 * (1 + slow + jitter * this.noise.gaussian());
+    this.step = Math.min(0.5, Math.max(1e-4, f / this.sampleRate));
+    this.phase -= Math.floor(this.phase);
+    this.openQuotient = Math.min(0.9, Math.max(0.3, openQuotient));
+    this.height = Math.max(0, 1 + shimmer * this.noise.gaussian());
+  }
+
+  reset(): void {
+    this.phase = 1;
+    this.open = false;
+  }
+}

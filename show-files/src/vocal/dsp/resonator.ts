@@ -1,0 +1,65 @@
+// Second-order digital resonators and anti-resonators in the form Klatt (1980) used for formant
+// synthesis: y[n] = A x[n] + B y[n-1] + C y[n-2], unity gain at 0 Hz. A cascade of them gives the
+// vocal tract's transfer function with the right relative formant levels and deep valleys
+// between the peaks, which peaking EQs on a bright source (the old synth) could not.
+
+export class Resonator {
+  private a = 1;
+  private b = 0;
+  private c = 0;
+  private y1 = 0;
+  private y2 = 0;
+
+  /** Sets centre frequency and bandwidth in Hz (clamped below Nyquist). */
+  set(freq: number, bandwidth: number, sampleRate: number): void {
+    const f = Math.min(freq, 0.45 * sampleRate);
+    const r = Math.exp((-Math.PI * bandwidth) / sampleRate);
+    this.c = -r * r;
+    this.b = 2 * r * Math.cos((2 * Math.PI * f) / sampleRate);
+    this.a = 1 - this.b - this.c;
+  }
+
+  tick(x: number): number {
+    const y = this.a * x + this.b * this.y1 + this.c * this.y2;
+    this.y2 = this.y1;
+    this.y1 = y;
+    return y;
+  }
+
+  reset(): void {
+    this.y1 = 0;
+    this.y2 = 0;
+  }
+}
+
+/** The inverse of a resonator (a pair of zeros): the nasal anti-formant. */
+export class AntiResonator {
+  private a = 1;
+  private b = 0;
+  private c = 0;
+  private x1 = 0;
+  private x2 = 0;
+
+  set(freq: number, bandwidth: number, sampleRate: number): void {
+    const f = Math.min(freq, 0.45 * sampleRate);
+    const r = Math.exp((-Math.PI * bandwidth) / sampleRate);
+    const c = -r * r;
+    const b = 2 * r * Math.cos((2 * Math.PI * f) / sampleRate);
+    const a = 1 - b - c;
+    this.a = 1 / a;
+    this.b = -b / a;
+    this.c = -c / a;
+  }
+
+  tick(x: number): number {
+    const y = this.a * x + this.b * this.x1 + this.c * this.x2;
+    this.x2 = this.x1;
+    this.x1 = x;
+    return y;
+  }
+
+  reset(): void {
+    this.x1 = 0;
+    this.x2 = 0;
+  }
+}
