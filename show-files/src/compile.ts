@@ -8,7 +8,7 @@ import { sortErrors, type ValidationError } from './errors.ts';
 import type { LightingCueFile, ShowFile, SongFile } from './schema.ts';
 import { controlChange, noteOff, noteOn, programChange, showControl } from './midi.ts';
 import { TICKS_PER_QUARTER } from './tempo.ts';
-import { buildVocalTrack } from './vocal/track.ts';
+import { buildVocalTrack, DEFAULT_VOICE } from './vocal/track.ts';
 import type {
   CameraEvent,
   Credit,
@@ -36,14 +36,8 @@ const OUTPUT_DEFAULTS: Record<OutputKind, Omit<OutputSettings, 'keystone' | 'mir
   preview: { width: 640, height: 360, latencyMs: 0, gain: 1, blackLevel: 0, audio: true },
 };
 
-export const DEFAULT_VOICE: VoiceSettings = {
-  transpose: 0,
-  gainDb: 0,
-  vibrato: { depth: 0.25, rate: 5.5, delay: 0.35 },
-  portamento: 0.06,
-  formantShift: 0,
-  preutterance: 0.06,
-};
+// One set of voice defaults for shows and for `holostage sing` (the vocal engine owns it).
+export { DEFAULT_VOICE };
 
 export const DEFAULT_LIGHTING: LightingConfig = { port: 'holostage', channel: 1, mscDeviceId: 1 };
 

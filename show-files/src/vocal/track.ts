@@ -19,7 +19,7 @@ export function buildVocalTrack(score: Score, toSeconds: (tick: number) => numbe
   return { notes, phonemes, warnings: [...score.warnings, ...warnings] };
 }
 
-/** Voice settings for scores sung outside a show (CLI, tests, benchmarks). */
+/** The voice's defaults, for shows (a song's `voice` block overrides each) and for scores sung on their own. */
 export const DEFAULT_VOICE: VoiceSettings = {
   transpose: 0,
   gainDb: 0,

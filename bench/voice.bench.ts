@@ -1,0 +1,112 @@
+// The voice, judged the way the issue asks: beside Festival's singing mode on the same notes.
+// For each of the project's own English test songs (bench/voice/songs.ts): both voices rendered
+// in this run, scored by PocketSphinx (../shared/tools/intelligibility, open vocabulary and song
+// grammar) with the transcripts; pitch accuracy by Praat; the five Japanese vowels' F1/F2 by
+// Praat; whole-process wall time of `holostage sing` against `text2wave -mode singing`.
+// Tools missing on this machine are reported as skipped rows (apt-get install festival
+// festvox-kallpc16k pocketsphinx pocketsphinx-en-us sox praat).
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BenchRow, BenchSection } from './run.ts';
+import { TEST_SONGS, festivalXml, lyricsText, scoreJson, songNotes } from './voice/songs.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const intelligibility = resolve(root, '..', 'shared', 'tools', 'intelligibility');
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+/** Wall seconds of a whole command, best of `runs`. */
+function wallTime(cmd: string, args: string[], runs = 3): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    execFileSync(cmd, args, { stdio: 'ignore' });
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return best;
+}
+
+interface Heard {
+  open: { wer: number; heard: string };
+  song: { wer: number; heard: string };
+}
+
+function score(wav: string, lyrics: string): Heard {
+  return JSON.parse(execFileSync(intelligibility, [wav, lyrics, '--json'], { encoding: 'utf8' })) as Heard;
+}
+
+/** Per note: median cents error of Praat's F0 over the middle half of the note (vibrato averages out). */
+function pitchErrors(wav: string, notes: { time: number; end: number; pitch: number }[]): number[] {
+  const lines = execFileSync('praat', ['--run', join(root, 'bench/voice/pitch.praat'), wav], { encoding: 'utf8' }).trim().split('\n');
+  const track = lines.map((l) => l.split(' ').map(Number) as [number, number]);
+  return notes.flatMap((n) => {
+    const a = n.time + 0.25 * (n.end - n.time);
+    const b = n.end - 0.25 * (n.end - n.time);
+    const cents = track.filter(([t, f]) => t >= a && t <= b && f > 0).map(([, f]) => 1200 * Math.log2(f / (440 * 2 ** ((n.pitch - 69) / 12))));
+    return cents.length ? [Math.abs(median(cents))] : [];
+  });
+}
+
+export async function bench(): Promise<BenchSection> {
+  const rows: BenchRow[] = [];
+  const missing = ['praat', 'text2wave', 'pocketsphinx_continuous', 'sox'].filter((c) => !has(c));
+  if (missing.length || !existsSync(intelligibility)) {
+    return { title: 'Voice (intelligibility, pitch, vowels, speed)', rows: [{ name: 'skipped', value: '-', note: `missing: ${[...missing, existsSync(intelligibility) ? '' : intelligibility].filter(Boolean).join(', ')}` }] };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'holostage-voice-'));
+  const sing = (input: string, out: string) => ['bin/holostage.js', 'sing', input, '-o', out];
+  const openGap: number[] = [];
+  const transcripts: string[] = [];
+  const allErrors: number[] = [];
+  for (const song of TEST_SONGS) {
+    const base = join(dir, song.id);
+    writeFileSync(`${base}.json`, scoreJson(song));
+    writeFileSync(`${base}.txt`, lyricsText(song));
+    writeFileSync(`${base}.xml`, festivalXml(song));
+    const ours = wallTime('node', sing(`${base}.json`, `${base}.holostage.wav`));
+    const theirs = wallTime('text2wave', ['-mode', 'singing', `${base}.xml`, '-o', `${base}.festival.wav`]);
+    const a = score(`${base}.holostage.wav`, `${base}.txt`);
+    const b = score(`${base}.festival.wav`, `${base}.txt`);
+    openGap.push(b.open.wer - a.open.wer);
+    const words = lyricsText(song).split(/\s+/).filter(Boolean).length;
+    rows.push({
+      name: `${song.id} (${words} words): WER open / song grammar`,
+      value: `${a.open.wer.toFixed(2)} / ${a.song.wer.toFixed(2)}`,
+      note: `Festival ${b.open.wer.toFixed(2)} / ${b.song.wer.toFixed(2)}; ${a.open.wer <= b.open.wer && a.song.wer <= b.song.wer ? 'at or below Festival on both' : 'above Festival on ' + [a.open.wer > b.open.wer ? 'open' : '', a.song.wer > b.song.wer ? 'song grammar' : ''].filter(Boolean).join(' and ')}`,
+    });
+    transcripts.push(`- **${song.id}** — holostage heard: “${a.open.heard}”; Festival heard: “${b.open.heard}”`);
+    rows.push({ name: `${song.id}: whole-process wall time`, value: `${ours.toFixed(2)} s`, note: `text2wave -mode singing ${theirs.toFixed(2)} s (ratio ${(ours / theirs).toFixed(2)}), best of 3` });
+    const secondsPerTick = 60 / song.bpm / 480;
+    const notes = songNotes(song).map((n) => ({ time: n.tick * secondsPerTick, end: (n.tick + n.length) * secondsPerTick, pitch: n.pitch }));
+    allErrors.push(...pitchErrors(`${base}.holostage.wav`, notes));
+  }
+  rows.push({ name: 'open-vocabulary WER, Festival minus holostage (mean)', value: (openGap.reduce((s, x) => s + x, 0) / openGap.length).toFixed(2), note: 'positive = holostage heard better (stretch aim +0.10)' });
+  const within50 = allErrors.filter((e) => e <= 50).length / Math.max(1, allErrors.length);
+  rows.push({ name: 'pitch: median |error| of a note (Praat F0)', value: `${median(allErrors).toFixed(1)} cents`, note: `${allErrors.length} notes of the three songs; ${(100 * within50).toFixed(1)} % within 50 cents (aims < 10 cents, >= 95 %)` });
+
+  // The five Japanese vowels, sustained at G3, against female reference values.
+  const targets: [string, string, number, number][] = [['a', 'あ', 850, 1350], ['i', 'い', 340, 2800], ['u', 'う', 390, 1550], ['e', 'え', 560, 2350], ['o', 'お', 550, 950]];
+  const vowelNotes: string[] = [];
+  let worst = 0;
+  for (const [name, kana, f1, f2] of targets) {
+    const file = join(dir, `vowel-${name}`);
+    writeFileSync(`${file}.json`, JSON.stringify({ format: 'holostage-score', resolution: 480, tempo: 60, notes: [{ tick: 0, length: 960, pitch: 'G3', lyric: kana }] }));
+    execFileSync('node', sing(`${file}.json`, `${file}.wav`), { stdio: 'ignore' });
+    const [m1, m2] = execFileSync('praat', ['--run', join(root, 'bench/voice/formants.praat'), `${file}.wav`], { encoding: 'utf8' }).trim().split(' ').map(Number) as [number, number];
+    const e1 = Math.abs(m1 / f1 - 1);
+    const e2 = Math.abs(m2 / f2 - 1);
+    worst = Math.max(worst, e1, e2);
+    vowelNotes.push(`${kana} ${m1}/${m2} (${(100 * e1).toFixed(0)} %, ${(100 * e2).toFixed(0)} %)`);
+  }
+  rows.push({ name: 'vowels: F1/F2 of あいうえお (Praat Burg) vs female targets', value: `worst ${(100 * worst).toFixed(0)} % off`, note: `${vowelNotes.join('; ')} (aim within 15 %)` });
+  rows.push({ name: 'load average', value: loadavg()[0]!.toFixed(1), note: 'other work on the machine slows both voices alike' });
+  return {
+    title: 'Voice (intelligibility, pitch, vowels, speed)',
+    rows,
+    notes: ['Transcripts (open vocabulary):', '', ...transcripts, '', `Festival: festvox-kallpc16k, BPM written as 5/6 of the score's tempo, notes an octave up in its naming. Files: ${dir}.`].join('\n'),
+  };
+}
+
