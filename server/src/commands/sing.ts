@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { readScoreOrExit } from './score-input.ts';
 import { standaloneVocal } from '../../../show-files/src/vocal/standalone.ts';
 import { DEFAULT_VOICE } from '../../../show-files/src/vocal/track.ts';
-import { loadTone, renderVocal } from '../../../show-files/src/vocal/render.ts';
+import { renderVocal } from '../../../show-files/src/vocal/render.ts';
 import { encodeWav } from '../../../show-files/src/vocal/wav.ts';
 
 const USAGE = 'usage: holostage sing <score> -o out.wav [--transpose semitones] [--gain dB] [--sample-rate hz] [--float]\n';
@@ -60,9 +60,6 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`error: ${file}: nothing to sing (no notes)\n`);
     return 1;
   }
-  const loadStart = performance.now();
-  await loadTone();
-  const loadSeconds = (performance.now() - loadStart) / 1000;
   const isTty = process.stderr.isTTY === true;
   let lastShown = -1;
   const show = (fraction: number) => {
@@ -100,7 +97,7 @@ export async function run(args: string[]): Promise<number> {
   process.stdout.write(
     `${outPath}: ${(samples.length / sampleRate).toFixed(2)} s, ${sampleRate} Hz, ${float ? '32-bit float' : '16-bit'} mono, peak ${(20 * Math.log10(Math.max(peak, 1e-9))).toFixed(1)} dBFS\n` +
       `rendered ${audioSeconds.toFixed(2)} s of vocal in ${renderSeconds.toFixed(2)} s: ${speed.toFixed(1)}x real time ` +
-      `(${(audioSeconds / Math.max(cpuSeconds, 1e-6)).toFixed(1)}x by CPU time; audio engine load ${loadSeconds.toFixed(2)} s)\n`,
+      `(${(audioSeconds / Math.max(cpuSeconds, 1e-6)).toFixed(1)}x by CPU time)\n`,
   );
   return 0;
 }
