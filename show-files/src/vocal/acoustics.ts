@@ -129,7 +129,8 @@ const TABLE: Record<string, PhoneAcoustics> = {
   f: consonant('fricative', false, { f: LABIAL, frication: 0.7, fric: F_FRIC, pull: 0.4 }),
   v: consonant('fricative', true, { f: LABIAL, frication: 0.45, fric: F_FRIC, voicing: 0.5, pull: 0.4 }),
   th: consonant('fricative', false, { f: [330, 1500, 2700], frication: 0.7, fric: TH_FRIC, pull: 0.4 }),
-  dh: consonant('fricative', true, { f: [330, 1500, 2700], frication: 0.35, fric: TH_FRIC, voicing: 0.55, pull: 0.4 }),
+  // English /dh/ is mostly a weak voiced approximant: little noise.
+  dh: consonant('fricative', true, { f: [330, 1500, 2700], frication: 0.12, fric: TH_FRIC, voicing: 0.7, pull: 0.4, transition: 0.04 }),
   s: consonant('fricative', false, { f: ALVEOLAR, frication: 0.75, fric: S_FRIC, pull: 0.4 }),
   z: consonant('fricative', true, { f: ALVEOLAR, frication: 0.45, fric: S_FRIC, voicing: 0.5, pull: 0.4 }),
   sh: consonant('fricative', false, { f: [330, 2100, 2900], frication: 0.75, fric: SH_FRIC, pull: 0.5 }),

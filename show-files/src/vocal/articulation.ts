@@ -38,6 +38,10 @@ const ONSET = 0.012;
 const RELEASE = 0.06;
 /** Aspiration mixed into every voiced sound: a little breath keeps the voice from buzzing. */
 const BREATHINESS = 0.06;
+/** How long before a nasal the velum starts to lower. */
+const NASALISE = 0.05;
+/** A stop's burst against its place's frication level: a short transient, not a hiss. */
+const BURST = 0.6;
 /** Output scale that puts a loud vowel's peaks near -6 dBFS. */
 const OUTPUT_SCALE = 0.05;
 
@@ -200,7 +204,10 @@ function sourceAnchors(c: Curves, run: Segment[], language: LyricLanguage, gapBe
     const breath = BREATHINESS * voice + ac.aspiration;
     const nz = ac.nasalZero ?? NASAL_POLE;
     addPoint(c.nasalZero, s + Math.min(0.006, d / 4), nz);
-    addPoint(c.nasalZero, e - Math.min(0.006, d / 4), nz);
+    // The velum lowers before a nasal: the end of the vowel before it is already nasalised.
+    const next = run[i + 1];
+    if (ac.manner === 'vowel' && next?.ac.nasalZero !== undefined) addPoint(c.nasalZero, e - Math.min(NASALISE, d / 3), nz);
+    else addPoint(c.nasalZero, e - Math.min(0.006, d / 4), nz);
     addPoint(c.openQuotient, s, Math.min(0.75, Math.max(0.45, 0.75 - 0.2 * loud)));
     addPoint(c.tilt, s, 2000 + 2500 * Math.min(1.2, loud));
     if (ac.manner === 'stop' || ac.manner === 'affricate') {
@@ -214,14 +221,14 @@ function sourceAnchors(c: Curves, run: Segment[], language: LyricLanguage, gapBe
       addPoint(c.aspiration, s + 0.004, 0);
       addPoint(c.frication, s + 0.004, 0);
       addPoint(c.frication, burst - 0.0005, 0);
-      addPoint(c.frication, burst, ac.frication * 1.3);
+      addPoint(c.frication, burst, ac.frication * BURST);
       if (affricate) {
         addPoint(c.frication, burst + 0.015, ac.frication);
         addPoint(c.frication, e - 0.012, ac.frication);
         addPoint(c.frication, e, 0);
       } else {
-        addPoint(c.frication, burst + 0.008, 0.3 * ac.frication);
-        addPoint(c.frication, burst + 0.016, 0);
+        addPoint(c.frication, burst + 0.005, 0.25 * BURST * ac.frication);
+        addPoint(c.frication, burst + 0.012, 0);
       }
       if (voiceless && !affricate) {
         addPoint(c.aspiration, burst + 0.004, 0);

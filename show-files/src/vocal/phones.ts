@@ -42,6 +42,8 @@ export const PHONES: Readonly<Record<string, PhoneInfo>> = {
   u: vowel([340, 1250, 2600], [0, 0.1, 1, 0, 0]),
   e: vowel([500, 2300, 3000], [0.1, 0.1, 0, 1, 0]),
   o: vowel([520, 950, 2700], [0.1, 0, 0.1, 0, 1]),
+  // English /u:/ (rounded, further back than Japanese う).
+  uw: vowel([400, 1150, 2700], [0, 0.1, 1, 0, 0]),
   ae: vowel([800, 1900, 2900], [0.7, 0, 0, 0.45, 0]),
   ah: vowel([700, 1300, 2800], [0.65, 0, 0, 0.1, 0.2]),
   ao: vowel([600, 900, 2700], [0.35, 0, 0.1, 0, 0.8]),

@@ -48,10 +48,12 @@ export interface SynthPlan {
 }
 
 export const NASAL_POLE = 270;
+const F6 = 6200;
+const F6_BANDWIDTH = 800;
 const NASAL_BANDWIDTH = 100;
 /** Levels of the two noise sources against the glottal pulses (calibrated on sustained phones). */
 const ASPIRATION_SCALE = 2.5;
-const FRICATION_SCALE = 3;
+const FRICATION_SCALE = 2;
 /** Zero of the source's brightness filter (z-plane radius). */
 const BRIGHT_ZERO = 0.93;
 /** One-pole coefficient of the frication noise's low-pass at 44.1 kHz. */
@@ -64,6 +66,8 @@ export class VoiceSynth {
   private readonly glottis: Glottis;
   private readonly cascade: Resonator[] = [0, 1, 2, 3, 4].map(() => new Resonator());
   private readonly nasalPole = new Resonator();
+  /** A fixed sixth formant: the voice's energy above 5 kHz (its "air"), as in Klatt's F6. */
+  private readonly f6 = new Resonator();
   private readonly nasalZero = new AntiResonator();
   private readonly fric: Resonator[] = [new Resonator(), new Resonator()];
   private readonly readers: Record<string, CurveReader>;
@@ -115,6 +119,7 @@ export class VoiceSynth {
     this.bandwidthReaders = plan.bandwidths.map(r);
     this.fricReaders = plan.fricFormants.map((f, i) => ({ f: r(f), b: r(plan.fricBandwidths[i]!), g: r(plan.fricGains[i]!) }));
     this.nasalPole.set(NASAL_POLE, NASAL_BANDWIDTH, sampleRate);
+    this.f6.set(F6, F6_BANDWIDTH, sampleRate);
   }
 
   /** Total samples of the plan at this sample rate. */
@@ -157,7 +162,7 @@ export class VoiceSynth {
         const asp = ASPIRATION_SCALE * this.aspState * this.ah * (open ? 1 : 0.45);
         let x = bright * this.av + asp;
         x = this.nasalZero.tick(this.nasalPole.tick(x));
-        x = c5.tick(c4.tick(c3.tick(c2.tick(c1.tick(x)))));
+        x = this.f6.tick(c5.tick(c4.tick(c3.tick(c2.tick(c1.tick(x))))));
         // Frication: two one-pole low-passes (about 9 kHz) on white noise, through the parallel
         // branch; voiced fricatives pulse with the folds.
         this.fricLp1 += FRIC_LP * (noise.uniform() - this.fricLp1);
