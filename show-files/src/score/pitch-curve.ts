@@ -1,0 +1,205 @@
+// The score's tuned pitch curve: an offset in cents from the written notes, piecewise linear over
+// absolute ticks. Importers describe tuning as local pieces (one note's portamento, a part's pitch
+// deviation curve); this file turns them into the one curve of the model.
+//
+// The written note at a tick is the note sounding there; between notes (a rest) the next note, and
+// after the last note the last one. So a glide into a note that starts in a rest is measured
+// against the note it leads into, and a glide that starts inside the previous note is measured
+// against that note until the new one begins. Where the written pitch changes inside a piece the
+// curve holds two points at the same tick (left value, then right value): the sung pitch is
+// continuous, the offset steps.
+
+import type { ScoreNote } from './model.ts';
+
+export interface CurvePoint {
+  tick: number;
+  cents: number;
+}
+
+/** How a tuned segment moves from one point to the next (UTAU/OpenUtau point shapes). */
+export type Ease = 'linear' | 'sineInOut' | 'sineIn' | 'sineOut';
+
+/** Fraction of the way from one point to the next at u (0..1) for a shape. */
+export function ease(shape: Ease, u: number): number {
+  switch (shape) {
+    case 'sineInOut':
+      return (1 - Math.cos(Math.PI * u)) / 2;
+    case 'sineIn':
+      return 1 - Math.cos((Math.PI * u) / 2);
+    case 'sineOut':
+      return Math.sin((Math.PI * u) / 2);
+    default:
+      return u;
+  }
+}
+
+/** Straight pieces per eased segment: a sine ease drawn with 8 chords is within 1 % of its swing. */
+const EASE_STEPS = 8;
+
+/** Shaped points (each shape applies to the segment after it) drawn as straight points. */
+export function drawShaped(points: { tick: number; cents: number; shape: Ease }[]): CurvePoint[] {
+  const out: CurvePoint[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    out.push({ tick: p.tick, cents: p.cents });
+    const next = points[i + 1];
+    if (!next || p.shape === 'linear' || next.tick <= p.tick || next.cents === p.cents) continue;
+    for (let s = 1; s < EASE_STEPS; s++) {
+      const u = s / EASE_STEPS;
+      out.push({ tick: p.tick + (next.tick - p.tick) * u, cents: p.cents + (next.cents - p.cents) * ease(p.shape, u) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Index of the written note at a tick: the note sounding there, else the next one, else the last.
+ * `notes` must be sorted and disjoint (as finishScore leaves them); -1 when there are none.
+ */
+export function writtenNoteAt(notes: readonly ScoreNote[], tick: number): number {
+  if (notes.length === 0) return -1;
+  let lo = 0;
+  let hi = notes.length - 1;
+  // Last note starting at or before the tick.
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (notes[mid]!.tick <= tick) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (found < 0) return 0;
+  const n = notes[found]!;
+  if (tick < n.tick + n.durationTicks || found === notes.length - 1) return found;
+  return found + 1;
+}
+
+/** Value of a piecewise-linear curve at a tick (the right-hand value at a step); 0 outside it. */
+export function pitchOffsetAt(curve: readonly CurvePoint[] | undefined, tick: number): number {
+  if (!curve || curve.length === 0 || tick < curve[0]!.tick || tick > curve[curve.length - 1]!.tick) return 0;
+  let lo = 0;
+  let hi = curve.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (curve[mid]!.tick <= tick) lo = mid;
+    else hi = mid - 1;
+  }
+  const a = curve[lo]!;
+  const b = curve[lo + 1];
+  if (!b || b.tick === a.tick) return a.cents;
+  return a.cents + ((b.cents - a.cents) * (tick - a.tick)) / (b.tick - a.tick);
+}
+
+const lerp = (a: CurvePoint, b: CurvePoint, tick: number): number =>
+  b.tick === a.tick ? b.cents : a.cents + ((b.cents - a.cents) * (tick - a.tick)) / (b.tick - a.tick);
+
+/**
+ * An absolute pitch region (cents = MIDI × 100) turned into offsets from the written notes, with
+ * a step pair wherever the written note changes inside it (at the end of the note before).
+ */
+export function absoluteToOffsets(points: readonly CurvePoint[], notes: readonly ScoreNote[]): CurvePoint[] {
+  const out: CurvePoint[] = [];
+  if (points.length === 0 || notes.length === 0) return out;
+  const written = (k: number) => notes[k]!.pitch * 100;
+  const changeAt = (k: number) => notes[k - 1]!.tick + notes[k - 1]!.durationTicks;
+  let note = writtenNoteAt(notes, points[0]!.tick);
+  out.push({ tick: points[0]!.tick, cents: points[0]!.cents - written(note) });
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i]!;
+    const prev = points[i - 1]!;
+    while (note + 1 < notes.length && changeAt(note + 1) <= p.tick) {
+      const at = changeAt(note + 1);
+      const sung = lerp(prev, p, at);
+      out.push({ tick: at, cents: sung - written(note) });
+      note++;
+      out.push({ tick: at, cents: sung - written(note) });
+    }
+    const last = out[out.length - 1]!;
+    const cents = p.cents - written(note);
+    if (!(last.tick === p.tick && last.cents === cents)) out.push({ tick: p.tick, cents });
+  }
+  return out;
+}
+
+/** Value of one piece just left / right of a tick (0 outside the piece), with a moving cursor. */
+class PieceReader {
+  private i = 0;
+  readonly start: number;
+  readonly end: number;
+  constructor(readonly points: readonly CurvePoint[]) {
+    this.start = points[0]!.tick;
+    this.end = points[points.length - 1]!.tick;
+  }
+  /** [left, right] values at tick; ticks must be asked in increasing order. */
+  at(tick: number): [number, number] {
+    const pts = this.points;
+    if (tick < this.start || tick > this.end) return [0, 0];
+    while (this.i + 1 < pts.length && pts[this.i + 1]!.tick < tick) this.i++;
+    const left = tick === this.start ? 0 : lerp(pts[this.i]!, pts[this.i + 1]!, tick);
+    if (tick === this.end) return [left, 0];
+    let j = this.i;
+    while (j + 1 < pts.length && pts[j + 1]!.tick <= tick) j++;
+    return [left, pts[j]!.tick === tick ? pts[j]!.cents : left];
+  }
+}
+
+/**
+ * Sum of local offset pieces (each 0 outside its own span) as one curve, collinear points dropped.
+ * A step where pieces begin or end with a value other than 0 is kept as a step.
+ */
+export function sumPieces(pieces: readonly (readonly CurvePoint[])[]): CurvePoint[] {
+  const readers = pieces.filter((p) => p.length >= 2 && p[p.length - 1]!.tick > p[0]!.tick).map((p) => new PieceReader(p));
+  if (readers.length === 0) return [];
+  readers.sort((a, b) => a.start - b.start);
+  const ticks: number[] = [];
+  for (const r of readers) for (const p of r.points) ticks.push(p.tick);
+  ticks.sort((a, b) => a - b);
+  const out: CurvePoint[] = [];
+  let active: PieceReader[] = [];
+  let next = 0;
+  let last = NaN;
+  for (const t of ticks) {
+    if (t === last) continue;
+    last = t;
+    while (next < readers.length && readers[next]!.start <= t) active.push(readers[next++]!);
+    let left = 0;
+    let right = 0;
+    for (const r of active) {
+      const [l, rr] = r.at(t);
+      left += l;
+      right += rr;
+    }
+    active = active.filter((r) => r.end > t);
+    out.push({ tick: t, cents: left });
+    if (Math.abs(right - left) > 1e-9) out.push({ tick: t, cents: right });
+  }
+  // The curve begins at its first tuned value and ends at its last, not at the 0 outside.
+  if (out.length > 1 && out[1]!.tick === out[0]!.tick) out.shift();
+  if (out.length > 1 && out[out.length - 2]!.tick === out[out.length - 1]!.tick) out.pop();
+  return simplify(out);
+}
+
+/** Drops points that lie on the line through their neighbours (within 0.01 cent); steps stay. */
+export function simplify(points: CurvePoint[]): CurvePoint[] {
+  if (points.length <= 2) return points;
+  const out: CurvePoint[] = [points[0]!];
+  for (let i = 1; i < points.length - 1; i++) {
+    const a = out[out.length - 1]!;
+    const p = points[i]!;
+    const b = points[i + 1]!;
+    if (p.tick === a.tick || p.tick === b.tick) {
+      out.push(p);
+      continue;
+    }
+    const expected = a.cents + ((b.cents - a.cents) * (p.tick - a.tick)) / (b.tick - a.tick);
+    if (Math.abs(expected - p.cents) > 0.01) out.push(p);
+  }
+  out.push(points[points.length - 1]!);
+  return out;
+}
+
+/** Rounds ticks and cents to 1/1000 so the model stays readable in JSON and tests. */
+export function tidyCurve(points: CurvePoint[]): CurvePoint[] {
+  return points.map((p) => ({ tick: Math.round(p.tick * 1000) / 1000, cents: Math.round(p.cents * 1000) / 1000 }));
+}
