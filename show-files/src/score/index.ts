@@ -2,18 +2,19 @@
 
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { ScoreError, type Score } from './model.ts';
+import { ScoreError, type Score, type ScoreImportOptions } from './model.ts';
 import { parseJsonScore } from './json.ts';
 import { parseUst } from './ust.ts';
 import { parseUstx } from './ustx.ts';
 import { parseMidiScore } from './midi.ts';
+import { parseMusicXml, parseMxl } from './musicxml.ts';
 
 export { ScoreError } from './model.ts';
-export type { Score, ScoreNote, ScoreFormat } from './model.ts';
+export type { Score, ScoreNote, ScoreFormat, ScoreImportOptions, NoteVibrato } from './model.ts';
 
-export const SCORE_EXTENSIONS = ['.json', '.ust', '.ustx', '.mid', '.midi'] as const;
+export const SCORE_EXTENSIONS = ['.json', '.ust', '.ustx', '.mid', '.midi', '.musicxml', '.xml', '.mxl'] as const;
 
-export function parseScore(bytes: Uint8Array, fileName: string): Score {
+export function parseScore(bytes: Uint8Array, fileName: string, options: ScoreImportOptions = {}): Score {
   const ext = extname(fileName).toLowerCase();
   switch (ext) {
     case '.json':
@@ -26,12 +27,17 @@ export function parseScore(bytes: Uint8Array, fileName: string): Score {
     case '.midi':
     case '.smf':
       return parseMidiScore(bytes, fileName);
+    case '.musicxml':
+    case '.xml':
+      return parseMusicXml(bytes, fileName, options);
+    case '.mxl':
+      return parseMxl(bytes, fileName, options);
     default:
       throw new ScoreError(fileName, `unsupported score format "${ext || basename(fileName)}" (supported: ${SCORE_EXTENSIONS.join(', ')})`);
   }
 }
 
-export async function readScoreFile(path: string): Promise<Score> {
+export async function readScoreFile(path: string, options: ScoreImportOptions = {}): Promise<Score> {
   const ext = extname(path).toLowerCase();
   if (!(SCORE_EXTENSIONS as readonly string[]).includes(ext) && ext !== '.smf') {
     throw new ScoreError(path, `unsupported score format "${ext || basename(path)}" (supported: ${SCORE_EXTENSIONS.join(', ')})`);
@@ -42,7 +48,7 @@ export async function readScoreFile(path: string): Promise<Score> {
   } catch (err) {
     throw new ScoreError(path, `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return parseScore(bytes, path);
+  return parseScore(bytes, path, options);
 }
 
 /** Strict UTF-8 (a BOM is dropped); throws a ScoreError for bytes that are not UTF-8. */

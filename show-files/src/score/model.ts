@@ -61,3 +61,13 @@ export class ScoreError extends Error {
     this.name = 'ScoreError';
   }
 }
+
+/** Choices for files that hold more than one vocal line (MusicXML parts, voices and verses). */
+export interface ScoreImportOptions {
+  /** Part id ("P1") or part name ("Soprano"); default: the first part with lyrics. */
+  part?: string;
+  /** Voice number within the part; default: the voice with the most lyrics. */
+  voice?: string;
+  /** Verse (lyric number) to sing; default: verse n on the n-th pass through a repeat, else the first verse. */
+  verse?: string;
+}
