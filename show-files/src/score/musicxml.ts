@@ -59,7 +59,18 @@ export function parseMusicXmlText(text: string, file: string, options: ScoreImpo
   if (sounding.length > 1) warnings.push(`${file}: ${sounding.length} parts have notes; singing ${label}`);
 
   const voice = chooseVoice(part, options, file, label, warnings);
-  const { order, truncated } = unfoldRepeats(part.measures);
+  // Repeat barlines and voltas from every part: some programs write them in the top part only.
+  const structure = part.measures.map((m, i) => {
+    const all = parts.map((p) => p.measures[i]).filter((x): x is MxMeasure => x !== undefined);
+    return {
+      ...m,
+      forwardRepeat: all.some((x) => x.forwardRepeat),
+      backwardRepeat: all.find((x) => x.backwardRepeat !== undefined)?.backwardRepeat,
+      endingStart: all.find((x) => x.endingStart !== undefined)?.endingStart,
+      endingStop: all.some((x) => x.endingStop),
+    };
+  });
+  const { order, truncated } = unfoldRepeats(structure);
   if (truncated) warnings.push(`${file}: the repeats never end; stopped after ${order.length} measures`);
 
   // Measure starts in playing order, from the sung part's measure lengths.
