@@ -203,3 +203,14 @@ export function simplify(points: CurvePoint[]): CurvePoint[] {
 export function tidyCurve(points: CurvePoint[]): CurvePoint[] {
   return points.map((p) => ({ tick: Math.round(p.tick * 1000) / 1000, cents: Math.round(p.cents * 1000) / 1000 }));
 }
+
+/** The curve from `from` on (a glide drawn before the song's first tick starts at that tick). */
+export function clipBefore(points: CurvePoint[], from: number): CurvePoint[] {
+  if (points.length === 0 || points[0]!.tick >= from) return points;
+  const k = points.findIndex((p) => p.tick >= from);
+  if (k < 0) return [];
+  const a = points[k - 1]!;
+  const b = points[k]!;
+  const head = b.tick === from ? [] : [{ tick: from, cents: lerp(a, b, from) }];
+  return [...head, ...points.slice(k)];
+}
