@@ -7,12 +7,15 @@ import { parseJsonScore } from './json.ts';
 import { parseUst } from './ust.ts';
 import { parseUstx } from './ustx.ts';
 import { parseMidiScore } from './midi.ts';
-import { parseMusicXml, parseMxl } from './musicxml.ts';
+import { parseMusicXml, parseMusicXmlTree, parseMxl } from './musicxml.ts';
+import { isVsqxRoot, parseVsqx, parseVsqxTree } from './vsqx.ts';
+import { parseVpr } from './vpr.ts';
+import { decodeXmlBytes, LineIndex, parseXml } from './xml.ts';
 
 export { ScoreError } from './model.ts';
 export type { Score, ScoreNote, ScoreFormat, ScoreImportOptions, NoteVibrato } from './model.ts';
 
-export const SCORE_EXTENSIONS = ['.json', '.ust', '.ustx', '.mid', '.midi', '.musicxml', '.xml', '.mxl'] as const;
+export const SCORE_EXTENSIONS = ['.json', '.ust', '.ustx', '.mid', '.midi', '.musicxml', '.xml', '.mxl', '.vsqx', '.vpr'] as const;
 
 export function parseScore(bytes: Uint8Array, fileName: string, options: ScoreImportOptions = {}): Score {
   const ext = extname(fileName).toLowerCase();
@@ -28,10 +31,20 @@ export function parseScore(bytes: Uint8Array, fileName: string, options: ScoreIm
     case '.smf':
       return parseMidiScore(bytes, fileName);
     case '.musicxml':
-    case '.xml':
       return parseMusicXml(bytes, fileName, options);
+    case '.xml': {
+      // .xml is MusicXML as most programs export it, or a Vocaloid project saved under that name.
+      const text = decodeXmlBytes(bytes, fileName);
+      const root = parseXml(text, fileName);
+      const lines = new LineIndex(text);
+      return isVsqxRoot(root) ? parseVsqxTree(root, lines, fileName, options) : parseMusicXmlTree(root, lines, fileName, options);
+    }
     case '.mxl':
       return parseMxl(bytes, fileName, options);
+    case '.vsqx':
+      return parseVsqx(bytes, fileName, options);
+    case '.vpr':
+      return parseVpr(bytes, fileName, options);
     default:
       throw new ScoreError(fileName, `unsupported score format "${ext || basename(fileName)}" (supported: ${SCORE_EXTENSIONS.join(', ')})`);
   }

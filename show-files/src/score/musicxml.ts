@@ -7,7 +7,7 @@ import type { TempoPoint, TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreImportOptions, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
 import { MUSICXML_RESOLUTION, readPartMeasures, unfoldRepeats, type MxIssue, type MxMeasure, type MxNote } from './musicxml-measures.ts';
-import { child, childText, children, decodeXmlBytes, LineIndex, parseXml } from './xml.ts';
+import { child, childText, children, decodeXmlBytes, LineIndex, parseXml, type XmlElement } from './xml.ts';
 import { zipEntry, zipEntryNames } from './zip.ts';
 
 interface PartInfo {
@@ -38,8 +38,10 @@ export function parseMxl(bytes: Uint8Array, file: string, options: ScoreImportOp
 }
 
 export function parseMusicXmlText(text: string, file: string, options: ScoreImportOptions = {}): Score {
-  const root = parseXml(text, file);
-  const lines = new LineIndex(text);
+  return parseMusicXmlTree(parseXml(text, file), new LineIndex(text), file, options);
+}
+
+export function parseMusicXmlTree(root: XmlElement, lines: LineIndex, file: string, options: ScoreImportOptions = {}): Score {
   if (root.name === 'score-timewise') {
     throw new ScoreError(file, 'timewise MusicXML is not supported; export partwise MusicXML (what notation programs write by default)', lines.lineOf(root.offset));
   }
