@@ -120,9 +120,11 @@ describe('MusicXML', () => {
     expect(e4.message).toContain('the score has no <part>');
     const e5 = errorOf(() => parseScore(new Uint8Array([0x3c, 0xff, 0xfe, 0x41]), 'bin.musicxml'));
     expect(e5.message).toContain('not UTF-8 or UTF-16');
-    // Entities declared in a DOCTYPE are never expanded (no billion laughs).
+    // Entities declared in a DOCTYPE are refused, never expanded (no billion laughs); XML's own are decoded.
     const laughs = `<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n<score-partwise><part id="P1"><measure number="1"><attributes><divisions>1</divisions></attributes><note><pitch><step>C</step><octave>4</octave></pitch><duration>1</duration><lyric><text>&lol2; &amp; &#x3042;</text></lyric></note></measure></part></score-partwise>`;
-    const s = parseScore(bytes(laughs), 'lol.musicxml');
-    expect(s.notes[0]!.lyric).toBe('&lol2; & あ');
+    const bomb = errorOf(() => parseScore(bytes(laughs), 'lol.musicxml'));
+    expect(bomb.message).toBe('lol.musicxml:3: not well-formed XML: undefined entity.');
+    const plain = laughs.replace('&lol2; ', '');
+    expect(parseScore(bytes(plain), 'ok.musicxml').notes[0]!.lyric).toBe('& あ');
   });
 });

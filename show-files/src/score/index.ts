@@ -10,7 +10,7 @@ import { parseMidiScore } from './midi.ts';
 import { parseMusicXml, parseMusicXmlTree, parseMxl } from './musicxml.ts';
 import { isVsqxRoot, parseVsqx, parseVsqxTree } from './vsqx.ts';
 import { parseVpr } from './vpr.ts';
-import { decodeXmlBytes, LineIndex, parseXml } from './xml.ts';
+import { decodeXmlBytes, parseXml } from './xml.ts';
 
 export { ScoreError } from './model.ts';
 export type { Score, ScoreNote, ScoreFormat, ScoreImportOptions, NoteVibrato } from './model.ts';
@@ -36,8 +36,7 @@ export function parseScore(bytes: Uint8Array, fileName: string, options: ScoreIm
       // .xml is MusicXML as most programs export it, or a Vocaloid project saved under that name.
       const text = decodeXmlBytes(bytes, fileName);
       const root = parseXml(text, fileName);
-      const lines = new LineIndex(text);
-      return isVsqxRoot(root) ? parseVsqxTree(root, lines, fileName, options) : parseMusicXmlTree(root, lines, fileName, options);
+      return isVsqxRoot(root) ? parseVsqxTree(root, fileName, options) : parseMusicXmlTree(root, fileName, options);
     }
     case '.mxl':
       return parseMxl(bytes, fileName, options);

@@ -30,13 +30,13 @@ export interface MxNote {
   slurred: boolean;
   /** Lyrics by verse number ("1", "2", ...). */
   lyrics: Map<string, MxLyric>;
-  /** Character offset of the <note> element, for error lines. */
-  at: number;
+  /** Line of the <note> element, for messages. */
+  line: number;
 }
 
 export interface MxMeasure {
   number: string;
-  at: number;
+  line: number;
   /** Length in ticks: how far the measure's events reach (a pickup bar is short). */
   length: number;
   notes: MxNote[];
@@ -52,10 +52,10 @@ export interface MxMeasure {
   jumps: string[];
 }
 
-/** A problem found while reading: the message and the character offset it belongs to. */
+/** A problem found while reading: the message and the line it belongs to. */
 export interface MxIssue {
   message: string;
-  at: number;
+  line: number;
 }
 
 const STEPS: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
@@ -93,7 +93,7 @@ export function readPartMeasures(part: XmlElement, issues: MxIssue[]): MxMeasure
 }
 
 function readMeasure(m: XmlElement, state: PartState, issues: MxIssue[]): MxMeasure {
-  const measure: MxMeasure = { number: m.attrs.number ?? '?', at: m.offset, length: 0, notes: [], tempos: [], forwardRepeat: false, endingStop: false, jumps: [] };
+  const measure: MxMeasure = { number: m.attrs.number ?? '?', line: m.line, length: 0, notes: [], tempos: [], forwardRepeat: false, endingStop: false, jumps: [] };
   let cursor = 0;
   let reach = 0;
   let lastStart = 0;
@@ -107,7 +107,7 @@ function readMeasure(m: XmlElement, state: PartState, issues: MxIssue[]): MxMeas
         const divisions = childNumber(el, 'divisions');
         if (divisions !== undefined) {
           if (divisions > 0) state.divisions = divisions;
-          else issues.push({ message: `measure ${measure.number}: <divisions> must be a positive number, got "${childText(el, 'divisions')}"; kept ${state.divisions}`, at: el.offset });
+          else issues.push({ message: `measure ${measure.number}: <divisions> must be a positive number, got "${childText(el, 'divisions')}"; kept ${state.divisions}`, line: el.line });
         }
         const time = child(el, 'time');
         if (time) {
@@ -197,7 +197,7 @@ function readNote(el: XmlElement, state: PartState, duration: number, cursor: nu
     tieStop: false,
     slurred: state.slurDepth > 0,
     lyrics: new Map(),
-    at: el.offset,
+    line: el.line,
   };
   const pitch = child(el, 'pitch');
   if (pitch && child(el, 'rest') === undefined) {

@@ -7,7 +7,7 @@ import type { TempoPoint, TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreImportOptions, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
 import { MUSICXML_RESOLUTION, readPartMeasures, unfoldRepeats, type MxIssue, type MxMeasure, type MxNote } from './musicxml-measures.ts';
-import { child, childText, children, decodeXmlBytes, LineIndex, parseXml, type XmlElement } from './xml.ts';
+import { child, childText, children, decodeXmlBytes, parseXml, type XmlElement } from './xml.ts';
 import { zipEntry, zipEntryNames } from './zip.ts';
 
 interface PartInfo {
@@ -38,20 +38,20 @@ export function parseMxl(bytes: Uint8Array, file: string, options: ScoreImportOp
 }
 
 export function parseMusicXmlText(text: string, file: string, options: ScoreImportOptions = {}): Score {
-  return parseMusicXmlTree(parseXml(text, file), new LineIndex(text), file, options);
+  return parseMusicXmlTree(parseXml(text, file), file, options);
 }
 
-export function parseMusicXmlTree(root: XmlElement, lines: LineIndex, file: string, options: ScoreImportOptions = {}): Score {
+export function parseMusicXmlTree(root: XmlElement, file: string, options: ScoreImportOptions = {}): Score {
   if (root.name === 'score-timewise') {
-    throw new ScoreError(file, 'timewise MusicXML is not supported; export partwise MusicXML (what notation programs write by default)', lines.lineOf(root.offset));
+    throw new ScoreError(file, 'timewise MusicXML is not supported; export partwise MusicXML (what notation programs write by default)', root.line);
   }
-  if (root.name !== 'score-partwise') throw new ScoreError(file, `not a MusicXML score: the root element is <${root.name}>`, lines.lineOf(root.offset));
+  if (root.name !== 'score-partwise') throw new ScoreError(file, `not a MusicXML score: the root element is <${root.name}>`, root.line);
 
   const names = new Map<string, string>();
   for (const sp of children(child(root, 'part-list'), 'score-part')) names.set(sp.attrs.id ?? '', childText(sp, 'part-name') ?? '');
   const issues: MxIssue[] = [];
   const parts: PartInfo[] = children(root, 'part').map((p, i) => ({ id: p.attrs.id ?? `P${i + 1}`, name: names.get(p.attrs.id ?? '') ?? '', measures: readPartMeasures(p, issues) }));
-  if (parts.length === 0) throw new ScoreError(file, 'the score has no <part>', lines.lineOf(root.offset));
+  if (parts.length === 0) throw new ScoreError(file, 'the score has no <part>', root.line);
 
   const warnings: string[] = [];
   const partIndex = choosePart(parts, options, file);
@@ -94,9 +94,9 @@ export function parseMusicXmlTree(root: XmlElement, lines: LineIndex, file: stri
   const jumps = [...new Set(part.measures.flatMap((m) => m.jumps))];
   if (jumps.length > 0) warnings.push(`${file}: ${jumps.map((j) => ({ dacapo: 'D.C.', dalsegno: 'D.S.', fine: 'Fine', tocoda: 'To Coda' })[j] ?? j).join(', ')} not followed; the measures are sung as written (repeat barlines are followed)`);
 
-  const notes = collectNotes(part, partIndex, voice, order, starts, options, file, lines, warnings);
+  const notes = collectNotes(part, partIndex, voice, order, starts, options, file, warnings);
   if (notes.length === 0) throw new ScoreError(file, `${label} voice ${voice} has no notes to sing`);
-  for (const issue of issues) warnings.push(`${file}:${lines.lineOf(issue.at)}: ${issue.message}`);
+  for (const issue of issues) warnings.push(`${file}:${issue.line}: ${issue.message}`);
   return finishScore({ format: 'musicxml', resolution: MUSICXML_RESOLUTION, tempo, timeSignature, notes, warnings: [...new Set(warnings)] }, file);
 }
 
@@ -168,7 +168,6 @@ function collectNotes(
   starts: number[],
   options: ScoreImportOptions,
   file: string,
-  lines: LineIndex,
   warnings: string[],
 ): ScoreNote[] {
   const verses = new Set<string>();
@@ -190,11 +189,11 @@ function collectNotes(
     for (const n of part.measures[played.index]!.notes) {
       if (n.voice !== voice) continue;
       if (n.grace || n.cue) {
-        if (n.pitch !== undefined) graces.add(n.at);
+        if (n.pitch !== undefined) graces.add(n.line);
         continue;
       }
       if (n.chord) {
-        chords.add(n.at);
+        chords.add(n.line);
         continue;
       }
       const start = starts[k]! + n.offset;
@@ -202,7 +201,7 @@ function collectNotes(
         extendOpen = false; // a rest ends any melisma
         continue;
       }
-      if (n.microtone) microtones.add(n.at);
+      if (n.microtone) microtones.add(n.line);
       const lyric = pickLyric(n, played.pass, options, firstVerse);
       const sung = lyric && lyric.text !== '' ? lyric : undefined;
       const prev = out[out.length - 1];
@@ -220,13 +219,13 @@ function collectNotes(
         extendOpen = sung.extend;
       } else {
         // Melisma: a note without its own syllable holds the one before.
-        if (!extendOpen && !n.slurred && !(lyric?.extend ?? false) && out.length > 0) bare.add(n.at);
+        if (!extendOpen && !n.slurred && !(lyric?.extend ?? false) && out.length > 0) bare.add(n.line);
         text = out.length > 0 && verses.size > 0 ? '+' : 'a';
       }
-      out.push({ tick: start, durationTicks: 0, end: start + n.duration, pitch: n.pitch, lyric: text, tieOpen: n.tieStart, source: { line: lines.lineOf(n.at), index: out.length, part: partIndex } });
+      out.push({ tick: start, durationTicks: 0, end: start + n.duration, pitch: n.pitch, lyric: text, tieOpen: n.tieStart, source: { line: n.line, index: out.length, part: partIndex } });
     }
   });
-  const count = (set: Set<number>, what: string) => `${set.size} ${what}${set.size === 1 ? '' : 's'} (line ${[...set].slice(0, 5).map((at) => lines.lineOf(at)).join(', ')}${set.size > 5 ? ', ...' : ''})`;
+  const count = (set: Set<number>, what: string) => `${set.size} ${what}${set.size === 1 ? '' : 's'} (line ${[...set].slice(0, 5).join(', ')}${set.size > 5 ? ', ...' : ''})`;
   if (graces.size > 0) warnings.push(`${file}: ${count(graces, 'grace note')} dropped: a grace note has no time of its own`);
   if (chords.size > 0) warnings.push(`${file}: ${count(chords, 'chord note')} in the sung voice dropped; the first note of each chord is sung`);
   if (microtones.size > 0) warnings.push(`${file}: ${count(microtones, 'microtonal note')} rounded to the nearest semitone`);

@@ -127,20 +127,28 @@ class PieceReader {
   private i = 0;
   readonly start: number;
   readonly end: number;
+  left = 0;
+  right = 0;
   constructor(readonly points: readonly CurvePoint[]) {
     this.start = points[0]!.tick;
     this.end = points[points.length - 1]!.tick;
   }
-  /** [left, right] values at tick; ticks must be asked in increasing order. */
-  at(tick: number): [number, number] {
+  /** Sets left and right to the values at tick; ticks must be asked in increasing order. */
+  at(tick: number): void {
     const pts = this.points;
-    if (tick < this.start || tick > this.end) return [0, 0];
+    if (tick < this.start || tick > this.end) {
+      this.left = this.right = 0;
+      return;
+    }
     while (this.i + 1 < pts.length && pts[this.i + 1]!.tick < tick) this.i++;
-    const left = tick === this.start ? 0 : lerp(pts[this.i]!, pts[this.i + 1]!, tick);
-    if (tick === this.end) return [left, 0];
+    this.left = tick === this.start ? 0 : lerp(pts[this.i]!, pts[this.i + 1]!, tick);
+    if (tick === this.end) {
+      this.right = 0;
+      return;
+    }
     let j = this.i;
     while (j + 1 < pts.length && pts[j + 1]!.tick <= tick) j++;
-    return [left, pts[j]!.tick === tick ? pts[j]!.cents : left];
+    this.right = pts[j]!.tick === tick ? pts[j]!.cents : this.left;
   }
 }
 
@@ -152,25 +160,30 @@ export function sumPieces(pieces: readonly (readonly CurvePoint[])[]): CurvePoin
   const readers = pieces.filter((p) => p.length >= 2 && p[p.length - 1]!.tick > p[0]!.tick).map((p) => new PieceReader(p));
   if (readers.length === 0) return [];
   readers.sort((a, b) => a.start - b.start);
-  const ticks: number[] = [];
-  for (const r of readers) for (const p of r.points) ticks.push(p.tick);
-  ticks.sort((a, b) => a - b);
+  let total = 0;
+  for (const r of readers) total += r.points.length;
+  const ticks = new Float64Array(total);
+  let n = 0;
+  for (const r of readers) for (const p of r.points) ticks[n++] = p.tick;
+  ticks.sort();
   const out: CurvePoint[] = [];
-  let active: PieceReader[] = [];
+  const active: PieceReader[] = [];
   let next = 0;
-  let last = NaN;
-  for (const t of ticks) {
-    if (t === last) continue;
-    last = t;
+  for (let k = 0; k < total; k++) {
+    const t = ticks[k]!;
+    if (k > 0 && t === ticks[k - 1]) continue;
     while (next < readers.length && readers[next]!.start <= t) active.push(readers[next++]!);
     let left = 0;
     let right = 0;
-    for (const r of active) {
-      const [l, rr] = r.at(t);
-      left += l;
-      right += rr;
+    let kept = 0;
+    for (let a = 0; a < active.length; a++) {
+      const r = active[a]!;
+      r.at(t);
+      left += r.left;
+      right += r.right;
+      if (r.end > t) active[kept++] = r;
     }
-    active = active.filter((r) => r.end > t);
+    active.length = kept;
     out.push({ tick: t, cents: left });
     if (Math.abs(right - left) > 1e-9) out.push({ tick: t, cents: right });
   }

@@ -8,7 +8,7 @@ import { TempoMap, type TempoPoint, type TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreImportOptions, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
 import { applyVocaloidDynamics, applyVocaloidVibratos, meanValue, vocaloidPitchCurve, type ControlEvent, type VocaloidPart, type VocaloidVibrato } from './vocaloid.ts';
-import { child, childNumber, childText, children, decodeXmlBytes, LineIndex, parseXml, type XmlElement } from './xml.ts';
+import { child, childNumber, childText, children, decodeXmlBytes, parseXml, type XmlElement } from './xml.ts';
 
 /** Element names that differ between the two schema versions. */
 const TAGS = {
@@ -21,21 +21,21 @@ const CONTROL_IDS: Record<string, 'pit' | 'pbs' | 'dyn'> = { PIT: 'pit', P: 'pit
 
 export function parseVsqx(bytes: Uint8Array, file: string, options: ScoreImportOptions = {}): Score {
   const text = decodeXmlBytes(bytes, file);
-  return parseVsqxTree(parseXml(text, file), new LineIndex(text), file, options);
+  return parseVsqxTree(parseXml(text, file), file, options);
 }
 
 export function isVsqxRoot(root: XmlElement): boolean {
   return root.name === 'vsq3' || root.name === 'vsq4';
 }
 
-export function parseVsqxTree(root: XmlElement, lines: LineIndex, file: string, options: ScoreImportOptions = {}): Score {
-  if (!isVsqxRoot(root)) throw new ScoreError(file, `not a Vocaloid 3/4 project: the root element is <${root.name}> (expected <vsq3> or <vsq4>)`, lines.lineOf(root.offset));
+export function parseVsqxTree(root: XmlElement, file: string, options: ScoreImportOptions = {}): Score {
+  if (!isVsqxRoot(root)) throw new ScoreError(file, `not a Vocaloid 3/4 project: the root element is <${root.name}> (expected <vsq3> or <vsq4>)`, root.line);
   const tags: Tags = TAGS[root.name as 'vsq3' | 'vsq4'];
   const master = child(root, 'masterTrack');
-  if (!master) throw new ScoreError(file, 'no <masterTrack> (tempo and resolution)', lines.lineOf(root.offset));
+  if (!master) throw new ScoreError(file, 'no <masterTrack> (tempo and resolution)', root.line);
   const warnings: string[] = [];
   const resolution = childNumber(master, 'resolution') ?? 480;
-  if (!Number.isInteger(resolution) || resolution <= 0 || resolution > 100000) throw new ScoreError(file, `<resolution> must be a positive integer, got "${childText(master, 'resolution')}"`, lines.lineOf(master.offset));
+  if (!Number.isInteger(resolution) || resolution <= 0 || resolution > 100000) throw new ScoreError(file, `<resolution> must be a positive integer, got "${childText(master, 'resolution')}"`, master.line);
 
   const signatures = children(master, 'timeSig')
     .map((el) => ({ bar: childNumber(el, tags.tsBar) ?? 0, numerator: childNumber(el, tags.tsNum) ?? 4, denominator: childNumber(el, tags.tsDen) ?? 4 }))
@@ -51,7 +51,7 @@ export function parseVsqxTree(root: XmlElement, lines: LineIndex, file: string, 
   const first = [...signatures].reverse().find((t) => t.bar <= preMeasure) ?? signatures[0];
   const timeSignature: TimeSignature = first ? { numerator: first.numerator, denominator: first.denominator } : { numerator: 4, denominator: 4 };
 
-  const tempo = readTempo(master, tags, prefix, file, lines);
+  const tempo = readTempo(master, tags, prefix, file);
   const tracks = children(root, 'vsTrack');
   const track = chooseTrack(tracks, tags, options, file, warnings);
 
@@ -73,7 +73,7 @@ export function parseVsqxTree(root: XmlElement, lines: LineIndex, file: string, 
     parts.push(part);
     children(partEl, 'note').forEach((el, i) => {
       const where = `track ${track.number} part ${p + 1} note ${i + 1}`;
-      const line = lines.lineOf(el.offset);
+      const line = el.line;
       const pos = childNumber(el, tags.pos);
       const dur = childNumber(el, tags.dur);
       const pitch = childNumber(el, tags.noteNum);
@@ -100,12 +100,12 @@ export function parseVsqxTree(root: XmlElement, lines: LineIndex, file: string, 
   return score;
 }
 
-function readTempo(master: XmlElement, tags: Tags, prefix: number, file: string, lines: LineIndex): TempoPoint[] {
+function readTempo(master: XmlElement, tags: Tags, prefix: number, file: string): TempoPoint[] {
   const events: TempoPoint[] = [];
   for (const el of children(master, 'tempo')) {
     const tick = childNumber(el, tags.pos) ?? 0;
     const raw = childNumber(el, tags.tempoValue);
-    if (raw === undefined || !(raw > 0 && raw < 100000)) throw new ScoreError(file, `tempo must be BPM × 100 (e.g. 12000), got "${childText(el, tags.tempoValue) ?? ''}"`, lines.lineOf(el.offset));
+    if (raw === undefined || !(raw > 0 && raw < 100000)) throw new ScoreError(file, `tempo must be BPM × 100 (e.g. 12000), got "${childText(el, tags.tempoValue) ?? ''}"`, el.line);
     events.push({ tick: tick - prefix, bpm: raw / 100 });
   }
   events.sort((a, b) => a.tick - b.tick);
