@@ -183,7 +183,7 @@ export function sumPieces(pieces: readonly (readonly CurvePoint[])[]): CurvePoin
       right += r.right;
       if (r.end > t) active[kept++] = r;
     }
-    active.length = kept;
+    if (kept !== active.length) active.length = kept;
     out.push({ tick: t, cents: left });
     if (Math.abs(right - left) > 1e-9) out.push({ tick: t, cents: right });
   }
@@ -193,28 +193,32 @@ export function sumPieces(pieces: readonly (readonly CurvePoint[])[]): CurvePoin
   return simplify(out);
 }
 
-/** Drops points that lie on the line through their neighbours (within 0.01 cent); steps stay. */
+/** Drops points that lie on the line through their neighbours (within 0.01 cent); steps stay. In place. */
 export function simplify(points: CurvePoint[]): CurvePoint[] {
   if (points.length <= 2) return points;
-  const out: CurvePoint[] = [points[0]!];
+  let kept = 1;
   for (let i = 1; i < points.length - 1; i++) {
-    const a = out[out.length - 1]!;
+    const a = points[kept - 1]!;
     const p = points[i]!;
     const b = points[i + 1]!;
-    if (p.tick === a.tick || p.tick === b.tick) {
-      out.push(p);
-      continue;
+    if (p.tick !== a.tick && p.tick !== b.tick) {
+      const expected = a.cents + ((b.cents - a.cents) * (p.tick - a.tick)) / (b.tick - a.tick);
+      if (Math.abs(expected - p.cents) <= 0.01) continue;
     }
-    const expected = a.cents + ((b.cents - a.cents) * (p.tick - a.tick)) / (b.tick - a.tick);
-    if (Math.abs(expected - p.cents) > 0.01) out.push(p);
+    points[kept++] = p;
   }
-  out.push(points[points.length - 1]!);
-  return out;
+  points[kept++] = points[points.length - 1]!;
+  points.length = kept;
+  return points;
 }
 
-/** Rounds ticks and cents to 1/1000 so the model stays readable in JSON and tests. */
+/** Rounds ticks and cents to 1/1000 so the model stays readable in JSON and tests. In place. */
 export function tidyCurve(points: CurvePoint[]): CurvePoint[] {
-  return points.map((p) => ({ tick: Math.round(p.tick * 1000) / 1000, cents: Math.round(p.cents * 1000) / 1000 }));
+  for (const p of points) {
+    p.tick = Math.round(p.tick * 1000) / 1000;
+    p.cents = Math.round(p.cents * 1000) / 1000;
+  }
+  return points;
 }
 
 /** The curve from `from` on (a glide drawn before the song's first tick starts at that tick). */

@@ -37,12 +37,17 @@ const GLIDE_STEPS = 8;
 
 /** Value held at a tick by step events (sorted), or a default before the first. */
 function heldAt(events: readonly ControlEvent[], tick: number, fallback: number): number {
-  let v = fallback;
-  for (const e of events) {
-    if (e.tick > tick) break;
-    v = e.value;
+  let lo = 0;
+  let hi = events.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid]!.tick <= tick) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
-  return v;
+  return found < 0 ? fallback : events[found]!.value;
 }
 
 function sorted(events: ControlEvent[]): ControlEvent[] {
