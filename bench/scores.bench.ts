@@ -8,7 +8,7 @@ import { parseScore } from '../show-files/src/score/index.ts';
 import { benchNotes, jsonFile, midiFile, musicXmlFile, mxlFile, ustFile, ustxFile, vprFile, vsqxFile } from './score-files.ts';
 
 const NOTES = 1000;
-const RUNS = 25;
+const RUNS = 40;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
