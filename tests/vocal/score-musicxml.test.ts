@@ -126,5 +126,9 @@ describe('MusicXML', () => {
     expect(bomb.message).toBe('lol.musicxml:3: not well-formed XML: undefined entity.');
     const plain = laughs.replace('&lol2; ', '');
     expect(parseScore(bytes(plain), 'ok.musicxml').notes[0]!.lyric).toBe('& あ');
+    // A file that never gives <divisions> is read in quarter notes, and says so.
+    const undivided = parseScore(bytes('<score-partwise><part id="P1"><measure number="1">\n<note><pitch><step>A</step><octave>4</octave></pitch><duration>2</duration><lyric><text>la</text></lyric></note></measure></part></score-partwise>'), 'u.musicxml');
+    expect(undivided.notes.map((n) => [n.tick, n.durationTicks, n.pitch])).toEqual([[0, 960, 69]]);
+    expect(undivided.warnings).toContain('u.musicxml:2: measure 1: a note comes before any <divisions>; durations read as quarter notes');
   });
 });

@@ -81,6 +81,8 @@ function tempoOf(direction: XmlElement): number | undefined {
 /** Part-wide state that carries from measure to measure. */
 interface PartState {
   divisions: number;
+  /** A <divisions> was given before the first duration (MusicXML requires one). */
+  divisionsSeen: boolean;
   transpose: number;
   time: { numerator: number; denominator: number };
   slurDepth: number;
@@ -88,7 +90,7 @@ interface PartState {
 
 /** Every measure of one <part>, in document order. */
 export function readPartMeasures(part: XmlElement, issues: MxIssue[]): MxMeasure[] {
-  const state: PartState = { divisions: 1, transpose: 0, time: { numerator: 4, denominator: 4 }, slurDepth: 0 };
+  const state: PartState = { divisions: 1, divisionsSeen: false, transpose: 0, time: { numerator: 4, denominator: 4 }, slurDepth: 0 };
   return children(part, 'measure').map((m) => readMeasure(m, state, issues));
 }
 
@@ -106,7 +108,10 @@ function readMeasure(m: XmlElement, state: PartState, issues: MxIssue[]): MxMeas
       case 'attributes': {
         const divisions = childNumber(el, 'divisions');
         if (divisions !== undefined) {
-          if (divisions > 0) state.divisions = divisions;
+          if (divisions > 0) {
+            state.divisions = divisions;
+            state.divisionsSeen = true;
+          }
           else issues.push({ message: `measure ${measure.number}: <divisions> must be a positive number, got "${childText(el, 'divisions')}"; kept ${state.divisions}`, line: el.line });
         }
         const time = child(el, 'time');
@@ -123,6 +128,10 @@ function readMeasure(m: XmlElement, state: PartState, issues: MxIssue[]): MxMeas
         break;
       }
       case 'note': {
+        if (!state.divisionsSeen) {
+          issues.push({ message: `measure ${measure.number}: a note comes before any <divisions>; durations read as quarter notes`, line: el.line });
+          state.divisionsSeen = true;
+        }
         const note = readNote(el, state, ticks(el, 'duration'), cursor);
         if (!note.chord) lastStart = cursor;
         note.offset = note.chord ? lastStart : cursor;
@@ -232,7 +241,7 @@ function readNote(el: XmlElement, state: PartState, duration: number, cursor: nu
     const texts = children(lyric, 'text').map((t) => t.text);
     const extend = child(lyric, 'extend');
     const verse = lyric.attrs.number ?? '1';
-    if (texts.length === 0 && !extend) continue;
+    if ((texts.length === 0 && !extend) || note.lyrics.has(verse)) continue;
     note.lyrics.set(verse, { text: texts.join(' ').trim(), syllabic: childText(lyric, 'syllabic'), extend: extend !== undefined && extend.attrs.type !== 'stop' });
   }
   return note;
