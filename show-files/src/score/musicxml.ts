@@ -229,7 +229,7 @@ function collectNotes(
   if (graces.size > 0) warnings.push(`${file}: ${count(graces, 'grace note')} dropped: a grace note has no time of its own`);
   if (chords.size > 0) warnings.push(`${file}: ${count(chords, 'chord note')} in the sung voice dropped; the first note of each chord is sung`);
   if (microtones.size > 0) warnings.push(`${file}: ${count(microtones, 'microtonal note')} rounded to the nearest semitone`);
-  if (bare.size > 0) warnings.push(`${file}: ${count(bare, 'note')} without a syllable, extend line or slur sung as continuations of the syllable before`);
+  if (bare.size > 0 && verses.size > 0) warnings.push(`${file}: ${count(bare, 'note')} without a syllable, extend line or slur sung as continuations of the syllable before`);
   if (verses.size === 0) warnings.push(`${file}: the sung part has no lyrics; every note sings "a"`);
   const unsung = sortedVerses.filter((v) => !used.has(v));
   if (unsung.length > 0 && used.size > 0) warnings.push(`${file}: verse ${unsung.join(', ')} not sung (choose one with the verse option)`);
