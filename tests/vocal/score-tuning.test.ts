@@ -125,4 +125,8 @@ describe('pitch-curve helpers', () => {
     expect(pitchOffsetAt(sum, 255)).toBeCloseTo(40, 9);
     expect(sum[sum.length - 1]).toEqual({ tick: 260, cents: 40 });
   });
+  it('sorts a piece given out of order and ignores one without finite ticks', () => {
+    const sum = sumPieces([[{ tick: 10, cents: 5 }, { tick: 0, cents: 1 }, { tick: 20, cents: 0 }], [{ tick: NaN, cents: 1 }, { tick: NaN, cents: 2 }]]);
+    expect(sum).toEqual([{ tick: 0, cents: 1 }, { tick: 10, cents: 5 }, { tick: 20, cents: 0 }]);
+  });
 });

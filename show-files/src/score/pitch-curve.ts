@@ -129,9 +129,14 @@ class PieceReader {
   readonly end: number;
   left = 0;
   right = 0;
-  constructor(readonly points: readonly CurvePoint[]) {
-    this.start = points[0]!.tick;
-    this.end = points[points.length - 1]!.tick;
+  readonly points: readonly CurvePoint[];
+  constructor(points: readonly CurvePoint[]) {
+    // The walk below relies on order; a piece out of order is sorted (stably) rather than trusted.
+    let ordered = true;
+    for (let k = 1; k < points.length && ordered; k++) if (!(points[k]!.tick >= points[k - 1]!.tick)) ordered = false;
+    this.points = ordered ? points : points.filter((p) => Number.isFinite(p.tick)).sort((a, b) => a.tick - b.tick);
+    this.start = this.points[0]?.tick ?? NaN;
+    this.end = this.points[this.points.length - 1]?.tick ?? NaN;
   }
   /** Sets left and right to the values at tick; ticks must be asked in increasing order. */
   at(tick: number): void {
@@ -142,14 +147,17 @@ class PieceReader {
     }
     while (this.i + 1 < pts.length && pts[this.i + 1]!.tick < tick) this.i++;
     this.left = tick === this.start ? 0 : lerp(pts[this.i]!, pts[this.i + 1]!, tick);
+    let j = this.i;
+    while (j + 1 < pts.length && pts[j + 1]!.tick <= tick) j++;
+    this.next = j + 1 < pts.length ? pts[j + 1]!.tick : Infinity;
     if (tick === this.end) {
       this.right = 0;
       return;
     }
-    let j = this.i;
-    while (j + 1 < pts.length && pts[j + 1]!.tick <= tick) j++;
     this.right = pts[j]!.tick === tick ? pts[j]!.cents : this.left;
   }
+  /** The first point after the tick last asked (Infinity after the end). */
+  next = 0;
 }
 
 /**
@@ -157,35 +165,35 @@ class PieceReader {
  * A step where pieces begin or end with a value other than 0 is kept as a step.
  */
 export function sumPieces(pieces: readonly (readonly CurvePoint[])[]): CurvePoint[] {
-  const readers = pieces.filter((p) => p.length >= 2 && p[p.length - 1]!.tick > p[0]!.tick).map((p) => new PieceReader(p));
+  const readers = pieces.filter((p) => p.length >= 2).map((p) => new PieceReader(p)).filter((r) => r.end > r.start);
   if (readers.length === 0) return [];
   readers.sort((a, b) => a.start - b.start);
-  let total = 0;
-  for (const r of readers) total += r.points.length;
-  const ticks = new Float64Array(total);
-  let n = 0;
-  for (const r of readers) for (const p of r.points) ticks[n++] = p.tick;
-  ticks.sort();
   const out: CurvePoint[] = [];
   const active: PieceReader[] = [];
-  let next = 0;
-  for (let k = 0; k < total; k++) {
-    const t = ticks[k]!;
-    if (k > 0 && t === ticks[k - 1]) continue;
-    while (next < readers.length && readers[next]!.start <= t) active.push(readers[next++]!);
+  let waiting = 0;
+  // Walk every point tick of every piece in order: the next one is the nearest among the active
+  // pieces' next points and the next piece's start (no sort of all ticks needed).
+  let t = readers[0]!.start;
+  while (t < Infinity) {
+    while (waiting < readers.length && readers[waiting]!.start <= t) active.push(readers[waiting++]!);
     let left = 0;
     let right = 0;
     let kept = 0;
+    let next = waiting < readers.length ? readers[waiting]!.start : Infinity;
     for (let a = 0; a < active.length; a++) {
       const r = active[a]!;
       r.at(t);
       left += r.left;
       right += r.right;
-      if (r.end > t) active[kept++] = r;
+      if (r.end > t) {
+        active[kept++] = r;
+        if (r.next < next) next = r.next;
+      }
     }
     if (kept !== active.length) active.length = kept;
     out.push({ tick: t, cents: left });
     if (Math.abs(right - left) > 1e-9) out.push({ tick: t, cents: right });
+    t = next;
   }
   // The curve begins at its first tuned value and ends at its last, not at the 0 outside.
   if (out.length > 1 && out[1]!.tick === out[0]!.tick) out.shift();
