@@ -77,6 +77,12 @@ describe('holostage score', () => {
     const vsqx = await holostage(['score', 'tests/fixtures/scores/tuned-v4.vsqx']);
     expect(vsqx.code, vsqx.stderr).toBe(0);
     expect(vsqx.stdout).toMatch(/tuned-v4\.vsqx: vsqx, 4 notes/);
+    expect(vsqx.stdout).toMatch(/tuning: pitch curve of \d+ points, 1 note with vibrato, 4 with dynamics/);
+    const ust = await holostage(['score', 'tests/fixtures/scores/tuned.ust', '--json']);
+    const tuned = JSON.parse(ust.stdout) as Omit<ScoreReport, 'notes'> & { notes: { dynamics?: number; vibrato?: { depth: number } }[]; pitchCurve: { time: number; cents: number }[] };
+    expect(tuned.notes.map((n) => n.dynamics)).toEqual([0.8, 1.2, undefined]);
+    expect(tuned.notes[1]!.vibrato!.depth).toBe(0.4);
+    expect(tuned.pitchCurve.slice(2, 4)).toEqual([{ time: 0.5, cents: 100 }, { time: 0.5, cents: -100 }]);
     const wrongPart = await holostage(['score', 'tests/fixtures/scores/repeat-verses.musicxml', '--part', 'Alto']);
     expect(wrongPart.code).toBe(1);
     expect(wrongPart.stderr).toContain('no part "Alto"');

@@ -39,7 +39,10 @@ export async function run(args: string[]): Promise<number> {
         lyric: n.lyric,
         time: round(track.notes[i]!.time),
         end: round(track.notes[i]!.end),
+        ...(n.dynamics !== undefined ? { dynamics: round(n.dynamics) } : {}),
+        ...(n.vibrato ? { vibrato: n.vibrato } : {}),
       })),
+      ...(track.pitchCurve ? { pitchCurve: track.pitchCurve.map((p) => ({ time: round(p.time), cents: round(p.cents) })) } : {}),
       phonemes: track.phonemes.map((p) => ({ symbol: p.symbol, start: round(p.time), end: round(p.end), note: p.note })),
       durationSeconds: round(durationSeconds),
       warnings: track.warnings,
@@ -52,6 +55,11 @@ export async function run(args: string[]): Promise<number> {
   track.notes.forEach((n, i) => {
     process.stdout.write(`  ${n.time.toFixed(3).padStart(8)}s  ${pitchName(n.pitch).padEnd(4)} ${JSON.stringify(n.lyric).padEnd(12)} ${describeNotePhonemes(track.phonemes, i)}\n`);
   });
+  const vibratos = score.notes.filter((n) => n.vibrato && n.vibrato.depth > 0).length;
+  const loud = score.notes.filter((n) => n.dynamics !== undefined).length;
+  if (score.pitchCurve || vibratos > 0 || loud > 0) {
+    process.stdout.write(`tuning: ${score.pitchCurve ? `pitch curve of ${score.pitchCurve.length} points` : 'no pitch curve'}, ${vibratos} note${vibratos === 1 ? '' : 's'} with vibrato, ${loud} with dynamics\n`);
+  }
   for (const w of track.warnings) process.stderr.write(`warning: ${w}\n`);
   return 0;
 }
