@@ -1,5 +1,5 @@
-// One score model for every importer (.ust, .ustx, .mid, the project's JSON). Positions are in
-// ticks at the score's own resolution; seconds come from the tempo map, once.
+// One score model for every importer (.ust, .ustx, .mid, MusicXML, .vsqx, .vpr, the project's
+// JSON). Positions are in ticks at the score's own resolution; seconds come from the tempo map, once.
 
 import type { TempoPoint, TimeSignature } from '../tempo.ts';
 
@@ -27,9 +27,11 @@ export interface ScoreNote {
   lyric: string;
   /** Where the note came from, for error messages: a line number in text formats, an index otherwise. */
   source?: { line?: number; index?: number; part?: number };
-  /** Loudness relative to normal (1 = the voice's normal level; UST Intensity/100, USTX/VSQX velocity and dyn mapped here). */
+  /** Loudness relative to normal (1 = the voice's normal level): UST Intensity/100, USTX vol × dyn, Vocaloid DYN.
+   *  (UTAU/OpenUtau/Vocaloid "velocity" is the consonant's speed, not loudness, and is not mapped.) */
   dynamics?: number;
-  /** Vibrato as tuned by the creator; replaces the voice's automatic vibrato on this note. */
+  /** Vibrato as tuned by the creator; replaces the voice's automatic vibrato on this note.
+   *  Depth 0: the file tunes vibrato elsewhere and gives this note none. */
   vibrato?: NoteVibrato;
 }
 
