@@ -18,6 +18,8 @@ export interface XmlElement {
   line: number;
 }
 
+const NOT_SPACE = /\S/;
+
 function localName(name: string): string {
   const colon = name.indexOf(':');
   return colon >= 0 ? name.slice(colon + 1) : name;
@@ -38,7 +40,8 @@ export function parseXml(text: string, file: string): XmlElement {
     stack.push(el);
   });
   parser.on('text', (t) => {
-    stack[stack.length - 1]!.text += t;
+    // Indentation between elements is most of the text in these files: not kept.
+    if (NOT_SPACE.test(t)) stack[stack.length - 1]!.text += t;
   });
   parser.on('cdata', (t) => {
     stack[stack.length - 1]!.text += t;
