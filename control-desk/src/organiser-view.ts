@@ -120,7 +120,7 @@ export class OrganiserView {
     const file = byId<HTMLInputElement>('up-score').files?.[0];
     const data = new FormData(form);
     const text = (k: string): string => String(data.get(k) ?? '');
-    if (!file) return this.showUploadErrors([{ field: 'score', file: '', path: '', line: 0, column: 0, message: 'choose a score file (.ust, .ustx or .mid)' }]);
+    if (!file) return this.showUploadErrors([{ field: 'score', file: '', path: '', line: 0, column: 0, message: 'choose a score file (.ust, .ustx, .mid, MusicXML, .vsqx or .vpr)' }]);
     status.className = 'upload-status';
     setText(status, 'validating…');
     const bytes = new Uint8Array(await file.arrayBuffer());

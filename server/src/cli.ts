@@ -14,7 +14,7 @@ interface CommandEntry {
 const commands: Record<string, CommandEntry> = {
   validate: { summary: 'validate <show>            check a show folder; list every error with file:line:col', load: () => import('./commands/validate.ts') },
   compile: { summary: 'compile <show> --json      compile a show to its timeline', load: () => import('./commands/compile.ts') },
-  score: { summary: 'score <file> --json        read a .ust/.ustx/.mid/.json score: notes, phonemes, duration', load: () => import('./commands/score.ts') },
+  score: { summary: 'score <file> --json        read a score (.ust .ustx .mid .json .musicxml .mxl .vsqx .vpr): notes, phonemes, duration', load: () => import('./commands/score.ts') },
   sing: { summary: 'sing <file> -o out.wav     render the sung vocal line to a WAV', load: () => import('./commands/sing.ts') },
   serve: { summary: 'serve [--show dir] [--port n] [--host h]   run the show controller', load: () => import('./commands/serve.ts') },
   tokens: { summary: 'tokens [--show dir]        print the access URLs and tokens again', load: () => import('./commands/tokens.ts') },

@@ -149,7 +149,7 @@ export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
 function parseUpload(body: unknown): SongUpload | { field: string; error: string } {
   const b = (body ?? {}) as Record<string, unknown>;
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-  if (typeof b.fileName !== 'string' || !b.fileName) return { field: 'score', error: 'choose a score file (.ust, .ustx or .mid)' };
+  if (typeof b.fileName !== 'string' || !b.fileName) return { field: 'score', error: 'choose a score file (.ust, .ustx, .mid, MusicXML, .vsqx or .vpr)' };
   if (typeof b.scoreBase64 !== 'string') return { field: 'score', error: 'the score file did not arrive' };
   const credits = (b.credits ?? {}) as Record<string, unknown>;
   const license = (b.license ?? {}) as Record<string, unknown>;

@@ -8,11 +8,11 @@ import type { z } from 'zod';
 import { JsonPositions, JsonSyntaxError, formatPath, parseJsonWithPositions, type PathSegment } from './json-source.ts';
 import { parseMusicalTime, showSchema, songSchema, type CueTimeValue, type ShowFile, type SongFile } from './schema.ts';
 import { TICKS_PER_QUARTER, TempoMap, type TimeSignature } from './tempo.ts';
-import { readScoreFile, ScoreError, type Score } from './score/index.ts';
+import { readScoreFile, SCORE_EXTENSIONS, ScoreError, type Score } from './score/index.ts';
 import type { ValidationError } from './errors.ts';
 
 export const SHOW_FILE_NAME = 'show.json';
-export const SUPPORTED_SCORE_EXTENSIONS = ['.ust', '.ustx', '.mid', '.midi', '.json'];
+export const SUPPORTED_SCORE_EXTENSIONS: readonly string[] = SCORE_EXTENSIONS;
 
 export interface LoadedJson<T> {
   /** Show-folder-relative path with / separators. */
@@ -236,7 +236,7 @@ async function loadSong(
   const scoreAbs = resolve(songDir, song.score);
   const ext = extname(song.score).toLowerCase();
   if (!SUPPORTED_SCORE_EXTENSIONS.includes(ext)) {
-    report.error(['score'], `unsupported score format "${ext || song.score}" (supported: .ust, .ustx, .mid, .json)`);
+    report.error(['score'], `unsupported score format "${ext || song.score}" (supported: ${SUPPORTED_SCORE_EXTENSIONS.join(', ')})`);
     return undefined;
   }
   if (!(await isFile(scoreAbs))) {

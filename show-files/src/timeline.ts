@@ -2,6 +2,8 @@
 // the server can send it to every client and the same show always serializes to the same bytes.
 // Lookups use binary search over the sorted `time` fields and allocate nothing.
 
+import type { NoteVibrato } from './score/model.ts';
+
 export type OutputKind = 'projector' | 'transparent' | 'stream' | 'preview';
 
 export interface Corner { x: number; y: number }
@@ -101,9 +103,24 @@ export interface VoiceSettings {
   preutterance: number;
 }
 
-export interface VocalNote { time: number; end: number; pitch: number; lyric: string }
+export interface VocalNote {
+  time: number;
+  end: number;
+  pitch: number;
+  lyric: string;
+  /** Loudness relative to the voice's normal level, as tuned in the score (1 = normal). */
+  dynamics?: number;
+  /** The creator's vibrato for this note (depth in semitones, rate Hz, delay/fades in seconds). */
+  vibrato?: NoteVibrato;
+}
 export interface Phoneme { time: number; end: number; symbol: string; /** index into the vocal track's notes */ note: number }
-export interface VocalTrack { notes: VocalNote[]; phonemes: Phoneme[]; warnings: string[] }
+export interface VocalTrack {
+  notes: VocalNote[];
+  phonemes: Phoneme[];
+  warnings: string[];
+  /** Tuned pitch as cents off the written notes at show seconds (linear between points; see score/pitch-curve.ts). */
+  pitchCurve?: { time: number; cents: number }[];
+}
 
 /** `clip` is a built-in motion name or a .vrma/.bvh path relative to the show folder. */
 export interface MotionEvent { time: number; end: number; clip: string; blend: number; cue: number }

@@ -96,6 +96,18 @@ describe('desk API: library and uploads', () => {
     expect(d.server.timeline.entries.map((e) => e.id)).toContain('kane');
   });
 
+  it('takes MusicXML and Vocaloid uploads; a broken one is refused at its line', async () => {
+    const xml = await upload('repeat-verses.musicxml', fixture('repeat-verses.musicxml'), { id: 'verses', key: 'C major' });
+    expect(xml.status, JSON.stringify(xml.json)).toBe(201);
+    expect(xml.json!.song).toMatchObject({ id: 'verses', valid: true, score: 'scores/verses.musicxml', notes: 13, bpm: 90 });
+    const vsqx = await upload('tuned-v4.vsqx', fixture('tuned-v4.vsqx'), { id: 'tuned', key: 'C major' });
+    expect(vsqx.status, JSON.stringify(vsqx.json)).toBe(201);
+    expect(vsqx.json!.song).toMatchObject({ id: 'tuned', valid: true, notes: 4 });
+    const broken = await upload('broken.musicxml', Buffer.from('<?xml version="1.0"?>\n<score-partwise>\n<part id="P1">\n</score-partwise>\n'), { id: 'broken-xml' });
+    expect(broken.status).toBe(422);
+    expect(broken.json!.errors[0]).toMatchObject({ field: 'score', file: 'broken.musicxml', line: 4 });
+  });
+
   it('a library song that breaks on disk is listed as invalid with its errors, and raises an alarm', async () => {
     const file = join(d.showDir, 'songs/hello-hologram.json');
     const good = readFileSync(file, 'utf8');

@@ -67,6 +67,29 @@ describe('holostage score', () => {
     expect(ust.notes.map((n) => n.lyric)).toContain('きゃ');
   });
 
+  it('reads MusicXML and Vocaloid files, with --part/--voice/--verse for MusicXML', { timeout: 120_000 }, async () => {
+    const verse2 = await holostage(['score', 'tests/fixtures/scores/repeat-verses.musicxml', '--verse', '2', '--json']);
+    expect(verse2.code, verse2.stderr).toBe(0);
+    const report = JSON.parse(verse2.stdout) as ScoreReport;
+    expect(report.format).toBe('musicxml');
+    expect(report.notes.slice(0, 3).map((n) => n.lyric)).toEqual(['sun-', 'shine', 'day']);
+    expect(report.tempo).toEqual([{ tick: 0, bpm: 90 }, { tick: 9600, bpm: 120 }]);
+    const vsqx = await holostage(['score', 'tests/fixtures/scores/tuned-v4.vsqx']);
+    expect(vsqx.code, vsqx.stderr).toBe(0);
+    expect(vsqx.stdout).toMatch(/tuned-v4\.vsqx: vsqx, 4 notes/);
+    expect(vsqx.stdout).toMatch(/tuning: pitch curve of \d+ points, 1 note with vibrato, 4 with dynamics/);
+    const ust = await holostage(['score', 'tests/fixtures/scores/tuned.ust', '--json']);
+    const tuned = JSON.parse(ust.stdout) as Omit<ScoreReport, 'notes'> & { notes: { dynamics?: number; vibrato?: { depth: number } }[]; pitchCurve: { time: number; cents: number }[] };
+    expect(tuned.notes.map((n) => n.dynamics)).toEqual([0.8, 1.2, undefined]);
+    expect(tuned.notes[1]!.vibrato!.depth).toBe(0.4);
+    expect(tuned.pitchCurve.slice(2, 4)).toEqual([{ time: 0.5, cents: 100 }, { time: 0.5, cents: -100 }]);
+    const wrongPart = await holostage(['score', 'tests/fixtures/scores/repeat-verses.musicxml', '--part', 'Alto']);
+    expect(wrongPart.code).toBe(1);
+    expect(wrongPart.stderr).toContain('no part "Alto"');
+    const noValue = await holostage(['score', 'tests/fixtures/scores/repeat-verses.musicxml', '--verse']);
+    expect(noValue.code).toBe(2);
+  });
+
   it('exits 1 with file and line for a broken score, 2 without a file', { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'holostage-score-'));
     const bad = join(dir, 'bad.json');

@@ -1,7 +1,8 @@
-// `holostage score <file> [--json]`: read a .ust / .ustx / .mid / .json score and show what the
+// `holostage score <file> [--json] [--part P] [--voice V] [--verse N]`: read any score the vocal
+// engine takes (.ust .ustx .mid .json .musicxml/.xml/.mxl .vsqx .vpr) and show what the
 // vocal engine makes of it: notes, tempo, timed phonemes, length and every warning.
 
-import { readScoreOrExit } from './score-input.ts';
+import { readScoreOrExit, takeImportOptions } from './score-input.ts';
 import { pitchName } from '../../../show-files/src/score/pitch.ts';
 import { standaloneVocal } from '../../../show-files/src/vocal/standalone.ts';
 import { describeNotePhonemes } from '../../../show-files/src/vocal/phonemize.ts';
@@ -9,13 +10,19 @@ import { describeNotePhonemes } from '../../../show-files/src/vocal/phonemize.ts
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 export async function run(args: string[]): Promise<number> {
-  const file = args.find((a) => !a.startsWith('-'));
-  const asJson = args.includes('--json');
-  if (!file) {
-    process.stderr.write('usage: holostage score <file.ust|.ustx|.mid|.json> [--json]\n');
+  const taken = takeImportOptions(args);
+  const usage = 'usage: holostage score <file.ust|.ustx|.mid|.json|.musicxml|.xml|.mxl|.vsqx|.vpr> [--json] [--part id|name] [--voice n] [--verse n]\n';
+  if ('error' in taken) {
+    process.stderr.write(`error: ${taken.error}\n${usage}`);
     return 2;
   }
-  const score = await readScoreOrExit(file);
+  const file = taken.rest.find((a) => !a.startsWith('-'));
+  const asJson = taken.rest.includes('--json');
+  if (!file) {
+    process.stderr.write(usage);
+    return 2;
+  }
+  const score = await readScoreOrExit(file, taken.options);
   if (typeof score === 'number') return score;
   const { track, durationSeconds } = standaloneVocal(score);
   if (asJson) {
@@ -32,7 +39,10 @@ export async function run(args: string[]): Promise<number> {
         lyric: n.lyric,
         time: round(track.notes[i]!.time),
         end: round(track.notes[i]!.end),
+        ...(n.dynamics !== undefined ? { dynamics: round(n.dynamics) } : {}),
+        ...(n.vibrato ? { vibrato: n.vibrato } : {}),
       })),
+      ...(track.pitchCurve ? { pitchCurve: track.pitchCurve.map((p) => ({ time: round(p.time), cents: round(p.cents) })) } : {}),
       phonemes: track.phonemes.map((p) => ({ symbol: p.symbol, start: round(p.time), end: round(p.end), note: p.note })),
       durationSeconds: round(durationSeconds),
       warnings: track.warnings,
@@ -45,6 +55,11 @@ export async function run(args: string[]): Promise<number> {
   track.notes.forEach((n, i) => {
     process.stdout.write(`  ${n.time.toFixed(3).padStart(8)}s  ${pitchName(n.pitch).padEnd(4)} ${JSON.stringify(n.lyric).padEnd(12)} ${describeNotePhonemes(track.phonemes, i)}\n`);
   });
+  const vibratos = score.notes.filter((n) => n.vibrato && n.vibrato.depth > 0).length;
+  const loud = score.notes.filter((n) => n.dynamics !== undefined).length;
+  if (score.pitchCurve || vibratos > 0 || loud > 0) {
+    process.stdout.write(`tuning: ${score.pitchCurve ? `pitch curve of ${score.pitchCurve.length} points` : 'no pitch curve'}, ${vibratos} note${vibratos === 1 ? '' : 's'} with vibrato, ${loud} with dynamics\n`);
+  }
   for (const w of track.warnings) process.stderr.write(`warning: ${w}\n`);
   return 0;
 }

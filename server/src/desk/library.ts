@@ -56,7 +56,7 @@ export interface UploadError extends ValidationError {
 
 export type UploadResult = { ok: true; song: LibrarySong } | { ok: false; errors: UploadError[] };
 
-export const UPLOAD_EXTENSIONS = ['.ust', '.ustx', '.mid', '.midi'] as const;
+export const UPLOAD_EXTENSIONS = ['.ust', '.ustx', '.mid', '.midi', '.musicxml', '.xml', '.mxl', '.vsqx', '.vpr'] as const;
 
 interface CacheEntry {
   stamp: string;

@@ -2,18 +2,22 @@
 
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { ScoreError, type Score } from './model.ts';
+import { ScoreError, type Score, type ScoreImportOptions } from './model.ts';
 import { parseJsonScore } from './json.ts';
 import { parseUst } from './ust.ts';
 import { parseUstx } from './ustx.ts';
 import { parseMidiScore } from './midi.ts';
+import { parseMusicXml, parseMusicXmlTree, parseMxl } from './musicxml.ts';
+import { isVsqxRoot, parseVsqx, parseVsqxTree } from './vsqx.ts';
+import { parseVpr } from './vpr.ts';
+import { decodeXmlBytes, parseXml } from './xml.ts';
 
 export { ScoreError } from './model.ts';
-export type { Score, ScoreNote, ScoreFormat } from './model.ts';
+export type { Score, ScoreNote, ScoreFormat, ScoreImportOptions, NoteVibrato } from './model.ts';
 
-export const SCORE_EXTENSIONS = ['.json', '.ust', '.ustx', '.mid', '.midi'] as const;
+export const SCORE_EXTENSIONS = ['.json', '.ust', '.ustx', '.mid', '.midi', '.musicxml', '.xml', '.mxl', '.vsqx', '.vpr'] as const;
 
-export function parseScore(bytes: Uint8Array, fileName: string): Score {
+export function parseScore(bytes: Uint8Array, fileName: string, options: ScoreImportOptions = {}): Score {
   const ext = extname(fileName).toLowerCase();
   switch (ext) {
     case '.json':
@@ -26,12 +30,26 @@ export function parseScore(bytes: Uint8Array, fileName: string): Score {
     case '.midi':
     case '.smf':
       return parseMidiScore(bytes, fileName);
+    case '.musicxml':
+      return parseMusicXml(bytes, fileName, options);
+    case '.xml': {
+      // .xml is MusicXML as most programs export it, or a Vocaloid project saved under that name.
+      const text = decodeXmlBytes(bytes, fileName);
+      const root = parseXml(text, fileName);
+      return isVsqxRoot(root) ? parseVsqxTree(root, fileName, options) : parseMusicXmlTree(root, fileName, options);
+    }
+    case '.mxl':
+      return parseMxl(bytes, fileName, options);
+    case '.vsqx':
+      return parseVsqx(bytes, fileName, options);
+    case '.vpr':
+      return parseVpr(bytes, fileName, options);
     default:
       throw new ScoreError(fileName, `unsupported score format "${ext || basename(fileName)}" (supported: ${SCORE_EXTENSIONS.join(', ')})`);
   }
 }
 
-export async function readScoreFile(path: string): Promise<Score> {
+export async function readScoreFile(path: string, options: ScoreImportOptions = {}): Promise<Score> {
   const ext = extname(path).toLowerCase();
   if (!(SCORE_EXTENSIONS as readonly string[]).includes(ext) && ext !== '.smf') {
     throw new ScoreError(path, `unsupported score format "${ext || basename(path)}" (supported: ${SCORE_EXTENSIONS.join(', ')})`);
@@ -42,7 +60,7 @@ export async function readScoreFile(path: string): Promise<Score> {
   } catch (err) {
     throw new ScoreError(path, `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return parseScore(bytes, path);
+  return parseScore(bytes, path, options);
 }
 
 /** Strict UTF-8 (a BOM is dropped); throws a ScoreError for bytes that are not UTF-8. */

@@ -3,10 +3,13 @@
 // Several parts (on one or several tracks) are merged into the one vocal line, in time order.
 
 import { parseDocument, isMap, isSeq, type Node as YamlNode, LineCounter } from 'yaml';
-import type { TempoPoint, TimeSignature } from '../tempo.ts';
+import { TempoMap, type TempoPoint, type TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
 import { decodeJapaneseText } from './text.ts';
+import type { CurvePoint } from './pitch-curve.ts';
+import { applyUtauTuning, type UtauTuning } from './utau-tuning.ts';
+import { dynOverNote, noteExpression, partCurve, readUstxTuning } from './ustx-tuning.ts';
 
 type Plain = Record<string, unknown>;
 
@@ -37,12 +40,12 @@ export function parseUstx(bytes: Uint8Array, file: string): Score {
   const tempo: TempoPoint[] = [];
   if (Array.isArray(root.tempos) && root.tempos.length > 0) {
     root.tempos.forEach((t, i) => {
-      if (!isRecord(t) || typeof t.position !== 'number' || typeof t.bpm !== 'number' || !(t.bpm > 0)) {
+      if (!isRecord(t) || typeof t.position !== 'number' || !(t.position >= 0 && t.position < 1e9) || typeof t.bpm !== 'number' || !(t.bpm > 0 && t.bpm < 1000)) {
         throw new ScoreError(file, `tempos[${i}] must have a position and a positive bpm`);
       }
       tempo.push({ tick: t.position, bpm: t.bpm });
     });
-  } else if (typeof root.bpm === 'number' && root.bpm > 0) tempo.push({ tick: 0, bpm: root.bpm });
+  } else if (typeof root.bpm === 'number' && root.bpm > 0 && root.bpm < 1000) tempo.push({ tick: 0, bpm: root.bpm });
   else tempo.push({ tick: 0, bpm: 120 });
 
   let timeSignature: TimeSignature = { numerator: 4, denominator: 4 };
@@ -58,10 +61,16 @@ export function parseUstx(bytes: Uint8Array, file: string): Score {
   }
   const warnings: string[] = [];
   const notes: ScoreNote[] = [];
+  const tunings = new Map<ScoreNote, UtauTuning>();
+  const pitd: CurvePoint[][] = [];
+  let velocityNotes = 0;
   root.voice_parts.forEach((part, p) => {
     const partNode = isSeq(partsNode) ? (partsNode.items[p] as YamlNode) : undefined;
     if (!isRecord(part)) throw new ScoreError(file, `voice part ${p} must be a mapping`, lineOf(partNode));
-    const partStart = typeof part.position === 'number' ? part.position : 0;
+    const partStart = typeof part.position === 'number' && part.position >= 0 && part.position < 1e9 ? part.position : 0;
+    const deviation = partCurve(part, 'pitd', partStart);
+    if (deviation) pitd.push(deviation);
+    const dyn = partCurve(part, 'dyn', partStart);
     const list = part.notes ?? [];
     if (!Array.isArray(list)) throw new ScoreError(file, `voice part ${p}: notes must be a list`, lineOf(partNode));
     const notesNode = isMap(partNode) ? (partNode.get('notes', true) as YamlNode | undefined) : undefined;
@@ -72,22 +81,38 @@ export function parseUstx(bytes: Uint8Array, file: string): Score {
       };
       if (!isRecord(n)) fail('must be a mapping');
       const note = n as Plain;
-      if (typeof note.position !== 'number' || note.position < 0) fail(`position must be a number >= 0, got ${JSON.stringify(note.position)}`);
-      if (typeof note.duration !== 'number' || !(note.duration > 0)) fail(`duration must be a number > 0, got ${JSON.stringify(note.duration)}`);
+      if (typeof note.position !== 'number' || !(note.position >= 0 && note.position < 1e9)) fail(`position must be a number >= 0, got ${JSON.stringify(note.position)}`);
+      if (typeof note.duration !== 'number' || !(note.duration > 0 && note.duration < 1e9)) fail(`duration must be a number > 0, got ${JSON.stringify(note.duration)}`);
       if (typeof note.tone !== 'number' || !Number.isInteger(note.tone) || note.tone < 0 || note.tone > 127) fail(`tone must be a MIDI number 0-127, got ${JSON.stringify(note.tone)}`);
       const lyric = note.lyric === undefined || note.lyric === null ? 'a' : String(note.lyric);
-      notes.push({
+      const scoreNote: ScoreNote = {
         tick: partStart + (note.position as number),
         durationTicks: note.duration as number,
         pitch: note.tone as number,
         lyric: lyric.trim(),
         source: { part: p, index: i, line },
-      });
+      };
+      // Loudness: the vol expression (percent) times the part's dyn curve over the note.
+      const vol = noteExpression(note, 'vol');
+      if (vol !== undefined || dyn) {
+        scoreNote.dynamics = Math.max(0, (vol ?? 100) / 100) * (dyn ? dynOverNote(dyn, scoreNote.tick, scoreNote.durationTicks) : 1);
+      }
+      const vel = noteExpression(note, 'vel');
+      if (vel !== undefined && vel !== 100) velocityNotes++;
+      const tuning = readUstxTuning(note);
+      if (tuning) tunings.set(scoreNote, tuning);
+      notes.push(scoreNote);
     });
   });
   if (root.voice_parts.length > 1) {
     const tracks = new Set(root.voice_parts.map((v) => (isRecord(v) ? v.track_no : undefined)));
     if (tracks.size > 1) warnings.push(`${file}: ${root.voice_parts.length} voice parts on ${tracks.size} tracks merged into one vocal line`);
   }
-  return finishScore({ format: 'ustx', resolution, tempo, timeSignature, notes, warnings }, file);
+  if (velocityNotes > 0) warnings.push(`${file}: velocity (vel, the consonant's speed in OpenUtau) on ${velocityNotes} note${velocityNotes === 1 ? '' : 's'} not kept; loudness comes from vol and dyn`);
+  const score = finishScore({ format: 'ustx', resolution, tempo, timeSignature, notes, warnings }, file);
+  if (tunings.size > 0 || pitd.length > 0) {
+    const curve = applyUtauTuning(score.notes, (n) => tunings.get(n), new TempoMap(tempo, resolution), pitd, score.warnings, file);
+    if (curve) score.pitchCurve = curve;
+  }
+  return score;
 }

@@ -1,0 +1,53 @@
+// Score import benchmark: time to import 1,000 notes in every format (bytes in memory to the
+// Score model, tuning included), median of repeated runs, against the project's own JSON format
+// imported in the same run. Aim: under 5 ms per 1,000 notes for each format.
+
+import { cpus, loadavg } from 'node:os';
+import type { BenchSection } from './run.ts';
+import { parseScore } from '../show-files/src/score/index.ts';
+import { benchNotes, jsonFile, midiFile, musicXmlFile, mxlFile, ustFile, ustxFile, vprFile, vsqxFile } from './score-files.ts';
+
+const NOTES = 1000;
+const RUNS = 40;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function timeImport(bytes: Uint8Array, name: string): { median: number; best: number; notes: number } {
+  let notes = 0;
+  for (let i = 0; i < 5; i++) notes = parseScore(bytes, name).notes.length; // warm-up (JIT)
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    parseScore(bytes, name);
+    times.push(performance.now() - t0);
+  }
+  return { median: median(times), best: Math.min(...times), notes };
+}
+
+export async function bench(): Promise<BenchSection> {
+  const loadBefore = loadavg()[0]!;
+  const notes = benchNotes(NOTES);
+  const files: [string, string, Uint8Array][] = [
+    ['holostage JSON (baseline)', 'song.json', jsonFile(notes)],
+    ['UTAU .ust (portamento, vibrato, intensity on every note)', 'song.ust', ustFile(notes)],
+    ['OpenUtau .ustx (pitch points, vibrato, vol, pitd)', 'song.ustx', ustxFile(notes)],
+    ['Standard MIDI File with lyrics', 'song.mid', midiFile(notes)],
+    ['MusicXML', 'song.musicxml', musicXmlFile(notes)],
+    ['compressed MusicXML .mxl', 'song.mxl', mxlFile(notes)],
+    ['Vocaloid 4 .vsqx (PIT events, vibrato)', 'song.vsqx', vsqxFile(notes)],
+    ['Vocaloid 5 .vpr (pitchBend events, vibrato)', 'song.vpr', vprFile(notes)],
+  ];
+  const results = files.map(([label, name, bytes]) => ({ label, bytes: bytes.length, ...timeImport(bytes, name) }));
+  const baseline = results[0]!.median;
+  const rows = results.map((r) => ({
+    name: `import 1,000 notes: ${r.label}`,
+    value: `${((r.median * 1000) / r.notes).toFixed(2)} ms`,
+    note: `best ${((r.best * 1000) / r.notes).toFixed(2)} ms; ${(r.median / baseline).toFixed(1)}× the JSON import; ${(r.bytes / 1024).toFixed(0)} KiB; ${r.notes} notes`,
+  }));
+  rows.push({ name: 'machine load average (1 min) before / after', value: `${loadBefore.toFixed(1)} / ${loadavg()[0]!.toFixed(1)}`, note: `${cpus().length} cores; other work on the machine inflates these times` });
+  return {
+    title: 'Score import',
+    rows,
+    notes: `Bytes in memory to the Score model (tuning, pitch curve and warnings included), per 1,000 notes, median of ${RUNS} runs after 5 warm-up runs; the same song (eighth notes at 120 BPM, a rest every 16 notes) written by \`bench/score-files.ts\` in each format. Aim: under 5 ms per 1,000 notes for each format.`,
+  };
+}

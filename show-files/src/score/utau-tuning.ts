@@ -1,0 +1,141 @@
+// UTAU / OpenUtau tuning into the score model. Both tools describe a note's pitch as points in
+// milliseconds from the note's start and tenths of a semitone from its written pitch, each with a
+// shape for the way to the next point (UST PBS/PBW/PBY/PBM "mode2"; USTX `pitch.data`), and a
+// vibrato as percentages of the note (VBR; USTX `vibrato`). They are read as OpenUtau renders
+// them: the points are held flat to the note's start and end, and a first point that snaps to
+// the previous note begins at that note's pitch when the two notes touch.
+
+import type { TempoMap } from '../tempo.ts';
+import type { NoteVibrato, ScoreNote } from './model.ts';
+import { absoluteToOffsets, clipBefore, drawShaped, sumPieces, tidyCurve, type CurvePoint, type Ease } from './pitch-curve.ts';
+
+export interface UtauPitchPoint {
+  /** Milliseconds from the note's start. */
+  x: number;
+  /** Tenths of a semitone from the note's written pitch. */
+  y: number;
+  shape: Ease;
+}
+
+export interface UtauVibrato {
+  /** Percent of the note, at its end, that has vibrato. */
+  length: number;
+  /** Milliseconds per cycle. */
+  period: number;
+  /** Cents (half the swing). */
+  depth: number;
+  /** Fade in / out, percent of the vibrato's length. */
+  fadeIn: number;
+  fadeOut: number;
+  /** Phase (percent of a cycle) and centre shift (percent of depth): not in the model. */
+  shift: number;
+  drift: number;
+}
+
+export interface UtauTuning {
+  points?: UtauPitchPoint[];
+  /** The first point starts at the previous note's pitch when that note ends where this one starts. */
+  snapFirst: boolean;
+  vibrato?: UtauVibrato;
+}
+
+/** UST PBM letters: "" S-curve, s straight, r eases out (decelerating), j eases in (accelerating). */
+export function ustShape(letter: string): Ease {
+  switch (letter.trim()) {
+    case 's':
+      return 'linear';
+    case 'r':
+      return 'sineOut';
+    case 'j':
+      return 'sineIn';
+    default:
+      return 'sineInOut';
+  }
+}
+
+/** USTX point shapes: io, l, i, o (sp, a spline, is drawn as io). */
+export function ustxShape(name: unknown): Ease {
+  switch (name) {
+    case 'l':
+      return 'linear';
+    case 'i':
+      return 'sineIn';
+    case 'o':
+      return 'sineOut';
+    default:
+      return 'sineInOut';
+  }
+}
+
+/** VBR=length,period,depth,in,out,shift,drift (missing fields as UTAU's defaults). */
+export function parseVbr(value: string): UtauVibrato | undefined {
+  const f = value.split(',').map((s) => Number(s.trim()));
+  const at = (i: number, fallback: number) => (Number.isFinite(f[i]) ? f[i]! : fallback);
+  const v: UtauVibrato = { length: at(0, 0), period: at(1, 175), depth: at(2, 25), fadeIn: at(3, 10), fadeOut: at(4, 10), shift: at(5, 0), drift: at(6, 0) };
+  return v.length > 0 && v.period > 0 && v.depth > 0 ? v : undefined;
+}
+
+/** A UTAU vibrato in the model's terms (seconds), for a note lasting `seconds`. */
+export function vibratoToModel(v: UtauVibrato, seconds: number): NoteVibrato {
+  const length = Math.min(100, Math.max(0, v.length)) / 100;
+  const span = seconds * length;
+  const fadeIn = Math.min(100, Math.max(0, v.fadeIn)) / 100;
+  const fadeOut = Math.min(100 - fadeIn * 100, Math.max(0, v.fadeOut)) / 100;
+  return { depth: v.depth / 100, rate: 1000 / Math.min(500, Math.max(5, v.period)), delay: seconds - span, fadeIn: span * fadeIn, fadeOut: span * fadeOut };
+}
+
+/** The vibrato a note gets when the creator tuned vibrato on other notes but not on this one. */
+export const NO_VIBRATO: NoteVibrato = { depth: 0, rate: 5.5, delay: 0 };
+
+/** One note's points as an absolute pitch region (cents = MIDI × 100) over ticks. */
+export function notePitchRegion(note: ScoreNote, prev: ScoreNote | undefined, tuning: UtauTuning, map: TempoMap): CurvePoint[] {
+  const points = tuning.points;
+  if (!points || points.length < 2) return [];
+  const start = map.secondsAt(note.tick);
+  const end = note.tick + note.durationTicks;
+  const base = note.pitch * 100;
+  const shaped = points.map((p, i) => {
+    let y = p.y;
+    if (i === 0 && tuning.snapFirst) y = prev && prev.tick + prev.durationTicks === note.tick ? (prev.pitch - note.pitch) * 10 : 0;
+    return { tick: map.tickAt(start + p.x / 1000), cents: base + y * 10, shape: p.shape };
+  });
+  shaped.sort((a, b) => a.tick - b.tick);
+  // Held flat to the note's start and end, as OpenUtau draws them.
+  if (shaped[0]!.tick > note.tick) shaped.unshift({ tick: note.tick, cents: shaped[0]!.cents, shape: 'linear' });
+  const last = shaped[shaped.length - 1]!;
+  if (last.tick < end) shaped.push({ tick: end, cents: last.cents, shape: 'linear' });
+  return drawShaped(shaped);
+}
+
+/**
+ * The score's pitch curve from each note's tuning plus extra offset pieces (a USTX pitd curve),
+ * and each note's vibrato. Notes must be the final, sorted list.
+ */
+export function applyUtauTuning(
+  notes: ScoreNote[],
+  tuningOf: (note: ScoreNote) => UtauTuning | undefined,
+  map: TempoMap,
+  extraOffsets: CurvePoint[][],
+  warnings: string[],
+  file: string,
+): CurvePoint[] | undefined {
+  const pieces: CurvePoint[][] = [...extraOffsets];
+  let vibratos = 0;
+  let phased = 0;
+  notes.forEach((note, i) => {
+    const tuning = tuningOf(note);
+    if (!tuning) return;
+    const region = notePitchRegion(note, notes[i - 1], tuning, map);
+    if (region.length > 0) pieces.push(absoluteToOffsets(region, notes));
+    if (tuning.vibrato) {
+      note.vibrato = vibratoToModel(tuning.vibrato, map.secondsAt(note.tick + note.durationTicks) - map.secondsAt(note.tick));
+      vibratos++;
+      if (tuning.vibrato.shift !== 0 || tuning.vibrato.drift !== 0) phased++;
+    }
+  });
+  // A file with tuned vibratos sings the others without one (the creator chose none there).
+  if (vibratos > 0) for (const note of notes) note.vibrato ??= { ...NO_VIBRATO };
+  if (phased > 0) warnings.push(`${file}: vibrato phase (shift) and centre (drift) on ${phased} note${phased === 1 ? '' : 's'} not kept; depth, rate, length and fades are`);
+  const curve = clipBefore(sumPieces(pieces), 0);
+  return curve.length >= 2 ? tidyCurve(curve) : undefined;
+}
