@@ -60,7 +60,7 @@ describe('holostage score', () => {
       for (const p of report.phonemes) expect(p.end).toBeGreaterThan(p.start);
     }
     const midReport = reports.get('mid')!;
-    expect(midReport.phonemes.filter((p) => p.note === 1).map((p) => p.symbol)).toEqual(['l', 'o', 'u']);
+    expect(midReport.phonemes.filter((p) => p.note === 1).map((p) => p.symbol)).toEqual(['l', 'o', 'uh']);
     expect(midReport.durationSeconds).toBeCloseTo(2.5, 6);
     expect(midReport.warnings.join('\n')).toMatch(/"blorft" is not in the pronouncing dictionary/);
     const ust = reports.get('ust')!;
