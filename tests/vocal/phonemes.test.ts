@@ -149,7 +149,7 @@ describe('phonemes and singer timing', () => {
     expect(v.end).toBeLessThan(3.5);
     // One multi-syllable word on one note with continuation notes gets one syllable per note.
     const spread = phonemizeNotes(notesOf(['beautiful', '+', '+']), voice);
-    expect(symbols(spread.phonemes, 3)).toEqual(['b y u', 't ah', 'f ah l']);
+    expect(symbols(spread.phonemes, 3)).toEqual(['b y uw', 't ah', 'f ah l']);
     expectSortedDisjoint(phonemes);
   });
 
