@@ -19,8 +19,8 @@ import { NASAL_POLE, type SynthPlan } from './dsp/voice-synth.ts';
 import { planPitch, type TunedNote } from './melody.ts';
 import { detectLanguage, type LyricLanguage } from './phonemize.ts';
 
-/** A vocal track as the score importers may enrich it (tuned pitch, see score/model.ts). */
-export type TunedTrack = VocalTrack & { notes: TunedNote[]; pitchCurve?: { time: number; cents: number }[] };
+/** A vocal track, with the creator's tuning where the score had it (see score/model.ts). */
+export type TunedTrack = VocalTrack;
 
 interface Segment {
   symbol: string;

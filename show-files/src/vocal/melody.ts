@@ -12,11 +12,8 @@
 import type { VocalNote, VoiceSettings } from '../timeline.ts';
 import { addPoint, emptyCurve, type Curve } from './dsp/curve.ts';
 
-/** Optional tuning a score importer may attach to a note (see score/model.ts). */
-export interface TunedNote extends VocalNote {
-  dynamics?: number;
-  vibrato?: { depth: number; rate: number; delay: number; fadeIn?: number; fadeOut?: number };
-}
+/** A note with the creator's tuning (dynamics, vibrato) where the score had it. */
+export type TunedNote = VocalNote;
 
 export interface PitchPlan {
   pitch: Curve;
