@@ -33,7 +33,7 @@ function readFrames(view: DataView, body: number, frames: number, channels: numb
 }
 
 /** Linear interpolation, after a moving average when downsampling by 1.5x or more (enough for speech). */
-function convertRate(x: Float32Array, from: number, to: number): Float32Array {
+export function convertRate(x: Float32Array, from: number, to: number): Float32Array {
   let src = x;
   const taps = Math.round(from / to);
   if (taps > 1) {
