@@ -22,6 +22,8 @@ export interface TestBankOptions {
   vcv?: readonly (readonly [string, string])[];
   /** Also write the VC aliases ("a k") cut from the VCV recordings. */
   vc?: boolean;
+  /** Write only the VC aliases of those recordings (a CVVC bank without VCV). */
+  vcOnly?: boolean;
   /** MIDI pitch of the root recordings (default 60, C4). */
   pitch?: number;
   /** A second pitch in a subfolder, with a suffix and a prefix.map choosing it from `from` upwards. */
@@ -97,7 +99,7 @@ export function makeTestVoiceBank(dir: string, options: TestBankOptions = {}): {
         const consonantStart = soundDip(audio, a.end - 0.15, b.time) - sliceStart;
         const pre = b.time - sliceStart - offset;
         const length = b.end - 0.1 - sliceStart - offset;
-        const lines = [`${vowel} ${kana},${ms(offset)},${ms(pre + 0.03)},${-ms(length)},${ms(pre)},${ms(0.05)}`];
+        const lines = options.vcOnly ? [] : [`${vowel} ${kana},${ms(offset)},${ms(pre + 0.03)},${-ms(length)},${ms(pre)},${ms(0.05)}`];
         const c = vcConsonant(lyricMorae(kana)[0]?.sound.onset ?? []);
         if (options.vc && c) {
           // VC: the vowel, then into the consonant; its preutterance is where the consonant starts.
