@@ -81,7 +81,7 @@ export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
     try {
       let wav = wavCache.get(key);
       if (!wav) {
-        wav = await renderVocalWav(found.compiled);
+        wav = await renderVocalWav(found.compiled, undefined, server.showDir);
         wavCache.set(key, wav);
       }
       res.type('audio/wav').set('Cache-Control', 'no-store').send(wav);

@@ -814,7 +814,7 @@ export class ShowServer {
 
     // The desk's library, score upload and vocal preview routes (before the pages' catch-alls).
     this.deskApi = registerDeskApi(app, this);
-    const vocals = mountVocalAudio(app, () => ({ timeline: this.timeline, fingerprint: this.fingerprint }), this.log);
+    const vocals = mountVocalAudio(app, () => ({ timeline: this.timeline, fingerprint: this.fingerprint, showDir: this.showDir }), this.log);
     if (this.options.warmVocals) void vocals.warm();
     this.pagesClose = mountPages(app, this.options.pages ?? 'auto', this.http, this.showDir, this.options.pagesRoot);
     app.get('/', (_req, res) => {

@@ -4,6 +4,7 @@
 
 import type { Express } from 'express';
 import type { SongInfo, Timeline } from '../../show-files/src/timeline.ts';
+import { renderSongVocal } from './vocal-bank.ts';
 
 export const VOCAL_SAMPLE_RATE = 22050;
 
@@ -20,10 +21,9 @@ export function withVocalAudio(timeline: Timeline, fingerprint: string): Timelin
   };
 }
 
-async function render(song: SongInfo): Promise<Buffer> {
-  const { renderVocal } = await import('../../show-files/src/vocal/render.ts');
+async function render(song: SongInfo, showDir: string): Promise<Buffer> {
   const { encodeWav } = await import('../../show-files/src/vocal/wav.ts');
-  const rendered = await renderVocal(song.tracks.vocal, song.voice, { sampleRate: VOCAL_SAMPLE_RATE, from: song.start, to: song.start + song.duration });
+  const rendered = await renderSongVocal(song, showDir, VOCAL_SAMPLE_RATE, { from: song.start, to: song.start + song.duration });
   return Buffer.from(encodeWav([rendered.samples], rendered.sampleRate, 16));
 }
 
@@ -32,7 +32,7 @@ export interface VocalAudio {
   warm(): Promise<void>;
 }
 
-export function mountVocalAudio(app: Express, current: () => { timeline: Timeline; fingerprint: string }, log: (line: string) => void): VocalAudio {
+export function mountVocalAudio(app: Express, current: () => { timeline: Timeline; fingerprint: string; showDir: string }, log: (line: string) => void): VocalAudio {
   const cache = new Map<string, Promise<Buffer>>();
   const vocalOf = (index: number): Promise<Buffer> | undefined => {
     const { timeline, fingerprint } = current();
@@ -43,7 +43,7 @@ export function mountVocalAudio(app: Express, current: () => { timeline: Timelin
     if (!wav) {
       if (cache.size > 64) cache.clear();
       const t0 = performance.now();
-      wav = render(song).then((buf) => {
+      wav = render(song, current().showDir).then((buf) => {
         log(`vocal: rendered "${song.title}" (${song.duration.toFixed(1)} s) in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
         return buf;
       });

@@ -8,6 +8,7 @@ import { sortErrors, type ValidationError } from './errors.ts';
 import type { LightingCueFile, ShowFile, SongFile } from './schema.ts';
 import { controlChange, noteOff, noteOn, programChange, showControl } from './midi.ts';
 import { TICKS_PER_QUARTER } from './tempo.ts';
+import { bankVocalTrack } from './vocal/voicebank/track.ts';
 import { buildVocalTrack, DEFAULT_VOICE } from './vocal/track.ts';
 import type {
   CameraEvent,
@@ -72,7 +73,7 @@ function credits(c: SongFile['credits']): Credit[] {
   return out;
 }
 
-function voiceOf(v: SongFile['voice']): VoiceSettings {
+function voiceOf(v: SongFile['voice'], bank?: string): VoiceSettings {
   return {
     transpose: v?.transpose ?? DEFAULT_VOICE.transpose,
     gainDb: v?.gainDb ?? DEFAULT_VOICE.gainDb,
@@ -84,6 +85,7 @@ function voiceOf(v: SongFile['voice']): VoiceSettings {
     portamento: v?.portamento ?? DEFAULT_VOICE.portamento,
     formantShift: v?.formantShift ?? DEFAULT_VOICE.formantShift,
     preutterance: v?.preutterance ?? DEFAULT_VOICE.preutterance,
+    ...(bank ? { bank } : {}),
   };
 }
 
@@ -147,9 +149,11 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
     }),
   );
 
-  const voice = voiceOf(data.voice);
+  const voice = voiceOf(data.voice, data.voice?.bank ? relFromShow(song, data.voice.bank) : undefined);
   const scoreScale = TICKS_PER_QUARTER / song.score.resolution;
-  const vocal = buildVocalTrack(song.score, (tick) => round(start + tempo.secondsAt(tick * scoreScale)), voice);
+  let vocal = buildVocalTrack(song.score, (tick) => round(start + tempo.secondsAt(tick * scoreScale)), voice);
+  // Sung by a voicebank: the mouth follows the samples' placement, not the built-in voice's timing.
+  if (song.voiceBank) vocal = bankVocalTrack(vocal, song.voiceBank);
 
   return {
     id: data.id,

@@ -10,6 +10,8 @@ import { parseMusicalTime, showSchema, songSchema, type CueTimeValue, type ShowF
 import { TICKS_PER_QUARTER, TempoMap, type TimeSignature } from './tempo.ts';
 import { readScoreFile, SCORE_EXTENSIONS, ScoreError, type Score } from './score/index.ts';
 import type { ValidationError } from './errors.ts';
+import { checkVoiceBank } from './vocal/voicebank/validate.ts';
+import type { VoiceBank } from './vocal/voicebank/bank.ts';
 
 export const SHOW_FILE_NAME = 'show.json';
 export const SUPPORTED_SCORE_EXTENSIONS: readonly string[] = SCORE_EXTENSIONS;
@@ -30,6 +32,8 @@ export interface LoadedSong extends LoadedJson<SongFile> {
   duration: number;
   /** Each cue's time in song seconds, by track, in file order (computed once, during validation). */
   cueTimes: CueTimes;
+  /** The song's UTAU voicebank, opened and checked (`voice.bank`). */
+  voiceBank?: VoiceBank;
 }
 
 export interface CueTimes {
@@ -134,7 +138,7 @@ const KNOWN_KEYS = [
   'hold', 'transition', 'seconds', 'credits', 'composer', 'lyricist', 'arranger', 'producer', 'illustrator', 'license', 'source', 'tags',
   'key', 'tempo', 'timeSignature', 'end', 'score', 'voice', 'cues', 'motion', 'camera', 'effects', 'at', 'clip', 'blend', 'shot',
   'position', 'target', 'fov', 'move', 'note', 'velocity', 'controller', 'value', 'program', 'command', 'cue', 'list', 'effect',
-  'intensity', 'color', 'transpose', 'gainDb', 'vibrato', 'portamento', 'formantShift', 'preutterance', 'depth', 'rate', 'delay', 'file', 'bpm',
+  'intensity', 'color', 'bank', 'transpose', 'gainDb', 'vibrato', 'portamento', 'formantShift', 'preutterance', 'depth', 'rate', 'delay', 'file', 'bpm',
 ];
 
 function editDistance(a: string, b: string): number {
@@ -255,6 +259,7 @@ async function loadSong(
 
   if (song.audio && !(await isFile(resolve(songDir, song.audio.file)))) report.error(['audio', 'file'], `audio file "${song.audio.file}" not found`);
   if (song.avatar && !(await isFile(resolve(songDir, song.avatar)))) report.error(['avatar'], `avatar file "${song.avatar}" not found`);
+  const voiceBank = song.voice?.bank ? checkVoiceBank(resolve(songDir, song.voice.bank), song.voice.bank, relToShow, report, errors) : undefined;
 
   const tempo = songTempo(song, score, report);
   const lastTick = score.notes.reduce((max, n) => Math.max(max, n.tick + n.durationTicks), 0) * (TICKS_PER_QUARTER / score.resolution);
@@ -270,7 +275,7 @@ async function loadSong(
   if (duration <= 0) report.error(['score'], 'the score has no notes and the song has no "end"');
 
   const cueTimes = await checkCues(song, tempo, duration, report, songDir);
-  return { ...loaded, score, scoreFile: relToShow(song.score), tempo, duration, cueTimes };
+  return { ...loaded, score, scoreFile: relToShow(song.score), tempo, duration, cueTimes, ...(voiceBank ? { voiceBank } : {}) };
 }
 
 async function checkCues(song: SongFile, tempo: TempoMap, duration: number, report: FileReport, songDir: string): Promise<CueTimes> {

@@ -137,6 +137,8 @@ export const voiceSchema = z.strictObject({
   portamento: numberIn(0, 1, 'seconds').optional(),
   formantShift: numberIn(-12, 12, 'semitones').optional(),
   preutterance: numberIn(0, 0.5, 'seconds').optional(),
+  /** A UTAU voicebank folder (relative to the song file) that sings this song instead of the built-in voice. */
+  bank: relativePath('a voicebank folder').optional(),
 });
 
 const BUILTIN_MOTIONS = ['idle', 'dance', 'sway', 'wave', 'bow', 'jump', 'point'] as const;

@@ -101,6 +101,8 @@ export interface VoiceSettings {
   formantShift: number;
   /** Pre-utterance: how far a consonant starts before its note, seconds. */
   preutterance: number;
+  /** A UTAU voicebank folder (show-folder-relative) that sings instead of the built-in voice. */
+  bank?: string;
 }
 
 export interface VocalNote {

@@ -3,13 +3,13 @@
 // server that never previews never loads Tone.js and the Web Audio classes.
 
 import type { SongInfo } from '../../../show-files/src/timeline.ts';
+import { renderSongVocal } from '../vocal-bank.ts';
 
 export const PREVIEW_SAMPLE_RATE = 22050;
 
-export async function renderVocalWav(song: SongInfo, sampleRate = PREVIEW_SAMPLE_RATE): Promise<Buffer> {
-  const { renderVocal } = await import('../../../show-files/src/vocal/render.ts');
+export async function renderVocalWav(song: SongInfo, sampleRate = PREVIEW_SAMPLE_RATE, showDir = '.'): Promise<Buffer> {
   const { encodeWav } = await import('../../../show-files/src/vocal/wav.ts');
   if (song.tracks.vocal.notes.length === 0) throw new Error(`song "${song.id}" has no vocal notes`);
-  const rendered = await renderVocal(song.tracks.vocal, song.voice, { sampleRate });
+  const rendered = await renderSongVocal(song, showDir, sampleRate);
   return Buffer.from(encodeWav([rendered.samples], rendered.sampleRate, 16));
 }
