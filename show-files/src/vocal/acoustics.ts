@@ -81,7 +81,9 @@ function consonant(manner: Manner, voiced: boolean, s: ConsonantSpec): PhoneAcou
 }
 
 // Fricative spectra (female): sibilants peak high and strong, non-sibilants are weak and flat.
-const S_FRIC = [7000, 1400, 1.0, 9000, 2500, 0.5, 0.05] as const;
+// /s/ peaks lower than many female voices' 7-8 kHz so that telephone- and 16 kHz-band listeners
+// (and recognizers) still hear it.
+const S_FRIC = [5600, 1200, 1.0, 7500, 2000, 0.5, 0.05] as const;
 const SH_FRIC = [2900, 500, 0.9, 4600, 1200, 0.55, 0.02] as const;
 const F_FRIC = [6500, 3000, 0.12, 3000, 2000, 0.05, 0.18] as const;
 const TH_FRIC = [6000, 2500, 0.18, 8500, 3000, 0.12, 0.12] as const;

@@ -18,6 +18,7 @@ import { addPoint, emptyCurve, type Curve } from './dsp/curve.ts';
 import { NASAL_POLE, type SynthPlan } from './dsp/voice-synth.ts';
 import { planPitch, type TunedNote } from './melody.ts';
 import { detectLanguage, type LyricLanguage } from './phonemize.ts';
+import { cleanLyric } from './lyrics.ts';
 
 /** A vocal track, with the creator's tuning where the score had it (see score/model.ts). */
 export type TunedTrack = VocalTrack;
@@ -30,6 +31,8 @@ interface Segment {
   note: number;
   /** Level of the voice on this segment's note (dynamics, pitch), 0..~1.3. */
   loud: number;
+  /** First sound of a new English word (not a later syllable, not a held continuation). */
+  wordStart: boolean;
 }
 
 /** Consecutive phonemes closer than this belong to one breath. */
@@ -38,6 +41,8 @@ const ONSET = 0.012;
 const RELEASE = 0.06;
 /** Aspiration mixed into every voiced sound: a little breath keeps the voice from buzzing. */
 const BREATHINESS = 0.06;
+/** Voicing left at the bottom of a glottal onset between words. */
+const GLOTTAL_DIP = 0.12;
 /** How long before a nasal the velum starts to lower. */
 const NASALISE = 0.05;
 /** A stop's burst against its place's frication level: a short transient, not a hiss. */
@@ -53,6 +58,14 @@ function loudness(note: TunedNote | undefined): number {
   return Math.max(0, dyn * pitch);
 }
 
+/** Whether note i starts a new word: not a continuation, not the next piece of a hyphenated word. */
+function startsWord(notes: readonly TunedNote[], i: number): boolean {
+  const lyric = cleanLyric(notes[i]?.lyric ?? '');
+  if (lyric.continuation) return false;
+  const prev = notes[i - 1];
+  return !prev || !cleanLyric(prev.lyric).text.endsWith('-');
+}
+
 /** Phonemes grouped into breaths (runs without a gap), as segments with their acoustics. */
 function breaths(phonemes: readonly Phoneme[], notes: readonly TunedNote[], language: LyricLanguage): Segment[][] {
   const runs: Segment[][] = [];
@@ -63,7 +76,9 @@ function breaths(phonemes: readonly Phoneme[], notes: readonly TunedNote[], lang
       runs.push(run);
       run = [];
     }
-    run.push({ symbol: p.symbol, ac: acousticsOf(p.symbol, language), start: p.time, end: p.end, note: p.note, loud: loudness(notes[p.note]) });
+    const firstOfNote = !prev || prev.note !== p.note;
+    const wordStart = language === 'en' && firstOfNote && startsWord(notes, p.note);
+    run.push({ symbol: p.symbol, ac: acousticsOf(p.symbol, language), start: p.time, end: p.end, note: p.note, loud: loudness(notes[p.note]), wordStart });
   }
   if (run.length) runs.push(run);
   for (const r of runs) adjustForContext(r, language);
@@ -144,8 +159,14 @@ function formantAnchors(c: Curves, run: Segment[]): void {
       const inT = prev ? Math.min(prev.ac.manner === 'vowel' ? 0.06 : prev.ac.transition, 0.45 * d) : 0;
       const outT = next && next.ac.manner !== 'vowel' ? Math.min(next.ac.transition, 0.45 * d) : 0;
       if (prev && prev.ac.manner !== 'vowel') put(seg.start, blend(prev.ac, ac));
-      put(seg.start + inT, ac.formants);
-      put(seg.end - outT, ac.formants);
+      if (prev?.ac.manner === 'vowel' && prev.note === seg.note) {
+        // A diphthong's second part is a movement, not a vowel of its own: the formants glide
+        // all through it and only reach its target at the end.
+        put(seg.end - outT, ac.formants);
+      } else {
+        put(seg.start + inT, ac.formants);
+        put(seg.end - outT, ac.formants);
+      }
       if (next && next.ac.manner !== 'vowel') put(seg.end, blend(next.ac, ac));
     } else {
       const vPrev = prev?.ac.manner === 'vowel' ? prev.ac : undefined;
@@ -247,7 +268,13 @@ function sourceAnchors(c: Curves, run: Segment[], language: LyricLanguage, gapBe
       return;
     }
     // Vowels, fricatives, nasals, liquids, glides, h: levels held with short crossfades at the edges.
-    const after = i === 0 ? ONSET : edge;
+    let after = i === 0 ? ONSET : edge;
+    if (ac.manner === 'vowel' && seg.wordStart && i > 0 && run[i - 1]!.ac.voicing > 0) {
+      // A word that starts with a vowel in the middle of a phrase gets a light glottal onset, as
+      // singers with clear diction do: the voice dips for a moment so the word is heard as new.
+      addPoint(c.voicing, s + 0.004, GLOTTAL_DIP * voice);
+      after = 0.03;
+    }
     if (ac.frication > 0) fric(seg, s);
     const fEdge = ac.frication > 0 ? Math.min(0.015, d / 3) : edge;
     addPoint(c.voicing, s + after, voice);
