@@ -39,6 +39,7 @@ import { collectLightingEvents, lightingStateAt, panicMessages } from './lightin
 import { writeFileAtomic } from './atomic.ts';
 import { hex } from '../../show-files/src/midi.ts';
 import { mountPages, type PagesMode } from './pages.ts';
+import { ensurePagesBuilt } from './pages-build.ts';
 import { registerDeskApi, type DeskApi } from './desk-api.ts';
 import { mountVocalAudio, withVocalAudio } from './vocal-audio.ts';
 import { commandFromMidi, DEFAULT_MIDI_INPUT_NOTES, openMidiInput, type MidiInputMapping } from './lighting/midi-input.ts';
@@ -208,6 +209,7 @@ export class ShowServer {
     this.node = { role: options.edge ? 'edge' : 'primary', name: nodeName(options.edge ? 'edge' : 'primary') };
     this.publicViewing = options.publicViewing ?? false;
     if (options.edge && !options.redisUrl) throw new Error('an edge server needs --redis <url> to reach its primary');
+    if (options.pages === 'dev' && !isLoopback(options.host ?? '127.0.0.1')) throw new Error('--dev serves the pages through vite\'s dev server, which is for this machine only: use --host 127.0.0.1 (or drop --dev)');
     this.config = { ...DEFAULT_TRANSPORT_CONFIG, ...options.transport };
     this.resumeWindowMs = options.resumeWindowMs ?? 30_000;
     this.heartbeatMs = options.heartbeatMs ?? 1000;
@@ -242,6 +244,13 @@ export class ShowServer {
     else await this.startPrimary(timeline);
     this.fans.start();
 
+    if ((this.options.pages ?? 'auto') === 'auto') {
+      const built = await ensurePagesBuilt(this.options.pagesRoot, this.log);
+      for (const f of built.failed) {
+        this.pagesFailed.set(f.route, f.error);
+        this.raiseAlarm(`page:${f.route}`, 'critical', `the ${f.route} page could not be built: ${f.error}`);
+      }
+    }
     this.setupHttp();
     this.setupSockets();
     await new Promise<void>((res, rej) => {
@@ -366,6 +375,7 @@ export class ShowServer {
   }
 
   private pagesClose: (() => Promise<void>) | null = null;
+  private readonly pagesFailed = new Map<string, string>();
   /** The desk's library, upload and vocal preview routes (mounted in setupHttp). */
   deskApi: DeskApi | null = null;
   private midiInputClose: (() => void) | null = null;
@@ -816,7 +826,7 @@ export class ShowServer {
     this.deskApi = registerDeskApi(app, this);
     const vocals = mountVocalAudio(app, () => ({ timeline: this.timeline, fingerprint: this.fingerprint }), this.log);
     if (this.options.warmVocals) void vocals.warm();
-    this.pagesClose = mountPages(app, this.options.pages ?? 'auto', this.http, this.showDir, this.options.pagesRoot);
+    this.pagesClose = mountPages(app, { mode: this.options.pages ?? 'auto', http: this.http, showDir: this.showDir, stateDir: this.stateDir, repoRoot: this.options.pagesRoot, failed: this.pagesFailed });
     app.get('/', (_req, res) => {
       res.type('html').send('<!doctype html><title>holostage</title><h1>holostage</h1><p>Pages: <a href="/desk">/desk</a> (operator), <a href="/stage">/stage</a> (outputs), <a href="/live">/live</a> (fans). Each needs its token: run <code>holostage tokens</code>.</p>');
     });
@@ -943,6 +953,10 @@ export class ShowServer {
 
 function baseClockOf(options: ShowServerOptions): () => number {
   return options.clock ?? serverClock;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** The first non-internal IPv4 address of this machine, if any. */

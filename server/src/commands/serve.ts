@@ -2,8 +2,8 @@
 
 import { join, resolve } from 'node:path';
 import { formatError } from '../../../show-files/src/errors.ts';
-import { REPO_ROOT } from '../pages.ts';
-import { ShowInvalidError, ShowServer } from '../server.ts';
+import { REPO_ROOT } from '../pages-spec.ts';
+import { isLoopback, ShowInvalidError, ShowServer } from '../server.ts';
 import { NullDriver, type LightingDriver } from '../lighting/driver.ts';
 import type { LightingDriverSpec } from '../lighting/driver-spec.ts';
 import { LightingThread, type LightingThreadPriority } from '../lighting/lighting-thread.ts';
@@ -28,6 +28,8 @@ const HELP = `usage: holostage serve [options]
   --lighting-priority <p>  realtime (default), nice or normal: how the thread that fires the
                            lighting cues asks to be run (raising it needs root or CAP_SYS_NICE)
   --no-pages               serve the API only (no /stage, /desk, /live pages)
+  --dev                    serve the pages through vite with hot reload (for page developers;
+                           loopback only, refused with another --host)
   --public                 a public show: /live opens without a token (the viewer link is open)
   --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
   --edge                   with --redis: serve viewers only, following the primary on that redis
@@ -35,7 +37,7 @@ const HELP = `usage: holostage serve [options]
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['midi-virtual', 'no-pages', 'help', 'public', 'edge']);
+  const p = parseArgs(args, ['midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev']);
   if (p.flags.has('help')) {
     process.stdout.write(HELP);
     return 0;
@@ -69,6 +71,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`holostage serve: --midi: expected easymidi or null, got "${driverKind}"\n`);
     return 2;
   }
+  const host = flagString(p, 'host') ?? '127.0.0.1';
+  if (p.flags.has('dev') && !isLoopback(host)) {
+    process.stderr.write(`holostage serve: --dev serves the pages through vite's dev server, for this machine only; it cannot listen on ${host} (drop --dev for the venue network)\n`);
+    return 2;
+  }
   const redisUrl = flagString(p, 'redis');
   const edge = p.flags.has('edge');
   if (edge && !redisUrl) {
@@ -90,14 +97,14 @@ export async function run(args: string[]): Promise<number> {
       );
   const server = new ShowServer({
     showDir,
-    host: flagString(p, 'host') ?? '127.0.0.1',
+    host,
     port: n.port,
     stateDir: flagString(p, 'state'),
     resumeWindowMs: n.resume * 1000,
     heartbeatMs: n.heartbeat,
     transport: { goGuardMs: n.guard, panicFadeSeconds: n.fade },
     lighting,
-    pages: p.flags.has('no-pages') ? false : 'auto',
+    pages: p.flags.has('no-pages') ? false : p.flags.has('dev') ? 'dev' : 'auto',
     midiInputPort: edge ? undefined : flagString(p, 'midi-in'),
     log,
     publicViewing: p.flags.has('public'),
