@@ -10,7 +10,8 @@ import { basename, join, resolve } from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { Server as IoServer, type Socket } from 'socket.io';
 import type { LightingEvent, OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
-import type { ValidationError } from '../../show-files/src/errors.ts';
+import { formatError, type ValidationError } from '../../show-files/src/errors.ts';
+import type { LeftOutSong } from '../../show-files/src/load.ts';
 import {
   EVENTS,
   type CommandResult,
@@ -54,6 +55,8 @@ export interface LoadedShowResult {
   timeline?: Timeline;
   errors: ValidationError[];
   warnings: string[];
+  /** Songs that failed and were left out of the show (the rest plays). */
+  leftOut?: LeftOutSong[];
 }
 
 /** Compiles a show folder (or a show file inside one). */
@@ -163,6 +166,8 @@ export class ShowServer {
   tokens!: Tokens;
   timeline!: Timeline;
   warnings: string[] = [];
+  /** Songs that failed to load or compile and are not in the running show (an alarm each). */
+  leftOut: LeftOutSong[] = [];
   /** Increases with every (re)load of the show. */
   showRevision = 0;
   state!: TransportState;
@@ -237,12 +242,14 @@ export class ShowServer {
       if (!result.ok || !result.timeline) throw new ShowInvalidError(result.errors);
       timeline = result.timeline;
       this.warnings = result.warnings;
+      this.leftOut = result.leftOut ?? [];
     }
     this.setTimeline(timeline);
     this.fans = new FanHub({ io: this.io, clock: this.clock, node: this.node.name, merging: !this.options.edge, clustered: !!this.options.redisUrl, cheerRate: this.options.cheerRate, cheerBurst: this.options.cheerBurst });
     if (this.options.edge) await this.startEdge(baseClockOf(this.options));
     else await this.startPrimary(timeline);
     this.fans.start();
+    this.alarmLeftOut([]);
 
     if ((this.options.pages ?? 'auto') === 'auto') {
       const built = await ensurePagesBuilt(this.options.pagesRoot, this.log);
@@ -345,6 +352,9 @@ export class ShowServer {
         this.showRevision = this.edgeLink?.latest?.showRevision ?? this.showRevision;
         this.log('edge: now on the primary\'s show');
       } else this.log('edge: our show folder differs from the primary\'s; serve the same show folder on every node');
+      this.edgeReloading = null;
+    }, (err: Error) => {
+      this.log(`edge: compiling the show again failed: ${err.message}`);
       this.edgeReloading = null;
     });
   }
@@ -538,15 +548,35 @@ export class ShowServer {
     });
   }
 
-  /** Reload the show folder from disk (stopped shows only). */
+  /** Reload the show folder from disk (stopped shows only). Never rejects: a failure is an answer. */
   async reloadShow(source: string): Promise<{ ok: true } | { ok: false; error: string; errors?: ValidationError[] }> {
-    if (this.state.mode !== 'stopped') return { ok: false, error: 'load: stop the show before loading it again' };
-    const result = await this.compileShow(this.showDir);
-    if (!result.ok || !result.timeline) return { ok: false, error: `load: the show has ${result.errors.length} error(s)`, errors: result.errors };
-    // GO may have been pressed while the show was compiling: a running show is never swapped out.
-    if (this.state.mode !== 'stopped') return { ok: false, error: 'load: the show was started while loading; stop it and load again' };
-    await this.installTimeline(result.timeline, result.warnings, `load from ${source}`);
-    return { ok: true };
+    try {
+      if (this.state.mode !== 'stopped') return { ok: false, error: 'load: stop the show before loading it again' };
+      const result = await this.compileShow(this.showDir);
+      if (!result.ok || !result.timeline) return { ok: false, error: `load: the show has ${result.errors.length} error(s)`, errors: result.errors };
+      // GO may have been pressed while the show was compiling: a running show is never swapped out.
+      if (this.state.mode !== 'stopped') return { ok: false, error: 'load: the show was started while loading; stop it and load again' };
+      const before = this.leftOut;
+      this.leftOut = result.leftOut ?? [];
+      this.alarmLeftOut(before);
+      await this.installTimeline(result.timeline, result.warnings, `load from ${source}`);
+      return { ok: true };
+    } catch (err) {
+      this.log(`load from ${source} failed: ${(err as Error).message}`);
+      return { ok: false, error: `load: ${(err as Error).message}` };
+    }
+  }
+
+  /** One critical alarm per song left out of the show, naming its file and first error; cleared when it loads again. */
+  private alarmLeftOut(before: LeftOutSong[]): void {
+    for (const song of before) if (!this.leftOut.some((l) => l.file === song.file)) this.clearAlarm(`song:${song.file}`);
+    for (const song of this.leftOut) {
+      const first = song.errors[0];
+      const more = song.errors.length > 1 ? ` (+${song.errors.length - 1} more)` : '';
+      const message = `${song.file} left out of the show: ${first ? formatError(first) : 'failed to load'}${more}`;
+      this.raiseAlarm(`song:${song.file}`, 'critical', message);
+      this.log(message);
+    }
   }
 
   private async installTimeline(timeline: Timeline, warnings: string[], reason: string): Promise<void> {
@@ -976,8 +1006,8 @@ export class ShowInvalidError extends Error {
 /** The foundation's compiler, loaded on first use. */
 export const defaultCompiler: ShowCompiler = async (dirOrFile) => {
   const { compileShowFolder } = await import('../../show-files/src/compile.ts');
-  const r = await compileShowFolder(dirOrFile);
-  return r.ok ? { ok: true, timeline: r.timeline, errors: [], warnings: r.warnings } : { ok: false, errors: r.errors, warnings: r.warnings };
+  const r = await compileShowFolder(dirOrFile, { leaveOutBrokenSongs: true });
+  return r.ok ? { ok: true, timeline: r.timeline, errors: [], warnings: r.warnings, leftOut: r.leftOut } : { ok: false, errors: r.errors, warnings: r.warnings, leftOut: r.leftOut };
 };
 
 export async function startShowServer(options: ShowServerOptions): Promise<ShowServer> {

@@ -3,7 +3,11 @@
 
 import { z } from 'zod';
 
-const describeValue = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
+// JSON.stringify writes Infinity and NaN as "null": say what they are instead.
+const describeValue = (v: unknown): string => (v === undefined ? 'nothing' : typeof v === 'number' && !Number.isFinite(v) ? `${v} (not a finite number)` : (JSON.stringify(v) ?? String(v)).slice(0, 200));
+
+/** The longest a song (and so any time inside one) may be: an hour. Bounds every time a file gives. */
+export const MAX_SONG_SECONDS = 3600;
 
 /** An integer in [min, max] with the message the error list shows: "expected 0-127, got 200". */
 export function intIn(min: number, max: number) {
@@ -27,11 +31,11 @@ const nonEmpty = (what: string) =>
 const relativePath = (what: string) =>
   nonEmpty(what).refine((p) => !/^([a-z]+:)?[\\/]/i.test(p) && !p.includes('\\'), { error: `${what} must be a relative path with / separators` });
 
-const MUSICAL_TIME = /^(\d+):(\d+)(?::(\d+))?$/;
+const MUSICAL_TIME = /^(\d{1,5}):(\d{1,3})(?::(\d{1,6}))?$/;
 
 /** A cue time: seconds from the song's start, or "bar:beat" / "bar:beat:tick" (1-based bar and beat). */
 const cueTimeError = (iss: { input?: unknown }) => `expected seconds (a number >= 0) or "bar:beat[:tick]" such as "5:1" or "12:3:240", got ${describeValue(iss.input)}`;
-export const cueTime = z.union([z.number().min(0, { error: cueTimeError }), z.string().regex(MUSICAL_TIME, { error: cueTimeError })], { error: cueTimeError });
+export const cueTime = z.union([z.number().min(0, { error: cueTimeError }).max(MAX_SONG_SECONDS, { error: (iss) => `expected at most ${MAX_SONG_SECONDS} seconds (an hour), got ${describeValue(iss.input)}` }), z.string().regex(MUSICAL_TIME, { error: cueTimeError })], { error: cueTimeError });
 
 export function parseMusicalTime(s: string): { bar: number; beat: number; tick: number } | undefined {
   const m = MUSICAL_TIME.exec(s);
@@ -42,11 +46,12 @@ export function parseMusicalTime(s: string): { bar: number; beat: number; tick: 
 const timeSignature = z.string().regex(/^\d{1,2}\/(1|2|4|8|16|32)$/, { error: (iss) => `expected a time signature such as "4/4" or "6/8", got ${describeValue(iss.input)}` });
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: (iss) => `expected a colour "#rrggbb", got ${describeValue(iss.input)}` });
-const vec3 = z.tuple([z.number(), z.number(), z.number()], { error: 'expected [x, y, z] in metres' });
+const metres = numberIn(-1000, 1000, 'metres');
+const vec3 = z.tuple([metres, metres, metres], { error: 'expected [x, y, z] in metres' });
 
 // ---------------------------------------------------------------- show.json
 
-const corner = z.strictObject({ x: z.number(), y: z.number() });
+const corner = z.strictObject({ x: numberIn(-10, 10, 'a screen fraction'), y: numberIn(-10, 10, 'a screen fraction') });
 
 export const outputSettingsSchema = z.strictObject({
   width: intIn(16, 16384).optional(),
@@ -167,6 +172,17 @@ export const cameraCueSchema = z.strictObject({
 });
 
 const channelField = intIn(1, 16).optional();
+
+/** MSC cue, list and path numbers travel as ASCII digits and dots: at most this many characters. */
+export const MSC_NUMBER_MAX_CHARS = 16;
+const MSC_DIGITS = /^\d+(\.\d+)*$/;
+
+/** A cue (or list) number as MSC sends it: digits and dots, as a JSON number or a string. */
+function mscNumber(what: string) {
+  const error = (iss: { input?: unknown }) => `expected ${what} (digits and dots, at most ${MSC_NUMBER_MAX_CHARS} characters), got ${describeValue(iss.input)}`;
+  const fits = (text: string) => text.length <= MSC_NUMBER_MAX_CHARS && MSC_DIGITS.test(text);
+  return z.union([z.number().min(0).refine((n) => fits(String(n)), { error }), z.string().refine(fits, { error })], { error });
+}
 export const MSC_COMMAND_NAMES = ['GO', 'STOP', 'RESUME', 'ALL_OFF'] as const;
 
 export const lightingCueSchema = z.discriminatedUnion(
@@ -176,14 +192,17 @@ export const lightingCueSchema = z.discriminatedUnion(
     z.strictObject({ at: cueTime, type: z.literal('noteOff'), channel: channelField, note: intIn(0, 127), velocity: intIn(0, 127).optional(), label: z.string().optional() }),
     z.strictObject({ at: cueTime, type: z.literal('cc'), channel: channelField, controller: intIn(0, 127), value: intIn(0, 127), label: z.string().optional() }),
     z.strictObject({ at: cueTime, type: z.literal('program'), channel: channelField, program: intIn(0, 127), label: z.string().optional() }),
-    z.strictObject({
-      at: cueTime,
-      type: z.literal('msc'),
-      command: z.enum(MSC_COMMAND_NAMES, { error: (iss) => `expected one of ${MSC_COMMAND_NAMES.join(', ')}, got ${describeValue(iss.input)}` }),
-      cue: z.union([z.number().min(0), z.string().regex(/^\d+(\.\d+)*$/)], { error: (iss) => `expected a cue number such as 3 or "12.5", got ${describeValue(iss.input)}` }).optional(),
-      list: z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)*$/)], { error: 'expected a cue list number' }).optional(),
-      label: z.string().optional(),
-    }),
+    z
+      .strictObject({
+        at: cueTime,
+        type: z.literal('msc'),
+        command: z.enum(MSC_COMMAND_NAMES, { error: (iss) => `expected one of ${MSC_COMMAND_NAMES.join(', ')}, got ${describeValue(iss.input)}` }),
+        cue: mscNumber('a cue number such as 3 or "12.5"').optional(),
+        list: mscNumber('a cue list number such as 1').optional(),
+        label: z.string().max(200).optional(),
+      })
+      // MSC fields go cue, list: a list without a cue has nothing to stand after.
+      .refine((c) => c.list === undefined || c.cue !== undefined, { error: 'a cue "list" needs a "cue" number too', path: ['list'] }),
   ],
   { error: (iss) => `expected "type": one of noteOn, noteOff, cc, program, msc, got ${describeValue((iss.input as { type?: unknown } | undefined)?.type)}` },
 );
@@ -198,13 +217,16 @@ export const effectCueSchema = z.strictObject({
   color: hexColor.optional(),
 });
 
+/** Links shown to people (licence, source): http or https only, never javascript: or data:. */
+const webUrl = z.url({ protocol: /^https?$/, error: (iss) => `expected an http(s) URL, got ${describeValue(iss.input)}` }).max(2000);
+
 export const songSchema = z.strictObject({
   $schema: z.string().optional(),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: (iss) => `expected an id of lowercase letters, digits and dashes, got ${describeValue(iss.input)}` }),
   title: nonEmpty('a song title'),
   credits: creditsSchema,
-  license: z.strictObject({ name: nonEmpty('a licence name'), url: z.url({ error: 'expected a URL' }).optional() }),
-  source: z.url({ error: (iss) => `expected a URL, got ${describeValue(iss.input)}` }).optional(),
+  license: z.strictObject({ name: nonEmpty('a licence name'), url: webUrl.optional() }),
+  source: webUrl.optional(),
   tags: z.array(z.string()).optional(),
   key: z.string().regex(/^[A-G](#|b)? (major|minor)$/, { error: (iss) => `expected a key such as "C major" or "F# minor", got ${describeValue(iss.input)}` }).optional(),
   /** Constant BPM, or BPM changes at bar:beat positions. Default: the score's own tempo. */

@@ -113,6 +113,10 @@ export async function run(args: string[]): Promise<number> {
     edge,
   });
 
+  // The show must go on: a promise nobody awaited that fails is logged, never fatal.
+  process.on('unhandledRejection', (reason) => {
+    log(`internal error (the show goes on): ${reason instanceof Error ? reason.message : String(reason)}`);
+  });
   try {
     await server.start();
   } catch (err) {
@@ -127,6 +131,10 @@ export async function run(args: string[]): Promise<number> {
   const out = process.stdout;
   out.write(`holostage: "${server.timeline.show.title}" (${server.timeline.entries.length} entries, ${server.timeline.duration.toFixed(1)} s) on ${server.url}\n`);
   for (const w of server.warnings) out.write(`  warning: ${w}\n`);
+  for (const song of server.leftOut) {
+    out.write(`  left out: ${song.file} (${song.errors.length} error(s); the rest of the show plays):\n`);
+    for (const e of song.errors.slice(0, 10)) out.write(`    ${formatError(e)}\n`);
+  }
   if (server.recoveryNote) out.write(`  journal: ${server.recoveryNote}\n`);
   const status = server.lighting.status();
   if (!edge) {
