@@ -569,12 +569,12 @@ export class ShowServer {
 
   /** One critical alarm per song left out of the show, naming its file and first error; cleared when it loads again. */
   private alarmLeftOut(before: LeftOutSong[]): void {
-    for (const song of before) if (!this.leftOut.some((l) => l.file === song.file)) this.clearAlarm(`song:${song.file}`);
+    for (const song of before) if (!this.leftOut.some((l) => l.file === song.file)) this.clearAlarm(`left-out:${song.file}`);
     for (const song of this.leftOut) {
       const first = song.errors[0];
       const more = song.errors.length > 1 ? ` (+${song.errors.length - 1} more)` : '';
       const message = `${song.file} left out of the show: ${first ? formatError(first) : 'failed to load'}${more}`;
-      this.raiseAlarm(`song:${song.file}`, 'critical', message);
+      this.raiseAlarm(`left-out:${song.file}`, 'critical', message);
       this.log(message);
     }
   }
