@@ -10,7 +10,7 @@ import { FileReport, readJson, type LoadedJson } from './load-json.ts';
 import { MAX_SONG_SECONDS, parseMusicalTime, showSchema, songSchema, type CueTimeValue, type ShowFile, type SongFile } from './schema.ts';
 import { TICKS_PER_QUARTER, TempoMap, type TimeSignature } from './tempo.ts';
 import { readScoreFile, ScoreError, type Score } from './score/index.ts';
-import type { ValidationError } from './errors.ts';
+import { tidyErrors, type ValidationError } from './errors.ts';
 
 export const SHOW_FILE_NAME = 'show.json';
 export const SUPPORTED_SCORE_EXTENSIONS = ['.ust', '.ustx', '.mid', '.midi', '.json'];
@@ -258,7 +258,7 @@ export async function loadShow(dirOrFile: string, options: LoadOptions = {}): Pr
     return { errors, warnings, leftOut: [] };
   }
   const show = await readJson(showPath, rel, showSchema, errors);
-  if (!show) return { errors, warnings, leftOut: [] };
+  if (!show) return { errors: dedupe(errors), warnings, leftOut: [] };
   const report = new FileReport(rel, show.positions, errors);
 
   const outputIds = new Map<string, number>();
@@ -272,9 +272,20 @@ export async function loadShow(dirOrFile: string, options: LoadOptions = {}): Pr
   // Each song's findings are kept apart, so a server can leave out just the songs that fail.
   const songErrors: ValidationError[][] = show.data.songs.map(() => []);
   const rawSongIds: (string | undefined)[] = [];
-  const loadedSongs = await Promise.all(show.data.songs.map((_, i) => loadSong(show, i, dir, songErrors[i]!, warnings, (id, known = true) => {
-        if (known || rawSongIds[i] === undefined) rawSongIds[i] = id;
-      })));
+  // A file listed twice is reported once, and read once.
+  const firstListing = new Map<string, number>();
+  const loadedSongs = await Promise.all(show.data.songs.map((p, i) => {
+    const abs = resolve(dir, p);
+    const first = firstListing.get(abs);
+    if (first !== undefined) {
+      report.error(['songs', i], `song file "${p}" is listed twice (also songs[${first}])`);
+      return undefined;
+    }
+    firstListing.set(abs, i);
+    return loadSong(show, i, dir, songErrors[i]!, warnings, (id, known = true) => {
+      if (known || rawSongIds[i] === undefined) rawSongIds[i] = id;
+    });
+  }));
   const songs = new Map<string, LoadedSong>();
   const songFileIndex = new Map<string, number>();
   loadedSongs.forEach((song, i) => {
@@ -365,7 +376,7 @@ export function withoutSongs(show: LoadedShow, ids: Set<string>): LoadedShow | n
 /** Two songs sharing a broken score would report it twice. */
 function dedupe(errors: ValidationError[]): ValidationError[] {
   const seen = new Set<string>();
-  return errors.filter((e) => {
+  return tidyErrors(errors).filter((e) => {
     const key = `${e.file}\0${e.line}\0${e.column}\0${e.path}\0${e.message}`;
     if (seen.has(key)) return false;
     seen.add(key);

@@ -8,6 +8,14 @@ const describeValue = (v: unknown): string => (v === undefined ? 'nothing' : typ
 
 /** The longest a song (and so any time inside one) may be: an hour. Bounds every time a file gives. */
 export const MAX_SONG_SECONDS = 3600;
+/** Far beyond any night, small enough that a hostile file costs nothing to refuse. */
+export const MAX_SONGS = 500;
+export const MAX_SETLIST = 1000;
+export const MAX_CUES_PER_TRACK = 20_000;
+
+function cueList<T extends z.ZodType>(cue: T) {
+  return z.array(cue).max(MAX_CUES_PER_TRACK, { error: `at most ${MAX_CUES_PER_TRACK} cues per track` }).optional();
+}
 
 /** An integer in [min, max] with the message the error list shows: "expected 0-127, got 200". */
 export function intIn(min: number, max: number) {
@@ -105,7 +113,7 @@ export const showSchema = z.strictObject({
   venue: z.string().optional(),
   /** The singer: a .vrm file relative to the show folder (default: the bundled holostage singer). */
   avatar: relativePath('an avatar file').optional(),
-  outputs: z.array(outputSchema).min(1, { error: 'a show needs at least one output' }),
+  outputs: z.array(outputSchema).min(1, { error: 'a show needs at least one output' }).max(64, { error: 'a show may have at most 64 outputs' }),
   lighting: z
     .strictObject({
       port: z.string().optional(),
@@ -114,8 +122,8 @@ export const showSchema = z.strictObject({
     })
     .optional(),
   /** Song files relative to the show folder. */
-  songs: z.array(relativePath('a song file')).min(1, { error: 'a show needs at least one song file' }),
-  setlist: z.array(setlistEntrySchema).min(1, { error: 'the setlist is empty' }),
+  songs: z.array(relativePath('a song file')).min(1, { error: 'a show needs at least one song file' }).max(MAX_SONGS, { error: `a show may list at most ${MAX_SONGS} song files` }),
+  setlist: z.array(setlistEntrySchema).min(1, { error: 'the setlist is empty' }).max(MAX_SETLIST, { error: `a setlist may have at most ${MAX_SETLIST} entries` }),
 });
 
 // ---------------------------------------------------------------- songs/*.json
@@ -227,7 +235,7 @@ export const songSchema = z.strictObject({
   credits: creditsSchema,
   license: z.strictObject({ name: nonEmpty('a licence name'), url: webUrl.optional() }),
   source: webUrl.optional(),
-  tags: z.array(z.string()).optional(),
+  tags: z.array(z.string().max(100)).max(50, { error: 'at most 50 tags' }).optional(),
   key: z.string().regex(/^[A-G](#|b)? (major|minor)$/, { error: (iss) => `expected a key such as "C major" or "F# minor", got ${describeValue(iss.input)}` }).optional(),
   /** Constant BPM, or BPM changes at bar:beat positions. Default: the score's own tempo. */
   tempo: z.union([numberIn(20, 400, 'BPM'), z.array(tempoChange).min(1)], { error: (iss) => `expected a BPM number or a list of {"at", "bpm"}, got ${describeValue(iss.input)}` }).optional(),
@@ -240,10 +248,10 @@ export const songSchema = z.strictObject({
   avatar: relativePath('an avatar file').optional(),
   cues: z
     .strictObject({
-      motion: z.array(motionCueSchema).optional(),
-      camera: z.array(cameraCueSchema).optional(),
-      lighting: z.array(lightingCueSchema).optional(),
-      effects: z.array(effectCueSchema).optional(),
+      motion: cueList(motionCueSchema),
+      camera: cueList(cameraCueSchema),
+      lighting: cueList(lightingCueSchema),
+      effects: cueList(effectCueSchema),
     })
     .optional(),
 });
