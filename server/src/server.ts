@@ -7,7 +7,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { Server as IoServer, type Socket } from 'socket.io';
 import type { LightingEvent, OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
 import { formatError, type ValidationError } from '../../show-files/src/errors.ts';
@@ -45,6 +45,8 @@ import { registerDeskApi, type DeskApi } from './desk-api.ts';
 import { mountVocalAudio, withVocalAudio } from './vocal-audio.ts';
 import { commandFromMidi, DEFAULT_MIDI_INPUT_NOTES, openMidiInput, type MidiInputMapping } from './lighting/midi-input.ts';
 import { lockStateDir } from './state-lock.ts';
+import { apiNotFound, BODY_LIMITS, jsonBody, jsonErrors } from './http-guard.ts';
+import { ClientBudgets, clientAddress, identityKey, sanitizeHealth } from './budgets.ts';
 import { FanHub } from './fans/hub.ts';
 import { attachRedisAdapter, CLUSTER_EVENTS, EdgeLink, nodeName, servePrimary, type ClusterState } from './fans/cluster.ts';
 
@@ -103,6 +105,12 @@ export interface ShowServerOptions {
   /** Cheers per second per viewer connection (average) and the burst allowed. */
   cheerRate?: number;
   cheerBurst?: number;
+  /** Fans one address counts as at most (a household or a small NAT); default 4. */
+  fansPerAddress?: number;
+  /** Sockets one token (or, for viewers, one address) may hold open; defaults in budgets.ts. */
+  connectionLimits?: Partial<Record<Role, number>>;
+  /** Behind a reverse proxy (TLS): take a viewer's address from X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 export interface OutputHealth {
@@ -149,6 +157,9 @@ export interface LightingMessageLog {
 
 /** How far an output's show time may stray beyond its round trip and latency offset before the desk is told. */
 export const DRIFT_MARGIN_SECONDS = 0.25;
+
+/** The desk's output list is pushed at most this often for health reports. */
+const OUTPUTS_PUSH_MS = 250;
 
 export const serverClock = (): number => performance.timeOrigin + performance.now();
 
@@ -223,7 +234,9 @@ export class ShowServer {
     this.journal = new Journal(join(this.stateDir, 'journal.jsonl'));
     this.http = createServer(this.app);
     // destroyUpgrade off: other websocket upgrades on this port (the pages' vite client) are not socket.io's to kill.
-    this.io = new IoServer(this.http, { serveClient: false, pingInterval: 5000, pingTimeout: 5000, destroyUpgrade: false });
+    // One socket message is at most 256 kB (a setlist); the default 1 MB lets anyone make us parse 1 MB.
+    this.io = new IoServer(this.http, { serveClient: false, pingInterval: 5000, pingTimeout: 5000, destroyUpgrade: false, maxHttpBufferSize: 256 * 1024 });
+    this.budgets = new ClientBudgets(() => performance.now(), options.connectionLimits);
     // The lighting thread times cues away from this event loop; any other driver gets a scheduler here.
     const onFire = (f: FiredCue): void => this.logFired(f);
     this.scheduler = schedulesItself(options.lighting) ? options.lighting.createScheduler(this.clock, onFire) : new CueScheduler(options.lighting, this.clock, { onFire });
@@ -245,7 +258,7 @@ export class ShowServer {
       this.leftOut = result.leftOut ?? [];
     }
     this.setTimeline(timeline);
-    this.fans = new FanHub({ io: this.io, clock: this.clock, node: this.node.name, merging: !this.options.edge, clustered: !!this.options.redisUrl, cheerRate: this.options.cheerRate, cheerBurst: this.options.cheerBurst });
+    this.fans = new FanHub({ io: this.io, clock: this.clock, node: this.node.name, merging: !this.options.edge, clustered: !!this.options.redisUrl, cheerRate: this.options.cheerRate, cheerBurst: this.options.cheerBurst, fansPerAddress: this.options.fansPerAddress });
     if (this.options.edge) await this.startEdge(baseClockOf(this.options));
     else await this.startPrimary(timeline);
     this.fans.start();
@@ -365,6 +378,7 @@ export class ShowServer {
     if (this.holdTimer) clearTimeout(this.holdTimer);
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.lightingPushTimer) clearTimeout(this.lightingPushTimer);
+    if (this.outputsPushTimer) clearTimeout(this.outputsPushTimer);
     if (this.midiInputRetry) clearTimeout(this.midiInputRetry);
     if (this.clusterPush) clearInterval(this.clusterPush);
     this.fans?.stop();
@@ -386,6 +400,9 @@ export class ShowServer {
 
   private pagesClose: (() => Promise<void>) | null = null;
   private readonly pagesFailed = new Map<string, string>();
+  private readonly budgets: ClientBudgets;
+  private outputsPushTimer: ReturnType<typeof setTimeout> | null = null;
+  private outputsPushedAt = 0;
   /** The desk's library, upload and vocal preview routes (mounted in setupHttp). */
   deskApi: DeskApi | null = null;
   private midiInputClose: (() => void) | null = null;
@@ -741,7 +758,18 @@ export class ShowServer {
   }
 
   private pushOutputs(): void {
+    this.outputsPushedAt = performance.now();
     this.io.to('operator').emit(EVENTS.outputs, this.outputsView());
+  }
+
+  /** Health reports reach the desk at most every OUTPUTS_PUSH_MS, however many outputs report. */
+  private pushOutputsSoon(): void {
+    if (this.outputsPushTimer || this.closed) return;
+    const wait = Math.max(0, this.outputsPushedAt + OUTPUTS_PUSH_MS - performance.now());
+    this.outputsPushTimer = setTimeout(() => {
+      this.outputsPushTimer = null;
+      if (!this.closed) this.pushOutputs();
+    }, wait);
   }
 
   clientCounts(): Record<Role, number> {
@@ -779,7 +807,13 @@ export class ShowServer {
   private setupHttp(): void {
     const app = this.app;
     app.disable('x-powered-by');
-    app.use('/api', express.json({ limit: '2mb' }));
+    // No body is parsed here: each route that takes one checks the token first (operatorBody).
+    const operatorBody = (limit: string): RequestHandler[] => [
+      (req, res, next) => {
+        if (this.authorize(req, res, ['operator'])) next();
+      },
+      jsonBody(limit),
+    ];
 
     app.get('/api/health', (_req, res) => {
       res.json({
@@ -810,8 +844,7 @@ export class ShowServer {
         res.status(500).json({ ok: false, error: (err as Error).message });
       }
     });
-    app.put('/api/setlist', async (req, res) => {
-      if (!this.authorize(req, res, ['operator'])) return;
+    app.put('/api/setlist', ...operatorBody(BODY_LIMITS.setlist), async (req, res) => {
       const body = req.body as { setlist?: unknown } | undefined;
       const result = await this.saveSetlist(body?.setlist, 'http');
       res.status(result.ok ? 200 : result.errors ? 422 : 409).json(result);
@@ -830,8 +863,7 @@ export class ShowServer {
       if (!this.authorize(req, res, ['operator'])) return;
       res.json(this.lightingView());
     });
-    app.post('/api/transport/:command', async (req, res) => {
-      if (!this.authorize(req, res, ['operator'])) return;
+    app.post('/api/transport/:command', ...operatorBody(BODY_LIMITS.command), async (req, res) => {
       const name = String(req.params.command);
       if (name === 'load') {
         const r = await this.reloadShow('http');
@@ -853,13 +885,15 @@ export class ShowServer {
     });
 
     // The desk's library, score upload and vocal preview routes (before the pages' catch-alls).
-    this.deskApi = registerDeskApi(app, this);
+    this.deskApi = registerDeskApi(app, this, operatorBody(BODY_LIMITS.upload));
     const vocals = mountVocalAudio(app, () => ({ timeline: this.timeline, fingerprint: this.fingerprint }), this.log);
     if (this.options.warmVocals) void vocals.warm();
     this.pagesClose = mountPages(app, { mode: this.options.pages ?? 'auto', http: this.http, showDir: this.showDir, stateDir: this.stateDir, repoRoot: this.options.pagesRoot, failed: this.pagesFailed });
     app.get('/', (_req, res) => {
       res.type('html').send('<!doctype html><title>holostage</title><h1>holostage</h1><p>Pages: <a href="/desk">/desk</a> (operator), <a href="/stage">/stage</a> (outputs), <a href="/live">/live</a> (fans). Each needs its token: run <code>holostage tokens</code>.</p>');
     });
+    app.use('/api', apiNotFound);
+    app.use(jsonErrors(this.log));
   }
 
   // ------------------------------------------------------------------ sockets
@@ -875,7 +909,13 @@ export class ShowServer {
         next(new Error('unauthorized: missing or unknown token'));
         return;
       }
-      (socket.data as { identity: Identity }).identity = identity;
+      const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], this.options.trustProxy ?? false);
+      const key = identityKey(identity.role, identity.outputId, address);
+      if (!this.budgets.admit(key, identity.role)) {
+        next(new Error(`too many connections for this ${identity.role === 'viewer' ? 'address' : 'token'}`));
+        return;
+      }
+      Object.assign(socket.data as object, { identity, address, budgetKey: key });
       next();
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
@@ -884,9 +924,12 @@ export class ShowServer {
   private onConnection(socket: Socket): void {
     const identity = (socket.data as { identity: Identity }).identity;
     const { role, outputId } = identity;
+    const { address, budgetKey } = socket.data as { address: string; budgetKey: string };
+    // Every event passes its budget (rate and size, per socket and per identity) before any handler.
+    this.budgets.guard(socket, budgetKey);
     void socket.join(role);
     if (outputId) void socket.join(`output:${outputId}`);
-    this.fans.attach(socket, role);
+    this.fans.attach(socket, role, address);
 
     const forbidden = (what: string): { ok: false; error: string } => ({ ok: false, error: `forbidden: a ${role} cannot ${what}; only the operator can` });
     const isAck = (ack: unknown): ack is (reply: unknown) => void => typeof ack === 'function';
@@ -944,11 +987,14 @@ export class ShowServer {
       reply({ ok: true, settings: merged });
     });
 
-    socket.on(EVENTS.outputHealth, (health: unknown) => {
-      if (role !== 'output' || !outputId || !health || typeof health !== 'object') return;
-      this.outputHealth.set(outputId, { health: health as OutputHealth, lastSeen: this.clock() });
-      this.checkDrift(outputId, health as OutputHealth);
-      this.pushOutputs();
+    socket.on(EVENTS.outputHealth, (raw: unknown) => {
+      if (role !== 'output' || !outputId) return;
+      // Only the known fields, checked, go on to the desk (and at most a few times a second).
+      const health = sanitizeHealth(raw) as OutputHealth | null;
+      if (!health) return;
+      this.outputHealth.set(outputId, { health, lastSeen: this.clock() });
+      this.checkDrift(outputId, health);
+      this.pushOutputsSoon();
     });
 
     socket.on(EVENTS.lightingTest, (payload: unknown, ack: unknown) => {
