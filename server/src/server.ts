@@ -44,7 +44,7 @@ import { ensurePagesBuilt } from './pages-build.ts';
 import { registerDeskApi, type DeskApi } from './desk-api.ts';
 import { mountVocalAudio, withVocalAudio } from './vocal-audio.ts';
 import { commandFromMidi, DEFAULT_MIDI_INPUT_NOTES, openMidiInput, type MidiInputMapping } from './lighting/midi-input.ts';
-import { lockStateDir } from './state-lock.ts';
+import { lockStateDir, sweepTempFiles } from './state-lock.ts';
 import { apiNotFound, BODY_LIMITS, jsonBody, jsonErrors } from './http-guard.ts';
 import { ClientBudgets, clientAddress, identityKey, sanitizeHealth } from './budgets.ts';
 import { FanHub } from './fans/hub.ts';
@@ -292,6 +292,9 @@ export class ShowServer {
     // One server per state folder: its journal has one writer (and a refused second server never
     // opens the MIDI port).
     this.releaseLock = lockStateDir(this.stateDir);
+    // Half-written files from a server killed mid-save: ours to clear now that we hold the lock.
+    const swept = sweepTempFiles([this.stateDir, this.showDir]);
+    if (swept.length) this.log(`cleaned up ${swept.length} temp file(s) a stopped server left: ${swept.join(', ')}`);
 
     const lighting = this.options.lighting;
     lighting.onStatusChange((s) => this.onLightingStatus(s));
