@@ -128,6 +128,15 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
 
+  // Signals are ours before the URLs are printed: whoever starts us may stop us as soon as it reads them.
+  const stopped = new Promise<void>((resolveStop) => {
+    const stop = (signal: string): void => {
+      log(`${signal}: closing`);
+      void server.close().then(() => resolveStop());
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
   const out = process.stdout;
   out.write(`holostage: "${server.timeline.show.title}" (${server.timeline.entries.length} entries, ${server.timeline.duration.toFixed(1)} s) on ${server.url}\n`);
   for (const w of server.warnings) out.write(`  warning: ${w}\n`);
@@ -149,13 +158,6 @@ export async function run(args: string[]): Promise<number> {
     if (server.publicViewing) out.write(`  ${'open fan link'.padEnd(22)} ${server.url}/live\n`);
   }
 
-  await new Promise<void>((resolveStop) => {
-    const stop = (signal: string): void => {
-      log(`${signal}: closing`);
-      void server.close().then(() => resolveStop());
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  await stopped;
   return 0;
 }
