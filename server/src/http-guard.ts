@@ -2,7 +2,7 @@
 // A request body is read only after its token checks out, with a limit per route, so a
 // stranger's 2 MB POST costs a header parse and a 401; errors answer JSON without stacks or paths.
 
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 
 /** Body limits per route: a transport command is a few bytes, a setlist a few hundred entries. */
 export const BODY_LIMITS = {
@@ -11,6 +11,18 @@ export const BODY_LIMITS = {
   /** A score upload travels as base64 inside JSON. */
   upload: '4mb',
 } as const;
+
+/**
+ * For a request about to be refused: when it carries a body, answer with `Connection: close`, so
+ * the server drops the connection after the answer instead of reading (and discarding) megabytes.
+ */
+export function refuseUnread(req: Request, res: Response): void {
+  const length = Number(req.get('content-length') ?? 0);
+  if (!(length > 0 || req.get('transfer-encoding'))) return;
+  res.set('Connection', 'close');
+  // Node would otherwise drain the unread body to reuse the connection: cut it once the answer is out.
+  res.once('finish', () => req.socket.destroy());
+}
 
 export function jsonBody(limit: string): RequestHandler {
   return express.json({ limit, strict: true });

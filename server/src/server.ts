@@ -45,7 +45,7 @@ import { registerDeskApi, type DeskApi } from './desk-api.ts';
 import { mountVocalAudio, withVocalAudio } from './vocal-audio.ts';
 import { commandFromMidi, DEFAULT_MIDI_INPUT_NOTES, openMidiInput, type MidiInputMapping } from './lighting/midi-input.ts';
 import { lockStateDir, sweepTempFiles } from './state-lock.ts';
-import { apiNotFound, BODY_LIMITS, jsonBody, jsonErrors } from './http-guard.ts';
+import { apiNotFound, BODY_LIMITS, jsonBody, jsonErrors, refuseUnread } from './http-guard.ts';
 import { ClientBudgets, clientAddress, identityKey, sanitizeHealth } from './budgets.ts';
 import { FanHub } from './fans/hub.ts';
 import { attachRedisAdapter, CLUSTER_EVENTS, EdgeLink, nodeName, servePrimary, type ClusterState } from './fans/cluster.ts';
@@ -813,6 +813,8 @@ export class ShowServer {
     // No body is parsed here: each route that takes one checks the token first (operatorBody).
     const operatorBody = (limit: string): RequestHandler[] => [
       (req, res, next) => {
+        // Refused with a body still on the way: close the connection after the answer rather than read it.
+        if (this.bearer(req)?.role !== 'operator') refuseUnread(req, res);
         if (this.authorize(req, res, ['operator'])) next();
       },
       jsonBody(limit),

@@ -5,7 +5,8 @@
 
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { JsonPositions, JsonSyntaxError, formatPath, parseJsonWithPositions, type PathSegment } from './json-source.ts';
+import { JsonSyntaxError, formatPath, type PathSegment } from './json-source.ts';
+import { parseJson, type PositionLookup } from './json-fast.ts';
 import type { ValidationError } from './errors.ts';
 
 export const MAX_ERRORS_PER_FILE = 100;
@@ -15,14 +16,14 @@ export interface LoadedJson<T> {
   file: string;
   absPath: string;
   data: T;
-  positions: JsonPositions;
+  positions: PositionLookup;
 }
 
 /** Collects findings with positions for one file. */
 export class FileReport {
   constructor(
     readonly file: string,
-    readonly positions: JsonPositions,
+    readonly positions: PositionLookup,
     private readonly sink: ValidationError[],
   ) {}
 
@@ -49,7 +50,7 @@ export async function readJson<T>(
   }
   let parsed;
   try {
-    parsed = parseJsonWithPositions(text);
+    parsed = parseJson(text);
   } catch (err) {
     const at = err instanceof JsonSyntaxError ? err.position : { line: 1, column: 1 };
     const detail = err instanceof JsonSyntaxError ? err.detail : (err as Error).message;
@@ -57,6 +58,9 @@ export async function readJson<T>(
     return undefined;
   }
   onParsed?.(parsed.value);
+  // The input is echoed into issues only when there are issues to explain.
+  const quick = schema.safeParse(parsed.value);
+  if (quick.success) return { file: rel, absPath, data: quick.data, positions: parsed.positions };
   const result = schema.safeParse(parsed.value, { reportInput: true });
   if (result.success) return { file: rel, absPath, data: result.data, positions: parsed.positions };
   const fileErrors: ValidationError[] = [];

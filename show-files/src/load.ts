@@ -5,7 +5,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
-import type { JsonPositions } from './json-source.ts';
 import { FileReport, readJson, type LoadedJson } from './load-json.ts';
 import { MAX_SONG_SECONDS, parseMusicalTime, showSchema, songSchema, type CueTimeValue, type ShowFile, type SongFile } from './schema.ts';
 import { TICKS_PER_QUARTER, TempoMap, type TimeSignature } from './tempo.ts';

@@ -45,10 +45,17 @@ const MUSICAL_TIME = /^(\d{1,5}):(\d{1,3})(?::(\d{1,6}))?$/;
 const cueTimeError = (iss: { input?: unknown }) => `expected seconds (a number >= 0) or "bar:beat[:tick]" such as "5:1" or "12:3:240", got ${describeValue(iss.input)}`;
 export const cueTime = z.union([z.number().min(0, { error: cueTimeError }).max(MAX_SONG_SECONDS, { error: (iss) => `expected at most ${MAX_SONG_SECONDS} seconds (an hour), got ${describeValue(iss.input)}` }), z.string().regex(MUSICAL_TIME, { error: cueTimeError })], { error: cueTimeError });
 
-export function parseMusicalTime(s: string): { bar: number; beat: number; tick: number } | undefined {
+// A show repeats the same few thousand positions ("5:1", "12:3:240") across its cues: parse each once.
+const musicalTimes = new Map<string, Readonly<{ bar: number; beat: number; tick: number }> | undefined>();
+
+export function parseMusicalTime(s: string): Readonly<{ bar: number; beat: number; tick: number }> | undefined {
+  const known = musicalTimes.get(s);
+  if (known || musicalTimes.has(s)) return known;
   const m = MUSICAL_TIME.exec(s);
-  if (!m) return undefined;
-  return { bar: Number(m[1]), beat: Number(m[2]), tick: Number(m[3] ?? 0) };
+  const parsed = m ? Object.freeze({ bar: Number(m[1]), beat: Number(m[2]), tick: Number(m[3] ?? 0) }) : undefined;
+  if (musicalTimes.size > 50_000) musicalTimes.clear();
+  musicalTimes.set(s, parsed);
+  return parsed;
 }
 
 const timeSignature = z.string().regex(/^\d{1,2}\/(1|2|4|8|16|32)$/, { error: (iss) => `expected a time signature such as "4/4" or "6/8", got ${describeValue(iss.input)}` });
