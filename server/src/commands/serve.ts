@@ -31,13 +31,14 @@ const HELP = `usage: holostage serve [options]
   --dev                    serve the pages through vite with hot reload (for page developers;
                            loopback only, refused with another --host)
   --public                 a public show: /live opens without a token (the viewer link is open)
+  --trust-proxy            behind a reverse proxy (TLS): a viewer's address comes from X-Forwarded-For
   --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
   --edge                   with --redis: serve viewers only, following the primary on that redis
                            (same --show on every node; the primary is the one without --edge)
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev']);
+  const p = parseArgs(args, ['midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy']);
   if (p.flags.has('help')) {
     process.stdout.write(HELP);
     return 0;
@@ -108,6 +109,7 @@ export async function run(args: string[]): Promise<number> {
     midiInputPort: edge ? undefined : flagString(p, 'midi-in'),
     log,
     publicViewing: p.flags.has('public'),
+    trustProxy: p.flags.has('trust-proxy'),
     warmVocals: true,
     redisUrl,
     edge,
