@@ -2,6 +2,7 @@
 // A request body is read only after its token checks out, with a limit per route, so a
 // stranger's 2 MB POST costs a header parse and a 401; errors answer JSON without stacks or paths.
 
+import { RateLimiter } from './fans/crowd.ts';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 
 /** Body limits per route: a transport command is a few bytes, a setlist a few hundred entries. */
@@ -57,3 +58,22 @@ export function jsonErrors(log: (line: string) => void): ErrorRequestHandler {
 export const apiNotFound: RequestHandler = (_req, res) => {
   res.status(404).json({ ok: false, error: 'no such API route' });
 };
+
+/**
+ * Per-address rate limit for an expensive public route (the timeline is tens of kB of JSON):
+ * `429` over budget. Addresses not seen for a while are forgotten, so the table stays small.
+ */
+export function perAddressLimit(rate: number, burst: number, addressOf: (req: Request) => string): RequestHandler {
+  const limiters = new Map<string, RateLimiter>();
+  return (req, res, next) => {
+    const now = performance.now();
+    const key = addressOf(req);
+    let limiter = limiters.get(key);
+    if (!limiter) {
+      if (limiters.size >= 10_000) limiters.clear();
+      limiters.set(key, (limiter = new RateLimiter(rate, burst, now)));
+    }
+    if (limiter.take(now)) return next();
+    res.status(429).set('Retry-After', String(Math.ceil(1 / rate))).json({ ok: false, error: 'too many requests from this address, slow down' });
+  };
+}

@@ -45,7 +45,7 @@ import { registerDeskApi, type DeskApi } from './desk-api.ts';
 import { mountVocalAudio, withVocalAudio } from './vocal-audio.ts';
 import { commandFromMidi, DEFAULT_MIDI_INPUT_NOTES, openMidiInput, type MidiInputMapping } from './lighting/midi-input.ts';
 import { lockStateDir, sweepTempFiles } from './state-lock.ts';
-import { apiNotFound, BODY_LIMITS, jsonBody, jsonErrors, refuseUnread } from './http-guard.ts';
+import { apiNotFound, BODY_LIMITS, jsonBody, jsonErrors, perAddressLimit, refuseUnread } from './http-guard.ts';
 import { ClientBudgets, clientAddress, identityKey, sanitizeHealth } from './budgets.ts';
 import { FanHub } from './fans/hub.ts';
 import { attachRedisAdapter, CLUSTER_EVENTS, EdgeLink, nodeName, servePrimary, type ClusterState } from './fans/cluster.ts';
@@ -836,7 +836,8 @@ export class ShowServer {
     });
     app.get('/api/show', (_req, res) => res.json(this.showSummary()));
     app.get('/api/state', (_req, res) => res.json(this.stateView()));
-    app.get('/api/timeline', (req, res) => {
+    const timelineLimit = perAddressLimit(1, 10, (req) => clientAddress(req.socket.remoteAddress ?? '', req.get('x-forwarded-for'), this.options.trustProxy ?? false));
+    app.get('/api/timeline', timelineLimit, (req, res) => {
       if (!(this.publicViewing && !this.bearer(req)) && !this.authorize(req, res, ['operator', 'output', 'viewer'])) return;
       res.json({ revision: this.showRevision, timeline: this.timeline });
     });
