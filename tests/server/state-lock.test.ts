@@ -34,8 +34,9 @@ describe('state folder lock', () => {
 describe('state folder lock against a zombie, and temp files left by a kill', () => {
   it('takes over a lock whose owner is a zombie (exited, not yet reaped)', async () => {
     const dir = tempDir();
-    // `true &` exits at once; its parent then execs sleep, which never reaps it: a zombie for 30 s.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The background sleep exits after its parent shell has exec'd `sleep 30`, which never reaps
+    // it: a zombie for 30 s. (Exiting before the exec would let the shell reap it.)
+    const parent = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))));
       const started = Date.now();
