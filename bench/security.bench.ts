@@ -146,18 +146,28 @@ export async function bench(): Promise<BenchSection> {
     rmSync(h.dir, { recursive: true, force: true });
   }
 
-  // 3. The fuzz suite's mutants, as the test runs them.
+  // 3. The fuzz suite's mutants, as the test runs them; the slowest few timed again (best of 3),
+  // which tells a mutant that is slow from one that met a busy core.
   let slowest = { ms: 0, kind: '', seed: 0 };
   let mutants = 0;
   let total = 0;
+  const candidates: { kind: (typeof FUZZ_KINDS)[number]; seed: number }[] = [];
   for (const [k, kind] of FUZZ_KINDS.entries()) {
     const r = await fuzzKind(kind, 1 + k * 100_000, 1700);
     mutants += r.mutants;
     total += r.totalMs;
     if (r.crashes.length) throw new Error(`fuzz ${kind}: ${r.crashes.length} crash(es), first seed ${r.crashes[0]!.seed}`);
     if (r.maxMs > slowest.ms) slowest = { ms: r.maxMs, kind, seed: r.maxSeed };
+    for (const s of r.slowest) candidates.push({ kind, seed: s.seed });
+  }
+  let retimed = { ms: 0, kind: '', seed: 0 };
+  for (const c of candidates) {
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) best = Math.min(best, (await fuzzKind(c.kind, c.seed, 1)).maxMs);
+    if (best > retimed.ms) retimed = { ms: best, ...c };
   }
   rows.push({ name: `slowest of ${mutants.toLocaleString('en')} fuzz mutants (load + validate + compile)`, value: `${slowest.ms.toFixed(1)} ms`, note: `aim < 1 s; ${slowest.kind} seed ${slowest.seed}; mean ${(total / mutants).toFixed(2)} ms` });
+  rows.push({ name: 'slowest fuzz mutant, timed again (best of 3, the 30 slowest)', value: `${retimed.ms.toFixed(1)} ms`, note: `${retimed.kind} seed ${retimed.seed}` });
 
   // 4. Clock pings under attack, against a quiet baseline.
   const server = await startServer();
@@ -184,6 +194,6 @@ export async function bench(): Promise<BenchSection> {
   return {
     title: 'Security: refusing bad input and hostile clients',
     rows,
-    notes: `Load average ${load} at the start. Validation is loadShow (read, parse, schema, cross-file checks) without the compile step (bench/compile.bench.ts has the whole pipeline). The fuzz mutants are the test suite's (tests/security/fuzz.test.ts, same seeds); its figure is the slowest single mutant. The ping figures are round trips of one viewer's clock:ping every 20 ms, the attackers being other connections from this process; the server runs in its own process.`,
+    notes: `Load average ${load} at the start, ${loadavg()[0]!.toFixed(2)} at the end (other sessions share these 2 cores; the ratios to the same-run baselines are the figures to compare). Validation is loadShow (read, parse, schema, cross-file checks) without the compile step (bench/compile.bench.ts has the whole pipeline). The fuzz mutants are the test suite's (tests/security/fuzz.test.ts, same seeds); its figure is the slowest single mutant. The ping figures are round trips of one viewer's clock:ping every 20 ms; the body flood comes from another process, the timeline flood from a second viewer socket in this one; the server runs in its own process (bench/security-node.ts).`,
   };
 }

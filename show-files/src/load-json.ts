@@ -58,10 +58,8 @@ export async function readJson<T>(
     return undefined;
   }
   onParsed?.(parsed.value);
-  // The input is echoed into issues only when there are issues to explain.
-  const quick = schema.safeParse(parsed.value);
-  if (quick.success) return { file: rel, absPath, data: quick.data, positions: parsed.positions };
-  const result = schema.safeParse(parsed.value, { reportInput: true });
+  // (The messages name the offending value themselves: issues need not carry the input.)
+  const result = schema.safeParse(parsed.value);
   if (result.success) return { file: rel, absPath, data: result.data, positions: parsed.positions };
   const fileErrors: ValidationError[] = [];
   const report = new FileReport(rel, parsed.positions, fileErrors);

@@ -67,6 +67,8 @@ export interface FuzzReport {
   maxMs: number;
   maxSeed: number;
   totalMs: number;
+  /** The five slowest mutants (seed, ms), slowest first. */
+  slowest: { seed: number; ms: number }[];
 }
 
 const CLEAN_PATH = /^([A-Za-z_$][\w$-]*|\[(\d+|"[^"]*")\])([.][A-Za-z_$][\w$-]*|\[(\d+|"(?:[^"\\]|\\.)*")\])*$/;
@@ -95,7 +97,7 @@ export async function fuzzKind(kind: FuzzKind, firstSeed: number, count: number)
   const files = new Set(['show.json', 'songs/alpha.json', 'songs/beta.json', 'scores/short.json', s.target]);
   writeFileSync(join(dir, s.target), s.seed);
   const seedOk = (await compileShowFolder(dir)).ok;
-  const report: FuzzReport & { seedOk: boolean } = { kind, mutants: 0, accepted: 0, refused: 0, crashes: [], unclear: [], maxMs: 0, maxSeed: -1, totalMs: 0, seedOk };
+  const report: FuzzReport & { seedOk: boolean } = { kind, mutants: 0, accepted: 0, refused: 0, crashes: [], unclear: [], maxMs: 0, maxSeed: -1, totalMs: 0, slowest: [], seedOk };
   try {
     for (let seed = firstSeed; seed < firstSeed + count; seed++) {
       const mutant = s.mutate(s.seed, seed);
@@ -116,6 +118,11 @@ export async function fuzzKind(kind: FuzzKind, firstSeed: number, count: number)
       }
       const ms = performance.now() - started;
       report.totalMs += ms;
+      if (report.slowest.length < 5 || ms > report.slowest[4]!.ms) {
+        report.slowest.push({ seed, ms });
+        report.slowest.sort((a, b) => b.ms - a.ms);
+        report.slowest.length = Math.min(5, report.slowest.length);
+      }
       if (ms > report.maxMs) {
         report.maxMs = ms;
         report.maxSeed = seed;
