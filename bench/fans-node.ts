@@ -42,6 +42,9 @@ const server = new ShowServer({
   pages: false,
   port: 0,
   transport: { goGuardMs: 0 },
+  // Every simulated viewer connects from this one machine: lift the per-address caps a venue keeps.
+  connectionLimits: { viewer: 1_000_000 },
+  fansPerAddress: 1_000_000,
   redisUrl: redisAt >= 0 ? args[redisAt + 1] : undefined,
   edge: args.includes('--edge'),
 });

@@ -7,7 +7,7 @@
 // Everything here is for the operator token only. Alarms it raises go through the server's own
 // alarm list (a library song that fails validation, an output whose clock drifts).
 
-import type { Express, Request, Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import { identify } from './tokens.ts';
 import type { ShowServer } from './server.ts';
 import { SongLibrary, type SongUpload } from './desk/library.ts';
@@ -27,7 +27,8 @@ export interface DeskApi {
 
 type DeskServer = Pick<ShowServer, 'showDir' | 'tokens' | 'timeline' | 'url' | 'raiseAlarm' | 'clearAlarm' | 'outputsView' | 'exclusive'>;
 
-export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
+/** `uploadBody`: the operator check and body parser for the upload (the server's; a body is read only after the token). */
+export function registerDeskApi(app: Express, server: DeskServer, uploadBody: RequestHandler[] = []): DeskApi {
   const library = new SongLibrary(server.showDir);
   const wavCache = new Map<string, Buffer>();
 
@@ -61,7 +62,8 @@ export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
       alarmInvalid(songs);
       res.json({ ok: true, songs });
     } catch (err) {
-      res.status(500).json({ ok: false, error: (err as Error).message });
+      console.error(`desk library failed: ${(err as Error).stack ?? String(err)}`);
+      res.status(500).json({ ok: false, error: 'the library could not be read (an internal error, logged on the server)' });
     }
   });
 
@@ -90,7 +92,7 @@ export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
     }
   });
 
-  app.post('/api/desk/songs', async (req, res) => {
+  app.post('/api/desk/songs', ...uploadBody, async (req, res) => {
     if (!operatorOnly(req, res)) return;
     const upload = parseUpload(req.body);
     if ('error' in upload) return void res.status(400).json({ ok: false, errors: [{ field: upload.field, file: '', path: upload.field, line: 0, column: 0, message: upload.error }] });
@@ -99,7 +101,9 @@ export function registerDeskApi(app: Express, server: DeskServer): DeskApi {
       const result = await server.exclusive(() => library.add(upload));
       res.status(result.ok ? 201 : 422).json(result);
     } catch (err) {
-      res.status(500).json({ ok: false, errors: [{ field: 'score', file: '', path: '', line: 0, column: 0, message: (err as Error).message }] });
+      // Details to the log only: an error message may carry a path of this machine.
+      console.error(`desk upload failed: ${(err as Error).stack ?? String(err)}`);
+      res.status(500).json({ ok: false, errors: [{ field: 'score', file: '', path: '', line: 0, column: 0, message: 'the song could not be added (an internal error, logged on the server)' }] });
     }
   });
 

@@ -1,122 +1,121 @@
 // The browser pages the server hands out: the stage (/stage), the control desk (/desk) and the fan
-// viewer (/live). Each page's source folder is served through vite in middleware mode, so a fresh
-// clone runs with `npm install && npm start` and no build step; a page whose folder has no HTML
-// yet gets a small placeholder that says which page it is. Show files (audio) and the bundled
-// assets are served as static files (dotfiles such as .holostage/ with the tokens are never served).
+// viewer (/live). In a show they are the static bundles pages-build.ts made (built at install or
+// on start when missing or stale): exactly those files, nothing transformed per request, so no
+// query string can grow memory and no URL reaches a file outside the bundle. `--dev` serves them
+// through vite instead (pages-dev.ts, loopback only). Show files (audio, avatars) and the bundled
+// assets are static too; the state folder (tokens, journal) is never served, wherever it lives.
 
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { Server as HttpServer } from 'node:http';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve, sep } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { PAGES, REPO_ROOT, pageSource, type PageSpec } from './pages-spec.ts';
+import { pageBuildDir, pageIsCurrent } from './pages-build.ts';
+import { mountDevPage } from './pages-dev.ts';
 
-export type PagesMode = 'auto' | 'placeholder' | false;
+export { PAGES, REPO_ROOT, pageSource, type PageSpec } from './pages-spec.ts';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** auto: the built bundles; dev: vite with hot reload; placeholder: a stub page each; false: no pages. */
+export type PagesMode = 'auto' | 'dev' | 'placeholder' | false;
 
-export interface PageSpec {
-  route: string;
-  title: string;
-  /** Candidate (folder, html file) pairs, first found wins. */
-  sources: { root: string; html: string }[];
+export interface MountPagesOptions {
+  mode: PagesMode;
+  http: HttpServer;
+  showDir?: string;
+  /** Never served, even when it sits inside the show folder or the assets. */
+  stateDir?: string;
+  repoRoot?: string;
+  /** Pages whose build failed: served as a placeholder saying so. */
+  failed?: Map<string, string>;
 }
 
-export const PAGES: PageSpec[] = [
-  { route: '/stage', title: 'Stage output', sources: [{ root: 'stage', html: 'index.html' }] },
-  { route: '/desk', title: 'Control desk', sources: [{ root: 'control-desk', html: 'index.html' }] },
-  { route: '/live', title: 'Fan viewer', sources: [{ root: 'viewer', html: 'index.html' }, { root: 'live', html: 'index.html' }, { root: 'stage', html: 'live.html' }] },
-];
-
-interface ViteLike {
-  middlewares: (req: Request, res: Response, next: NextFunction) => void;
-  transformIndexHtml(url: string, html: string): Promise<string>;
-  close(): Promise<void>;
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function placeholder(page: PageSpec): string {
+function placeholder(page: PageSpec, why = 'Its app has not been built into this checkout yet.'): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>holostage — ${page.title}</title>
 <style>body{background:#000;color:#ddd;font:16px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0}</style>
-</head><body><main><h1>holostage — ${page.title}</h1><p>This is the ${page.title.toLowerCase()} page (${page.route}). Its app has not been built into this checkout yet.</p></main></body></html>
+</head><body><main><h1>holostage — ${page.title}</h1><p>This is the ${page.title.toLowerCase()} page (${page.route}). ${escapeHtml(why)}</p></main></body></html>
 `;
 }
 
-/** Find the source of a page in the repository, or null. */
-export function pageSource(page: PageSpec, repoRoot = REPO_ROOT): { root: string; html: string } | null {
-  for (const s of page.sources) {
-    const root = join(repoRoot, s.root);
-    if (existsSync(join(root, s.html))) return { root, html: s.html };
-  }
-  return null;
+const notFound = (_req: Request, res: Response): void => {
+  res.status(404).json({ ok: false, error: 'not found' });
+};
+
+function isInside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
 }
 
-/** Mount the pages on `app`; returns a function that closes any vite servers. */
-export function mountPages(app: Express, mode: PagesMode, http: HttpServer, showDir?: string, repoRoot = REPO_ROOT): () => Promise<void> {
-  if (mode === false) return async () => {};
-  const vites: Promise<ViteLike>[] = [];
+/** Static files from `dir`, except anything inside `hidden` (the state folder). */
+function staticExcept(dir: string, hidden: string | undefined, options: Parameters<typeof express.static>[1]) {
+  const serve = express.static(dir, options);
+  if (!hidden || !isInside(resolve(hidden), resolve(dir))) return serve;
+  const hiddenAbs = resolve(hidden);
+  return (req: Request, res: Response, next: NextFunction) => {
+    let path: string;
+    try {
+      path = decodeURIComponent(req.path);
+    } catch {
+      return notFound(req, res);
+    }
+    // Where the file server would land, after every "..", "." and doubled slash.
+    if (path.includes('\0') || isInside(resolve(dir, `.${path.startsWith('/') ? '' : '/'}${path}`.replace(/\\/g, '/')), hiddenAbs)) return notFound(req, res);
+    serve(req, res, next);
+  };
+}
 
-  app.use('/assets', express.static(join(repoRoot, 'assets'), { dotfiles: 'ignore', fallthrough: true }));
-  if (showDir) app.use('/show', express.static(showDir, { dotfiles: 'ignore', fallthrough: true }));
+/** Mount the pages on `app`; returns a function that closes any vite dev servers. */
+export function mountPages(app: Express, opts: MountPagesOptions): () => Promise<void> {
+  const { mode, http, showDir, stateDir } = opts;
+  const repoRoot = opts.repoRoot ?? REPO_ROOT;
+  if (mode === false) return async () => {};
+  const closers: (() => Promise<void>)[] = [];
+
+  const fileOptions = { dotfiles: 'ignore' as const, fallthrough: true, index: false as const, redirect: false };
+  app.use('/assets', staticExcept(join(repoRoot, 'assets'), stateDir, fileOptions), notFound);
+  if (showDir) app.use('/show', staticExcept(showDir, stateDir, fileOptions), notFound);
 
   for (const page of PAGES) {
-    const source = mode === 'auto' ? pageSource(page, repoRoot) : null;
-    if (!source) {
+    const source = mode === 'placeholder' ? null : pageSource(page, repoRoot);
+    const failure = opts.failed?.get(page.route);
+    if (!source || failure || (mode === 'auto' && !pageIsCurrent(page, repoRoot))) {
+      const why = failure ? `Its bundle could not be built (${failure}).` : undefined;
       app.get([page.route, `${page.route}/`], (_req, res) => {
-        res.type('html').send(placeholder(page));
+        res.type('html').send(placeholder(page, why));
       });
+      app.use(page.route, notFound);
       continue;
     }
-    // One vite dev server per page, created on the first request (startup stays fast).
-    let vite: Promise<ViteLike> | null = null;
-    const getVite = (): Promise<ViteLike> => {
-      if (!vite) {
-        vite = (async () => {
-          const { createServer } = await import('vite');
-          const configFile = ['vite.config.ts', 'vite.config.js', 'vite.config.mjs'].map((f) => join(source.root, f)).find((f) => existsSync(f));
-          return (await createServer({
-            root: source.root,
-            base: `${page.route}/`,
-            configFile: configFile ?? false,
-            appType: 'custom',
-            logLevel: (process.env.HOLOSTAGE_VITE_LOG as 'info' | undefined) ?? 'warn',
-            clearScreen: false,
-            // One dependency cache per page: two vite servers optimizing into one folder clash.
-            // (a page root outside the repository, as in tests, keeps its cache to itself).
-            cacheDir: repoRoot === REPO_ROOT ? join(REPO_ROOT, 'node_modules', '.vite', page.route.slice(1)) : join(repoRoot, '.vite', page.route.slice(1)),
-            // vite's client in the page always opens its websocket: give it one on our own HTTP
-            // server (path = the page's base) rather than let it fail against a port nobody serves.
-            server: { middlewareMode: true, hmr: { server: http }, fs: { allow: [REPO_ROOT, repoRoot] } },
-          })) as unknown as ViteLike;
-        })();
-        vites.push(vite);
-      }
-      return vite;
-    };
-    app.use(async (req: Request, res: Response, next: NextFunction) => {
-      const path = req.path;
-      if (path !== page.route && !path.startsWith(`${page.route}/`)) return next();
-      try {
-        // The page itself: make the relative URLs in the HTML resolve under the route.
-        if (path === page.route) {
-          const q = req.originalUrl.slice(req.path.length);
-          res.redirect(302, `${page.route}/${q}`);
-          return;
-        }
-        const v = await getVite();
-        if (path === `${page.route}/` || path === `${page.route}/${source.html}`) {
-          const html = await readFile(join(source.root, source.html), 'utf8');
-          // vite wants the URL without its base, as its own HTML middleware passes it.
-          res.type('html').send(await v.transformIndexHtml(req.originalUrl.slice(page.route.length), html));
-          return;
-        }
-        v.middlewares(req, res, next);
-      } catch (err) {
-        next(err);
-      }
+    if (mode === 'dev') {
+      closers.push(mountDevPage(app, page, source, http, repoRoot));
+      continue;
+    }
+    // The page itself: make the relative URLs in the HTML resolve under the route, query kept.
+    app.get(page.route, (req, res, next) => {
+      if (req.path !== page.route) return next();
+      res.redirect(302, `${page.route}/${req.originalUrl.slice(req.path.length)}`);
     });
+    const dir = pageBuildDir(page, repoRoot);
+    app.use(
+      page.route,
+      express.static(dir, {
+        dotfiles: 'deny',
+        index: 'index.html',
+        redirect: false,
+        fallthrough: true,
+        setHeaders: (res, file) => {
+          // Hashed bundle files never change; the HTML that names them must be fetched fresh.
+          if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+          else res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        },
+      }),
+      notFound,
+    );
   }
   return async () => {
-    for (const v of vites) await (await v).close();
+    for (const close of closers) await close();
   };
 }

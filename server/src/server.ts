@@ -7,10 +7,11 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { Server as IoServer, type Socket } from 'socket.io';
 import type { LightingEvent, OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
-import type { ValidationError } from '../../show-files/src/errors.ts';
+import { formatError, type ValidationError } from '../../show-files/src/errors.ts';
+import type { LeftOutSong } from '../../show-files/src/load.ts';
 import {
   EVENTS,
   type CommandResult,
@@ -39,10 +40,13 @@ import { collectLightingEvents, lightingStateAt, panicMessages } from './lightin
 import { writeFileAtomic } from './atomic.ts';
 import { hex } from '../../show-files/src/midi.ts';
 import { mountPages, type PagesMode } from './pages.ts';
+import { ensurePagesBuilt } from './pages-build.ts';
 import { registerDeskApi, type DeskApi } from './desk-api.ts';
 import { mountVocalAudio, withVocalAudio } from './vocal-audio.ts';
 import { commandFromMidi, DEFAULT_MIDI_INPUT_NOTES, openMidiInput, type MidiInputMapping } from './lighting/midi-input.ts';
-import { lockStateDir } from './state-lock.ts';
+import { lockStateDir, sweepTempFiles } from './state-lock.ts';
+import { apiNotFound, BODY_LIMITS, jsonBody, jsonErrors, perAddressLimit, refuseUnread } from './http-guard.ts';
+import { ClientBudgets, clientAddress, identityKey, sanitizeHealth } from './budgets.ts';
 import { FanHub } from './fans/hub.ts';
 import { attachRedisAdapter, CLUSTER_EVENTS, EdgeLink, nodeName, servePrimary, type ClusterState } from './fans/cluster.ts';
 
@@ -53,6 +57,8 @@ export interface LoadedShowResult {
   timeline?: Timeline;
   errors: ValidationError[];
   warnings: string[];
+  /** Songs that failed and were left out of the show (the rest plays). */
+  leftOut?: LeftOutSong[];
 }
 
 /** Compiles a show folder (or a show file inside one). */
@@ -99,6 +105,12 @@ export interface ShowServerOptions {
   /** Cheers per second per viewer connection (average) and the burst allowed. */
   cheerRate?: number;
   cheerBurst?: number;
+  /** Fans one address counts as at most (a household or a small NAT); default 4. */
+  fansPerAddress?: number;
+  /** Sockets one token (or, for viewers, one address) may hold open; defaults in budgets.ts. */
+  connectionLimits?: Partial<Record<Role, number>>;
+  /** Behind a reverse proxy (TLS): take a viewer's address from X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 export interface OutputHealth {
@@ -146,6 +158,9 @@ export interface LightingMessageLog {
 /** How far an output's show time may stray beyond its round trip and latency offset before the desk is told. */
 export const DRIFT_MARGIN_SECONDS = 0.25;
 
+/** The desk's output list is pushed at most this often for health reports. */
+const OUTPUTS_PUSH_MS = 250;
+
 export const serverClock = (): number => performance.timeOrigin + performance.now();
 
 function showFingerprint(timeline: Timeline): string {
@@ -162,6 +177,8 @@ export class ShowServer {
   tokens!: Tokens;
   timeline!: Timeline;
   warnings: string[] = [];
+  /** Songs that failed to load or compile and are not in the running show (an alarm each). */
+  leftOut: LeftOutSong[] = [];
   /** Increases with every (re)load of the show. */
   showRevision = 0;
   state!: TransportState;
@@ -208,6 +225,7 @@ export class ShowServer {
     this.node = { role: options.edge ? 'edge' : 'primary', name: nodeName(options.edge ? 'edge' : 'primary') };
     this.publicViewing = options.publicViewing ?? false;
     if (options.edge && !options.redisUrl) throw new Error('an edge server needs --redis <url> to reach its primary');
+    if (options.pages === 'dev' && !isLoopback(options.host ?? '127.0.0.1')) throw new Error('--dev serves the pages through vite\'s dev server, which is for this machine only: use --host 127.0.0.1 (or drop --dev)');
     this.config = { ...DEFAULT_TRANSPORT_CONFIG, ...options.transport };
     this.resumeWindowMs = options.resumeWindowMs ?? 30_000;
     this.heartbeatMs = options.heartbeatMs ?? 1000;
@@ -216,7 +234,9 @@ export class ShowServer {
     this.journal = new Journal(join(this.stateDir, 'journal.jsonl'));
     this.http = createServer(this.app);
     // destroyUpgrade off: other websocket upgrades on this port (the pages' vite client) are not socket.io's to kill.
-    this.io = new IoServer(this.http, { serveClient: false, pingInterval: 5000, pingTimeout: 5000, destroyUpgrade: false });
+    // One socket message is at most 256 kB (a setlist); the default 1 MB lets anyone make us parse 1 MB.
+    this.io = new IoServer(this.http, { serveClient: false, pingInterval: 5000, pingTimeout: 5000, destroyUpgrade: false, maxHttpBufferSize: 256 * 1024 });
+    this.budgets = new ClientBudgets(() => performance.now(), options.connectionLimits);
     // The lighting thread times cues away from this event loop; any other driver gets a scheduler here.
     const onFire = (f: FiredCue): void => this.logFired(f);
     this.scheduler = schedulesItself(options.lighting) ? options.lighting.createScheduler(this.clock, onFire) : new CueScheduler(options.lighting, this.clock, { onFire });
@@ -235,13 +255,22 @@ export class ShowServer {
       if (!result.ok || !result.timeline) throw new ShowInvalidError(result.errors);
       timeline = result.timeline;
       this.warnings = result.warnings;
+      this.leftOut = result.leftOut ?? [];
     }
     this.setTimeline(timeline);
-    this.fans = new FanHub({ io: this.io, clock: this.clock, node: this.node.name, merging: !this.options.edge, clustered: !!this.options.redisUrl, cheerRate: this.options.cheerRate, cheerBurst: this.options.cheerBurst });
+    this.fans = new FanHub({ io: this.io, clock: this.clock, node: this.node.name, merging: !this.options.edge, clustered: !!this.options.redisUrl, cheerRate: this.options.cheerRate, cheerBurst: this.options.cheerBurst, fansPerAddress: this.options.fansPerAddress });
     if (this.options.edge) await this.startEdge(baseClockOf(this.options));
     else await this.startPrimary(timeline);
     this.fans.start();
+    this.alarmLeftOut([]);
 
+    if ((this.options.pages ?? 'auto') === 'auto') {
+      const built = await ensurePagesBuilt(this.options.pagesRoot, this.log);
+      for (const f of built.failed) {
+        this.pagesFailed.set(f.route, f.error);
+        this.raiseAlarm(`page:${f.route}`, 'critical', `the ${f.route} page could not be built: ${f.error}`);
+      }
+    }
     this.setupHttp();
     this.setupSockets();
     await new Promise<void>((res, rej) => {
@@ -263,6 +292,9 @@ export class ShowServer {
     // One server per state folder: its journal has one writer (and a refused second server never
     // opens the MIDI port).
     this.releaseLock = lockStateDir(this.stateDir);
+    // Half-written files from a server killed mid-save: ours to clear now that we hold the lock.
+    const swept = sweepTempFiles([this.stateDir, this.showDir]);
+    if (swept.length) this.log(`cleaned up ${swept.length} temp file(s) a stopped server left: ${swept.join(', ')}`);
 
     const lighting = this.options.lighting;
     lighting.onStatusChange((s) => this.onLightingStatus(s));
@@ -337,6 +369,9 @@ export class ShowServer {
         this.log('edge: now on the primary\'s show');
       } else this.log('edge: our show folder differs from the primary\'s; serve the same show folder on every node');
       this.edgeReloading = null;
+    }, (err: Error) => {
+      this.log(`edge: compiling the show again failed: ${err.message}`);
+      this.edgeReloading = null;
     });
   }
 
@@ -346,6 +381,7 @@ export class ShowServer {
     if (this.holdTimer) clearTimeout(this.holdTimer);
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.lightingPushTimer) clearTimeout(this.lightingPushTimer);
+    if (this.outputsPushTimer) clearTimeout(this.outputsPushTimer);
     if (this.midiInputRetry) clearTimeout(this.midiInputRetry);
     if (this.clusterPush) clearInterval(this.clusterPush);
     this.fans?.stop();
@@ -366,6 +402,10 @@ export class ShowServer {
   }
 
   private pagesClose: (() => Promise<void>) | null = null;
+  private readonly pagesFailed = new Map<string, string>();
+  private readonly budgets: ClientBudgets;
+  private outputsPushTimer: ReturnType<typeof setTimeout> | null = null;
+  private outputsPushedAt = 0;
   /** The desk's library, upload and vocal preview routes (mounted in setupHttp). */
   deskApi: DeskApi | null = null;
   private midiInputClose: (() => void) | null = null;
@@ -528,15 +568,35 @@ export class ShowServer {
     });
   }
 
-  /** Reload the show folder from disk (stopped shows only). */
+  /** Reload the show folder from disk (stopped shows only). Never rejects: a failure is an answer. */
   async reloadShow(source: string): Promise<{ ok: true } | { ok: false; error: string; errors?: ValidationError[] }> {
-    if (this.state.mode !== 'stopped') return { ok: false, error: 'load: stop the show before loading it again' };
-    const result = await this.compileShow(this.showDir);
-    if (!result.ok || !result.timeline) return { ok: false, error: `load: the show has ${result.errors.length} error(s)`, errors: result.errors };
-    // GO may have been pressed while the show was compiling: a running show is never swapped out.
-    if (this.state.mode !== 'stopped') return { ok: false, error: 'load: the show was started while loading; stop it and load again' };
-    await this.installTimeline(result.timeline, result.warnings, `load from ${source}`);
-    return { ok: true };
+    try {
+      if (this.state.mode !== 'stopped') return { ok: false, error: 'load: stop the show before loading it again' };
+      const result = await this.compileShow(this.showDir);
+      if (!result.ok || !result.timeline) return { ok: false, error: `load: the show has ${result.errors.length} error(s)`, errors: result.errors };
+      // GO may have been pressed while the show was compiling: a running show is never swapped out.
+      if (this.state.mode !== 'stopped') return { ok: false, error: 'load: the show was started while loading; stop it and load again' };
+      const before = this.leftOut;
+      this.leftOut = result.leftOut ?? [];
+      this.alarmLeftOut(before);
+      await this.installTimeline(result.timeline, result.warnings, `load from ${source}`);
+      return { ok: true };
+    } catch (err) {
+      this.log(`load from ${source} failed: ${(err as Error).message}`);
+      return { ok: false, error: `load: ${(err as Error).message}` };
+    }
+  }
+
+  /** One critical alarm per song left out of the show, naming its file and first error; cleared when it loads again. */
+  private alarmLeftOut(before: LeftOutSong[]): void {
+    for (const song of before) if (!this.leftOut.some((l) => l.file === song.file)) this.clearAlarm(`left-out:${song.file}`);
+    for (const song of this.leftOut) {
+      const first = song.errors[0];
+      const more = song.errors.length > 1 ? ` (+${song.errors.length - 1} more)` : '';
+      const message = `${song.file} left out of the show: ${first ? formatError(first) : 'failed to load'}${more}`;
+      this.raiseAlarm(`left-out:${song.file}`, 'critical', message);
+      this.log(message);
+    }
   }
 
   private async installTimeline(timeline: Timeline, warnings: string[], reason: string): Promise<void> {
@@ -701,7 +761,18 @@ export class ShowServer {
   }
 
   private pushOutputs(): void {
+    this.outputsPushedAt = performance.now();
     this.io.to('operator').emit(EVENTS.outputs, this.outputsView());
+  }
+
+  /** Health reports reach the desk at most every OUTPUTS_PUSH_MS, however many outputs report. */
+  private pushOutputsSoon(): void {
+    if (this.outputsPushTimer || this.closed) return;
+    const wait = Math.max(0, this.outputsPushedAt + OUTPUTS_PUSH_MS - performance.now());
+    this.outputsPushTimer = setTimeout(() => {
+      this.outputsPushTimer = null;
+      if (!this.closed) this.pushOutputs();
+    }, wait);
   }
 
   clientCounts(): Record<Role, number> {
@@ -739,7 +810,15 @@ export class ShowServer {
   private setupHttp(): void {
     const app = this.app;
     app.disable('x-powered-by');
-    app.use('/api', express.json({ limit: '2mb' }));
+    // No body is parsed here: each route that takes one checks the token first (operatorBody).
+    const operatorBody = (limit: string): RequestHandler[] => [
+      (req, res, next) => {
+        // Refused with a body still on the way: close the connection after the answer rather than read it.
+        if (this.bearer(req)?.role !== 'operator') refuseUnread(req, res);
+        if (this.authorize(req, res, ['operator'])) next();
+      },
+      jsonBody(limit),
+    ];
 
     app.get('/api/health', (_req, res) => {
       res.json({
@@ -757,7 +836,8 @@ export class ShowServer {
     });
     app.get('/api/show', (_req, res) => res.json(this.showSummary()));
     app.get('/api/state', (_req, res) => res.json(this.stateView()));
-    app.get('/api/timeline', (req, res) => {
+    const timelineLimit = perAddressLimit(1, 10, (req) => clientAddress(req.socket.remoteAddress ?? '', req.get('x-forwarded-for'), this.options.trustProxy ?? false));
+    app.get('/api/timeline', timelineLimit, (req, res) => {
       if (!(this.publicViewing && !this.bearer(req)) && !this.authorize(req, res, ['operator', 'output', 'viewer'])) return;
       res.json({ revision: this.showRevision, timeline: this.timeline });
     });
@@ -770,8 +850,7 @@ export class ShowServer {
         res.status(500).json({ ok: false, error: (err as Error).message });
       }
     });
-    app.put('/api/setlist', async (req, res) => {
-      if (!this.authorize(req, res, ['operator'])) return;
+    app.put('/api/setlist', ...operatorBody(BODY_LIMITS.setlist), async (req, res) => {
       const body = req.body as { setlist?: unknown } | undefined;
       const result = await this.saveSetlist(body?.setlist, 'http');
       res.status(result.ok ? 200 : result.errors ? 422 : 409).json(result);
@@ -790,8 +869,7 @@ export class ShowServer {
       if (!this.authorize(req, res, ['operator'])) return;
       res.json(this.lightingView());
     });
-    app.post('/api/transport/:command', async (req, res) => {
-      if (!this.authorize(req, res, ['operator'])) return;
+    app.post('/api/transport/:command', ...operatorBody(BODY_LIMITS.command), async (req, res) => {
       const name = String(req.params.command);
       if (name === 'load') {
         const r = await this.reloadShow('http');
@@ -813,13 +891,15 @@ export class ShowServer {
     });
 
     // The desk's library, score upload and vocal preview routes (before the pages' catch-alls).
-    this.deskApi = registerDeskApi(app, this);
+    this.deskApi = registerDeskApi(app, this, operatorBody(BODY_LIMITS.upload));
     const vocals = mountVocalAudio(app, () => ({ timeline: this.timeline, fingerprint: this.fingerprint, showDir: this.showDir }), this.log);
     if (this.options.warmVocals) void vocals.warm();
-    this.pagesClose = mountPages(app, this.options.pages ?? 'auto', this.http, this.showDir, this.options.pagesRoot);
+    this.pagesClose = mountPages(app, { mode: this.options.pages ?? 'auto', http: this.http, showDir: this.showDir, stateDir: this.stateDir, repoRoot: this.options.pagesRoot, failed: this.pagesFailed });
     app.get('/', (_req, res) => {
       res.type('html').send('<!doctype html><title>holostage</title><h1>holostage</h1><p>Pages: <a href="/desk">/desk</a> (operator), <a href="/stage">/stage</a> (outputs), <a href="/live">/live</a> (fans). Each needs its token: run <code>holostage tokens</code>.</p>');
     });
+    app.use('/api', apiNotFound);
+    app.use(jsonErrors(this.log));
   }
 
   // ------------------------------------------------------------------ sockets
@@ -835,7 +915,13 @@ export class ShowServer {
         next(new Error('unauthorized: missing or unknown token'));
         return;
       }
-      (socket.data as { identity: Identity }).identity = identity;
+      const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], this.options.trustProxy ?? false);
+      const key = identityKey(identity.role, identity.outputId, address);
+      if (!this.budgets.admit(key, identity.role)) {
+        next(new Error(`too many connections for this ${identity.role === 'viewer' ? 'address' : 'token'}`));
+        return;
+      }
+      Object.assign(socket.data as object, { identity, address, budgetKey: key });
       next();
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
@@ -844,9 +930,12 @@ export class ShowServer {
   private onConnection(socket: Socket): void {
     const identity = (socket.data as { identity: Identity }).identity;
     const { role, outputId } = identity;
+    const { address, budgetKey } = socket.data as { address: string; budgetKey: string };
+    // Every event passes its budget (rate and size, per socket and per identity) before any handler.
+    this.budgets.guard(socket, budgetKey);
     void socket.join(role);
     if (outputId) void socket.join(`output:${outputId}`);
-    this.fans.attach(socket, role);
+    this.fans.attach(socket, role, address);
 
     const forbidden = (what: string): { ok: false; error: string } => ({ ok: false, error: `forbidden: a ${role} cannot ${what}; only the operator can` });
     const isAck = (ack: unknown): ack is (reply: unknown) => void => typeof ack === 'function';
@@ -904,11 +993,14 @@ export class ShowServer {
       reply({ ok: true, settings: merged });
     });
 
-    socket.on(EVENTS.outputHealth, (health: unknown) => {
-      if (role !== 'output' || !outputId || !health || typeof health !== 'object') return;
-      this.outputHealth.set(outputId, { health: health as OutputHealth, lastSeen: this.clock() });
-      this.checkDrift(outputId, health as OutputHealth);
-      this.pushOutputs();
+    socket.on(EVENTS.outputHealth, (raw: unknown) => {
+      if (role !== 'output' || !outputId) return;
+      // Only the known fields, checked, go on to the desk (and at most a few times a second).
+      const health = sanitizeHealth(raw) as OutputHealth | null;
+      if (!health) return;
+      this.outputHealth.set(outputId, { health, lastSeen: this.clock() });
+      this.checkDrift(outputId, health);
+      this.pushOutputsSoon();
     });
 
     socket.on(EVENTS.lightingTest, (payload: unknown, ack: unknown) => {
@@ -945,6 +1037,10 @@ function baseClockOf(options: ShowServerOptions): () => number {
   return options.clock ?? serverClock;
 }
 
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** The first non-internal IPv4 address of this machine, if any. */
 function lanAddress(): string | null {
   for (const list of Object.values(networkInterfaces())) {
@@ -962,8 +1058,8 @@ export class ShowInvalidError extends Error {
 /** The foundation's compiler, loaded on first use. */
 export const defaultCompiler: ShowCompiler = async (dirOrFile) => {
   const { compileShowFolder } = await import('../../show-files/src/compile.ts');
-  const r = await compileShowFolder(dirOrFile);
-  return r.ok ? { ok: true, timeline: r.timeline, errors: [], warnings: r.warnings } : { ok: false, errors: r.errors, warnings: r.warnings };
+  const r = await compileShowFolder(dirOrFile, { leaveOutBrokenSongs: true });
+  return r.ok ? { ok: true, timeline: r.timeline, errors: [], warnings: r.warnings, leftOut: r.leftOut } : { ok: false, errors: r.errors, warnings: r.warnings, leftOut: r.leftOut };
 };
 
 export async function startShowServer(options: ShowServerOptions): Promise<ShowServer> {

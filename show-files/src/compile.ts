@@ -3,7 +3,7 @@
 // into the exact MIDI bytes. Deterministic: the same show gives the same JSON, byte for byte.
 
 import type { LoadedShow, LoadedSong } from './load.ts';
-import { entryDuration, loadShow } from './load.ts';
+import { entryDuration, loadShow, withoutSongs, type LeftOutSong } from './load.ts';
 import { sortErrors, type ValidationError } from './errors.ts';
 import type { LightingCueFile, ShowFile, SongFile } from './schema.ts';
 import { controlChange, noteOff, noteOn, programChange, showControl } from './midi.ts';
@@ -205,7 +205,12 @@ export function compileLoadedShow(show: LoadedShow): Timeline {
     let songIndex = -1;
     if (entry.type === 'song') {
       songIndex = songs.length;
-      songs.push(compileSong(show.songs.get(entry.song)!, start, lighting));
+      const song = show.songs.get(entry.song)!;
+      try {
+        songs.push(compileSong(song, start, lighting));
+      } catch (err) {
+        throw new SongCompileError(song, err);
+      }
     }
     entries.push({
       index,
@@ -239,15 +244,54 @@ export function compileLoadedShow(show: LoadedShow): Timeline {
   };
 }
 
-export type CompileResult =
-  | { ok: true; timeline: Timeline; warnings: string[] }
-  | { ok: false; errors: ValidationError[]; warnings: string[] };
+/** A validated song the compiler could not turn into a timeline: names its file. */
+export class SongCompileError extends Error {
+  constructor(
+    readonly song: LoadedSong,
+    readonly reason: unknown,
+  ) {
+    super(`${song.file}: cannot be compiled: ${reason instanceof Error ? reason.message : String(reason)}`);
+    this.name = 'SongCompileError';
+  }
 
-/** Loads, validates and compiles a show folder. A show with any error gives no timeline. */
-export async function compileShowFolder(dir: string): Promise<CompileResult> {
-  const loaded = await loadShow(dir);
-  if (!loaded.show) return { ok: false, errors: sortErrors(loaded.errors), warnings: loaded.warnings };
-  return { ok: true, timeline: compileLoadedShow(loaded.show), warnings: loaded.warnings };
+  toValidationError(): ValidationError {
+    return { file: this.song.file, path: '', line: 1, column: 1, message: `cannot be compiled: ${this.reason instanceof Error ? this.reason.message : String(this.reason)}` };
+  }
+}
+
+export type CompileResult =
+  | { ok: true; timeline: Timeline; warnings: string[]; leftOut: LeftOutSong[] }
+  | { ok: false; errors: ValidationError[]; warnings: string[]; leftOut?: LeftOutSong[] };
+
+export interface CompileOptions {
+  /**
+   * A song that fails to load or compile is left out of the setlist (and listed in `leftOut`)
+   * instead of failing the whole show: what a running server wants. The CLI stays strict.
+   */
+  leaveOutBrokenSongs?: boolean;
+}
+
+/** Loads, validates and compiles a show folder. Never throws for bad input: every failure is an error naming its file. */
+export async function compileShowFolder(dir: string, options: CompileOptions = {}): Promise<CompileResult> {
+  const loaded = await loadShow(dir, options);
+  if (!loaded.show) return { ok: false, errors: sortErrors(loaded.errors), warnings: loaded.warnings, leftOut: loaded.leftOut };
+  let show = loaded.show;
+  const leftOut = [...loaded.leftOut];
+  // A compile failure is a bug behind validation, but it still must not take the show down.
+  for (;;) {
+    try {
+      return { ok: true, timeline: compileLoadedShow(show), warnings: loaded.warnings, leftOut };
+    } catch (err) {
+      if (!(err instanceof SongCompileError)) {
+        return { ok: false, errors: [{ file: show.file, path: '', line: 1, column: 1, message: `cannot be compiled: ${(err as Error).message}` }], warnings: loaded.warnings, leftOut };
+      }
+      if (!options.leaveOutBrokenSongs) return { ok: false, errors: [err.toValidationError()], warnings: loaded.warnings, leftOut };
+      leftOut.push({ file: err.song.file, id: err.song.data.id, errors: [err.toValidationError()] });
+      const next = withoutSongs(show, new Set([err.song.data.id]));
+      if (!next) return { ok: false, errors: [{ file: show.file, path: 'setlist', line: 1, column: 1, message: 'no song on the setlist could be compiled' }], warnings: loaded.warnings, leftOut };
+      show = next;
+    }
+  }
 }
 
 /** The canonical serialization: what "byte for byte" determinism is measured on. */

@@ -21,3 +21,21 @@ export function sortErrors(errors: ValidationError[]): ValidationError[] {
     (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
   );
 }
+
+/** Longest quoted value kept in a message; the rest is elided (a 5,000-character id helps nobody). */
+const MAX_QUOTED = 80;
+
+/**
+ * A message as a person should read it: a value that was simply absent reads "missing" rather
+ * than "got undefined", and long quoted values are shortened.
+ */
+export function tidyMessage(message: string): string {
+  const shortened = message
+    .replace(/,? got undefined\b/g, ' (missing)')
+    .replace(/"((?:[^"\\]|\\.){80,})"/g, (_m, inner: string) => `"${inner.slice(0, MAX_QUOTED - 20)}…" (${inner.length} characters)`);
+  return shortened.length > 1000 ? `${shortened.slice(0, 1000)}…` : shortened;
+}
+
+export function tidyErrors(errors: ValidationError[]): ValidationError[] {
+  return errors.map((e) => ({ ...e, message: tidyMessage(e.message) }));
+}

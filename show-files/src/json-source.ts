@@ -35,6 +35,8 @@ export function formatPath(path: readonly PathSegment[]): string {
 /** Where things are in one parsed text. */
 export class JsonPositions {
   private lineStarts: number[] | undefined;
+  /** Key -> member index per object, built on first lookup (a path lookup stays O(depth)). */
+  private readonly keyIndex = new WeakMap<object, Map<string, number>>();
 
   constructor(
     private readonly text: string,
@@ -73,10 +75,15 @@ export class JsonPositions {
         keyOffset = -1;
         node = node[seg];
       } else {
-        const index = Object.keys(node).indexOf(String(seg));
-        if (index < 0) break;
-        keyOffset = offs[2 * index]!;
-        valueOffset = offs[2 * index + 1]!;
+        let index = this.keyIndex.get(node);
+        if (!index) {
+          index = new Map(Object.keys(node).map((k, i) => [k, i]));
+          this.keyIndex.set(node, index);
+        }
+        const at = index.get(String(seg));
+        if (at === undefined) break;
+        keyOffset = offs[2 * at]!;
+        valueOffset = offs[2 * at + 1]!;
         node = (node as Record<string, unknown>)[String(seg)];
       }
       depth++;
@@ -104,6 +111,9 @@ export interface ParsedJson {
   value: unknown;
   positions: JsonPositions;
 }
+
+/** Deeper than any show file needs; past it a file is refused with a position, not a stack overflow. */
+export const MAX_JSON_DEPTH = 512;
 
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
@@ -195,84 +205,115 @@ export function parseJsonWithPositions(text: string): ParsedJson {
     return Number(text.slice(start, i));
   }
 
-  function parseValue(): unknown {
+  function parseNumberChecked(): number {
+    const start = i;
+    const value = parseNumber();
+    if (!Number.isFinite(value)) fail(`the number ${text.slice(start, Math.min(i, start + 40))} is too large to represent`, start);
+    return value;
+  }
+
+  /** A scalar at i, or a fresh empty container (filled by the loop below). */
+  function parseScalarOrOpen(): { value: unknown; container?: Frame } {
     const c = text.charCodeAt(i);
-    if (c === 0x7b) return parseObject();
-    if (c === 0x5b) return parseArray();
-    if (c === 0x22) return parseString();
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return parseNumber();
-    if (text.startsWith('true', i)) return (i += 4), true;
-    if (text.startsWith('false', i)) return (i += 5), false;
-    if (text.startsWith('null', i)) return (i += 4), null;
+    if (c === 0x7b || c === 0x5b) {
+      if (stack.length >= MAX_JSON_DEPTH) fail(`nested more than ${MAX_JSON_DEPTH} levels deep`);
+      i++;
+      const isArray = c === 0x5b;
+      const value: Record<string, unknown> | unknown[] = isArray ? [] : {};
+      const offs: number[] = [];
+      offsets.set(value, offs);
+      return { value, container: { value, offs, isArray, key: '', keyOffset: 0 } };
+    }
+    if (c === 0x22) return { value: parseString() };
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return { value: parseNumberChecked() };
+    if (text.startsWith('true', i)) return (i += 4), { value: true };
+    if (text.startsWith('false', i)) return (i += 5), { value: false };
+    if (text.startsWith('null', i)) return (i += 4), { value: null };
     if (c === 0x27) fail('strings need double quotes in JSON');
     return fail(`unexpected ${describeHere()}, expected a value`);
   }
 
-  function parseObject(): Record<string, unknown> {
-    i++;
-    const obj: Record<string, unknown> = {};
-    const offs: number[] = [];
-    offsets.set(obj, offs);
-    skipWhitespace();
-    if (text.charCodeAt(i) === 0x7d) {
-      i++;
-      return obj;
-    }
-    while (true) {
-      skipWhitespace();
-      if (text.charCodeAt(i) !== 0x22) fail(text[i] === '}' ? 'trailing comma before }' : `expected a property name in double quotes, got ${describeHere()}`);
-      const keyOffset = i;
-      const key = parseString();
-      skipWhitespace();
-      if (text.charCodeAt(i) !== 0x3a) fail(`expected ":" after property name "${key}"`);
-      i++;
-      if (Object.prototype.hasOwnProperty.call(obj, key)) fail(`duplicate property "${key}"`, keyOffset);
-      skipWhitespace();
-      offs.push(keyOffset, i);
-      const value = parseValue();
-      // A key named "__proto__" must stay plain data, not replace the prototype.
-      if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-      else obj[key] = value;
-      skipWhitespace();
-      const c = text.charCodeAt(i);
-      if (c === 0x2c) {
-        i++;
-        continue;
-      }
-      if (c === 0x7d) {
-        i++;
-        return obj;
-      }
-      fail(`expected "," or "}" after property "${key}", got ${describeHere()}`);
-    }
+  interface Frame {
+    value: Record<string, unknown> | unknown[];
+    offs: number[];
+    isArray: boolean;
+    /** Objects: the key whose value is being parsed. */
+    key: string;
+    keyOffset: number;
+  }
+  const stack: Frame[] = [];
+
+  /** Where a value goes once parsed: into the frame on top of the stack. */
+  function store(frame: Frame, value: unknown): void {
+    if (frame.isArray) (frame.value as unknown[]).push(value);
+    // A key named "__proto__" must stay plain data, not replace the prototype.
+    else if (frame.key === '__proto__') Object.defineProperty(frame.value, frame.key, { value, enumerable: true, writable: true, configurable: true });
+    else (frame.value as Record<string, unknown>)[frame.key] = value;
   }
 
-  function parseArray(): unknown[] {
-    i++;
-    const arr: unknown[] = [];
-    const offs: number[] = [];
-    offsets.set(arr, offs);
+  /**
+   * Moves to the next member of the container on top: reads its key (objects) and positions i at
+   * its value. Returns false when the container closes (the closing bracket is consumed).
+   */
+  function nextMember(frame: Frame, first: boolean): boolean {
     skipWhitespace();
-    if (text.charCodeAt(i) === 0x5d) {
+    const close = frame.isArray ? 0x5d : 0x7d;
+    if (first && text.charCodeAt(i) === close) {
       i++;
-      return arr;
+      return false;
     }
-    while (true) {
-      skipWhitespace();
-      if (text.charCodeAt(i) === 0x5d) fail('trailing comma before ]');
-      offs.push(i);
-      arr.push(parseValue());
-      skipWhitespace();
+    if (!first) {
       const c = text.charCodeAt(i);
-      if (c === 0x2c) {
+      if (c === close) {
         i++;
+        return false;
+      }
+      if (c !== 0x2c) {
+        if (frame.isArray) fail(`expected "," or "]" in array, got ${describeHere()}`);
+        fail(`expected "," or "}" after property "${frame.key}", got ${describeHere()}`);
+      }
+      i++;
+      skipWhitespace();
+    }
+    if (frame.isArray) {
+      if (text.charCodeAt(i) === 0x5d) fail('trailing comma before ]');
+      frame.offs.push(i);
+      return true;
+    }
+    if (text.charCodeAt(i) !== 0x22) fail(text[i] === '}' ? 'trailing comma before }' : `expected a property name in double quotes, got ${describeHere()}`);
+    const keyOffset = i;
+    const key = parseString();
+    skipWhitespace();
+    if (text.charCodeAt(i) !== 0x3a) fail(`expected ":" after property name "${key}"`);
+    i++;
+    if (Object.prototype.hasOwnProperty.call(frame.value, key)) fail(`duplicate property "${key}"`, keyOffset);
+    skipWhitespace();
+    frame.key = key;
+    frame.keyOffset = keyOffset;
+    frame.offs.push(keyOffset, i);
+    return true;
+  }
+
+  /** Iterative (an explicit stack, never the call stack), so deep nesting is an error, not a crash. */
+  function parseValue(): unknown {
+    const root = parseScalarOrOpen();
+    if (!root.container) return root.value;
+    stack.push(root.container);
+    let first = true;
+    for (;;) {
+      const frame = stack[stack.length - 1]!;
+      if (!nextMember(frame, first)) {
+        stack.pop();
+        first = false;
+        if (stack.length === 0) return frame.value;
         continue;
       }
-      if (c === 0x5d) {
-        i++;
-        return arr;
-      }
-      fail(`expected "," or "]" in array, got ${describeHere()}`);
+      const item = parseScalarOrOpen();
+      store(frame, item.value);
+      if (item.container) {
+        stack.push(item.container);
+        first = true;
+      } else first = false;
     }
   }
 

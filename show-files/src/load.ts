@@ -5,24 +5,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
-import { JsonPositions, JsonSyntaxError, formatPath, parseJsonWithPositions, type PathSegment } from './json-source.ts';
-import { parseMusicalTime, showSchema, songSchema, type CueTimeValue, type ShowFile, type SongFile } from './schema.ts';
+import { FileReport, readJson, type LoadedJson } from './load-json.ts';
+import { MAX_SONG_SECONDS, parseMusicalTime, showSchema, songSchema, type CueTimeValue, type ShowFile, type SongFile } from './schema.ts';
 import { TICKS_PER_QUARTER, TempoMap, type TimeSignature } from './tempo.ts';
 import { readScoreFile, SCORE_EXTENSIONS, ScoreError, type Score } from './score/index.ts';
-import type { ValidationError } from './errors.ts';
+import { tidyErrors, type ValidationError } from './errors.ts';
 import { checkVoiceBank } from './vocal/voicebank/validate.ts';
 import type { VoiceBank } from './vocal/voicebank/bank.ts';
 
 export const SHOW_FILE_NAME = 'show.json';
 export const SUPPORTED_SCORE_EXTENSIONS: readonly string[] = SCORE_EXTENSIONS;
 
-export interface LoadedJson<T> {
-  /** Show-folder-relative path with / separators. */
-  file: string;
-  absPath: string;
-  data: T;
-  positions: JsonPositions;
-}
+export type { LoadedJson } from './load-json.ts';
 
 export interface LoadedSong extends LoadedJson<SongFile> {
   score: Score;
@@ -52,20 +46,20 @@ export interface LoadResult {
   show?: LoadedShow;
   errors: ValidationError[];
   warnings: string[];
+  /** With leaveOutBrokenSongs: the songs taken off the setlist, each with what is wrong with it. */
+  leftOut: LeftOutSong[];
 }
 
-/** Collects findings with positions for one file. */
-class FileReport {
-  constructor(
-    readonly file: string,
-    readonly positions: JsonPositions,
-    private readonly sink: ValidationError[],
-  ) {}
+/** A song file that failed and was left out of the show, with its errors. */
+export interface LeftOutSong {
+  file: string;
+  id?: string;
+  errors: ValidationError[];
+}
 
-  error(path: readonly PathSegment[], message: string, atKey = false): void {
-    const p = this.positions.positionOf(path, atKey);
-    this.sink.push({ file: this.file, path: formatPath(path), line: p.line, column: p.column, message });
-  }
+export interface LoadOptions {
+  /** Leave a song that fails out of the setlist instead of failing the show (the server's choice). */
+  leaveOutBrokenSongs?: boolean;
 }
 
 function toPosix(p: string): string {
@@ -78,95 +72,6 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function readJson<T>(
-  absPath: string,
-  rel: string,
-  schema: z.ZodType<T>,
-  errors: ValidationError[],
-  onParsed?: (raw: unknown) => void,
-): Promise<LoadedJson<T> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(absPath, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    errors.push({ file: rel, path: '', line: 1, column: 1, message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? (err as Error).message})` });
-    return undefined;
-  }
-  let parsed;
-  try {
-    parsed = parseJsonWithPositions(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) {
-      errors.push({ file: rel, path: '', line: err.position.line, column: err.position.column, message: `invalid JSON: ${err.detail}` });
-      return undefined;
-    }
-    throw err;
-  }
-  onParsed?.(parsed.value);
-  const result = schema.safeParse(parsed.value, { reportInput: true });
-  if (!result.success) {
-    const report = new FileReport(rel, parsed.positions, errors);
-    const reported = new Set<string>();
-    for (const issue of result.error.issues) {
-      const path = issue.path as PathSegment[];
-      // One message per field: "-1.5" breaks both the integer and the range check.
-      const where = formatPath(path);
-      if (issue.code !== 'unrecognized_keys') {
-        if (reported.has(where)) continue;
-        reported.add(where);
-      }
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) report.error([...path, key], `unknown key "${key}"${suggestKey(key)}`, true);
-      } else if (!parsed.positions.has(path)) {
-        report.error(path, 'required field is missing');
-      } else {
-        report.error(path, issue.message);
-      }
-    }
-    return undefined;
-  }
-  return { file: rel, absPath, data: result.data, positions: parsed.positions };
-}
-
-// Common typos of the format's own keys, answered with the right one.
-const KNOWN_KEYS = [
-  'title', 'date', 'venue', 'avatar', 'outputs', 'lighting', 'songs', 'setlist', 'id', 'kind', 'settings', 'description', 'width', 'height',
-  'latencyMs', 'mirror', 'keystone', 'gain', 'blackLevel', 'audio', 'port', 'channel', 'mscDeviceId', 'type', 'song', 'duration', 'encore',
-  'hold', 'transition', 'seconds', 'credits', 'composer', 'lyricist', 'arranger', 'producer', 'illustrator', 'license', 'source', 'tags',
-  'key', 'tempo', 'timeSignature', 'end', 'score', 'voice', 'cues', 'motion', 'camera', 'effects', 'at', 'clip', 'blend', 'shot',
-  'position', 'target', 'fov', 'move', 'note', 'velocity', 'controller', 'value', 'program', 'command', 'cue', 'list', 'effect',
-  'intensity', 'color', 'bank', 'transpose', 'gainDb', 'vibrato', 'portamento', 'formantShift', 'preutterance', 'depth', 'rate', 'delay', 'file', 'bpm',
-];
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
-function suggestKey(key: string): string {
-  const lower = key.toLowerCase();
-  let best = '';
-  let bestD = Infinity;
-  for (const k of KNOWN_KEYS) {
-    const d = editDistance(lower, k.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return bestD > 0 && bestD <= Math.max(1, Math.floor(key.length / 4)) ? ` (did you mean "${best}"?)` : '';
 }
 
 function parseTimeSignature(s: string | undefined): TimeSignature | undefined {
@@ -251,8 +156,9 @@ async function loadSong(
   try {
     score = await readScoreFile(scoreAbs);
   } catch (err) {
-    if (!(err instanceof ScoreError)) throw err;
-    errors.push({ file: relToShow(song.score), path: '', line: err.line ?? 1, column: 1, message: err.detail });
+    // An importer that trips over damage it did not foresee still names the file, never throws past here.
+    if (err instanceof ScoreError) errors.push({ file: relToShow(song.score), path: '', line: err.line ?? 1, column: 1, message: err.detail });
+    else errors.push({ file: relToShow(song.score), path: '', line: 1, column: 1, message: `not a readable score: ${err instanceof Error ? err.message : String(err)}` });
     return undefined;
   }
   for (const w of score.warnings) warnings.push(`${relToShow(song.score)}: ${w}`);
@@ -262,15 +168,33 @@ async function loadSong(
   const voiceBank = song.voice?.bank ? checkVoiceBank(resolve(songDir, song.voice.bank), song.voice.bank, relToShow, report, errors) : undefined;
 
   const tempo = songTempo(song, score, report);
-  const lastTick = score.notes.reduce((max, n) => Math.max(max, n.tick + n.durationTicks), 0) * (TICKS_PER_QUARTER / score.resolution);
+  const scoreFile = relToShow(song.score);
+  const scale = TICKS_PER_QUARTER / score.resolution;
+  // Every note inside the hour a song may last: a note 1e11 ticks long would make the vocal
+  // renderer ask for a buffer no process can hold.
+  let lastTick = 0;
+  for (const [i, n] of score.notes.entries()) {
+    const end = (n.tick + n.durationTicks) * scale;
+    const bad = !Number.isFinite(end) || n.tick < 0 || n.durationTicks < 0 ? 'has no sensible position or length' : tempo.secondsAt(end) > MAX_SONG_SECONDS ? `ends after ${MAX_SONG_SECONDS} s (a song lasts at most an hour)` : null;
+    if (bad) {
+      errors.push({ file: scoreFile, path: `notes[${n.source?.index ?? i}]`, line: n.source?.line ?? 1, column: 1, message: `note ${i + 1} (tick ${n.tick}, length ${n.durationTicks}) ${bad}` });
+      return undefined;
+    }
+    if (end > lastTick) lastTick = end;
+  }
   let duration = tempo.secondsAt(Math.ceil(lastTick / tempo.ticksPerBar) * tempo.ticksPerBar);
   if (song.end !== undefined) {
     const end = cueSeconds(song.end, tempo);
     if (typeof end === 'string') report.error(['end'], end);
+    else if (end > MAX_SONG_SECONDS) report.error(['end'], `the song would end at ${Math.round(end)} s; a song lasts at most ${MAX_SONG_SECONDS} s`);
     else {
       if (end <= 0) report.error(['end'], 'the song must end after it starts');
       duration = end;
     }
+  }
+  if (duration > MAX_SONG_SECONDS) {
+    report.error(['score'], `the song runs to ${Math.round(duration)} s; a song lasts at most ${MAX_SONG_SECONDS} s`);
+    return undefined;
   }
   if (duration <= 0) report.error(['score'], 'the score has no notes and the song has no "end"');
 
@@ -326,7 +250,7 @@ async function checkCues(song: SongFile, tempo: TempoMap, duration: number, repo
 }
 
 /** Loads `show.json` from a folder (or the given file) and every song it names. */
-export async function loadShow(dirOrFile: string): Promise<LoadResult> {
+export async function loadShow(dirOrFile: string, options: LoadOptions = {}): Promise<LoadResult> {
   const errors: ValidationError[] = [];
   const warnings: string[] = [];
   let showPath = resolve(dirOrFile);
@@ -335,10 +259,10 @@ export async function loadShow(dirOrFile: string): Promise<LoadResult> {
   const rel = toPosix(relative(dir, showPath));
   if (!(await isFile(showPath))) {
     errors.push({ file: rel, path: '', line: 1, column: 1, message: `no ${SHOW_FILE_NAME} in ${dirOrFile}` });
-    return { errors, warnings };
+    return { errors, warnings, leftOut: [] };
   }
   const show = await readJson(showPath, rel, showSchema, errors);
-  if (!show) return { errors, warnings };
+  if (!show) return { errors: dedupe(errors), warnings, leftOut: [] };
   const report = new FileReport(rel, show.positions, errors);
 
   const outputIds = new Map<string, number>();
@@ -349,29 +273,68 @@ export async function loadShow(dirOrFile: string): Promise<LoadResult> {
   });
   if (show.data.avatar && !(await isFile(resolve(dir, show.data.avatar)))) report.error(['avatar'], `avatar file "${show.data.avatar}" not found`);
 
+  // Each song's findings are kept apart, so a server can leave out just the songs that fail.
+  const songErrors: ValidationError[][] = show.data.songs.map(() => []);
+  const rawSongIds: (string | undefined)[] = [];
+  // A file listed twice is reported once, and read once.
+  const firstListing = new Map<string, number>();
+  const loadedSongs = await Promise.all(show.data.songs.map((p, i) => {
+    const abs = resolve(dir, p);
+    const first = firstListing.get(abs);
+    if (first !== undefined) {
+      report.error(['songs', i], `song file "${p}" is listed twice (also songs[${first}])`);
+      return undefined;
+    }
+    firstListing.set(abs, i);
+    return loadSong(show, i, dir, songErrors[i]!, warnings, (id, known = true) => {
+      if (known || rawSongIds[i] === undefined) rawSongIds[i] = id;
+    });
+  }));
   const songs = new Map<string, LoadedSong>();
   const songFileIndex = new Map<string, number>();
-  const rawSongIds: (string | undefined)[] = [];
-  const loadedSongs = await Promise.all(show.data.songs.map((_, i) => loadSong(show, i, dir, errors, warnings, (id, known = true) => {
-        if (known || rawSongIds[i] === undefined) rawSongIds[i] = id;
-      })));
   loadedSongs.forEach((song, i) => {
     if (!song) return;
     const seen = songFileIndex.get(song.data.id);
     if (seen !== undefined) {
-      new FileReport(song.file, song.positions, errors).error(['id'], `duplicate song id "${song.data.id}" (also in ${show.data.songs[seen]})`);
+      new FileReport(song.file, song.positions, songErrors[i]!).error(['id'], `duplicate song id "${song.data.id}" (also in ${show.data.songs[seen]})`);
       return;
     }
     songFileIndex.set(song.data.id, i);
     songs.set(song.data.id, song);
   });
+  const leftOut: LeftOutSong[] = [];
+  const broken = new Set<number>(songErrors.flatMap((list, i) => (list.length ? [i] : [])));
+  for (const i of broken) {
+    const id = loadedSongs[i]?.data.id ?? rawSongIds[i];
+    if (id !== undefined && songFileIndex.get(id) === i) songs.delete(id);
+    if (options.leaveOutBrokenSongs) leftOut.push({ file: loadedSongs[i]?.file ?? toPosix(show.data.songs[i]!), ...(id !== undefined ? { id } : {}), errors: dedupe(songErrors[i]!) });
+    else errors.push(...songErrors[i]!);
+  }
 
   // The setlist: known songs, sensible transitions, encores at the end. A song file that failed to
   // load still lends its id (if it has one), so its entries don't also read as "unknown song".
-  const brokenIds = new Set(rawSongIds.filter((id, i) => id !== undefined && !loadedSongs[i]));
+  const brokenIds = new Set<string>();
+  for (const i of broken) {
+    const id = loadedSongs[i]?.data.id ?? rawSongIds[i];
+    if (id !== undefined && !songs.has(id)) brokenIds.add(id);
+  }
+  checkSetlist(show.data, songs, brokenIds, report, warnings);
+
+  if (errors.length) return { errors: dedupe(errors), warnings: [...new Set(warnings)], leftOut };
+  const loaded: LoadedShow = { ...show, dir, songs };
+  if (brokenIds.size === 0) return { show: loaded, errors, warnings, leftOut };
+  const remaining = withoutSongs(loaded, brokenIds);
+  if (!remaining) {
+    const all = leftOut.flatMap((l) => l.errors);
+    return { errors: dedupe([{ file: rel, path: 'setlist', line: 1, column: 1, message: 'every song on the setlist failed to load' }, ...all]), warnings, leftOut };
+  }
+  return { show: remaining, errors, warnings: [...new Set(warnings)], leftOut };
+}
+
+function checkSetlist(data: ShowFile, songs: Map<string, LoadedSong>, brokenIds: Set<string>, report: FileReport, warnings: string[]): void {
   let sawEncore = false;
   const used = new Set<string>();
-  show.data.setlist.forEach((entry, i) => {
+  data.setlist.forEach((entry, i) => {
     if (entry.type === 'song') {
       used.add(entry.song);
       if (!songs.has(entry.song) && !brokenIds.has(entry.song)) {
@@ -382,7 +345,7 @@ export async function loadShow(dirOrFile: string): Promise<LoadResult> {
     if (entry.encore) sawEncore = true;
     else if (sawEncore) report.error(['setlist', i, 'encore'], 'encore entries must come last: this entry follows an encore but is not marked "encore": true');
     if (entry.transition?.type === 'crossfade') {
-      const prev = show.data.setlist[i - 1];
+      const prev = data.setlist[i - 1];
       const own = entryDuration(entry, songs);
       const prevLen = prev ? entryDuration(prev, songs) : undefined;
       const s = entry.transition.seconds;
@@ -392,15 +355,32 @@ export async function loadShow(dirOrFile: string): Promise<LoadResult> {
     }
   });
   for (const [id, song] of songs) if (!used.has(id)) warnings.push(`${song.file}: song "${id}" is not on the setlist`);
+}
 
-  if (errors.length) return { errors: dedupe(errors), warnings: [...new Set(warnings)] };
-  return { show: { ...show, dir, songs }, errors, warnings };
+/**
+ * The show without the given songs: their setlist entries go, and an entry that now follows
+ * something else comes in with a cut. Null when no song entry is left.
+ */
+export function withoutSongs(show: LoadedShow, ids: Set<string>): LoadedShow | null {
+  const songs = new Map([...show.songs].filter(([id]) => !ids.has(id)));
+  const setlist: ShowFile['setlist'] = [];
+  let dropped = false;
+  for (const entry of show.data.setlist) {
+    if (entry.type === 'song' && ids.has(entry.song)) {
+      dropped = true;
+      continue;
+    }
+    setlist.push(dropped || setlist.length === 0 ? { ...entry, transition: { type: 'cut' } } : entry);
+    dropped = false;
+  }
+  if (!setlist.some((e) => e.type === 'song')) return null;
+  return { ...show, data: { ...show.data, setlist }, songs };
 }
 
 /** Two songs sharing a broken score would report it twice. */
 function dedupe(errors: ValidationError[]): ValidationError[] {
   const seen = new Set<string>();
-  return errors.filter((e) => {
+  return tidyErrors(errors).filter((e) => {
     const key = `${e.file}\0${e.line}\0${e.column}\0${e.path}\0${e.message}`;
     if (seen.has(key)) return false;
     seen.add(key);

@@ -3,7 +3,19 @@
 
 import { z } from 'zod';
 
-const describeValue = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
+// JSON.stringify writes Infinity and NaN as "null": say what they are instead.
+const describeValue = (v: unknown): string => (v === undefined ? 'nothing' : typeof v === 'number' && !Number.isFinite(v) ? `${v} (not a finite number)` : (JSON.stringify(v) ?? String(v)).slice(0, 200));
+
+/** The longest a song (and so any time inside one) may be: an hour. Bounds every time a file gives. */
+export const MAX_SONG_SECONDS = 3600;
+/** Far beyond any night, small enough that a hostile file costs nothing to refuse. */
+export const MAX_SONGS = 500;
+export const MAX_SETLIST = 1000;
+export const MAX_CUES_PER_TRACK = 20_000;
+
+function cueList<T extends z.ZodType>(cue: T) {
+  return z.array(cue).max(MAX_CUES_PER_TRACK, { error: `at most ${MAX_CUES_PER_TRACK} cues per track` }).optional();
+}
 
 /** An integer in [min, max] with the message the error list shows: "expected 0-127, got 200". */
 export function intIn(min: number, max: number) {
@@ -27,26 +39,34 @@ const nonEmpty = (what: string) =>
 const relativePath = (what: string) =>
   nonEmpty(what).refine((p) => !/^([a-z]+:)?[\\/]/i.test(p) && !p.includes('\\'), { error: `${what} must be a relative path with / separators` });
 
-const MUSICAL_TIME = /^(\d+):(\d+)(?::(\d+))?$/;
+const MUSICAL_TIME = /^(\d{1,5}):(\d{1,3})(?::(\d{1,6}))?$/;
 
 /** A cue time: seconds from the song's start, or "bar:beat" / "bar:beat:tick" (1-based bar and beat). */
 const cueTimeError = (iss: { input?: unknown }) => `expected seconds (a number >= 0) or "bar:beat[:tick]" such as "5:1" or "12:3:240", got ${describeValue(iss.input)}`;
-export const cueTime = z.union([z.number().min(0, { error: cueTimeError }), z.string().regex(MUSICAL_TIME, { error: cueTimeError })], { error: cueTimeError });
+export const cueTime = z.union([z.number().min(0, { error: cueTimeError }).max(MAX_SONG_SECONDS, { error: (iss) => `expected at most ${MAX_SONG_SECONDS} seconds (an hour), got ${describeValue(iss.input)}` }), z.string().regex(MUSICAL_TIME, { error: cueTimeError })], { error: cueTimeError });
 
-export function parseMusicalTime(s: string): { bar: number; beat: number; tick: number } | undefined {
+// A show repeats the same few thousand positions ("5:1", "12:3:240") across its cues: parse each once.
+const musicalTimes = new Map<string, Readonly<{ bar: number; beat: number; tick: number }> | undefined>();
+
+export function parseMusicalTime(s: string): Readonly<{ bar: number; beat: number; tick: number }> | undefined {
+  const known = musicalTimes.get(s);
+  if (known || musicalTimes.has(s)) return known;
   const m = MUSICAL_TIME.exec(s);
-  if (!m) return undefined;
-  return { bar: Number(m[1]), beat: Number(m[2]), tick: Number(m[3] ?? 0) };
+  const parsed = m ? Object.freeze({ bar: Number(m[1]), beat: Number(m[2]), tick: Number(m[3] ?? 0) }) : undefined;
+  if (musicalTimes.size > 50_000) musicalTimes.clear();
+  musicalTimes.set(s, parsed);
+  return parsed;
 }
 
 const timeSignature = z.string().regex(/^\d{1,2}\/(1|2|4|8|16|32)$/, { error: (iss) => `expected a time signature such as "4/4" or "6/8", got ${describeValue(iss.input)}` });
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: (iss) => `expected a colour "#rrggbb", got ${describeValue(iss.input)}` });
-const vec3 = z.tuple([z.number(), z.number(), z.number()], { error: 'expected [x, y, z] in metres' });
+const metres = numberIn(-1000, 1000, 'metres');
+const vec3 = z.tuple([metres, metres, metres], { error: 'expected [x, y, z] in metres' });
 
 // ---------------------------------------------------------------- show.json
 
-const corner = z.strictObject({ x: z.number(), y: z.number() });
+const corner = z.strictObject({ x: numberIn(-10, 10, 'a screen fraction'), y: numberIn(-10, 10, 'a screen fraction') });
 
 export const outputSettingsSchema = z.strictObject({
   width: intIn(16, 16384).optional(),
@@ -100,7 +120,7 @@ export const showSchema = z.strictObject({
   venue: z.string().optional(),
   /** The singer: a .vrm file relative to the show folder (default: the bundled holostage singer). */
   avatar: relativePath('an avatar file').optional(),
-  outputs: z.array(outputSchema).min(1, { error: 'a show needs at least one output' }),
+  outputs: z.array(outputSchema).min(1, { error: 'a show needs at least one output' }).max(64, { error: 'a show may have at most 64 outputs' }),
   lighting: z
     .strictObject({
       port: z.string().optional(),
@@ -109,8 +129,8 @@ export const showSchema = z.strictObject({
     })
     .optional(),
   /** Song files relative to the show folder. */
-  songs: z.array(relativePath('a song file')).min(1, { error: 'a show needs at least one song file' }),
-  setlist: z.array(setlistEntrySchema).min(1, { error: 'the setlist is empty' }),
+  songs: z.array(relativePath('a song file')).min(1, { error: 'a show needs at least one song file' }).max(MAX_SONGS, { error: `a show may list at most ${MAX_SONGS} song files` }),
+  setlist: z.array(setlistEntrySchema).min(1, { error: 'the setlist is empty' }).max(MAX_SETLIST, { error: `a setlist may have at most ${MAX_SETLIST} entries` }),
 });
 
 // ---------------------------------------------------------------- songs/*.json
@@ -169,6 +189,17 @@ export const cameraCueSchema = z.strictObject({
 });
 
 const channelField = intIn(1, 16).optional();
+
+/** MSC cue, list and path numbers travel as ASCII digits and dots: at most this many characters. */
+export const MSC_NUMBER_MAX_CHARS = 16;
+const MSC_DIGITS = /^\d+(\.\d+)*$/;
+
+/** A cue (or list) number as MSC sends it: digits and dots, as a JSON number or a string. */
+function mscNumber(what: string) {
+  const error = (iss: { input?: unknown }) => `expected ${what} (digits and dots, at most ${MSC_NUMBER_MAX_CHARS} characters), got ${describeValue(iss.input)}`;
+  const fits = (text: string) => text.length <= MSC_NUMBER_MAX_CHARS && MSC_DIGITS.test(text);
+  return z.union([z.number().min(0).refine((n) => fits(String(n)), { error }), z.string().refine(fits, { error })], { error });
+}
 export const MSC_COMMAND_NAMES = ['GO', 'STOP', 'RESUME', 'ALL_OFF'] as const;
 
 export const lightingCueSchema = z.discriminatedUnion(
@@ -178,14 +209,17 @@ export const lightingCueSchema = z.discriminatedUnion(
     z.strictObject({ at: cueTime, type: z.literal('noteOff'), channel: channelField, note: intIn(0, 127), velocity: intIn(0, 127).optional(), label: z.string().optional() }),
     z.strictObject({ at: cueTime, type: z.literal('cc'), channel: channelField, controller: intIn(0, 127), value: intIn(0, 127), label: z.string().optional() }),
     z.strictObject({ at: cueTime, type: z.literal('program'), channel: channelField, program: intIn(0, 127), label: z.string().optional() }),
-    z.strictObject({
-      at: cueTime,
-      type: z.literal('msc'),
-      command: z.enum(MSC_COMMAND_NAMES, { error: (iss) => `expected one of ${MSC_COMMAND_NAMES.join(', ')}, got ${describeValue(iss.input)}` }),
-      cue: z.union([z.number().min(0), z.string().regex(/^\d+(\.\d+)*$/)], { error: (iss) => `expected a cue number such as 3 or "12.5", got ${describeValue(iss.input)}` }).optional(),
-      list: z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)*$/)], { error: 'expected a cue list number' }).optional(),
-      label: z.string().optional(),
-    }),
+    z
+      .strictObject({
+        at: cueTime,
+        type: z.literal('msc'),
+        command: z.enum(MSC_COMMAND_NAMES, { error: (iss) => `expected one of ${MSC_COMMAND_NAMES.join(', ')}, got ${describeValue(iss.input)}` }),
+        cue: mscNumber('a cue number such as 3 or "12.5"').optional(),
+        list: mscNumber('a cue list number such as 1').optional(),
+        label: z.string().max(200).optional(),
+      })
+      // MSC fields go cue, list: a list without a cue has nothing to stand after.
+      .refine((c) => c.list === undefined || c.cue !== undefined, { error: 'a cue "list" needs a "cue" number too', path: ['list'] }),
   ],
   { error: (iss) => `expected "type": one of noteOn, noteOff, cc, program, msc, got ${describeValue((iss.input as { type?: unknown } | undefined)?.type)}` },
 );
@@ -200,14 +234,17 @@ export const effectCueSchema = z.strictObject({
   color: hexColor.optional(),
 });
 
+/** Links shown to people (licence, source): http or https only, never javascript: or data:. */
+const webUrl = z.url({ protocol: /^https?$/, error: (iss) => `expected an http(s) URL, got ${describeValue(iss.input)}` }).max(2000);
+
 export const songSchema = z.strictObject({
   $schema: z.string().optional(),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: (iss) => `expected an id of lowercase letters, digits and dashes, got ${describeValue(iss.input)}` }),
   title: nonEmpty('a song title'),
   credits: creditsSchema,
-  license: z.strictObject({ name: nonEmpty('a licence name'), url: z.url({ error: 'expected a URL' }).optional() }),
-  source: z.url({ error: (iss) => `expected a URL, got ${describeValue(iss.input)}` }).optional(),
-  tags: z.array(z.string()).optional(),
+  license: z.strictObject({ name: nonEmpty('a licence name'), url: webUrl.optional() }),
+  source: webUrl.optional(),
+  tags: z.array(z.string().max(100)).max(50, { error: 'at most 50 tags' }).optional(),
   key: z.string().regex(/^[A-G](#|b)? (major|minor)$/, { error: (iss) => `expected a key such as "C major" or "F# minor", got ${describeValue(iss.input)}` }).optional(),
   /** Constant BPM, or BPM changes at bar:beat positions. Default: the score's own tempo. */
   tempo: z.union([numberIn(20, 400, 'BPM'), z.array(tempoChange).min(1)], { error: (iss) => `expected a BPM number or a list of {"at", "bpm"}, got ${describeValue(iss.input)}` }).optional(),
@@ -220,10 +257,10 @@ export const songSchema = z.strictObject({
   avatar: relativePath('an avatar file').optional(),
   cues: z
     .strictObject({
-      motion: z.array(motionCueSchema).optional(),
-      camera: z.array(cameraCueSchema).optional(),
-      lighting: z.array(lightingCueSchema).optional(),
-      effects: z.array(effectCueSchema).optional(),
+      motion: cueList(motionCueSchema),
+      camera: cueList(cameraCueSchema),
+      lighting: cueList(lightingCueSchema),
+      effects: cueList(effectCueSchema),
     })
     .optional(),
 });

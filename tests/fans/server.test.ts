@@ -18,8 +18,9 @@ afterEach(async () => {
   server = null;
 });
 
+/** Each socket from its own loopback address, as each fan's phone has its own (fans are counted per address). */
 function open(token: string | undefined): Socket {
-  const s = connect(server!.url, token);
+  const s = connect(server!.url, token, { localAddress: `127.0.0.${10 + sockets.length}` });
   sockets.push(s);
   return s;
 }

@@ -122,7 +122,7 @@ describe('pages', { timeout: 150_000 }, () => {
     socket.close();
   });
 
-  it('serves a page folder through vite under its route, and a placeholder for a page that does not exist yet', async () => {
+  it('serves a page folder as a built bundle under its route, and a placeholder for a page that does not exist yet', async () => {
     const root = tempDir('holostage-pages-');
     mkdirSync(join(root, 'stage', 'src'), { recursive: true });
     writeFileSync(join(root, 'stage', 'index.html'), '<!doctype html><html><head><title>stage test</title></head><body><script type="module" src="./src/main.ts"></script></body></html>');
@@ -135,9 +135,14 @@ describe('pages', { timeout: 150_000 }, () => {
       expect(redirect.headers.get('location')).toBe('/stage/?output=main&token=x');
       const html = await (await fetch(`${server.url}/stage/?output=main&token=x`)).text();
       expect(html).toContain('<title>stage test</title>');
-      expect(html).toContain('/stage/@vite/client');
-      const js = await (await fetch(`${server.url}/stage/src/main.ts`)).text();
-      expect(js).toContain('const answer = 42');
+      // Built, not transformed on request: no vite client, the script is a hashed bundle file.
+      expect(html).not.toContain('@vite/client');
+      const script = /src="(\/stage\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(script).toBeDefined();
+      const js = await fetch(`${server.url}${script}`);
+      expect(js.headers.get('cache-control')).toContain('immutable');
+      expect(await js.text()).toContain('document.title');
+      expect((await fetch(`${server.url}/stage/src/main.ts`)).status).toBe(404);
       const desk = await fetch(`${server.url}/desk`);
       expect(await desk.text()).toMatch(/holostage — Control desk/);
       const live = await (await fetch(`${server.url}/live`)).text();

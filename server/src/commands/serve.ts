@@ -2,8 +2,8 @@
 
 import { join, resolve } from 'node:path';
 import { formatError } from '../../../show-files/src/errors.ts';
-import { REPO_ROOT } from '../pages.ts';
-import { ShowInvalidError, ShowServer } from '../server.ts';
+import { REPO_ROOT } from '../pages-spec.ts';
+import { isLoopback, ShowInvalidError, ShowServer } from '../server.ts';
 import { NullDriver, type LightingDriver } from '../lighting/driver.ts';
 import type { LightingDriverSpec } from '../lighting/driver-spec.ts';
 import { LightingThread, type LightingThreadPriority } from '../lighting/lighting-thread.ts';
@@ -28,14 +28,17 @@ const HELP = `usage: holostage serve [options]
   --lighting-priority <p>  realtime (default), nice or normal: how the thread that fires the
                            lighting cues asks to be run (raising it needs root or CAP_SYS_NICE)
   --no-pages               serve the API only (no /stage, /desk, /live pages)
+  --dev                    serve the pages through vite with hot reload (for page developers;
+                           loopback only, refused with another --host)
   --public                 a public show: /live opens without a token (the viewer link is open)
+  --trust-proxy            behind a reverse proxy (TLS): a viewer's address comes from X-Forwarded-For
   --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
   --edge                   with --redis: serve viewers only, following the primary on that redis
                            (same --show on every node; the primary is the one without --edge)
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['midi-virtual', 'no-pages', 'help', 'public', 'edge']);
+  const p = parseArgs(args, ['midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy']);
   if (p.flags.has('help')) {
     process.stdout.write(HELP);
     return 0;
@@ -69,6 +72,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`holostage serve: --midi: expected easymidi or null, got "${driverKind}"\n`);
     return 2;
   }
+  const host = flagString(p, 'host') ?? '127.0.0.1';
+  if (p.flags.has('dev') && !isLoopback(host)) {
+    process.stderr.write(`holostage serve: --dev serves the pages through vite's dev server, for this machine only; it cannot listen on ${host} (drop --dev for the venue network)\n`);
+    return 2;
+  }
   const redisUrl = flagString(p, 'redis');
   const edge = p.flags.has('edge');
   if (edge && !redisUrl) {
@@ -90,22 +98,27 @@ export async function run(args: string[]): Promise<number> {
       );
   const server = new ShowServer({
     showDir,
-    host: flagString(p, 'host') ?? '127.0.0.1',
+    host,
     port: n.port,
     stateDir: flagString(p, 'state'),
     resumeWindowMs: n.resume * 1000,
     heartbeatMs: n.heartbeat,
     transport: { goGuardMs: n.guard, panicFadeSeconds: n.fade },
     lighting,
-    pages: p.flags.has('no-pages') ? false : 'auto',
+    pages: p.flags.has('no-pages') ? false : p.flags.has('dev') ? 'dev' : 'auto',
     midiInputPort: edge ? undefined : flagString(p, 'midi-in'),
     log,
     publicViewing: p.flags.has('public'),
+    trustProxy: p.flags.has('trust-proxy'),
     warmVocals: true,
     redisUrl,
     edge,
   });
 
+  // The show must go on: a promise nobody awaited that fails is logged, never fatal.
+  process.on('unhandledRejection', (reason) => {
+    log(`internal error (the show goes on): ${reason instanceof Error ? reason.message : String(reason)}`);
+  });
   try {
     await server.start();
   } catch (err) {
@@ -117,9 +130,22 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
 
+  // Signals are ours before the URLs are printed: whoever starts us may stop us as soon as it reads them.
+  const stopped = new Promise<void>((resolveStop) => {
+    const stop = (signal: string): void => {
+      log(`${signal}: closing`);
+      void server.close().then(() => resolveStop());
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
   const out = process.stdout;
   out.write(`holostage: "${server.timeline.show.title}" (${server.timeline.entries.length} entries, ${server.timeline.duration.toFixed(1)} s) on ${server.url}\n`);
   for (const w of server.warnings) out.write(`  warning: ${w}\n`);
+  for (const song of server.leftOut) {
+    out.write(`  left out: ${song.file} (${song.errors.length} error(s); the rest of the show plays):\n`);
+    for (const e of song.errors.slice(0, 10)) out.write(`    ${formatError(e)}\n`);
+  }
   if (server.recoveryNote) out.write(`  journal: ${server.recoveryNote}\n`);
   const status = server.lighting.status();
   if (!edge) {
@@ -134,13 +160,6 @@ export async function run(args: string[]): Promise<number> {
     if (server.publicViewing) out.write(`  ${'open fan link'.padEnd(22)} ${server.url}/live\n`);
   }
 
-  await new Promise<void>((resolveStop) => {
-    const stop = (signal: string): void => {
-      log(`${signal}: closing`);
-      void server.close().then(() => resolveStop());
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  await stopped;
   return 0;
 }

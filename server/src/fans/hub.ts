@@ -22,6 +22,12 @@ export interface FanHubOptions {
   /** Cheers per second per connection, and the burst allowed. */
   cheerRate?: number;
   cheerBurst?: number;
+  /**
+   * One address counts as at most this many fans (default 4: a household, a few phones behind one
+   * router): its sockets beyond that neither add viewers nor hold extra penlights, and its cheers
+   * share this many fans' rate. 300 sockets from one machine cheer like 4 fans, not 300.
+   */
+  fansPerAddress?: number;
   /** Broadcast a frame at least this often even when nothing changed (late joiners, the desk). */
   keepAliveMs?: number;
   /**
@@ -40,6 +46,8 @@ export class FanHub {
   private lastSentAt = 0;
   private lastViewerSentAt = 0;
   private viewerBehind = false;
+  /** Viewer sockets per address, in arrival order (a socket's place is its fan slot). */
+  private readonly addresses = new Map<string, { sockets: string[]; limiter: RateLimiter }>();
   /** Cheers accepted and refused since start (this node), for tests and health. */
   accepted = 0;
   refused = 0;
@@ -70,7 +78,7 @@ export class FanHub {
   }
 
   /** Wire a new connection: viewers are counted and may cheer; everyone gets the crowd as it is. */
-  attach(socket: Socket, role: Role): void {
+  attach(socket: Socket, role: Role, address = socket.handshake.address): void {
     if (this.last) socket.emit(CROWD_EVENTS.crowd, this.last);
     if (role !== 'viewer') {
       socket.on(CROWD_EVENTS.cheer, (_payload: unknown, ack: unknown) => {
@@ -78,12 +86,19 @@ export class FanHub {
       });
       return;
     }
-    this.tally.viewers++;
-    const limiter = new RateLimiter(this.options.cheerRate ?? 8, this.options.cheerBurst ?? 12, this.options.clock());
+    const perAddress = this.options.fansPerAddress ?? 4;
+    const rate = this.options.cheerRate ?? 8;
+    const burst = this.options.cheerBurst ?? 12;
+    let place = this.addresses.get(address);
+    if (!place) this.addresses.set(address, (place = { sockets: [], limiter: new RateLimiter(rate * perAddress, burst * perAddress, this.options.clock()) }));
+    const here = place;
+    here.sockets.push(socket.id);
+    if (here.sockets.length <= perAddress) this.tally.viewers++;
+    const limiter = new RateLimiter(rate, burst, this.options.clock());
     socket.on(CROWD_EVENTS.cheer, (payload: unknown, ack: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : null;
       const now = this.options.clock();
-      if (!limiter.take(now)) {
+      if (!limiter.take(now) || !here.limiter.take(now)) {
         this.refused++;
         this.tally.refuse();
         reply?.({ ok: false, error: 'cheer: rate limited, slow down' });
@@ -97,12 +112,18 @@ export class FanHub {
         return;
       }
       this.accepted++;
-      this.tally.wave(socket.id, checked.cheer, now);
+      // The fan is the address and a slot in it: sockets past the address's share wave an existing fan's light.
+      const slot = Math.max(0, here.sockets.indexOf(socket.id)) % perAddress;
+      this.tally.wave(`${address}#${slot}`, checked.cheer, now);
       reply?.({ ok: true });
     });
     socket.on('disconnect', () => {
-      this.tally.viewers--;
-      this.tally.leave(socket.id);
+      const i = here.sockets.indexOf(socket.id);
+      if (i >= 0) here.sockets.splice(i, 1);
+      // The address still counts min(sockets, perAddress) fans.
+      if (here.sockets.length < perAddress) this.tally.viewers--;
+      if (here.sockets.length === 0) this.addresses.delete(address);
+      if (here.sockets.length < perAddress) this.tally.leave(`${address}#${here.sockets.length}`);
     });
   }
 

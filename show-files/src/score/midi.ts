@@ -26,7 +26,9 @@ export function parseMidiScore(bytes: Uint8Array, file: string): Score {
   try {
     midi = parseMidi(bytes);
   } catch (err) {
-    throw new ScoreError(file, `not a readable Standard MIDI File: ${(err as Error).message}`);
+    // midi-file throws plain strings for some damage ("Bad MThd header"): say what it said either way.
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ScoreError(file, `not a readable Standard MIDI File: ${why || 'damaged data'}`);
   }
   const resolution = midi.header.ticksPerBeat;
   if (!resolution) throw new ScoreError(file, 'SMPTE-timed MIDI files are not supported; export with ticks per quarter note');

@@ -25,7 +25,13 @@ export function parseUstx(bytes: Uint8Array, file: string): Score {
     const e = doc.errors[0]!;
     throw new ScoreError(file, `not valid YAML: ${e.message.split('\n')[0]}`, e.linePos?.[0].line);
   }
-  const root = doc.toJS() as unknown;
+  let root: unknown;
+  try {
+    // At most 100 alias expansions: a "billion laughs" document is refused, not expanded.
+    root = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    throw new ScoreError(file, `not a readable OpenUtau project: ${(err as Error).message}`, 1);
+  }
   if (!isRecord(root)) throw new ScoreError(file, 'not an OpenUtau project: expected a YAML mapping', 1);
   // Line numbers of each part and note, for error messages.
   const lineOf = (node: YamlNode | null | undefined): number | undefined =>

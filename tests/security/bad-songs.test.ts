@@ -1,0 +1,124 @@
+// Songs that once killed the server, played as the attack: an MSC cue with a list and no cue, a
+// cue number of 1e21, a note 1e11 ticks long. Each is refused by validation with its file and
+// position; a running server leaves that song out with an alarm and plays the rest; `serve`
+// starts anyway and says which file is wrong.
+
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileShowFolder } from '../../show-files/src/compile.ts';
+import { formatError } from '../../show-files/src/errors.ts';
+import { ShowServer, type Alarm } from '../../server/src/server.ts';
+import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
+import { connect, copyDemoShow, emitAck, getJson, once, tempDir } from '../server/helpers.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/holostage.js');
+
+function editJson(file: string, edit: (data: Record<string, unknown>) => void): void {
+  const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  edit(data);
+  writeFileSync(file, JSON.stringify(data, null, 2));
+}
+
+function addLightingCue(showDir: string, cue: Record<string, unknown>): void {
+  editJson(join(showDir, 'songs', 'neon-lullaby.json'), (song) => {
+    const cues = (song.cues ??= {}) as { lighting?: unknown[] };
+    (cues.lighting ??= []).push(cue);
+  });
+}
+
+describe('a song that cannot play', () => {
+  let server: ShowServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it.each([
+    ['an MSC cue list without a cue', { at: 0, type: 'msc', command: 'GO', list: 1 }, /cues\.lighting\[\d+\]\.list: a cue "list" needs a "cue" number too/],
+    ['an MSC cue number of 1e21', { at: 0, type: 'msc', command: 'GO', cue: 1e21 }, /cues\.lighting\[\d+\]\.cue: expected a cue number .* got 1e\+21/],
+  ])('refuses %s at validation, with file, line and path', async (_what, cue, message) => {
+    const showDir = copyDemoShow();
+    addLightingCue(showDir, cue);
+    const r = await compileShowFolder(showDir);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map(formatError).join('\n')).toMatch(new RegExp(`^songs/neon-lullaby\\.json:\\d+:\\d+ ${message.source}`, 'm'));
+  });
+
+  it('refuses a note 1e11 long in a score, naming the score and its line', async () => {
+    const showDir = copyDemoShow();
+    let last = 0;
+    editJson(join(showDir, 'scores', 'neon-lullaby.json'), (score) => {
+      const notes = score.notes as { length: number }[];
+      last = notes.length - 1;
+      notes[last]!.length = 1e11;
+    });
+    const r = await compileShowFolder(showDir);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map(formatError).join('\n')).toMatch(new RegExp(`^scores/neon-lullaby\\.json:\\d+:1 notes\\[${last}\\]: note ${last + 1} .*ends after 3600 s`, 'm'));
+  });
+
+  it('leaves the broken song out of a desk load, raises an alarm naming it, and keeps serving the library', async () => {
+    const showDir = copyDemoShow();
+    server = new ShowServer({ showDir, stateDir: tempDir(), lighting: new RecorderDriver(null), pages: false, port: 0, transport: { goGuardMs: 0 } });
+    await server.start();
+    expect(server.timeline.songs.map((s) => s.id)).toEqual(['sakura-signal', 'neon-lullaby', 'hello-hologram']);
+    const desk = connect(server.url, server.tokens.operator);
+    await once(desk, 'hello');
+    const alarms: Alarm[][] = [];
+    desk.on('alarms', (a: Alarm[]) => alarms.push(a));
+
+    addLightingCue(showDir, { at: 0, type: 'msc', command: 'GO', list: 1 });
+    const reply = await emitAck<{ ok: boolean }>(desk, 'transport:command', { command: 'load' });
+    expect(reply.ok).toBe(true);
+    expect(server.timeline.songs.map((s) => s.id)).toEqual(['sakura-signal', 'hello-hologram']);
+    // The setlist closes up around the hole: the encore now follows the MC with a cut.
+    expect(server.timeline.entries.map((e) => e.kind)).toEqual(['song', 'mc', 'song']);
+    const alarm = server.alarmList().find((a) => a.key === 'left-out:songs/neon-lullaby.json');
+    expect(alarm?.level).toBe('critical');
+    expect(alarm?.message).toMatch(/songs\/neon-lullaby\.json left out of the show: songs\/neon-lullaby\.json:\d+:\d+ cues\.lighting\[\d+\]\.list/);
+    expect(alarms.flat().some((a) => a.key === 'left-out:songs/neon-lullaby.json')).toBe(true);
+
+    // The library lists it with its errors; its routes answer, none with a 500.
+    const lib = await getJson(`${server.url}/api/desk/library`, server.tokens.operator);
+    expect(lib.status).toBe(200);
+    const listed = (lib.json.songs as { id: string; valid: boolean; errors: { file: string; path: string }[] }[]).find((s) => s.id === 'neon-lullaby');
+    expect(listed?.valid).toBe(false);
+    expect(listed?.errors[0]?.path).toMatch(/^cues\.lighting\[\d+\]\.list$/);
+    expect((await getJson(`${server.url}/api/desk/library/neon-lullaby`, server.tokens.operator)).status).toBe(200);
+    expect((await fetch(`${server.url}/api/desk/library/neon-lullaby/vocal.wav`, { headers: { authorization: `Bearer ${server.tokens.operator}` } })).status).toBe(422);
+
+    // The show plays on, and fixing the file brings the song back and clears the alarm.
+    expect((await emitAck<{ ok: boolean }>(desk, 'transport:command', { command: 'go' })).ok).toBe(true);
+    expect((await emitAck<{ ok: boolean }>(desk, 'transport:command', { command: 'stop' })).ok).toBe(true);
+    editJson(join(showDir, 'songs', 'neon-lullaby.json'), (song) => {
+      (song.cues as { lighting: unknown[] }).lighting.pop();
+    });
+    expect((await emitAck<{ ok: boolean }>(desk, 'transport:command', { command: 'load' })).ok).toBe(true);
+    expect(server.timeline.songs).toHaveLength(3);
+    expect(server.alarmList().find((a) => a.key === 'left-out:songs/neon-lullaby.json')?.active).toBe(false);
+    desk.close();
+  });
+
+  it('serve starts with a broken song and says which file is wrong', async () => {
+    const showDir = copyDemoShow();
+    editJson(join(showDir, 'scores', 'sakura-signal.json'), (score) => {
+      const notes = score.notes as { length: number }[];
+      notes[notes.length - 1]!.length = 1e11;
+    });
+    const proc = spawn(process.execPath, [BIN, 'serve', '--show', showDir, '--port', '0', '--midi', 'null', '--no-pages', '--state', tempDir()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    const started = Date.now();
+    while (!/fan viewer/.test(out) && proc.exitCode === null && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toMatch(/left out: songs\/sakura-signal\.json/);
+    expect(out).toMatch(/scores\/sakura-signal\.json:\d+:1 notes\[\d+\]: note \d+ .*ends after 3600 s/);
+    expect(out).toMatch(/fan viewer/);
+    proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 90_000);
+});

@@ -1,0 +1,25 @@
+// The whole show format under deterministic fuzzing: 10,200 mutants of show.json, a song file,
+// a JSON score, a .ust, a .ustx and a .mid, each through load, validate and compile in this
+// process. None may throw; every refusal names a file, a line:column and a clean path/message.
+// (How long the slowest mutant takes is a bench figure: bench/security.bench.ts.)
+
+import { describe, expect, it } from 'vitest';
+import { FUZZ_KINDS, fuzzKind } from './fuzz/run.ts';
+
+const PER_KIND = 1700;
+
+describe('fuzzing the show format', () => {
+  for (const [k, kind] of FUZZ_KINDS.entries()) {
+    it(`${kind}: ${PER_KIND} mutants, no crash, every refusal clear`, async () => {
+      const r = await fuzzKind(kind, 1 + k * 100_000, PER_KIND);
+      expect(r.seedOk, 'the unmutated file must be a valid show').toBe(true);
+      expect(r.mutants).toBe(PER_KIND);
+      expect(r.crashes).toEqual([]);
+      expect(r.unclear.slice(0, 5)).toEqual([]);
+      // The mutants must really reach both answers: some pass, many are refused.
+      expect(r.refused).toBeGreaterThan(PER_KIND / 10);
+      expect(r.accepted).toBeGreaterThan(0);
+      console.log(`fuzz ${kind}: ${r.mutants} mutants, ${r.accepted} accepted, ${r.refused} refused, slowest ${r.maxMs.toFixed(1)} ms (seed ${r.maxSeed}), total ${(r.totalMs / 1000).toFixed(1)} s`);
+    }, 120_000);
+  }
+});
