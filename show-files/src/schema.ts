@@ -139,7 +139,7 @@ export const voiceSchema = z.strictObject({
   preutterance: numberIn(0, 0.5, 'seconds').optional(),
 });
 
-const BUILTIN_MOTIONS = ['idle', 'dance', 'sway', 'wave', 'bow', 'jump', 'point'] as const;
+const BUILTIN_MOTIONS = ['idle', 'dance', 'sway', 'wave', 'bow', 'jump', 'point', 'step', 'clap', 'reach', 'open'] as const;
 export const BUILTIN_MOTION_NAMES: readonly string[] = BUILTIN_MOTIONS;
 
 export const motionCueSchema = z.strictObject({

@@ -105,8 +105,12 @@ export interface VocalNote { time: number; end: number; pitch: number; lyric: st
 export interface Phoneme { time: number; end: number; symbol: string; /** index into the vocal track's notes */ note: number }
 export interface VocalTrack { notes: VocalNote[]; phonemes: Phoneme[]; warnings: string[] }
 
-/** `clip` is a built-in motion name or a .vrma/.bvh path relative to the show folder. */
-export interface MotionEvent { time: number; end: number; clip: string; blend: number; cue: number }
+/**
+ * `clip` is a built-in motion name or a .vrma/.bvh/.vmd path relative to the show folder. `cue` is
+ * the index in the song file, -1 for a cue the compiler's auto-direction chose; `auto` then says why
+ * ("chorus", "long note", "end", ...).
+ */
+export interface MotionEvent { time: number; end: number; clip: string; blend: number; cue: number; auto?: string }
 export interface CameraEvent {
   time: number;
   end: number;
@@ -116,8 +120,13 @@ export interface CameraEvent {
   fov?: number;
   /** Seconds the camera takes to move into this shot (0 = cut). */
   move: number;
+  /** Index in the song file; -1 when auto-direction chose the shot (`auto` says why). */
   cue: number;
+  auto?: string;
 }
+export type ExpressionName = 'happy' | 'angry' | 'sad' | 'relaxed' | 'surprised';
+/** A facial expression held over [time, end) at `weight` (0..1); chosen by auto-direction from the song's mood tag. */
+export interface ExpressionEvent { time: number; end: number; expression: ExpressionName; weight: number; cue: number; auto?: string }
 export interface EffectEvent { time: number; end: number; effect: string; intensity: number; color?: string; cue: number }
 
 export type LightingKind = 'noteOn' | 'noteOff' | 'cc' | 'program' | 'msc';
@@ -140,6 +149,8 @@ export interface SongTracks {
   camera: CameraEvent[];
   lighting: LightingEvent[];
   effects: EffectEvent[];
+  /** Expressions over time (auto-direction, from a mood tag); absent when none. */
+  expressions?: ExpressionEvent[];
 }
 
 export interface Timeline {

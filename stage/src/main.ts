@@ -398,6 +398,7 @@ Object.defineProperty(window, '__holostage', {
       weights: { aa: round3(frame.mouth.aa), ih: round3(frame.mouth.ih), ou: round3(frame.mouth.ou), ee: round3(frame.mouth.ee), oh: round3(frame.mouth.oh) },
       blink: round3(frame.blink),
       happy: round3(frame.happy),
+      mood: { angry: round3(frame.angry), sad: round3(frame.sad), relaxed: round3(frame.relaxed), surprised: round3(frame.surprised) },
       motion: frame.motion,
       camera: { ...frame.camera },
       lights: frame.lights.fixtures.map((f) => round3(f.intensity * frame.lights.master)),

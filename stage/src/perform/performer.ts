@@ -3,12 +3,13 @@
 // the synced show time and hands the result to the renderer; tests and the benchmark call it in Node.
 
 import type { Timeline, SongInfo, MotionEvent } from '../../../show-files/src/timeline.ts';
+import { applyExpressions } from './expressions.ts';
 import { entryAt, lastAtOrBefore } from '../../../show-files/src/timeline.ts';
 import { TempoMap } from '../../../show-files/src/tempo.ts';
 import { mouthAt, type MouthWeights } from './mouth.ts';
 import { LipSync } from '../../../show-files/src/vocal/lipsync.ts';
 import { blinkAt, gazeOffsetAt } from './face.ts';
-import { BUILTIN_MOTIONS, type MotionContext } from './motions.ts';
+import { BUILTIN_MOTIONS, PARTIAL_MOTIONS, type MotionContext } from './motions.ts';
 import { Pose, smoothstep } from './pose.ts';
 import { cameraAt, type CameraPose } from './camera.ts';
 import { LightsPlayer, type LightsState } from './lights.ts';
@@ -30,7 +31,12 @@ export interface PerformFrame {
   beat: number;
   mouth: MouthWeights;
   blink: number;
+  /** Expressions 0..1: happy from the motion cues (wave, bow) and the song's mood; the others from its mood. */
   happy: number;
+  angry: number;
+  sad: number;
+  relaxed: number;
+  surprised: number;
   gaze: { yaw: number; pitch: number };
   pose: Pose;
   camera: CameraPose;
@@ -42,7 +48,7 @@ export interface PerformFrame {
 export function createFrame(): PerformFrame {
   return {
     showTime: 0, entry: -1, song: -1, songTime: 0, beat: 0,
-    mouth: { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 }, blink: 0, happy: 0, gaze: { yaw: 0, pitch: 0 },
+    mouth: { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 }, blink: 0, happy: 0, angry: 0, sad: 0, relaxed: 0, surprised: 0, gaze: { yaw: 0, pitch: 0 },
     pose: new Pose(), camera: { position: [0, 0, 0], target: [0, 0, 0], fov: 30 },
     lights: new LightsPlayer().state, motion: 'idle',
   };
@@ -108,6 +114,8 @@ export class Performer {
       }
       out.happy = this.applyMotionCues(song.tracks.motion, t, out);
     } else out.happy = entry && entry.kind === 'mc' ? 0.35 : 0;
+    out.angry = out.sad = out.relaxed = out.surprised = 0;
+    if (song?.tracks.expressions) applyExpressions(song.tracks.expressions, t, out);
 
     // Stage.
     cameraAt(song ? song.tracks.camera : [], t, out.camera);
@@ -152,6 +160,7 @@ export class Performer {
     const builtin = BUILTIN_MOTIONS[e.clip];
     if (builtin) {
       this.ctx.local = local;
+      if (PARTIAL_MOTIONS.has(e.clip)) this.layer.copy(out.pose);
       builtin(this.ctx, this.layer);
     } else {
       const clip = this.clips.get(e.clip);

@@ -64,6 +64,10 @@ export class VrmDriver {
       em.setValue('oh', frame.mouth.oh);
       em.setValue('blink', frame.blink);
       em.setValue('happy', frame.happy);
+      em.setValue('angry', frame.angry);
+      em.setValue('sad', frame.sad);
+      em.setValue('relaxed', frame.relaxed);
+      em.setValue('surprised', frame.surprised);
     }
     const r = frame.pose.rotations;
     const s = this.flip ? -1 : 1;
