@@ -5,8 +5,10 @@
 //                                                          + assets/avatars/holo-vrm0.vrm (VRM 0.x, lighter)
 //
 // The character is built from simple solids (ellipsoids and tubes of rings) in a T-pose, each vertex
-// skinned to one or two bones. The face (eyes + mouth) is a separate mesh whose morph targets give
-// the expressions aa ih ou ee oh blink happy. The twin tails are bone chains driven by spring bones.
+// skinned to one or two bones; five-fingered hands on the VRM finger bones. The face (layered eyes,
+// brows, nose, a mouth with teeth and tongue) is a separate mesh whose morph targets give the
+// expressions aa ih ou ee oh, blink (both and each eye), happy angry sad relaxed surprised. The twin
+// tails, the skirt and the tie are bone chains driven by spring bones.
 // Output is deterministic: the same script always writes the same bytes.
 //
 // The parts live in scripts/avatar/: skeleton, geometry, character (body, hair, outfit), face,

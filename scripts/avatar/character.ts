@@ -1,7 +1,11 @@
 // The character: body, hair, outfit and face as parts per material, on the skeleton.
 
-import { blend, ellipsoid, one, Part, tube, type Ring } from './geometry.ts';
-import { skeleton, tailPoint, TAIL_JOINTS, type BoneDef, type Vec3 } from './skeleton.ts';
+import { blend, ellipsoid, one, Part, tube } from './geometry.ts';
+import { buildHair } from './hair.ts';
+import { buildHand } from './hands.ts';
+import { buildHeadset, buildSkirt, buildTieAndCollar } from './outfit.ts';
+import { buildFace, EXPRESSIONS, FACE_MATERIALS } from './face.ts';
+import { skeleton, type BoneDef, type Vec3 } from './skeleton.ts';
 
 
 export interface MaterialDef {
@@ -23,11 +27,10 @@ export const MATERIALS: MaterialDef[] = [
   // The skirt and the sleeve cuffs are open tubes seen from inside too.
   { name: 'AccentOpen', color: [1.0, 0.35, 0.65], shade: [0.7, 0.18, 0.45], outline: 0.003, doubleSided: true },
   { name: 'Boots', color: [0.9, 0.92, 1.0], shade: [0.55, 0.6, 0.8], outline: 0.003 },
-  { name: 'Eyes', color: [0.03, 0.3, 0.42], shade: [0.02, 0.18, 0.3], outline: 0 },
-  { name: 'Mouth', color: [0.7, 0.2, 0.28], shade: [0.55, 0.12, 0.2], outline: 0 },
+  ...FACE_MATERIALS.map(([name, color, shade]) => ({ name, color, shade, outline: 0 })),
 ];
 
-export const EXPRESSIONS = ['aa', 'ih', 'ou', 'ee', 'oh', 'blink', 'happy'] as const;
+export { EXPRESSIONS };
 
 export interface Character {
   bones: BoneDef[];
@@ -52,41 +55,10 @@ export function buildCharacter(detail: number): Character {
     { at: [0, 1.27, 0], radius: [0.034, 0.034], bone: one('Neck') },
     { at: [0, 1.4, -0.01], radius: [0.034, 0.034], bone: one('Head') },
   ], seg(10), true); // both ends inside the torso and the head
+  // Cheeks and chin: the lower face comes forward to a soft point under the mouth.
+  ellipsoid(p('Skin'), index, { center: [0, 1.405, 0.02], radii: [0.098, 0.086, 0.1], bone: one('Head'), rings: seg(6), segments: seg(12), minTheta: (40 * Math.PI) / 180, phiRange: [-Math.PI * 0.6, Math.PI * 0.6] });
 
-  // Hair: a cap that leaves the face open (high at the front, low at the back), side locks, bangs.
-  ellipsoid(p('Hair'), index, {
-    center: [0, 1.485, -0.008], radii: [0.138, 0.148, 0.136], bone: one('Head'), rings: seg(10), segments: seg(24),
-    maxTheta: (phi) => {
-      const front = (1 + Math.cos(phi)) / 2; // 1 facing +Z, 0 at the back
-      return Math.PI * (0.66 - 0.3 * Math.pow(front, 3));
-    },
-  });
-  for (const s of [1, -1]) {
-    ellipsoid(p('Hair'), index, { center: [0.115 * s, 1.39, 0.035], radii: [0.03, 0.11, 0.05], bone: one('Head'), rings: small(6), segments: small(10) });
-  }
-  for (const x of [-0.07, 0, 0.07]) {
-    ellipsoid(p('Hair'), index, { center: [x, 1.545, 0.105], radii: [0.05, 0.045, 0.025], bone: one('Head'), rings: small(5), segments: small(10) });
-  }
-
-  // Twin tails (hair, on the tail bones) with hair ties.
-  for (const [side, s] of [['Left', 1], ['Right', -1]] as const) {
-    const rings: Ring[] = [];
-    // Rings closer together where the tail bends out of the head (the first sixth), further apart
-    // along the long straight fall.
-    const steps = seg(16);
-    const bend = Math.max(2, Math.round(steps * 0.3));
-    for (let i = 0; i <= steps; i++) {
-      const u = i <= bend ? (i / bend) / 6 : 1 / 6 + ((i - bend) / (steps - bend)) * (5 / 6);
-      const pos = tailPoint(u, s);
-      const f = u * (TAIL_JOINTS - 1);
-      const j = Math.min(TAIL_JOINTS - 2, Math.floor(f));
-      const t = Math.min(1, f - j);
-      const width = u < 0.08 ? 0.035 + u * 0.3 : 0.075 * Math.sin(Math.PI * Math.min(1, 0.25 + u * 0.85)) + 0.012;
-      rings.push({ at: pos, radius: [width, width * 0.7], bone: blend(`${side}Tail${j}`, `${side}Tail${j + 1}`, t) });
-    }
-    tube(p('Hair'), index, rings, small(10), 'start'); // the root is inside the hair tie
-    ellipsoid(p('Accent'), index, { center: tailPoint(0.02, s), radii: [0.04, 0.04, 0.04], bone: one(`${side}Tail0`), rings: small(5), segments: small(10) });
-  }
+  buildHair(p('Hair'), p('Accent'), index, seg, small);
 
   // Torso (top) and skirt.
   tube(p('Top'), index, [
@@ -97,13 +69,9 @@ export function buildCharacter(detail: number): Character {
     { at: [0, 1.255, 0], radius: [0.11, 0.065], bone: one('UpperChest') },
     { at: [0, 1.29, 0], radius: [0.04, 0.04], bone: blend('UpperChest', 'Neck', 0.5) },
   ], seg(16));
-  // Tie at the collar.
-  ellipsoid(p('Accent'), index, { center: [0, 1.2, 0.08], radii: [0.025, 0.045, 0.015], bone: one('UpperChest'), rings: small(4), segments: small(8) });
-  tube(p('AccentOpen'), index, [
-    { at: [0, 0.94, 0], radius: [0.1, 0.078], bone: one('Hips') },
-    { at: [0, 0.82, 0], radius: [0.16, 0.13], bone: one('Hips') },
-    { at: [0, 0.66, 0], radius: [0.24, 0.21], bone: one('Hips') },
-  ], seg(24), true);
+  buildTieAndCollar(p('Accent'), p('AccentOpen'), index, small);
+  buildSkirt(p('AccentOpen'), index, seg(24));
+  buildHeadset(p('Boots'), p('Accent'), index, small);
 
   // Arms: skin, with a flared detached sleeve over the forearm; hands.
   for (const [side, s] of [['Left', 1], ['Right', -1]] as const) {
@@ -111,8 +79,8 @@ export function buildCharacter(detail: number): Character {
     const la = at(`${side}LowerArm`);
     const hand = at(`${side}Hand`);
     tube(p('Skin'), index, [
-      { at: [ua[0] - 0.03 * s, ua[1], 0], radius: [0.04, 0.04], bone: one(`${side}UpperArm`) },
-      { at: [(ua[0] + la[0]) / 2, ua[1], 0], radius: [0.036, 0.036], bone: one(`${side}UpperArm`) },
+      { at: [ua[0] - 0.03 * s, ua[1], 0], radius: [0.043, 0.042], bone: one(`${side}UpperArm`) },
+      { at: [(ua[0] + la[0]) / 2, ua[1], 0], radius: [0.038, 0.037], bone: one(`${side}UpperArm`) },
       { at: la, radius: [0.031, 0.031], bone: blend(`${side}UpperArm`, `${side}LowerArm`, 0.5) },
       { at: [(la[0] + hand[0]) / 2, la[1], 0], radius: [0.028, 0.028], bone: one(`${side}LowerArm`) },
       { at: hand, radius: [0.024, 0.024], bone: blend(`${side}LowerArm`, `${side}Hand`, 0.5) },
@@ -125,16 +93,16 @@ export function buildCharacter(detail: number): Character {
       { at: [hand[0] - 0.012 * s, la[1], 0], radius: [0.053, 0.053], bone: blend(`${side}LowerArm`, `${side}Hand`, 0.4) },
       { at: [hand[0] - 0.002 * s, la[1], 0], radius: [0.055, 0.055], bone: blend(`${side}LowerArm`, `${side}Hand`, 0.4) },
     ], seg(14), true);
-    ellipsoid(p('Skin'), index, { center: [hand[0] + 0.05 * s, hand[1], 0.005], radii: [0.055, 0.022, 0.04], bone: one(`${side}Hand`), rings: small(4), segments: small(8) });
+    buildHand(p('Skin'), index, side, small);
 
     // Legs: skin thighs, tall boots, feet.
     const ul = at(`${side}UpperLeg`);
     const ll = at(`${side}LowerLeg`);
     const foot = at(`${side}Foot`);
     tube(p('Skin'), index, [
-      { at: [ul[0], ul[1] + 0.04, 0], radius: [0.065, 0.065], bone: one(`${side}UpperLeg`) },
-      { at: [ul[0], (ul[1] + ll[1]) / 2, 0], radius: [0.055, 0.055], bone: one(`${side}UpperLeg`) },
-      { at: ll, radius: [0.043, 0.043], bone: blend(`${side}UpperLeg`, `${side}LowerLeg`, 0.5) },
+      { at: [ul[0], ul[1] + 0.04, 0], radius: [0.074, 0.07], bone: one(`${side}UpperLeg`) },
+      { at: [ul[0], (ul[1] + ll[1]) / 2, 0], radius: [0.061, 0.058], bone: one(`${side}UpperLeg`) },
+      { at: ll, radius: [0.047, 0.046], bone: blend(`${side}UpperLeg`, `${side}LowerLeg`, 0.5) },
     ], seg(12), true); // the top under the skirt, the knee inside the boot
     tube(p('Boots'), index, [
       { at: [ll[0], ll[1] + 0.03, 0], radius: [0.056, 0.056], bone: blend(`${side}UpperLeg`, `${side}LowerLeg`, 0.6) },
@@ -142,7 +110,7 @@ export function buildCharacter(detail: number): Character {
       { at: [ll[0], (ll[1] + foot[1]) / 2, 0], radius: [0.045, 0.045], bone: one(`${side}LowerLeg`) },
       { at: [foot[0], foot[1] + 0.01, 0], radius: [0.042, 0.042], bone: blend(`${side}LowerLeg`, `${side}Foot`, 0.5) },
     ], seg(12), 'end'); // the ankle end is inside the foot
-    ellipsoid(p('Boots'), index, { center: [foot[0], 0.04, 0.04], radii: [0.047, 0.04, 0.1], bone: blend(`${side}Foot`, `${side}Toes`, 0.3), rings: small(6), segments: small(10) });
+    ellipsoid(p('Boots'), index, { center: [foot[0], 0.036, 0.045], radii: [0.046, 0.036, 0.105], bone: blend(`${side}Foot`, `${side}Toes`, 0.3), rings: small(6), segments: small(10) });
     // Cuff of the boot.
     tube(p('Accent'), index, [
       { at: [ll[0], ll[1] + 0.035, 0], radius: [0.06, 0.06], bone: blend(`${side}UpperLeg`, `${side}LowerLeg`, 0.6) },
@@ -150,71 +118,6 @@ export function buildCharacter(detail: number): Character {
     ], seg(12), true);
   }
 
-  // Face: eyes on the eye bones (so gaze moves them), mouth on the head. Morph targets per vertex.
-  const eyes = new Part('Eyes');
-  const mouth = new Part('Mouth');
-  for (const name of EXPRESSIONS) {
-    eyes.morphs.set(name, []);
-    mouth.morphs.set(name, []);
-  }
-  for (const [side, s] of [['Left', 1], ['Right', -1]] as const) {
-    const c: Vec3 = [0.05 * s, 1.455, 0.112];
-    const rad: Vec3 = [0.027, 0.036, 0.012];
-    // Only the front half: the back half of each eye is buried in the head.
-    const ids = ellipsoid(eyes, index, { center: c, radii: rad, bone: one(`${side}Eye`), rings: small(6), segments: small(8), phiRange: [-Math.PI / 2, Math.PI / 2] });
-    for (const i of ids) {
-      const x = eyes.positions[i * 3]!;
-      const y = eyes.positions[i * 3 + 1]!;
-      const dx = (x - c[0]) / rad[0];
-      const dy = y - c[1];
-      for (const name of EXPRESSIONS) {
-        let target = y; // unchanged by the mouth shapes
-        if (name === 'blink') target = c[1] - 0.012 + dy * 0.08; // a closed lid, slightly low
-        else if (name === 'happy') target = c[1] - 0.004 + 0.012 * (1 - dx * dx) + dy * 0.12; // ^ ^
-        eyes.morphs.get(name)!.push(0, target - y, 0);
-      }
-    }
-  }
-  {
-    // The mouth: a slightly domed ellipse; each shape sets its width and height.
-    const c: Vec3 = [0, 1.378, 0.112];
-    const closed: [number, number] = [0.014, 0.0035];
-    const shapes: Record<(typeof EXPRESSIONS)[number], [number, number, number]> = {
-      aa: [0.022, 0.03, -0.008],
-      ih: [0.026, 0.009, 0],
-      ou: [0.01, 0.013, 0],
-      ee: [0.024, 0.015, -0.002],
-      oh: [0.017, 0.024, -0.006],
-      blink: [closed[0], closed[1], 0],
-      happy: [0.02, 0.008, 0.001],
-    };
-    const rings = seg(5);
-    const segs = seg(16);
-    const centre = mouth.addVertex(c, [0, 0, 1], one('Head'), index);
-    for (const name of EXPRESSIONS) mouth.morphs.get(name)!.push(0, shapes[name][2], 0);
-    for (let r = 1; r <= rings; r++) {
-      for (let s = 0; s < segs; s++) {
-        const a = (s / segs) * Math.PI * 2;
-        const k = r / rings;
-        const dome = 0.004 * (1 - k * k);
-        mouth.addVertex([c[0] + Math.cos(a) * closed[0] * k, c[1] + Math.sin(a) * closed[1] * k, c[2] + dome], [Math.cos(a) * k * 0.3, Math.sin(a) * k * 0.3, 1], one('Head'), index);
-        for (const name of EXPRESSIONS) {
-          const [w, h, dy] = shapes[name];
-          const smile = name === 'happy' ? 0.006 * Math.cos(a) * Math.cos(a) : 0;
-          mouth.morphs.get(name)!.push(Math.cos(a) * (w - closed[0]) * k, Math.sin(a) * (h - closed[1]) * k + dy + smile * k, 0);
-        }
-      }
-    }
-    for (let s = 0; s < segs; s++) mouth.indices.push(centre, 1 + s, 1 + ((s + 1) % segs));
-    for (let r = 1; r < rings; r++) {
-      for (let s = 0; s < segs; s++) {
-        const a = 1 + (r - 1) * segs + s;
-        const b = 1 + (r - 1) * segs + ((s + 1) % segs);
-        mouth.indices.push(a, a + segs, b, b, a + segs, b + segs);
-      }
-    }
-  }
-
   const body = MATERIALS.map((m) => parts.get(m.name)!).filter((part) => part.vertexCount > 0);
-  return { bones, body, face: [eyes, mouth] };
+  return { bones, body, face: buildFace(index, small) };
 }

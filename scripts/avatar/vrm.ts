@@ -3,7 +3,7 @@
 import { buildCharacter, EXPRESSIONS, MATERIALS } from './character.ts';
 import { GlbBuilder } from './glb.ts';
 import { sub, type Part } from './geometry.ts';
-import { TAIL_JOINTS, type Vec3 } from './skeleton.ts';
+import { SKIRT_CHAINS, TAIL_JOINTS, type Vec3 } from './skeleton.ts';
 
 export interface AvatarOptions {
   /** 'vrm1' = VRM 1.0 (faces +Z); 'vrm0' = VRM 0.x (faces -Z, the older convention). */
@@ -119,7 +119,11 @@ export function makeAvatar(opts: AvatarOptions): Buffer {
   };
 
   const springChains = (['Left', 'Right'] as const).map((side) => Array.from({ length: TAIL_JOINTS }, (_, i) => nodeOf(`${side}Tail${i}`)));
+  const skirtChains = Array.from({ length: SKIRT_CHAINS }, (_, k) => [0, 1, 2].map((j) => nodeOf(`Skirt${k}_${j}`)));
+  const tieChain = [0, 1, 2].map((j) => nodeOf(`Tie${j}`));
   const humanoidBones = ch.bones.filter((b) => b.humanoid);
+  // VRM 0.x names the thumb's three bones proximal, intermediate, distal (1.0: metacarpal, proximal, distal).
+  const v0Bone = (name: string) => name.replace(/ThumbProximal$/, 'ThumbIntermediate').replace(/ThumbMetacarpal$/, 'ThumbProximal');
 
   if (!v0) {
     const binds = (e: string) => [{ node: faceNode, index: EXPRESSIONS.indexOf(e as (typeof EXPRESSIONS)[number]), weight: 1 }];
@@ -128,9 +132,11 @@ export function makeAvatar(opts: AvatarOptions): Buffer {
       preset[e] = {
         morphTargetBinds: binds(e),
         isBinary: e === 'blink',
-        overrideBlink: e === 'happy' ? 'block' : 'none',
-        overrideLookAt: e === 'blink' || e === 'happy' ? 'block' : 'none',
-        overrideMouth: e === 'happy' ? 'blend' : 'none',
+        // Moods last whole sections: they soften blinks and gaze rather than stopping them, and
+        // leave the mouth to the lip-sync.
+        overrideBlink: e === 'happy' || e === 'relaxed' ? 'blend' : 'none',
+        overrideLookAt: e.startsWith('blink') ? 'block' : e === 'happy' ? 'blend' : 'none',
+        overrideMouth: 'none',
       };
     }
     json.extensionsUsed = ['VRMC_vrm', 'VRMC_springBone', 'VRMC_materials_mtoon'];
@@ -175,12 +181,15 @@ export function makeAvatar(opts: AvatarOptions): Buffer {
           { node: nodeOf('Hips'), shape: { capsule: { offset: [0.08, -0.08, 0], radius: 0.16, tail: [-0.08, -0.08, 0] } } },
           { node: nodeOf('LeftUpperArm'), shape: { capsule: { offset: [0, 0, 0], radius: 0.045, tail: [0.23, 0, 0] } } },
           { node: nodeOf('RightUpperArm'), shape: { capsule: { offset: [0, 0, 0], radius: 0.045, tail: [-0.23, 0, 0] } } },
+          { node: nodeOf('LeftUpperLeg'), shape: { capsule: { offset: [0, 0, 0], radius: 0.07, tail: [0, -0.3, 0] } } },
+          { node: nodeOf('RightUpperLeg'), shape: { capsule: { offset: [0, 0, 0], radius: 0.07, tail: [0, -0.3, 0] } } },
         ],
         colliderGroups: [
           { name: 'Body', colliders: [0, 1, 2] },
           { name: 'Arms', colliders: [3, 4] },
+          { name: 'Legs', colliders: [5, 6] },
         ],
-        springs: springChains.map((chain, k) => ({
+        springs: [...springChains.map((chain, k) => ({
           name: k === 0 ? 'LeftTail' : 'RightTail',
           joints: chain.map((node, i) => ({
             node,
@@ -193,10 +202,18 @@ export function makeAvatar(opts: AvatarOptions): Buffer {
           colliderGroups: [0, 1],
           center: nodeOf('Hips'),
         })),
+        // The skirt: stiff, so it flares and settles rather than flapping; pushed out by the legs.
+        ...skirtChains.map((chain, k) => ({
+          name: `Skirt${k}`,
+          joints: chain.map((node) => ({ node, hitRadius: 0.02, stiffness: 3.2, gravityPower: 0.25, gravityDir: [0, -1, 0], dragForce: 0.6 })),
+          colliderGroups: [2],
+          center: nodeOf('Hips'),
+        })),
+        { name: 'Tie', joints: tieChain.map((node) => ({ node, hitRadius: 0.012, stiffness: 1.6, gravityPower: 0.4, gravityDir: [0, -1, 0], dragForce: 0.5 })), colliderGroups: [0], center: nodeOf('Hips') }],
       },
     };
   } else {
-    const v0Preset: Record<string, string> = { aa: 'a', ih: 'i', ou: 'u', ee: 'e', oh: 'o', blink: 'blink', happy: 'joy' };
+    const v0Preset: Record<string, string> = { aa: 'a', ih: 'i', ou: 'u', ee: 'e', oh: 'o', blink: 'blink', blinkLeft: 'blink_l', blinkRight: 'blink_r', happy: 'joy', angry: 'angry', sad: 'sorrow', relaxed: 'fun', surprised: 'unknown' };
     json.extensionsUsed = ['VRM'];
     json.extensions = {
       VRM: {
@@ -217,7 +234,7 @@ export function makeAvatar(opts: AvatarOptions): Buffer {
           otherLicenseUrl: CC0,
         },
         humanoid: {
-          humanBones: humanoidBones.map((b) => ({ bone: b.humanoid, node: nodeOf(b.name), useDefaultValues: true })),
+          humanBones: humanoidBones.map((b) => ({ bone: v0Bone(b.humanoid!), node: nodeOf(b.name), useDefaultValues: true })),
           armStretch: 0.05, legStretch: 0.05, upperArmTwist: 0.5, lowerArmTwist: 0.5, upperLegTwist: 0.5, lowerLegTwist: 0.5,
           feetSpacing: 0, hasTranslationDoF: false,
         },
@@ -229,13 +246,17 @@ export function makeAvatar(opts: AvatarOptions): Buffer {
           lookAtVerticalUp: { curve: [0, 0, 0, 1, 1, 1, 1, 0], xRange: 90, yRange: 8 },
         },
         blendShapeMaster: {
-          blendShapeGroups: EXPRESSIONS.map((e, i) => ({ name: v0Preset[e], presetName: v0Preset[e], binds: [{ mesh: 1, index: i, weight: 100 }], materialValues: [], isBinary: false })),
+          blendShapeGroups: EXPRESSIONS.map((e, i) => ({ name: v0Preset[e] === 'unknown' ? e : v0Preset[e], presetName: v0Preset[e], binds: [{ mesh: 1, index: i, weight: 100 }], materialValues: [], isBinary: false })),
         },
         secondaryAnimation: {
-          boneGroups: springChains.map((chain) => ({
-            comment: 'twin tail', stiffiness: 1.2, gravityPower: 0.35, gravityDir: { x: 0, y: -1, z: 0 }, dragForce: 0.35,
-            center: -1, hitRadius: 0.05, bones: [chain[0]], colliderGroups: [0],
-          })),
+          boneGroups: [
+            ...springChains.map((chain) => ({
+              comment: 'twin tail', stiffiness: 1.2, gravityPower: 0.35, gravityDir: { x: 0, y: -1, z: 0 }, dragForce: 0.35,
+              center: -1, hitRadius: 0.05, bones: [chain[0]], colliderGroups: [0],
+            })),
+            { comment: 'skirt', stiffiness: 3.2, gravityPower: 0.25, gravityDir: { x: 0, y: -1, z: 0 }, dragForce: 0.6, center: -1, hitRadius: 0.02, bones: skirtChains.map((c) => c[0]), colliderGroups: [] },
+            { comment: 'tie', stiffiness: 1.6, gravityPower: 0.4, gravityDir: { x: 0, y: -1, z: 0 }, dragForce: 0.5, center: -1, hitRadius: 0.012, bones: [tieChain[0]], colliderGroups: [] },
+          ],
           colliderGroups: [{ node: nodeOf('Head'), colliders: [{ offset: { x: 0, y: 0.1, z: 0 }, radius: 0.13 }] }],
         },
         materialProperties: [],

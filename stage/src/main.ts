@@ -3,6 +3,7 @@
 // renders the singer every frame at the synced show time through the output's profile. Thin glue:
 // the per-frame decisions live in perform/ (pure) and the drawing in render/ and outputs/.
 
+import { HAND_POSE_NAMES } from './perform/hands.ts';
 import * as THREE from 'three';
 import { io, type Socket } from 'socket.io-client';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
@@ -34,6 +35,9 @@ const avatarOverride = params.get('avatar');
 const outlineParam = params.get('outline');
 /** `toon=mtoon` draws every avatar material with three-vrm's MToon (no lite toon shaders). */
 const liteToon = params.get('toon') !== 'mtoon';
+/** `hands=<pose>` holds both hands in one pose (relaxed, open, fist, point, peace, mic): for a look at the hands. */
+const handsParam = params.get('hands');
+const handOverride = HAND_POSE_NAMES.find((n) => n === handsParam) ?? null;
 const DEFAULT_AVATAR = '/assets/avatars/holo.vrm';
 
 const loadingEl = document.getElementById('loading')!;
@@ -235,6 +239,7 @@ async function loadShow(tl: Timeline): Promise<void> {
   if (driver) VRMUtils.deepDispose(driver.vrm.scene);
   timeline = tl;
   performer = new Performer(tl);
+  performer.handOverride = handOverride;
   scene = new StageScene(kind, outlineParam === null ? undefined : outlineParam !== '0', { liteToon });
   if (!pass) pass = new OutputPass(kind);
   glow = null;
@@ -414,6 +419,7 @@ Object.defineProperty(window, '__holostage', {
       assetsTotal,
       avatar,
       avatarRect: scene ? scene.avatarRect(settings.width, settings.height) : null,
+      face: scene ? scene.faceLandmarks(settings.width, settings.height) : null,
       toon: scene?.toon ?? null,
       render: { calls: renderer.info.render.calls, triangles: renderer.info.render.triangles, programs: renderer.info.programs?.length ?? 0 },
       settings: JSON.parse(JSON.stringify(settings)) as OutputSettings,

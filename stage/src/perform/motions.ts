@@ -5,6 +5,7 @@
 // frame: the avatar faces +Z, her left arm points +X in the T-pose.
 
 import { Pose } from './pose.ts';
+import { setHand } from './hands.ts';
 
 export interface MotionContext {
   /** Show seconds. */
@@ -31,6 +32,8 @@ function rest(ctx: MotionContext, out: Pose, breath = 1): void {
   out.setEuler('rightLowerArm', 0, 0.35, 0);
   out.setEuler('leftHand', 0, 0, -0.1);
   out.setEuler('rightHand', 0, 0, 0.1);
+  setHand(out, 'left', 'relaxed');
+  setHand(out, 'right', 'relaxed');
 }
 
 export const idle: ProceduralMotion = (ctx, out) => {
@@ -63,6 +66,8 @@ export const dance: ProceduralMotion = (ctx, out) => {
   out.setEuler('rightLowerLeg', 0.24 * down, 0, 0);
   out.setEuler('leftFoot', -0.12 * down, 0, 0);
   out.setEuler('rightFoot', -0.12 * down, 0, 0);
+  setHand(out, 'left', 'fist', 0.5);
+  setHand(out, 'right', 'fist', 0.5);
 };
 
 /** A slow side-to-side sway over two beats, arms open: ballads. */
@@ -86,6 +91,7 @@ export const wave: ProceduralMotion = (ctx, out) => {
   out.setEuler('rightLowerArm', 0, 0, -1.3 + 0.45 * w);
   out.setEuler('rightHand', 0, 0, 0.15 * w);
   out.setEuler('head', 0, -0.12, 0.06);
+  setHand(out, 'right', 'open');
 };
 
 /** A bow: down over 0.8 s, held, back up. */
@@ -113,6 +119,8 @@ export const jump: ProceduralMotion = (ctx, out) => {
   out.setEuler('rightLowerLeg', 0.7 * crouch + 0.3 * air, 0, 0);
   out.setEuler('leftUpperArm', 0, 0, -1.2 + 1.6 * air);
   out.setEuler('rightUpperArm', 0, 0, 1.2 - 1.6 * air);
+  setHand(out, 'left', 'open', air);
+  setHand(out, 'right', 'open', air);
 };
 
 /** Pointing forward and up to the audience with the right hand. */
@@ -122,6 +130,7 @@ export const point: ProceduralMotion = (ctx, out) => {
   out.setEuler('rightLowerArm', 0, 0.1, 0);
   out.setEuler('spine', 0, -0.1, 0);
   out.setEuler('head', -0.05, -0.1, 0);
+  setHand(out, 'right', 'point');
 };
 
 /** Side steps: a step out on every beat, alternating sides, arms swinging against the legs. */
@@ -164,6 +173,8 @@ export const clap: ProceduralMotion = (ctx, out) => {
   out.setEuler('rightUpperLeg', -0.08 * down, 0, -0.03);
   out.setEuler('leftLowerLeg', 0.16 * down, 0, 0);
   out.setEuler('rightLowerLeg', 0.16 * down, 0, 0);
+  setHand(out, 'left', 'open');
+  setHand(out, 'right', 'open');
 };
 
 /** How far into a gesture: eases up over 0.4 s and stays. */
@@ -180,6 +191,7 @@ export const reach: ProceduralMotion = (ctx, out) => {
   out.setEuler('rightLowerArm', 0, 0.35 * (1 - k) + 0.1 * k, 0);
   out.setEuler('rightHand', 0, 0, 0.1 - 0.25 * k);
   out.setEuler('head', -0.08 * k, -0.06 * k, 0);
+  setHand(out, 'right', 'open', k);
 };
 
 /** Gesture on a held note: both arms open wide, chest up. Arms and chest only. */
@@ -192,6 +204,8 @@ export const open: ProceduralMotion = (ctx, out) => {
   out.setEuler('rightUpperArm', 0, 0.55 * k, 1.22 * (1 - k) + (0.25 + breathe) * k);
   out.setEuler('leftLowerArm', 0, -0.35 * (1 - k) - 0.1 * k, 0);
   out.setEuler('rightLowerArm', 0, 0.35 * (1 - k) + 0.1 * k, 0);
+  setHand(out, 'left', 'open', k);
+  setHand(out, 'right', 'open', k);
 };
 
 export const BUILTIN_MOTIONS: Record<string, ProceduralMotion> = { idle, dance, sway, wave, bow, jump, point, step, clap, reach, open };

@@ -4,6 +4,7 @@
 
 import type { Timeline, SongInfo, MotionEvent } from '../../../show-files/src/timeline.ts';
 import { applyExpressions } from './expressions.ts';
+import { setHand, type HandPoseName } from './hands.ts';
 import { entryAt, lastAtOrBefore } from '../../../show-files/src/timeline.ts';
 import { TempoMap } from '../../../show-files/src/tempo.ts';
 import { mouthAt, type MouthWeights } from './mouth.ts';
@@ -65,6 +66,8 @@ export class Performer {
   private lights = new LightsPlayer();
   private layer = new Pose();
   private ctx: MotionContext = { t: 0, beat: 0, local: 0 };
+  /** A hand pose held on both hands whatever the motion (the stage's `hands=` debug parameter, the gallery). */
+  handOverride: HandPoseName | null = null;
 
   constructor(readonly timeline: Timeline) {
     this.tempo = timeline.songs.map((s) => new TempoMap(s.tempo.length ? s.tempo : [{ tick: 0, bpm: 120 }], 480, s.timeSignature));
@@ -116,6 +119,11 @@ export class Performer {
     } else out.happy = entry && entry.kind === 'mc' ? 0.35 : 0;
     out.angry = out.sad = out.relaxed = out.surprised = 0;
     if (song?.tracks.expressions) applyExpressions(song.tracks.expressions, t, out);
+
+    if (this.handOverride) {
+      setHand(out.pose, 'left', this.handOverride);
+      setHand(out.pose, 'right', this.handOverride);
+    }
 
     // Stage.
     cameraAt(song ? song.tracks.camera : [], t, out.camera);
