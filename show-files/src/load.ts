@@ -315,7 +315,7 @@ async function checkCues(song: SongFile, tempo: TempoMap, duration: number, repo
   checkTrack('lighting', cues.lighting, () => undefined);
   checkTrack('effects', cues.effects, (c: { duration: number }) => c.duration);
   for (const [i, cue] of (cues.motion ?? []).entries()) {
-    if (/\.(vrma|bvh)$/i.test(cue.clip) && !(await isFile(resolve(songDir, cue.clip)))) report.error(['cues', 'motion', i, 'clip'], `motion file "${cue.clip}" not found`);
+    if (/\.(vrma|bvh|vmd)$/i.test(cue.clip) && !(await isFile(resolve(songDir, cue.clip)))) report.error(['cues', 'motion', i, 'clip'], `motion file "${cue.clip}" not found`);
   }
   return times;
 }

@@ -18,7 +18,7 @@ import { performFrame } from './render/perform-frame.ts';
 import { OutputPass, DEFAULT_SETTINGS } from './outputs/output-pass.ts';
 import { SyncedShowClock, WorkerClock } from './net/show-clock.ts';
 import type { ClockWorkerReport, ClockWorkerStart } from './net/clock-worker.ts';
-import { clipFromBvh, clipFromVrmAnimation, parseVrma } from './render/clips.ts';
+import { clipFromFile, MOTION_FILE } from './render/clips.ts';
 import { describeVrm, type AvatarDescription } from './avatar/describe.ts';
 import { AudioPlayer } from './audio/player.ts';
 import { FrameStats } from './stats.ts';
@@ -186,7 +186,7 @@ async function loadShow(tl: Timeline): Promise<void> {
   let vrm: VRM | null = null;
   if (avatarPath !== 'none') jobs.push({ url: avatarPath, what: 'avatar', use: async (b) => { vrm = await loadVrm(b); } });
   const clipFiles = new Set<string>();
-  for (const s of tl.songs) for (const m of s.tracks.motion) if (/\.(vrma|bvh)$/i.test(m.clip)) clipFiles.add(m.clip);
+  for (const s of tl.songs) for (const m of s.tracks.motion) if (MOTION_FILE.test(m.clip)) clipFiles.add(m.clip);
   const clipBytes = new Map<string, ArrayBuffer>();
   for (const c of clipFiles) jobs.push({ url: showUrl(c), what: `motion ${c}`, use: (b) => { clipBytes.set(c, b); } });
   const wantAudio = settings.audio && (kind === 'stream' || kind === 'preview');
@@ -255,9 +255,7 @@ async function loadShow(tl: Timeline): Promise<void> {
     avatar = describeVrm(loadedVrm);
     for (const [name, bytes] of clipBytes) {
       try {
-        performer.clips.set(name, /\.bvh$/i.test(name)
-          ? clipFromBvh(new TextDecoder().decode(bytes), driver.legLength)
-          : clipFromVrmAnimation(await parseVrma(bytes), driver.hipsHeight));
+        performer.clips.set(name, await clipFromFile(name, bytes, driver));
       } catch (err) {
         console.error(`holostage stage: motion ${name} unusable:`, err);
       }

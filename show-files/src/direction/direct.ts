@@ -182,7 +182,7 @@ function expressions(a: MusicAnalysis, clock: Clock, duration: number, tags: rea
   if (!mood) return [];
   return a.sections.map((s) => {
     const sung = s.kind === 'verse' || s.kind === 'chorus' || s.kind === 'bridge';
-    const weight = (sung ? 0.35 : 0.2) + (s.kind === 'chorus' ? 0.25 : 0) + 0.2 * s.energy;
+    const weight = (sung ? 0.25 : 0.15) + (s.kind === 'chorus' ? 0.15 : 0) + 0.1 * s.energy;
     return { time: round(clock.secondsAt(s.startTick)), end: round(Math.min(duration, clock.secondsAt(s.endTick))), expression: mood, weight: round(Math.min(1, weight)), reason: `tag ${mood}, ${s.kind}` };
   });
 }

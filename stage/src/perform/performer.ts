@@ -15,12 +15,16 @@ import { Pose, smoothstep } from './pose.ts';
 import { cameraAt, type CameraPose } from './camera.ts';
 import { LightsPlayer, type LightsState } from './lights.ts';
 
-/** A motion from a file (VRMA, BVH), sampled into a pose; built by the renderer side. */
+/** A motion from a file (VRMA, BVH, VMD), sampled into a pose; built by the renderer side. */
 export interface ClipSource {
   duration: number;
   /** Writes the pose at `local` seconds into the clip (loops past the end). */
   sample(local: number, out: Pose): void;
+  /** Facial expressions the motion carries (MMD morphs), written into `out`. */
+  face?(local: number, out: ClipFace): ClipFace;
 }
+
+export type ClipFace = { aa: number; ih: number; ou: number; ee: number; oh: number; blink: number; happy: number };
 
 export interface PerformFrame {
   showTime: number;
@@ -66,6 +70,7 @@ export class Performer {
   private lights = new LightsPlayer();
   private layer = new Pose();
   private ctx: MotionContext = { t: 0, beat: 0, local: 0 };
+  private clipFace: ClipFace = { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0, blink: 0, happy: 0 };
   /** A hand pose held on both hands whatever the motion (the stage's `hands=` debug parameter, the gallery). */
   handOverride: HandPoseName | null = null;
 
@@ -175,6 +180,17 @@ export class Performer {
       if (!clip) return NaN; // not loaded (yet): the base layer carries on
       this.layer.copy(out.pose);
       clip.sample(local, this.layer);
+      if (clip.face) {
+        // The motion's own face (a dance's blinks and smiles; its lip shapes where the song's
+        // lip-sync leaves the mouth closed), weighted like its pose.
+        const f = clip.face(local, this.clipFace);
+        const m = out.mouth;
+        m.aa = Math.max(m.aa, f.aa * w); m.ih = Math.max(m.ih, f.ih * w); m.ou = Math.max(m.ou, f.ou * w);
+        m.ee = Math.max(m.ee, f.ee * w); m.oh = Math.max(m.oh, f.oh * w);
+        out.blink = Math.max(out.blink, f.blink * w);
+        out.pose.blendToward(this.layer, w);
+        return f.happy * w;
+      }
     }
     out.pose.blendToward(this.layer, w);
     return e.clip === 'wave' || e.clip === 'bow' ? 0.8 * w : 0;
