@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { startStageRig, stageTimeline, stateOf, waitForShowTime, type StageRig } from './harness.ts';
 import { decodePng, type Rgba } from './png.ts';
 import { blinkAt } from '../../stage/src/perform/face.ts';
+import { encodeVmd } from '../../stage/src/motion/vmd.ts';
 
 const OUT = join(tmpdir(), 'holostage-face');
 let rig: StageRig;
@@ -19,11 +20,11 @@ let page: Page;
 const timeline = stageTimeline();
 const song = timeline.songs[0]!;
 song.tracks.camera = [{ time: 0, end: 60, shot: 'custom', position: [0, 1.42, 0.75], target: [0, 1.42, 0], fov: 22, move: 0, cue: 0 }];
-song.tracks.motion = [{ time: 0, end: 60, clip: 'idle', blend: 0, cue: 0 }];
+song.tracks.motion = [{ time: 0, end: 40, clip: 'idle', blend: 0, cue: 0 }, { time: 40, end: 50, clip: 'motions/arms-up.vmd', blend: 0, cue: 1 }];
 const MOODS = ['happy', 'angry', 'sad', 'relaxed', 'surprised'] as const;
 song.tracks.expressions = MOODS.map((expression, i) => ({ time: 10 + 2 * i, end: 12 + 2 * i, expression, weight: 1, cue: i }));
 
-type Face = { leftEye: [number, number]; rightEye: [number, number]; head: [number, number] };
+type Face = { leftEye: [number, number]; rightEye: [number, number]; head: [number, number]; leftHand: [number, number]; rightHand: [number, number] };
 
 /** A time near `t` with the eyes open (the blink schedule is a function of show time). */
 function openEyes(t: number): number {
@@ -65,8 +66,19 @@ const dark = (r: number, g: number, b: number) => Math.max(r, g, b) < 140;
 const mouthInside = (r: number, g: number, b: number) => r < 145 && r - g > 45 && r - b > 30;
 const tongue = (r: number, g: number, b: number) => r > 150 && r - g > 35 && r - b > 25 && g > 90;
 
+/** An MMD motion written by the project's encoder: both arms straight up, from the A-pose. */
+function armsUpVmd(): Buffer {
+  const up = (side: number): [number, number, number, number] => {
+    // MMD arms rest 35° below the T-pose; up is 125° further about Z (+ for her left arm at +X).
+    const a = (side * 125 * Math.PI) / 180 / 2;
+    return [0, 0, Math.sin(a), Math.cos(a)];
+  };
+  const key = (rotation: [number, number, number, number]) => [{ frame: 0, position: [0, 0, 0] as [number, number, number], rotation, curves: [] }, { frame: 30, position: [0, 0, 0] as [number, number, number], rotation, curves: [] }];
+  return Buffer.from(encodeVmd({ modelName: 'test', bones: new Map([['左腕', key(up(1))], ['右腕', key(up(-1))]]), morphs: new Map() }));
+}
+
 beforeAll(async () => {
-  rig = await startStageRig(timeline);
+  rig = await startStageRig(timeline, [], [['motions/arms-up.vmd', armsUpVmd()]]);
   await rig.seek(1.3);
   page = await rig.open('proj', '', { width: 640, height: 360 });
   await waitForShowTime(page, 1.3);
@@ -144,5 +156,16 @@ describe('the singer close up', () => {
     expect(shots.happy!, 'happy: ^ ^ eyes hide the iris').toBeLessThan(base * 0.3);
     expect(shots.relaxed!, 'relaxed: half-closed lids').toBeLessThan(base * 0.95);
     expect(shots.surprised!, 'surprised: wide eyes').toBeGreaterThan(base * 1.02);
+  });
+});
+
+describe('an MMD motion on the stage page', () => {
+  it('loads the .vmd a motion cue names and raises her arms with it', { timeout: 60_000 }, async () => {
+    const before = await shoot(38, 'before-vmd');
+    expect(before.face.leftHand[1]).toBeGreaterThan(before.face.head[1]); // hands below the head
+    const during = await shoot(42, 'vmd');
+    expect((await stateOf(page)).motion).toBe('motions/arms-up.vmd');
+    expect(during.face.leftHand[1]).toBeLessThan(during.face.head[1]);
+    expect(during.face.rightHand[1]).toBeLessThan(during.face.head[1]);
   });
 });
