@@ -50,7 +50,7 @@ export function buildCharacter(detail: number): Character {
   const p = (m: string) => parts.get(m)!;
 
   // Head and neck. The crown (the top 50°) is always under the hair cap, so it is left out.
-  ellipsoid(p('Skin'), index, { center: [0, 1.465, 0], radii: [0.122, 0.13, 0.118], bone: one('Head'), rings: seg(10), segments: seg(24), minTheta: (50 * Math.PI) / 180 });
+  ellipsoid(p('Skin'), index, { center: [0, 1.465, 0], radii: [0.122, 0.13, 0.118], bone: one('Head'), rings: seg(10), segments: seg(20), minTheta: (50 * Math.PI) / 180 });
   tube(p('Skin'), index, [
     { at: [0, 1.27, 0], radius: [0.034, 0.034], bone: one('Neck') },
     { at: [0, 1.4, -0.01], radius: [0.034, 0.034], bone: one('Head') },
@@ -110,7 +110,7 @@ export function buildCharacter(detail: number): Character {
       { at: [ll[0], (ll[1] + foot[1]) / 2, 0], radius: [0.045, 0.045], bone: one(`${side}LowerLeg`) },
       { at: [foot[0], foot[1] + 0.01, 0], radius: [0.042, 0.042], bone: blend(`${side}LowerLeg`, `${side}Foot`, 0.5) },
     ], seg(12), 'end'); // the ankle end is inside the foot
-    ellipsoid(p('Boots'), index, { center: [foot[0], 0.036, 0.045], radii: [0.046, 0.036, 0.105], bone: blend(`${side}Foot`, `${side}Toes`, 0.3), rings: small(6), segments: small(10) });
+    ellipsoid(p('Boots'), index, { center: [foot[0], 0.036, 0.045], radii: [0.046, 0.036, 0.105], bone: blend(`${side}Foot`, `${side}Toes`, 0.3), rings: small(5), segments: small(8) });
     // Cuff of the boot.
     tube(p('Accent'), index, [
       { at: [ll[0], ll[1] + 0.035, 0], radius: [0.06, 0.06], bone: blend(`${side}UpperLeg`, `${side}LowerLeg`, 0.6) },

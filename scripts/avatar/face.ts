@@ -141,7 +141,7 @@ export function buildFace(bones: Map<string, number>, small: (n: number) => numb
     const front = (x: number, y: number, lift: number) => c[2] + EYE_R[2] * Math.sqrt(Math.max(0, 1 - ((x - c[0]) / EYE_R[0]) ** 2 - ((y - c[1]) / EYE_R[1]) ** 2)) + lift;
     const eye = eyeDelta(s, c);
     // The white: only the front half (the back is buried in the head).
-    f.add('EyeWhite', (p, b) => ellipsoid(p, b, { center: c, radii: EYE_R, bone: eyeBone, rings: small(6), segments: small(8), phiRange: [-Math.PI / 2, Math.PI / 2] }), eye);
+    f.add('EyeWhite', (p, b) => ellipsoid(p, b, { center: c, radii: EYE_R, bone: eyeBone, rings: small(5), segments: small(8), phiRange: [-Math.PI / 2, Math.PI / 2] }), eye);
     f.add('Iris', (p, b) => disc(p, b, [c[0], c[1] - 0.001], [0.019, 0.026], (x, y) => front(x, y, 0.0007), eyeBone, small(14)), eye);
     f.add('IrisLight', (p, b) => disc(p, b, [c[0], c[1] - 0.011], [0.014, 0.011], (x, y) => front(x, y, 0.0014), eyeBone, small(12)), eye);
     f.add('Line', (p, b) => disc(p, b, [c[0], c[1] - 0.002], [0.0075, 0.012], (x, y) => front(x, y, 0.0021), eyeBone, small(10)), eye);
@@ -170,7 +170,7 @@ export function buildFace(bones: Map<string, number>, small: (n: number) => numb
         const u = i / n;
         const x = innerX + (outerX - innerX) * u;
         const y = 1.503 + 0.006 * Math.sin(Math.PI * u) - 0.004 * u;
-        const thick = 0.0026 * (1 - 0.5 * u);
+        const thick = 0.0032 * (1 - 0.5 * u);
         rings.push({ at: [x, y, 0.113 - 0.02 * u * u] as Vec3, radius: [thick, thick * 0.55] as [number, number], bone: one('Head') });
       }
       tube(p, b, rings, 4);

@@ -6,7 +6,7 @@ import { tailPoint, TAIL_JOINTS, type Vec3 } from './skeleton.ts';
 
 export function buildHair(hair: Part, accent: Part, bones: Map<string, number>, seg: (n: number) => number, small: (n: number) => number): void {
   ellipsoid(hair, bones, {
-    center: [0, 1.485, -0.008], radii: [0.138, 0.148, 0.136], bone: one('Head'), rings: seg(8), segments: seg(22),
+    center: [0, 1.485, -0.008], radii: [0.138, 0.148, 0.136], bone: one('Head'), rings: seg(8), segments: seg(20),
     maxTheta: (phi) => {
       const front = (1 + Math.cos(phi)) / 2; // 1 facing +Z, 0 at the back
       return Math.PI * (0.66 - 0.3 * Math.pow(front, 3));
@@ -21,8 +21,8 @@ export function buildHair(hair: Part, accent: Part, bones: Map<string, number>, 
       { at: [0.1 * s, 1.27, 0.045], radius: [0.004, 0.006], bone: one('Head') },
     ], small(8), 'start');
   }
-  // Bangs: five locks of different lengths, pointed at the tips, in front of the brow line.
-  const bangs: [number, number, number][] = [[-0.085, 1.5, 0.03], [-0.045, 1.51, 0.035], [0, 1.505, 0.036], [0.045, 1.512, 0.035], [0.085, 1.5, 0.03]];
+  // Bangs: five locks of different lengths, pointed at the tips, ending just above the brows.
+  const bangs: [number, number, number][] = [[-0.085, 1.512, 0.03], [-0.045, 1.524, 0.035], [0, 1.518, 0.036], [0.045, 1.526, 0.035], [0.085, 1.512, 0.03]];
   for (const [x, tipY, w] of bangs) {
     const z = 0.112 - 0.25 * x * x;
     tube(hair, bones, [
@@ -41,7 +41,7 @@ export function buildHair(hair: Part, accent: Part, bones: Map<string, number>, 
     for (const st of strands) {
       const rings: Ring[] = [];
       // Rings closer together where the tail bends out of the head, further apart along the fall.
-      const steps = seg(st.width === 1 ? 13 : 9);
+      const steps = seg(st.width === 1 ? 11 : 8);
       const bend = Math.max(2, Math.round(steps * 0.3));
       for (let i = 0; i <= steps; i++) {
         const v = i <= bend ? (i / bend) / 6 : 1 / 6 + ((i - bend) / (steps - bend)) * (5 / 6);
@@ -56,7 +56,7 @@ export function buildHair(hair: Part, accent: Part, bones: Map<string, number>, 
         const width = (u < 0.08 ? 0.035 + u * 0.3 : 0.075 * Math.sin(Math.PI * Math.min(1, 0.25 + u * 0.85)) + 0.012) * st.width * taper;
         rings.push({ at: pos, radius: [width, width * 0.7], bone: blend(`${side}Tail${j}`, `${side}Tail${j + 1}`, t) });
       }
-      tube(hair, bones, rings, small(st.width === 1 ? 8 : 5), 'start'); // the root is inside the hair tie
+      tube(hair, bones, rings, small(st.width === 1 ? 8 : 4), 'start'); // the root is inside the hair tie
     }
     ellipsoid(accent, bones, { center: tailPoint(0.02, s), radii: [0.042, 0.042, 0.042], bone: one(`${side}Tail0`), rings: small(4), segments: small(8) });
   }

@@ -17,7 +17,6 @@ export function buildHand(skin: Part, bones: Map<string, number>, side: 'Left' |
     const x = (d: number): number => (KNUCKLE_X + d) * s;
     const r = f.name === 'Little' ? 0.0058 : 0.0068;
     const rings: Ring[] = [
-      { at: [x(-0.012), y, f.z], radius: [r, r * 0.85], bone: one(`${side}Hand`) },
       { at: [x(0), y, f.z], radius: [r, r * 0.85], bone: blend(`${side}Hand`, bone('Proximal'), 0.5) },
       { at: [x(a), y, f.z], radius: [r * 0.92, r * 0.8], bone: blend(bone('Proximal'), bone('Intermediate'), 0.5) },
       { at: [x(a + b), y, f.z], radius: [r * 0.85, r * 0.75], bone: blend(bone('Intermediate'), bone('Distal'), 0.5) },
