@@ -18,6 +18,9 @@ export interface MaterialDef {
 
 export const MATERIALS: MaterialDef[] = [
   { name: 'Skin', color: [1.0, 0.86, 0.78], shade: [0.93, 0.66, 0.62], outline: 0.003 },
+  // Hands without the outline hull: on fingers a few millimetres thick it would double the
+  // triangles where it barely shows (the stage's frame budget).
+  { name: 'Hands', color: [1.0, 0.86, 0.78], shade: [0.93, 0.66, 0.62], outline: 0 },
   // Single-sided: the tails, locks and bangs are closed shapes and the cap's inside, between it
   // and the head, shows from no camera shot (checked: full, close-up, low, high, orbit), while a
   // double-sided material makes software GL rasterize every hidden back face as well.
@@ -93,7 +96,7 @@ export function buildCharacter(detail: number): Character {
       { at: [hand[0] - 0.012 * s, la[1], 0], radius: [0.053, 0.053], bone: blend(`${side}LowerArm`, `${side}Hand`, 0.4) },
       { at: [hand[0] - 0.002 * s, la[1], 0], radius: [0.055, 0.055], bone: blend(`${side}LowerArm`, `${side}Hand`, 0.4) },
     ], seg(14), true);
-    buildHand(p('Skin'), index, side, small);
+    buildHand(p('Hands'), index, side, small);
 
     // Legs: skin thighs, tall boots, feet.
     const ul = at(`${side}UpperLeg`);

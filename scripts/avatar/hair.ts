@@ -34,14 +34,14 @@ export function buildHair(hair: Part, accent: Part, bones: Map<string, number>, 
   // Twin tails, three strands each, with hair ties.
   const strands: { dx: number; dz: number; width: number; length: number }[] = [
     { dx: 0, dz: 0, width: 1, length: 1 },
-    { dx: 0.025, dz: 0.03, width: 0.55, length: 0.9 },
-    { dx: -0.01, dz: -0.035, width: 0.6, length: 0.95 },
+    { dx: 0.025, dz: 0.03, width: 0.55, length: 0.62 },
+    { dx: -0.01, dz: -0.035, width: 0.6, length: 0.75 },
   ];
   for (const [side, s] of [['Left', 1], ['Right', -1]] as const) {
     for (const st of strands) {
       const rings: Ring[] = [];
       // Rings closer together where the tail bends out of the head, further apart along the fall.
-      const steps = seg(st.width === 1 ? 11 : 8);
+      const steps = seg(st.width === 1 ? 11 : 6);
       const bend = Math.max(2, Math.round(steps * 0.3));
       for (let i = 0; i <= steps; i++) {
         const v = i <= bend ? (i / bend) / 6 : 1 / 6 + ((i - bend) / (steps - bend)) * (5 / 6);
