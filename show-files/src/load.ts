@@ -10,6 +10,7 @@ import { parseMusicalTime, showSchema, songSchema, type CueTimeValue, type ShowF
 import { TICKS_PER_QUARTER, TempoMap, type TimeSignature } from './tempo.ts';
 import { readScoreFile, ScoreError, type Score } from './score/index.ts';
 import type { ValidationError } from './errors.ts';
+import { vmdProblem } from './motion/vmd.ts';
 
 export const SHOW_FILE_NAME = 'show.json';
 export const SUPPORTED_SCORE_EXTENSIONS = ['.ust', '.ustx', '.mid', '.midi', '.json'];
@@ -316,6 +317,10 @@ async function checkCues(song: SongFile, tempo: TempoMap, duration: number, repo
   checkTrack('effects', cues.effects, (c: { duration: number }) => c.duration);
   for (const [i, cue] of (cues.motion ?? []).entries()) {
     if (/\.(vrma|bvh|vmd)$/i.test(cue.clip) && !(await isFile(resolve(songDir, cue.clip)))) report.error(['cues', 'motion', i, 'clip'], `motion file "${cue.clip}" not found`);
+    else if (/\.vmd$/i.test(cue.clip)) {
+      const problem = vmdProblem(await readFile(resolve(songDir, cue.clip)), cue.clip);
+      if (problem) report.error(['cues', 'motion', i, 'clip'], problem);
+    }
   }
   return times;
 }

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { startStageRig, stageTimeline, stateOf, waitForShowTime, type StageRig } from './harness.ts';
 import { decodePng, type Rgba } from './png.ts';
 import { blinkAt } from '../../stage/src/perform/face.ts';
-import { encodeVmd } from '../../stage/src/motion/vmd.ts';
+import { encodeVmd } from '../../show-files/src/motion/vmd.ts';
 
 const OUT = join(tmpdir(), 'holostage-face');
 let rig: StageRig;

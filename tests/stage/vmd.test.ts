@@ -9,8 +9,8 @@ import { BUILTIN_MOTIONS } from '../../stage/src/perform/motions.ts';
 import { Pose, POSE_BONES, BONE_INDEX, type PoseBone } from '../../stage/src/perform/pose.ts';
 import { createFrame, Performer } from '../../stage/src/perform/performer.ts';
 import { VrmDriver } from '../../stage/src/render/vrm-driver.ts';
-import { encodeVmd, parseVmd, VmdError, VMD_FPS } from '../../stage/src/motion/vmd.ts';
-import { decodeShiftJis, encodeShiftJis } from '../../stage/src/motion/sjis.ts';
+import { encodeVmd, parseVmd, VmdError, VMD_FPS } from '../../show-files/src/motion/vmd.ts';
+import { decodeShiftJis, encodeShiftJis } from '../../show-files/src/motion/sjis.ts';
 import { MMD_BONES, VmdClip, type FaceWeights } from '../../stage/src/motion/vmd-retarget.ts';
 import { posesToVmd } from '../../stage/src/motion/vmd-write.ts';
 import { angleBetween } from '../../stage/src/motion/quat.ts';
@@ -186,4 +186,30 @@ it('a motion cue may name a .vmd file', async () => {
   const { motionCueSchema } = await import('../../show-files/src/schema.ts');
   expect(motionCueSchema.safeParse({ at: '1:1', clip: 'motions/dance.vmd' }).success).toBe(true);
   expect(motionCueSchema.safeParse({ at: '1:1', clip: 'motions/dance.pmx' }).success).toBe(false);
+});
+
+it('holostage validate names a broken .vmd a song cues, with file, line and column', async () => {
+  const { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadShow } = await import('../../show-files/src/load.ts');
+  const { formatError } = await import('../../show-files/src/index.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'holostage-vmd-'));
+  try {
+    cpSync('show-files/demo', dir, { recursive: true });
+    mkdirSync(join(dir, 'motions'));
+    writeFileSync(join(dir, 'motions', 'broken.vmd'), Buffer.from('Vocaloid Motion Data 0002\0\0\0\0\0model\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x05\0\0\0', 'latin1'));
+    writeFileSync(join(dir, 'motions', 'good.vmd'), encodeVmd(posesToVmd(danceFrames().slice(0, 3), driver.legRig)));
+    const file = join(dir, 'songs', 'sakura-signal.json');
+    const song = JSON.parse(readFileSync(file, 'utf8')) as { cues: { motion: { at: string; clip: string }[] } };
+    song.cues.motion[1]!.clip = '../motions/broken.vmd';
+    song.cues.motion[2]!.clip = '../motions/good.vmd';
+    writeFileSync(file, JSON.stringify(song, null, 2));
+    const r = await loadShow(dir);
+    const messages = r.errors.map(formatError);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^songs\/sakura-signal\.json:\d+:\d+ cues\.motion\[1\]\.clip: motion file \.\.\/motions\/broken\.vmd: byte 54: the file ends inside 5 bone keys/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

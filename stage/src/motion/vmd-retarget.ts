@@ -10,7 +10,7 @@
 // hip joint to ankle, is taken as 8.8 units).
 
 import { BONE_INDEX, type Pose, type PoseBone } from '../perform/pose.ts';
-import { bezierAt, VMD_FPS, type VmdBoneKey, type VmdMotion } from './vmd.ts';
+import { bezierAt, VMD_FPS, type VmdBoneKey, type VmdMotion } from '../../../show-files/src/motion/vmd.ts';
 import { mul, conj, quatFromBasis, rotate, slerp, type Quat, type Vec3 } from './quat.ts';
 
 export const MMD_LEG_LENGTH = 8.8;

@@ -3,7 +3,7 @@
 // be made from any motion it has (and the importer tested against a known motion).
 
 import { POSE_BONES, BONE_INDEX, type Pose, type PoseBone } from '../perform/pose.ts';
-import { LINEAR, type VmdBoneKey, type VmdMotion } from './vmd.ts';
+import { LINEAR, type VmdBoneKey, type VmdMotion } from '../../../show-files/src/motion/vmd.ts';
 import { MMD_BONES, MMD_LEG_LENGTH, MMD_MORPHS, mirrorQuat, mirrorVec, toMmd, type FaceWeights, type LegRig } from './vmd-retarget.ts';
 import { mul, rotate, type Quat, type Vec3 } from './quat.ts';
 

@@ -8,7 +8,7 @@ import { BVHLoader } from 'three/examples/jsm/loaders/BVHLoader.js';
 import { VRMAnimationLoaderPlugin, type VRMAnimation } from '@pixiv/three-vrm-animation';
 import { POSE_BONES, BONE_INDEX, type Pose, type PoseBone } from '../perform/pose.ts';
 import type { ClipSource } from '../perform/performer.ts';
-import { parseVmd } from '../motion/vmd.ts';
+import { parseVmd } from '../../../show-files/src/motion/vmd.ts';
 import { VmdClip, type LegRig } from '../motion/vmd-retarget.ts';
 
 interface BoneTrack { offset: number; interpolant: THREE.Interpolant }

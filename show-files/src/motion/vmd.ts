@@ -4,8 +4,8 @@
 //     position (3 × float32), rotation quaternion (x y z w, float32), interpolation (64 bytes);
 //   uint32 morph key count, each 23 bytes: name (15 bytes), frame (uint32), weight (float32);
 // then camera, light and shadow sections, which a dance does not need and are skipped. Frames are
-// 30 per second. Coordinates are MMD's (left-handed, the model facing -Z); vmd-retarget.ts turns
-// them into the humanoid's. A broken file gets a VmdError naming the file, the byte offset and what
+// 30 per second. Coordinates are MMD's (left-handed, the model facing -Z);
+// stage/src/motion/vmd-retarget.ts turns them into the humanoid's. A broken file gets a VmdError naming the file, the byte offset and what
 // was expected, never a half-read motion.
 
 import { decodeShiftJis, encodeShiftJis } from './sjis.ts';
@@ -178,4 +178,14 @@ export function bezierAt(curve: readonly number[], x: number): number {
     else hi = t;
   }
   return 3 * (1 - t) * (1 - t) * t * y1 + 3 * (1 - t) * t * t * y2 + t * t * t;
+}
+
+/** What is wrong with a .vmd file (for `holostage validate`), or null when it reads. */
+export function vmdProblem(bytes: Uint8Array, file: string): string | null {
+  try {
+    parseVmd(bytes, file);
+    return null;
+  } catch (e) {
+    return e instanceof VmdError ? `motion file ${e.message}` : `motion file ${file}: ${(e as Error).message}`;
+  }
 }
