@@ -87,7 +87,6 @@ function browDelta(side: number, innerX: number, outerX: number): (p: Vec3) => D
   return ([x]) => {
     const u = (x - innerX) / (outerX - innerX); // 0 inner end, 1 outer end
     const v = 1 - Math.min(1, Math.max(0, u));
-    void side;
     return (e) => {
       switch (e) {
         case 'angry': return [0, -0.011 * v + 0.003 * (1 - v), 0];
