@@ -142,7 +142,7 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
     move: e.c.move ?? 0,
     cue: e.cue,
   }));
-  // Auto-direction fills whatever the written cues leave undirected (see direction/index.ts).
+  // Auto-direction fills whatever the written cues leave undirected (direction/compile-hook.ts).
   const auto = autoDirect(song, start, writtenMotion, writtenCamera);
   const motion: MotionEvent[] = settleMotionEnds(fillMotion(writtenMotion, auto.motion, end), end).map(({ duration: _d, ...e }) => e);
   const camera: CameraEvent[] = fillCamera(writtenCamera, auto.camera).map((e, k, all) => ({ ...e, end: all[k + 1]?.time ?? round(end) }));
