@@ -65,13 +65,19 @@ interface BrowserFps {
   warped: number[];
   noOutline: number[];
   mtoon: number[];
+  /** The stage with another avatar (HOLOSTAGE_BENCH_AVATAR), e.g. an earlier singer, in the same rounds. */
+  other: number[];
   render: { calls: number; triangles: number } | null;
   load: number[];
 }
 
 async function browserFps(): Promise<BrowserFps> {
   const size = { width: 1280, height: 720 };
-  const rig = await startStageRig(stageTimeline({ size }));
+  // HOLOSTAGE_BENCH_AVATAR=file.vrm adds a variant with that avatar, measured in the same rounds
+  // (to compare two singers under the same machine load; HOLOSTAGE_BENCH_AVATAR_LABEL names it).
+  const otherAvatar = process.env.HOLOSTAGE_BENCH_AVATAR;
+  const rig = await startStageRig(stageTimeline({ size }), [], otherAvatar ? [['other.vrm', readFileSync(otherAvatar)]] : []);
+  const other: number[] = [];
   const empty: number[] = [];
   const stage: number[] = [];
   const warped: number[] = [];
@@ -113,12 +119,13 @@ async function browserFps(): Promise<BrowserFps> {
       noOutline.push(await variantFps('&outline=0'));
       // For comparison: every avatar material drawn by three-vrm's MToon (no lite toon shaders).
       mtoon.push(await variantFps('&toon=mtoon'));
+      if (otherAvatar) other.push(await variantFps('&avatar=/show/other.vrm'));
     }
   } finally {
     await rig.close();
   }
   load.push(loadavg()[0]!);
-  return { empty, stage, warped, noOutline, mtoon, render, load };
+  return { empty, stage, warped, noOutline, mtoon, other, render, load };
 }
 
 export async function bench(): Promise<BenchSection> {
@@ -143,6 +150,9 @@ export async function bench(): Promise<BenchSection> {
       { name: 'stage page with a keystone', value: `${warped.toFixed(1)} fps`, note: `${((warped / empty) * 100).toFixed(0)} % of the empty scene; rounds: ${rounds(fps.warped)}` },
       { name: 'stage page without toon outlines (`&outline=0`)', value: `${noOutline.toFixed(1)} fps`, note: `${((noOutline / empty) * 100).toFixed(0)} % of the empty scene; rounds: ${rounds(fps.noOutline)}` },
       { name: 'stage page with three-vrm\'s MToon for every material (`&toon=mtoon`)', value: `${mtoon.toFixed(1)} fps`, note: `${((mtoon / empty) * 100).toFixed(0)} % of the empty scene; rounds: ${rounds(fps.mtoon)}` },
+      ...(fps.other.length
+        ? [{ name: `stage page with ${process.env.HOLOSTAGE_BENCH_AVATAR_LABEL ?? process.env.HOLOSTAGE_BENCH_AVATAR} (\`&avatar=\`, same rounds)`, value: `${mean(fps.other).toFixed(1)} fps`, note: `${((mean(fps.other) / empty) * 100).toFixed(0)} % of the empty scene; the default singer runs at ${((stage / mean(fps.other)) * 100).toFixed(0)} % of its rate; rounds: ${rounds(fps.other)}` }]
+        : []),
       { name: 'machine load average (1 min) before / after', value: `${fps.load[0]!.toFixed(1)} / ${fps.load[1]!.toFixed(1)}`, note: '2 cores, shared with other work: every page above sees it' },
     ],
     notes:

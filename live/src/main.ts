@@ -18,7 +18,7 @@ import { StageScene } from '../../stage/src/render/stage-scene.ts';
 import { performFrame } from '../../stage/src/render/perform-frame.ts';
 import { OutputPass, DEFAULT_SETTINGS } from '../../stage/src/outputs/output-pass.ts';
 import { SyncedShowClock } from '../../stage/src/net/show-clock.ts';
-import { clipFromBvh, clipFromVrmAnimation, parseVrma } from '../../stage/src/render/clips.ts';
+import { clipFromFile, MOTION_FILE } from '../../stage/src/render/clips.ts';
 import { AudioPlayer } from '../../stage/src/audio/player.ts';
 import { CrowdGlowLayer } from '../../stage/src/render/crowd-glow.ts';
 import { karaokeAt, lyricLines, type KaraokeState, type LyricLine } from './karaoke.ts';
@@ -141,11 +141,11 @@ async function loadShow(tl: Timeline): Promise<void> {
     scene.setAvatar(vrm);
     driver = new VrmDriver(vrm);
     const clips = new Set<string>();
-    for (const s of tl.songs) for (const m of s.tracks.motion) if (/\.(vrma|bvh)$/i.test(m.clip)) clips.add(m.clip);
+    for (const s of tl.songs) for (const m of s.tracks.motion) if (MOTION_FILE.test(m.clip)) clips.add(m.clip);
     for (const c of clips) {
       try {
         const bytes = await (await fetch(showUrl(c))).arrayBuffer();
-        performer.clips.set(c, /\.bvh$/i.test(c) ? clipFromBvh(new TextDecoder().decode(bytes), driver.legLength) : clipFromVrmAnimation(await parseVrma(bytes), driver.hipsHeight));
+        performer.clips.set(c, await clipFromFile(c, bytes, driver));
       } catch (err) {
         console.error(`holostage live: motion ${c}`, err);
       }

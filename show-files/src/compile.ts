@@ -10,6 +10,7 @@ import { controlChange, noteOff, noteOn, programChange, showControl } from './mi
 import { TICKS_PER_QUARTER } from './tempo.ts';
 import { bankVocalTrack } from './vocal/voicebank/track.ts';
 import { buildVocalTrack, DEFAULT_VOICE } from './vocal/track.ts';
+import { autoDirect, fillCamera, fillMotion, settleMotionEnds, type DraftMotion } from './direction/compile-hook.ts';
 import type {
   CameraEvent,
   Credit,
@@ -124,14 +125,12 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
   const times = song.cueTimes;
   const cues = data.cues ?? {};
 
-  // Built-in motions keep their names; .vrma/.bvh files become show-relative paths like every asset.
-  const clipOf = (clip: string) => (/\.(vrma|bvh)$/i.test(clip) ? relFromShow(song, clip) : clip);
-  const motion: MotionEvent[] = byTime((cues.motion ?? []).map((c, cue) => ({ time: round(start + times.motion[cue]!), end: 0, clip: clipOf(c.clip), blend: c.blend ?? 0.5, cue, duration: c.duration })))
-    .map((e, k, all) => ({ time: e.time, end: round(Math.min(end, e.duration !== undefined ? e.time + e.duration : (all[k + 1]?.time ?? end))), clip: e.clip, blend: e.blend, cue: e.cue }));
-
-  const camera: CameraEvent[] = byTime((cues.camera ?? []).map((c, cue) => ({ time: round(start + times.camera[cue]!), c, cue }))).map((e, k, all) => ({
+  // Built-in motions keep their names; .vrma/.bvh/.vmd files become show-relative paths like every asset.
+  const clipOf = (clip: string) => (/\.(vrma|bvh|vmd)$/i.test(clip) ? relFromShow(song, clip) : clip);
+  const writtenMotion: DraftMotion[] = settleMotionEnds(byTime((cues.motion ?? []).map((c, cue) => ({ time: round(start + times.motion[cue]!), end: 0, clip: clipOf(c.clip), blend: c.blend ?? 0.5, cue, duration: c.duration }))), end);
+  const writtenCamera: CameraEvent[] = byTime((cues.camera ?? []).map((c, cue) => ({ time: round(start + times.camera[cue]!), c, cue }))).map((e) => ({
     time: e.time,
-    end: all[k + 1]?.time ?? round(end),
+    end: 0,
     shot: e.c.shot,
     ...(e.c.position ? { position: e.c.position } : {}),
     ...(e.c.target ? { target: e.c.target } : {}),
@@ -139,6 +138,10 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
     move: e.c.move ?? 0,
     cue: e.cue,
   }));
+  // Auto-direction fills whatever the written cues leave undirected (direction/compile-hook.ts).
+  const auto = autoDirect(song, start, writtenMotion, writtenCamera);
+  const motion: MotionEvent[] = settleMotionEnds(fillMotion(writtenMotion, auto.motion, end), end).map(({ duration: _d, ...e }) => e);
+  const camera: CameraEvent[] = fillCamera(writtenCamera, auto.camera).map((e, k, all) => ({ ...e, end: all[k + 1]?.time ?? round(end) }));
 
   const lightingEvents: LightingEvent[] = byTime((cues.lighting ?? []).map((c, cue) => ({ time: round(start + times.lighting[cue]!), ...lightingMessage(c, lighting), cue })));
 
@@ -171,7 +174,7 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
     ...(data.audio ? { backingAudio: { file: relFromShow(song, data.audio.file), gainDb: data.audio.gainDb ?? 0 } } : {}),
     voice,
     ...(data.avatar ? { avatar: relFromShow(song, data.avatar) } : {}),
-    tracks: { vocal, motion, camera, lighting: lightingEvents, effects },
+    tracks: { vocal, motion, camera, lighting: lightingEvents, effects, ...(auto.expressions.length ? { expressions: auto.expressions } : {}) },
   };
 }
 

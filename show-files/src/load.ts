@@ -12,6 +12,7 @@ import { readScoreFile, SCORE_EXTENSIONS, ScoreError, type Score } from './score
 import { tidyErrors, type ValidationError } from './errors.ts';
 import { checkVoiceBank } from './vocal/voicebank/validate.ts';
 import type { VoiceBank } from './vocal/voicebank/bank.ts';
+import { vmdProblem } from './motion/vmd.ts';
 
 export const SHOW_FILE_NAME = 'show.json';
 export const SUPPORTED_SCORE_EXTENSIONS: readonly string[] = SCORE_EXTENSIONS;
@@ -244,7 +245,11 @@ async function checkCues(song: SongFile, tempo: TempoMap, duration: number, repo
   checkTrack('lighting', cues.lighting, () => undefined);
   checkTrack('effects', cues.effects, (c: { duration: number }) => c.duration);
   for (const [i, cue] of (cues.motion ?? []).entries()) {
-    if (/\.(vrma|bvh)$/i.test(cue.clip) && !(await isFile(resolve(songDir, cue.clip)))) report.error(['cues', 'motion', i, 'clip'], `motion file "${cue.clip}" not found`);
+    if (/\.(vrma|bvh|vmd)$/i.test(cue.clip) && !(await isFile(resolve(songDir, cue.clip)))) report.error(['cues', 'motion', i, 'clip'], `motion file "${cue.clip}" not found`);
+    else if (/\.vmd$/i.test(cue.clip)) {
+      const problem = vmdProblem(await readFile(resolve(songDir, cue.clip)), cue.clip);
+      if (problem) report.error(['cues', 'motion', i, 'clip'], problem);
+    }
   }
   return times;
 }

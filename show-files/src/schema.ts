@@ -161,14 +161,14 @@ export const voiceSchema = z.strictObject({
   bank: relativePath('a voicebank folder').optional(),
 });
 
-const BUILTIN_MOTIONS = ['idle', 'dance', 'sway', 'wave', 'bow', 'jump', 'point'] as const;
+const BUILTIN_MOTIONS = ['idle', 'dance', 'sway', 'wave', 'bow', 'jump', 'point', 'step', 'clap', 'reach', 'open'] as const;
 export const BUILTIN_MOTION_NAMES: readonly string[] = BUILTIN_MOTIONS;
 
 export const motionCueSchema = z.strictObject({
   at: cueTime,
-  /** A built-in motion or a .vrma / .bvh file relative to the song file. */
-  clip: nonEmpty('a motion clip').refine((c) => BUILTIN_MOTION_NAMES.includes(c) || /\.(vrma|bvh)$/i.test(c), {
-    error: (iss) => `expected one of ${BUILTIN_MOTIONS.join(', ')} or a .vrma/.bvh file, got ${describeValue(iss.input)}`,
+  /** A built-in motion or a .vrma / .bvh / .vmd (MMD) file relative to the song file. */
+  clip: nonEmpty('a motion clip').refine((c) => BUILTIN_MOTION_NAMES.includes(c) || /\.(vrma|bvh|vmd)$/i.test(c), {
+    error: (iss) => `expected one of ${BUILTIN_MOTIONS.join(', ')} or a .vrma/.bvh/.vmd file, got ${describeValue(iss.input)}`,
   }),
   /** Seconds to blend from the previous motion. */
   blend: numberIn(0, 10, 'seconds').optional(),

@@ -124,8 +124,12 @@ export interface VocalTrack {
   pitchCurve?: { time: number; cents: number }[];
 }
 
-/** `clip` is a built-in motion name or a .vrma/.bvh path relative to the show folder. */
-export interface MotionEvent { time: number; end: number; clip: string; blend: number; cue: number }
+/**
+ * `clip` is a built-in motion name or a .vrma/.bvh/.vmd path relative to the show folder. `cue` is
+ * the index in the song file, -1 for a cue the compiler's auto-direction chose; `auto` then says why
+ * ("chorus", "long note", "end", ...).
+ */
+export interface MotionEvent { time: number; end: number; clip: string; blend: number; cue: number; auto?: string }
 export interface CameraEvent {
   time: number;
   end: number;
@@ -135,8 +139,13 @@ export interface CameraEvent {
   fov?: number;
   /** Seconds the camera takes to move into this shot (0 = cut). */
   move: number;
+  /** Index in the song file; -1 when auto-direction chose the shot (`auto` says why). */
   cue: number;
+  auto?: string;
 }
+export type ExpressionName = 'happy' | 'angry' | 'sad' | 'relaxed' | 'surprised';
+/** A facial expression held over [time, end) at `weight` (0..1); chosen by auto-direction from the song's mood tag. */
+export interface ExpressionEvent { time: number; end: number; expression: ExpressionName; weight: number; cue: number; auto?: string }
 export interface EffectEvent { time: number; end: number; effect: string; intensity: number; color?: string; cue: number }
 
 export type LightingKind = 'noteOn' | 'noteOff' | 'cc' | 'program' | 'msc';
@@ -159,6 +168,8 @@ export interface SongTracks {
   camera: CameraEvent[];
   lighting: LightingEvent[];
   effects: EffectEvent[];
+  /** Expressions over time (auto-direction, from a mood tag); absent when none. */
+  expressions?: ExpressionEvent[];
 }
 
 export interface Timeline {

@@ -3,6 +3,7 @@
 // renders the singer every frame at the synced show time through the output's profile. Thin glue:
 // the per-frame decisions live in perform/ (pure) and the drawing in render/ and outputs/.
 
+import { HAND_POSE_NAMES } from './perform/hands.ts';
 import * as THREE from 'three';
 import { io, type Socket } from 'socket.io-client';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
@@ -17,7 +18,7 @@ import { performFrame } from './render/perform-frame.ts';
 import { OutputPass, DEFAULT_SETTINGS } from './outputs/output-pass.ts';
 import { SyncedShowClock, WorkerClock } from './net/show-clock.ts';
 import type { ClockWorkerReport, ClockWorkerStart } from './net/clock-worker.ts';
-import { clipFromBvh, clipFromVrmAnimation, parseVrma } from './render/clips.ts';
+import { clipFromFile, MOTION_FILE } from './render/clips.ts';
 import { describeVrm, type AvatarDescription } from './avatar/describe.ts';
 import { AudioPlayer } from './audio/player.ts';
 import { FrameStats } from './stats.ts';
@@ -34,6 +35,9 @@ const avatarOverride = params.get('avatar');
 const outlineParam = params.get('outline');
 /** `toon=mtoon` draws every avatar material with three-vrm's MToon (no lite toon shaders). */
 const liteToon = params.get('toon') !== 'mtoon';
+/** `hands=<pose>` holds both hands in one pose (relaxed, open, fist, point, peace, mic): for a look at the hands. */
+const handsParam = params.get('hands');
+const handOverride = HAND_POSE_NAMES.find((n) => n === handsParam) ?? null;
 const DEFAULT_AVATAR = '/assets/avatars/holo.vrm';
 
 const loadingEl = document.getElementById('loading')!;
@@ -182,7 +186,7 @@ async function loadShow(tl: Timeline): Promise<void> {
   let vrm: VRM | null = null;
   if (avatarPath !== 'none') jobs.push({ url: avatarPath, what: 'avatar', use: async (b) => { vrm = await loadVrm(b); } });
   const clipFiles = new Set<string>();
-  for (const s of tl.songs) for (const m of s.tracks.motion) if (/\.(vrma|bvh)$/i.test(m.clip)) clipFiles.add(m.clip);
+  for (const s of tl.songs) for (const m of s.tracks.motion) if (MOTION_FILE.test(m.clip)) clipFiles.add(m.clip);
   const clipBytes = new Map<string, ArrayBuffer>();
   for (const c of clipFiles) jobs.push({ url: showUrl(c), what: `motion ${c}`, use: (b) => { clipBytes.set(c, b); } });
   const wantAudio = settings.audio && (kind === 'stream' || kind === 'preview');
@@ -235,6 +239,7 @@ async function loadShow(tl: Timeline): Promise<void> {
   if (driver) VRMUtils.deepDispose(driver.vrm.scene);
   timeline = tl;
   performer = new Performer(tl);
+  performer.handOverride = handOverride;
   scene = new StageScene(kind, outlineParam === null ? undefined : outlineParam !== '0', { liteToon });
   if (!pass) pass = new OutputPass(kind);
   glow = null;
@@ -250,9 +255,7 @@ async function loadShow(tl: Timeline): Promise<void> {
     avatar = describeVrm(loadedVrm);
     for (const [name, bytes] of clipBytes) {
       try {
-        performer.clips.set(name, /\.bvh$/i.test(name)
-          ? clipFromBvh(new TextDecoder().decode(bytes), driver.legLength)
-          : clipFromVrmAnimation(await parseVrma(bytes), driver.hipsHeight));
+        performer.clips.set(name, await clipFromFile(name, bytes, driver));
       } catch (err) {
         console.error(`holostage stage: motion ${name} unusable:`, err);
       }
@@ -398,6 +401,7 @@ Object.defineProperty(window, '__holostage', {
       weights: { aa: round3(frame.mouth.aa), ih: round3(frame.mouth.ih), ou: round3(frame.mouth.ou), ee: round3(frame.mouth.ee), oh: round3(frame.mouth.oh) },
       blink: round3(frame.blink),
       happy: round3(frame.happy),
+      mood: { angry: round3(frame.angry), sad: round3(frame.sad), relaxed: round3(frame.relaxed), surprised: round3(frame.surprised) },
       motion: frame.motion,
       camera: { ...frame.camera },
       lights: frame.lights.fixtures.map((f) => round3(f.intensity * frame.lights.master)),
@@ -413,6 +417,7 @@ Object.defineProperty(window, '__holostage', {
       assetsTotal,
       avatar,
       avatarRect: scene ? scene.avatarRect(settings.width, settings.height) : null,
+      face: scene ? scene.faceLandmarks(settings.width, settings.height) : null,
       toon: scene?.toon ?? null,
       render: { calls: renderer.info.render.calls, triangles: renderer.info.render.triangles, programs: renderer.info.programs?.length ?? 0 },
       settings: JSON.parse(JSON.stringify(settings)) as OutputSettings,

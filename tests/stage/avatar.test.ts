@@ -55,9 +55,10 @@ describe('default avatar files', () => {
     });
     expect(skinned).toBeGreaterThan(0);
     expect([...materials].some((m) => m instanceof MToonMaterial)).toBe(true);
-    // Two tails of seven nodes each: six swinging segments per tail (the last node is the tip).
+    // Two tails of seven nodes (six swinging segments each; the last node is the tip), six skirt
+    // chains of three nodes and a tie of three: 12 + 12 + 2 joints.
     const joints = vrm.springBoneManager!.joints;
-    expect(joints.size).toBe(12);
+    expect(joints.size).toBe(26);
   });
 
   it('VRM 0.x loads too, faces -Z like every 0.x model, and has the same face', async () => {
@@ -205,8 +206,25 @@ describe('holostage avatar inspect', () => {
     for (const [file, version] of [[V1, '1.0'], [V0, '0.x']] as const) {
       const { stdout } = await run(process.execPath, ['bin/holostage.js', 'avatar', 'inspect', file, '--json']);
       const d = JSON.parse(stdout);
-      expect(Object.keys(d).sort()).toEqual(['authors', 'expressions', 'humanoidBones', 'license', 'lipSyncReady', 'missing', 'name', 'vrmVersion']);
+      expect(Object.keys(d).sort()).toEqual(['authors', 'expressions', 'fingerBones', 'humanoidBones', 'license', 'lipSyncReady', 'lookAt', 'missing', 'name', 'springChains', 'vrmVersion']);
       expect(d.vrmVersion).toBe(version);
+      // Every expression the stage drives, eyes that look at things, five fingers a hand.
+      expect(d.expressions).toEqual(['aa', 'angry', 'blink', 'blinkLeft', 'blinkRight', 'ee', 'happy', 'ih', 'oh', 'ou', 'relaxed', 'sad', 'surprised']);
+      expect(d.lookAt).toBe('bone');
+      expect(d.fingerBones).toHaveLength(30);
+      for (const side of ['left', 'right']) {
+        for (const finger of ['Thumb', 'Index', 'Middle', 'Ring', 'Little']) {
+          const parts = finger === 'Thumb' ? ['Metacarpal', 'Proximal', 'Distal'] : ['Proximal', 'Intermediate', 'Distal'];
+          for (const part of parts) expect(d.fingerBones).toContain(`${side}${finger}${part}`);
+        }
+      }
+      // Spring chains: two twin tails, six skirt panels, the tie.
+      const chains = d.springChains as { root: string; bones: string[] }[];
+      expect(chains.map((c) => c.root)).toEqual(['LeftTail0', 'RightTail0', 'Skirt0_0', 'Skirt1_0', 'Skirt2_0', 'Skirt3_0', 'Skirt4_0', 'Skirt5_0', 'Tie0']);
+      if (version === '1.0') {
+        expect(chains[0]!.bones).toHaveLength(6);
+        expect(chains.find((c) => c.root === 'Skirt0_0')!.bones).toEqual(['Skirt0_0', 'Skirt0_1']);
+      }
       expect(d.lipSyncReady).toBe(true);
       expect(d.authors).toEqual(['holostage contributors']);
       expect(d.humanoidBones.length).toBeGreaterThanOrEqual(20);

@@ -24,6 +24,8 @@ export async function run(args: string[]): Promise<number> {
           `  license: ${d.license.name}${d.license.otherUrl ? ` (${d.license.otherUrl})` : ''}\n` +
           `  humanoid bones (${d.humanoidBones.length}): ${d.humanoidBones.join(' ')}\n` +
           `  expressions (${d.expressions.length}): ${d.expressions.join(' ')}\n` +
+          `  finger bones: ${d.fingerBones.length}; look-at: ${d.lookAt ?? 'none'}\n` +
+          `  spring chains (${d.springChains.length}): ${d.springChains.map((c) => `${c.root}(${c.bones.length})`).join(' ') || 'none'}\n` +
           `  lip-sync ready: ${d.lipSyncReady ? 'yes' : 'no'}${d.missing.length ? `\n  missing: ${d.missing.join(' ')}` : ''}\n`,
       );
     }

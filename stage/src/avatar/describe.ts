@@ -17,6 +17,12 @@ export interface AvatarDescription {
   license: { name: string; url?: string; otherUrl?: string };
   humanoidBones: string[];
   expressions: string[];
+  /** Humanoid finger bones the file has (thumb, index, middle, ring, little; three each per hand). */
+  fingerBones: string[];
+  /** Spring-bone chains (hair, skirt, ...): the first bone's name and how many bones swing. */
+  springChains: { root: string; bones: string[] }[];
+  /** How the eyes look at things: 'bone' (eye bones), 'expression' (lookUp/Down/Left/Right), or none. */
+  lookAt: 'bone' | 'expression' | null;
   /** True when all five mouth expressions (aa ih ou ee oh) exist. */
   lipSyncReady: boolean;
   /** Required humanoid bones and stage expressions the file lacks. */
@@ -46,9 +52,36 @@ export function describeVrm(vrm: VRM): AvatarDescription {
         },
     humanoidBones,
     expressions,
+    fingerBones: humanoidBones.filter((b) => /(Thumb|Index|Middle|Ring|Little)/.test(b)),
+    springChains: springChains(vrm),
+    lookAt: lookAtType(vrm),
     lipSyncReady: VISEMES.every((v) => have.has(v)),
     missing,
   };
+}
+
+/** Chains of spring-bone joints: each starts at a joint whose parent is not a joint and runs down. */
+function springChains(vrm: VRM): { root: string; bones: string[] }[] {
+  const joints = [...(vrm.springBoneManager?.joints ?? [])];
+  const jointBones = new Set(joints.map((j) => j.bone));
+  const chains: { root: string; bones: string[] }[] = [];
+  for (const j of joints) {
+    if (j.bone.parent && jointBones.has(j.bone.parent)) continue;
+    const bones: string[] = [];
+    let node: typeof j.bone | undefined = j.bone;
+    while (node && jointBones.has(node)) {
+      bones.push(node.name);
+      node = node.children.find((c) => jointBones.has(c));
+    }
+    chains.push({ root: j.bone.name, bones });
+  }
+  return chains.sort((a, b) => a.root.localeCompare(b.root));
+}
+
+function lookAtType(vrm: VRM): 'bone' | 'expression' | null {
+  const applier = vrm.lookAt?.applier as { constructor: { type?: string } } | undefined;
+  const type = applier?.constructor.type;
+  return type === 'bone' || type === 'expression' ? type : null;
 }
 
 function licenseName(url: string, other?: string): string {

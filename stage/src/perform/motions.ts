@@ -1,9 +1,11 @@
 // Built-in procedural motions (the names a show can cue without a file: idle, dance, sway, wave,
-// bow, jump, point). Each is a pure function of time and the musical beat that writes a whole
-// pose, so it can be blended with any other pose or clip. Angles are in the normalized humanoid
+// bow, jump, point, step, clap, and the gestures reach and open). Each is a pure function of time
+// and the musical beat that writes a whole pose (a gesture: some bones), so it can be blended with
+// any other pose or clip. Angles are in the normalized humanoid
 // frame: the avatar faces +Z, her left arm points +X in the T-pose.
 
 import { Pose } from './pose.ts';
+import { setHand } from './hands.ts';
 
 export interface MotionContext {
   /** Show seconds. */
@@ -30,6 +32,8 @@ function rest(ctx: MotionContext, out: Pose, breath = 1): void {
   out.setEuler('rightLowerArm', 0, 0.35, 0);
   out.setEuler('leftHand', 0, 0, -0.1);
   out.setEuler('rightHand', 0, 0, 0.1);
+  setHand(out, 'left', 'relaxed');
+  setHand(out, 'right', 'relaxed');
 }
 
 export const idle: ProceduralMotion = (ctx, out) => {
@@ -62,6 +66,8 @@ export const dance: ProceduralMotion = (ctx, out) => {
   out.setEuler('rightLowerLeg', 0.24 * down, 0, 0);
   out.setEuler('leftFoot', -0.12 * down, 0, 0);
   out.setEuler('rightFoot', -0.12 * down, 0, 0);
+  setHand(out, 'left', 'fist', 0.5);
+  setHand(out, 'right', 'fist', 0.5);
 };
 
 /** A slow side-to-side sway over two beats, arms open: ballads. */
@@ -85,6 +91,7 @@ export const wave: ProceduralMotion = (ctx, out) => {
   out.setEuler('rightLowerArm', 0, 0, -1.3 + 0.45 * w);
   out.setEuler('rightHand', 0, 0, 0.15 * w);
   out.setEuler('head', 0, -0.12, 0.06);
+  setHand(out, 'right', 'open');
 };
 
 /** A bow: down over 0.8 s, held, back up. */
@@ -112,6 +119,8 @@ export const jump: ProceduralMotion = (ctx, out) => {
   out.setEuler('rightLowerLeg', 0.7 * crouch + 0.3 * air, 0, 0);
   out.setEuler('leftUpperArm', 0, 0, -1.2 + 1.6 * air);
   out.setEuler('rightUpperArm', 0, 0, 1.2 - 1.6 * air);
+  setHand(out, 'left', 'open', air);
+  setHand(out, 'right', 'open', air);
 };
 
 /** Pointing forward and up to the audience with the right hand. */
@@ -121,6 +130,85 @@ export const point: ProceduralMotion = (ctx, out) => {
   out.setEuler('rightLowerArm', 0, 0.1, 0);
   out.setEuler('spine', 0, -0.1, 0);
   out.setEuler('head', -0.05, -0.1, 0);
+  setHand(out, 'right', 'point');
 };
 
-export const BUILTIN_MOTIONS: Record<string, ProceduralMotion> = { idle, dance, sway, wave, bow, jump, point };
+/** Side steps: a step out on every beat, alternating sides, arms swinging against the legs. */
+export const step: ProceduralMotion = (ctx, out) => {
+  rest(ctx, out, 0.4);
+  const side = Math.floor(ctx.beat) % 2 === 0 ? 1 : -1;
+  const p = ctx.beat - Math.floor(ctx.beat);
+  const shift = Math.sin(Math.min(1, p * 2) * Math.PI / 2); // weight moves over in the first half beat
+  const x = side * (2 * shift - 1) * 0.05; // from the other side across to this one
+  const down = (1 + Math.cos(p * Math.PI * 2)) / 2;
+  out.hips[0] = x;
+  out.hips[1] = -0.025 * down;
+  out.setEuler('hips', 0, 0.1 * side * shift, -0.5 * x);
+  out.setEuler('spine', 0.02, -0.06 * side * shift, 0.6 * x);
+  out.setEuler('head', 0.05 * down, 0.06 * side, -0.8 * x);
+  out.setEuler('leftUpperLeg', 0, 0, 0.12 + 1.2 * Math.min(0, x));
+  out.setEuler('rightUpperLeg', 0, 0, -0.12 + 1.2 * Math.max(0, x));
+  out.setEuler('leftLowerLeg', 0.15 * down, 0, 0);
+  out.setEuler('rightLowerLeg', 0.15 * down, 0, 0);
+  out.setEuler('leftUpperArm', 0.35 * side, -0.2, -1.1);
+  out.setEuler('rightUpperArm', -0.35 * side, 0.2, 1.1);
+  out.setEuler('leftLowerArm', 0, -0.7, 0);
+  out.setEuler('rightLowerArm', 0, 0.7, 0);
+};
+
+/** Clapping in front of the chest on every beat, bouncing, the head nodding along. */
+export const clap: ProceduralMotion = (ctx, out) => {
+  rest(ctx, out, 0.4);
+  const p = ctx.beat - Math.floor(ctx.beat);
+  const open = Math.sin(p * Math.PI); // hands together on the beat, apart between
+  const down = 1 - open;
+  out.hips[1] = -0.02 * down;
+  out.setEuler('spine', 0.03 * down, 0, 0);
+  out.setEuler('head', 0.1 * down - 0.03, 0, 0);
+  out.setEuler('leftUpperArm', 0, -1.05 + 0.35 * open, -0.75);
+  out.setEuler('rightUpperArm', 0, 1.05 - 0.35 * open, 0.75);
+  out.setEuler('leftLowerArm', 0, -0.9 + 0.3 * open, 0);
+  out.setEuler('rightLowerArm', 0, 0.9 - 0.3 * open, 0);
+  out.setEuler('leftUpperLeg', -0.08 * down, 0, 0.03);
+  out.setEuler('rightUpperLeg', -0.08 * down, 0, -0.03);
+  out.setEuler('leftLowerLeg', 0.16 * down, 0, 0);
+  out.setEuler('rightLowerLeg', 0.16 * down, 0, 0);
+  setHand(out, 'left', 'open');
+  setHand(out, 'right', 'open');
+};
+
+/** How far into a gesture: eases up over 0.4 s and stays. */
+const gestureIn = (local: number) => {
+  const k = Math.min(1, Math.max(0, local / 0.4));
+  return k * k * (3 - 2 * k);
+};
+
+/** Gesture on a held note: the right hand reaches out and up to the audience. Arms only (see PARTIAL_MOTIONS). */
+export const reach: ProceduralMotion = (ctx, out) => {
+  const k = gestureIn(ctx.local);
+  out.setEuler('rightShoulder', 0, 0, -0.1 * k);
+  out.setEuler('rightUpperArm', 0, 0.95 * k, 1.22 * (1 - k) - 0.35 * k);
+  out.setEuler('rightLowerArm', 0, 0.35 * (1 - k) + 0.1 * k, 0);
+  out.setEuler('rightHand', 0, 0, 0.1 - 0.25 * k);
+  out.setEuler('head', -0.08 * k, -0.06 * k, 0);
+  setHand(out, 'right', 'open', k);
+};
+
+/** Gesture on a held note: both arms open wide, chest up. Arms and chest only. */
+export const open: ProceduralMotion = (ctx, out) => {
+  const k = gestureIn(ctx.local);
+  const breathe = 0.03 * Math.sin(ctx.t * 2);
+  out.setEuler('chest', -0.08 * k, 0, 0);
+  out.setEuler('head', -0.1 * k, 0, 0);
+  out.setEuler('leftUpperArm', 0, -0.55 * k, -1.22 * (1 - k) - (0.25 + breathe) * k);
+  out.setEuler('rightUpperArm', 0, 0.55 * k, 1.22 * (1 - k) + (0.25 + breathe) * k);
+  out.setEuler('leftLowerArm', 0, -0.35 * (1 - k) - 0.1 * k, 0);
+  out.setEuler('rightLowerArm', 0, 0.35 * (1 - k) + 0.1 * k, 0);
+  setHand(out, 'left', 'open', k);
+  setHand(out, 'right', 'open', k);
+};
+
+export const BUILTIN_MOTIONS: Record<string, ProceduralMotion> = { idle, dance, sway, wave, bow, jump, point, step, clap, reach, open };
+
+/** Gestures that move only some bones: they are layered over the pose underneath, not over a rest pose. */
+export const PARTIAL_MOTIONS: ReadonlySet<string> = new Set(['reach', 'open']);

@@ -3,22 +3,28 @@
 // the synced show time and hands the result to the renderer; tests and the benchmark call it in Node.
 
 import type { Timeline, SongInfo, MotionEvent } from '../../../show-files/src/timeline.ts';
+import { applyExpressions } from './expressions.ts';
+import { setHand, type HandPoseName } from './hands.ts';
 import { entryAt, lastAtOrBefore } from '../../../show-files/src/timeline.ts';
 import { TempoMap } from '../../../show-files/src/tempo.ts';
 import { mouthAt, type MouthWeights } from './mouth.ts';
 import { LipSync } from '../../../show-files/src/vocal/lipsync.ts';
 import { blinkAt, gazeOffsetAt } from './face.ts';
-import { BUILTIN_MOTIONS, type MotionContext } from './motions.ts';
+import { BUILTIN_MOTIONS, PARTIAL_MOTIONS, type MotionContext } from './motions.ts';
 import { Pose, smoothstep } from './pose.ts';
 import { cameraAt, type CameraPose } from './camera.ts';
 import { LightsPlayer, type LightsState } from './lights.ts';
 
-/** A motion from a file (VRMA, BVH), sampled into a pose; built by the renderer side. */
+/** A motion from a file (VRMA, BVH, VMD), sampled into a pose; built by the renderer side. */
 export interface ClipSource {
   duration: number;
   /** Writes the pose at `local` seconds into the clip (loops past the end). */
   sample(local: number, out: Pose): void;
+  /** Facial expressions the motion carries (MMD morphs), written into `out`. */
+  face?(local: number, out: ClipFace): ClipFace;
 }
+
+export type ClipFace = { aa: number; ih: number; ou: number; ee: number; oh: number; blink: number; happy: number };
 
 export interface PerformFrame {
   showTime: number;
@@ -30,7 +36,12 @@ export interface PerformFrame {
   beat: number;
   mouth: MouthWeights;
   blink: number;
+  /** Expressions 0..1: happy from the motion cues (wave, bow) and the song's mood; the others from its mood. */
   happy: number;
+  angry: number;
+  sad: number;
+  relaxed: number;
+  surprised: number;
   gaze: { yaw: number; pitch: number };
   pose: Pose;
   camera: CameraPose;
@@ -42,7 +53,7 @@ export interface PerformFrame {
 export function createFrame(): PerformFrame {
   return {
     showTime: 0, entry: -1, song: -1, songTime: 0, beat: 0,
-    mouth: { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 }, blink: 0, happy: 0, gaze: { yaw: 0, pitch: 0 },
+    mouth: { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0 }, blink: 0, happy: 0, angry: 0, sad: 0, relaxed: 0, surprised: 0, gaze: { yaw: 0, pitch: 0 },
     pose: new Pose(), camera: { position: [0, 0, 0], target: [0, 0, 0], fov: 30 },
     lights: new LightsPlayer().state, motion: 'idle',
   };
@@ -59,6 +70,9 @@ export class Performer {
   private lights = new LightsPlayer();
   private layer = new Pose();
   private ctx: MotionContext = { t: 0, beat: 0, local: 0 };
+  private clipFace: ClipFace = { aa: 0, ih: 0, ou: 0, ee: 0, oh: 0, blink: 0, happy: 0 };
+  /** A hand pose held on both hands whatever the motion (the stage's `hands=` debug parameter, the gallery). */
+  handOverride: HandPoseName | null = null;
 
   constructor(readonly timeline: Timeline) {
     this.tempo = timeline.songs.map((s) => new TempoMap(s.tempo.length ? s.tempo : [{ tick: 0, bpm: 120 }], 480, s.timeSignature));
@@ -108,6 +122,13 @@ export class Performer {
       }
       out.happy = this.applyMotionCues(song.tracks.motion, t, out);
     } else out.happy = entry && entry.kind === 'mc' ? 0.35 : 0;
+    out.angry = out.sad = out.relaxed = out.surprised = 0;
+    if (song?.tracks.expressions) applyExpressions(song.tracks.expressions, t, out);
+
+    if (this.handOverride) {
+      setHand(out.pose, 'left', this.handOverride);
+      setHand(out.pose, 'right', this.handOverride);
+    }
 
     // Stage.
     cameraAt(song ? song.tracks.camera : [], t, out.camera);
@@ -152,12 +173,24 @@ export class Performer {
     const builtin = BUILTIN_MOTIONS[e.clip];
     if (builtin) {
       this.ctx.local = local;
+      if (PARTIAL_MOTIONS.has(e.clip)) this.layer.copy(out.pose);
       builtin(this.ctx, this.layer);
     } else {
       const clip = this.clips.get(e.clip);
       if (!clip) return NaN; // not loaded (yet): the base layer carries on
       this.layer.copy(out.pose);
       clip.sample(local, this.layer);
+      if (clip.face) {
+        // The motion's own face (a dance's blinks and smiles; its lip shapes where the song's
+        // lip-sync leaves the mouth closed), weighted like its pose.
+        const f = clip.face(local, this.clipFace);
+        const m = out.mouth;
+        m.aa = Math.max(m.aa, f.aa * w); m.ih = Math.max(m.ih, f.ih * w); m.ou = Math.max(m.ou, f.ou * w);
+        m.ee = Math.max(m.ee, f.ee * w); m.oh = Math.max(m.oh, f.oh * w);
+        out.blink = Math.max(out.blink, f.blink * w);
+        out.pose.blendToward(this.layer, w);
+        return f.happy * w;
+      }
     }
     out.pose.blendToward(this.layer, w);
     return e.clip === 'wave' || e.clip === 'bow' ? 0.8 * w : 0;

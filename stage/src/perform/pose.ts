@@ -3,14 +3,24 @@
 // for every VRM version, so the same numbers pose any avatar. Pure math, no three.js, and the
 // per-frame functions write into preallocated arrays.
 
+const FINGER_PARTS = ['ThumbMetacarpal', 'ThumbProximal', 'ThumbDistal', 'IndexProximal', 'IndexIntermediate', 'IndexDistal', 'MiddleProximal', 'MiddleIntermediate', 'MiddleDistal', 'RingProximal', 'RingIntermediate', 'RingDistal', 'LittleProximal', 'LittleIntermediate', 'LittleDistal'] as const;
+type FingerBone<S extends string> = `${S}${(typeof FINGER_PARTS)[number]}`;
+function fingerBones<S extends 'left' | 'right'>(side: S): FingerBone<S>[] {
+  return FINGER_PARTS.map((p) => `${side}${p}` as FingerBone<S>);
+}
+
+/** Humanoid bones a pose holds: the body, then the fingers (VRM 1.0 names; three per finger). */
 export const POSE_BONES = [
   'hips', 'spine', 'chest', 'upperChest', 'neck', 'head',
   'leftShoulder', 'leftUpperArm', 'leftLowerArm', 'leftHand',
   'rightShoulder', 'rightUpperArm', 'rightLowerArm', 'rightHand',
   'leftUpperLeg', 'leftLowerLeg', 'leftFoot',
   'rightUpperLeg', 'rightLowerLeg', 'rightFoot',
+  ...fingerBones('left'),
+  ...fingerBones('right'),
 ] as const;
 export type PoseBone = (typeof POSE_BONES)[number];
+export { FINGER_PARTS };
 export const BONE_INDEX: Record<PoseBone, number> = Object.fromEntries(POSE_BONES.map((b, i) => [b, i])) as Record<PoseBone, number>;
 
 export class Pose {

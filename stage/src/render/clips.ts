@@ -1,5 +1,5 @@
-// Motion files as ClipSources for the performer: VRM Animation (.vrma, @pixiv/three-vrm-animation)
-// and BVH (three's BVHLoader). Both are sampled into the normalized humanoid pose (world-aligned
+// Motion files as ClipSources for the performer: VRM Animation (.vrma, @pixiv/three-vrm-animation),
+// BVH (three's BVHLoader) and MMD motions (.vmd, ../motion/). Both are sampled into the normalized humanoid pose (world-aligned
 // T-pose, facing +Z), so they blend with the procedural motions. No DOM: runs in Node too.
 
 import * as THREE from 'three';
@@ -8,6 +8,8 @@ import { BVHLoader } from 'three/examples/jsm/loaders/BVHLoader.js';
 import { VRMAnimationLoaderPlugin, type VRMAnimation } from '@pixiv/three-vrm-animation';
 import { POSE_BONES, BONE_INDEX, type Pose, type PoseBone } from '../perform/pose.ts';
 import type { ClipSource } from '../perform/performer.ts';
+import { parseVmd } from '../../../show-files/src/motion/vmd.ts';
+import { VmdClip, type LegRig } from '../motion/vmd-retarget.ts';
 
 interface BoneTrack { offset: number; interpolant: THREE.Interpolant }
 
@@ -134,3 +136,13 @@ export function clipFromBvh(text: string, avatarLegLength: number): ClipSource {
   if (hips) start.fromArray(hips.evaluate(0) as unknown as number[]);
   return new TrackClip(clip.duration, rotations, hips, start, avatarLegLength / restHeight);
 }
+
+/** Any motion file the stage plays, by its extension (.vrma, .bvh, .vmd), fitted to the avatar. */
+export async function clipFromFile(name: string, bytes: ArrayBuffer, avatar: { legLength: number; hipsHeight: number; legRig: LegRig }): Promise<ClipSource> {
+  if (/\.bvh$/i.test(name)) return clipFromBvh(new TextDecoder().decode(bytes), avatar.legLength);
+  if (/\.vmd$/i.test(name)) return new VmdClip(parseVmd(bytes, name), avatar.legRig);
+  return clipFromVrmAnimation(await parseVrma(bytes), avatar.hipsHeight);
+}
+
+/** Motion files a show cues (the clips to load before playing). */
+export const MOTION_FILE = /\.(vrma|bvh|vmd)$/i;

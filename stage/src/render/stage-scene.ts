@@ -161,6 +161,20 @@ export class StageScene {
   }
 
   /** The avatar's bounding box on screen, in output pixels (x right, y down), or null. */
+  /** Where the singer's eye, head and hand bones are on the picture, in pixels (tests find the face and hands by these). */
+  faceLandmarks(width: number, height: number): Record<Landmark, [number, number]> | null {
+    if (!this.vrm) return null;
+    this.vrm.scene.updateMatrixWorld(true);
+    const out: Partial<Record<Landmark, [number, number]>> = {};
+    for (const name of LANDMARKS) {
+      const node = this.vrm.humanoid.getRawBoneNode(name);
+      if (!node) return null;
+      const v = new THREE.Vector3().setFromMatrixPosition(node.matrixWorld).project(this.camera);
+      out[name] = [((v.x + 1) / 2) * width, ((1 - v.y) / 2) * height];
+    }
+    return out as Record<Landmark, [number, number]>;
+  }
+
   avatarRect(width: number, height: number): { x0: number; y0: number; x1: number; y1: number } | null {
     if (!this.vrm) return null;
     this.vrm.scene.updateMatrixWorld(true);
@@ -182,6 +196,9 @@ export class StageScene {
     return { x0, y0, x1, y1 };
   }
 }
+
+const LANDMARKS = ['leftEye', 'rightEye', 'head', 'leftHand', 'rightHand', 'rightMiddleProximal'] as const;
+type Landmark = (typeof LANDMARKS)[number];
 
 const FLOOR_RADIUS = 1.6;
 

@@ -6,6 +6,7 @@ import * as THREE from 'three';
 import type { VRM } from '@pixiv/three-vrm';
 import { POSE_BONES } from '../perform/pose.ts';
 import type { PerformFrame } from '../perform/performer.ts';
+import type { LegRig } from '../motion/vmd-retarget.ts';
 
 const SIDES: [string, string][] = [['leftUpperArm', 'rightUpperArm'], ['leftUpperLeg', 'rightUpperLeg'], ['leftHand', 'rightHand'], ['leftFoot', 'rightFoot'], ['leftEye', 'rightEye']];
 
@@ -38,6 +39,8 @@ export class VrmDriver {
   /** Hips above the floor and hips above the ankles in the rest pose, metres (to scale motions). */
   readonly hipsHeight: number;
   readonly legLength: number;
+  /** The legs at rest in the pose frame (facing +Z), for motions that solve leg IK (.vmd). */
+  readonly legRig: LegRig;
 
   constructor(readonly vrm: VRM) {
     this.flip = facesMinusZ(vrm);
@@ -49,6 +52,13 @@ export class VrmDriver {
     const foot = vrm.humanoid.getRawBoneNode('leftFoot')?.getWorldPosition(new THREE.Vector3());
     this.hipsHeight = hips ? hips.y : 0.85;
     this.legLength = hips && foot ? hips.y - foot.y : this.hipsHeight * 0.9;
+    const rest = (bone: string): [number, number, number] => {
+      const p = vrm.humanoid.getRawBoneNode(bone as Parameters<VRM['humanoid']['getRawBoneNode']>[0])?.getWorldPosition(new THREE.Vector3());
+      if (!p) return [0, 0, 0];
+      return this.flip ? [-p.x, p.y, -p.z] : [p.x, p.y, p.z];
+    };
+    const leg = (side: 'left' | 'right') => ({ upper: rest(`${side}UpperLeg`), lower: rest(`${side}LowerLeg`), foot: rest(`${side}Foot`) });
+    this.legRig = { hips: rest('hips'), left: leg('left'), right: leg('right') };
     if (vrm.lookAt) vrm.lookAt.autoUpdate = true;
   }
 
@@ -64,6 +74,10 @@ export class VrmDriver {
       em.setValue('oh', frame.mouth.oh);
       em.setValue('blink', frame.blink);
       em.setValue('happy', frame.happy);
+      em.setValue('angry', frame.angry);
+      em.setValue('sad', frame.sad);
+      em.setValue('relaxed', frame.relaxed);
+      em.setValue('surprised', frame.surprised);
     }
     const r = frame.pose.rotations;
     const s = this.flip ? -1 : 1;
