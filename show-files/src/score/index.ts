@@ -18,6 +18,24 @@ export type { Score, ScoreNote, ScoreFormat, ScoreImportOptions, NoteVibrato } f
 export const SCORE_EXTENSIONS = ['.json', '.ust', '.ustx', '.mid', '.midi', '.musicxml', '.xml', '.mxl', '.vsqx', '.vpr'] as const;
 
 export function parseScore(bytes: Uint8Array, fileName: string, options: ScoreImportOptions = {}): Score {
+  return saneTimeSignature(importScore(bytes, fileName, options), fileName);
+}
+
+const NOTE_VALUES = new Set([1, 2, 4, 8, 16, 32, 64]);
+
+/**
+ * A time signature the rest of the show can count in (beats per bar 1-64, a beat of a whole to a
+ * 64th note); anything else (a damaged file's 4/99999999999) is sung in 4/4 with a warning, rather
+ * than making bar arithmetic downstream run away.
+ */
+function saneTimeSignature(score: Score, fileName: string): Score {
+  const { numerator, denominator } = score.timeSignature;
+  if (Number.isInteger(numerator) && numerator >= 1 && numerator <= 64 && NOTE_VALUES.has(denominator)) return score;
+  score.warnings.push(`${fileName}: time signature ${String(numerator).slice(0, 12)}/${String(denominator).slice(0, 12)} is not usable; 4/4 is used instead`);
+  return { ...score, timeSignature: { numerator: 4, denominator: 4 } };
+}
+
+function importScore(bytes: Uint8Array, fileName: string, options: ScoreImportOptions): Score {
   const ext = extname(fileName).toLowerCase();
   switch (ext) {
     case '.json':
