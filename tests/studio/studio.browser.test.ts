@@ -61,7 +61,7 @@ describe('creator studio in chromium', () => {
     await page.mouse.down();
     await page.mouse.move(to.x, to.y, { steps: 5 });
     await page.mouse.up();
-    expect((await notes(page)).map((n) => [n.tick, n.pitch])).toEqual([[0, 64], [960, 69], [960, 69], [1440, 67]]);
+    expect((await notes(page)).map((n: { tick: number; pitch: number }) => [n.tick, n.pitch])).toEqual([[0, 64], [960, 69], [960, 69], [1440, 67]]);
     await page.keyboard.press('Control+z');
     expect((await notes(page))[1]).toMatchObject({ tick: 480, pitch: 67 });
     // Resize the last note from its right end to a half note.
@@ -77,7 +77,7 @@ describe('creator studio in chromium', () => {
     await page.keyboard.press('Control+a');
     await page.fill('#phrase', 'twinkle twinkle');
     await page.click('#spread');
-    expect((await notes(page)).map((n) => n.lyric)).toEqual(['twinkle', '+', 'twinkle', '+']);
+    expect((await notes(page)).map((n: { lyric: string }) => n.lyric)).toEqual(['twinkle', '+', 'twinkle', '+']);
     // A lyric typed into one note; an emoji is refused with a message and the lyric kept.
     const third = await at(page, 960, 69);
     await page.mouse.dblclick(third.x, third.y);
