@@ -16,6 +16,7 @@ export interface PageSpec {
 export const PAGES: PageSpec[] = [
   { route: '/stage', title: 'Stage output', sources: [{ root: 'stage', html: 'index.html' }] },
   { route: '/desk', title: 'Control desk', sources: [{ root: 'control-desk', html: 'index.html' }] },
+  { route: '/studio', title: 'Creator studio', sources: [{ root: 'studio', html: 'index.html' }] },
   { route: '/live', title: 'Fan viewer', sources: [{ root: 'viewer', html: 'index.html' }, { root: 'live', html: 'index.html' }, { root: 'stage', html: 'live.html' }] },
 ];
 

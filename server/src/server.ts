@@ -48,6 +48,7 @@ import { lockStateDir, sweepTempFiles } from './state-lock.ts';
 import { apiNotFound, BODY_LIMITS, jsonBody, jsonErrors, perAddressLimit, refuseUnread } from './http-guard.ts';
 import { ClientBudgets, clientAddress, identityKey, sanitizeHealth } from './budgets.ts';
 import { FanHub } from './fans/hub.ts';
+import { mountStudio, type Studio } from './studio/routes.ts';
 import { attachRedisAdapter, CLUSTER_EVENTS, EdgeLink, nodeName, servePrimary, type ClusterState } from './fans/cluster.ts';
 
 export const TRANSPORT_COMMANDS: readonly TransportCommandName[] = ['go', 'hold', 'resume', 'stop', 'next', 'previous', 'panic', 'seek'];
@@ -408,6 +409,8 @@ export class ShowServer {
   private outputsPushedAt = 0;
   /** The desk's library, upload and vocal preview routes (mounted in setupHttp). */
   deskApi: DeskApi | null = null;
+  /** The creators' studio: drafts, submissions and the review queue (server/src/studio). */
+  studio: Studio | null = null;
   private midiInputClose: (() => void) | null = null;
   private midiInputRetry: ReturnType<typeof setTimeout> | null = null;
 
@@ -892,6 +895,7 @@ export class ShowServer {
 
     // The desk's library, score upload and vocal preview routes (before the pages' catch-alls).
     this.deskApi = registerDeskApi(app, this, operatorBody(BODY_LIMITS.upload));
+    this.studio = mountStudio(app, { stateDir: this.stateDir, isOperator: (req) => this.bearer(req)?.role === 'operator', library: () => this.deskApi?.library ?? null, exclusive: (run) => this.exclusive(run), log: this.log });
     const vocals = mountVocalAudio(app, () => ({ timeline: this.timeline, fingerprint: this.fingerprint, showDir: this.showDir }), this.log);
     if (this.options.warmVocals) void vocals.warm();
     this.pagesClose = mountPages(app, { mode: this.options.pages ?? 'auto', http: this.http, showDir: this.showDir, stateDir: this.stateDir, repoRoot: this.options.pagesRoot, failed: this.pagesFailed });

@@ -9,6 +9,8 @@ import type { LightingDriverSpec } from '../lighting/driver-spec.ts';
 import { LightingThread, type LightingThreadPriority } from '../lighting/lighting-thread.ts';
 import { flagNumber, flagString, parseArgs } from './args.ts';
 
+import { studioLinks } from '../studio/links.ts';
+
 export const DEFAULT_SHOW = join(REPO_ROOT, 'show-files', 'demo');
 
 const HELP = `usage: holostage serve [options]
@@ -158,6 +160,7 @@ export async function run(args: string[]): Promise<number> {
   } else {
     for (const u of server.accessUrls()) out.write(`  ${u.label.padEnd(22)} ${u.url}\n`);
     if (server.publicViewing) out.write(`  ${'open fan link'.padEnd(22)} ${server.url}/live\n`);
+    for (const line of studioLinks(server.url, server.stateDir)) out.write(`  ${line}\n`);
   }
 
   await stopped;

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { accessUrls, loadOrCreateTokens, TOKENS_FILE } from '../tokens.ts';
 import { DEFAULT_SHOW } from './serve.ts';
 import { flagString, parseArgs } from './args.ts';
+import { studioLinks } from '../studio/links.ts';
+import { creatorCommand } from '../studio/creator-cli.ts';
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, ['json']);
@@ -19,6 +21,8 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const tokens = loadOrCreateTokens(stateDir, outputIds);
+  const creator = creatorCommand(p, stateDir);
+  if (creator !== null) return creator;
   const host = flagString(p, 'host') ?? '127.0.0.1';
   const port = flagString(p, 'port') ?? '3000';
   const urls = accessUrls(`http://${host}:${port}`, tokens, outputIds);
@@ -30,5 +34,6 @@ export async function run(args: string[]): Promise<number> {
   process.stdout.write(`  operator  ${tokens.operator}\n  viewer    ${tokens.viewer}\n`);
   for (const id of outputIds) process.stdout.write(`  output ${id}: ${tokens.outputs[id]}\n`);
   for (const u of urls) process.stdout.write(`${u.label.padEnd(22)} ${u.url}\n`);
+  for (const line of studioLinks(`http://${host}:${port}`, stateDir)) process.stdout.write(`${line}\n`);
   return 0;
 }
