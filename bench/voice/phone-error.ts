@@ -28,7 +28,7 @@ export function lyricPhones(lyrics: string): string[] {
     .toLowerCase()
     .split(/[^a-z']+/)
     .filter(Boolean)
-    .flatMap((w) => (lookupArpabet(w) ?? letterRulesArpabet(w)).map((p) => p.replace(/\d/g, '')));
+    .flatMap((w) => (lookupArpabet(w) ?? letterRulesArpabet(w)).map((p) => (p === 'AX' ? 'AH' : p.replace(/\d/g, ''))));
 }
 
 export function decodePhones(wav: string): string[] {

@@ -113,6 +113,7 @@ const TABLE: Record<string, PhoneAcoustics> = {
   uw: vowel(400, 1150, 2700),
   ae: vowel(860, 2050, 2850),
   ah: vowel(760, 1400, 2800),
+  ax: vowel(600, 1600, 2850),
   ao: vowel(620, 950, 2750),
   er: vowel(500, 1600, 1950),
   ih: vowel(430, 2450, 3050),

@@ -13,13 +13,13 @@ export interface Syllable {
 
 // ARPAbet -> the shared inventory (see phones.ts). Diphthongs become two vowels.
 const ARPA: Record<string, string[]> = {
-  AA: ['a'], AE: ['ae'], AH: ['ah'], AO: ['ao'], AW: ['a', 'uh'], AY: ['a', 'ih'], EH: ['e'], ER: ['er'],
+  AA: ['a'], AE: ['ae'], AH: ['ah'], AX: ['ah'], // the schwa sung as /ʌ/: measured better for word recognition than a reduced [ax] AO: ['ao'], AW: ['a', 'uh'], AY: ['a', 'ih'], EH: ['e'], ER: ['er'],
   EY: ['e', 'ih'], IH: ['ih'], IY: ['i'], OW: ['o', 'uh'], OY: ['o', 'ih'], UH: ['uh'], UW: ['uw'],
   B: ['b'], CH: ['ch'], D: ['d'], DH: ['dh'], F: ['f'], G: ['g'], HH: ['h'], JH: ['j'], K: ['k'], L: ['l'],
   M: ['m'], N: ['n'], NG: ['ng'], P: ['p'], R: ['r'], S: ['s'], SH: ['sh'], T: ['t'], TH: ['th'], V: ['v'],
   W: ['w'], Y: ['y'], Z: ['z'], ZH: ['zh'],
 };
-const ARPA_VOWELS = new Set(['AA', 'AE', 'AH', 'AO', 'AW', 'AY', 'EH', 'ER', 'EY', 'IH', 'IY', 'OW', 'OY', 'UH', 'UW']);
+const ARPA_VOWELS = new Set(['AA', 'AE', 'AH', 'AX', 'AO', 'AW', 'AY', 'EH', 'ER', 'EY', 'IH', 'IY', 'OW', 'OY', 'UH', 'UW']);
 
 // Consonant pairs that may begin an English syllable (for splitting "mister" as mis-ter, "april" as a-pril).
 const ONSET_CLUSTERS = new Set(['P R', 'P L', 'B R', 'B L', 'T R', 'D R', 'K R', 'K L', 'G R', 'G L', 'F R', 'F L', 'TH R', 'S T', 'S P', 'S K', 'S M', 'S N', 'S L', 'S W', 'T W', 'K W', 'D W', 'SH R', 'P Y', 'B Y', 'K Y', 'M Y', 'F Y', 'H Y', 'V Y']);
@@ -28,11 +28,15 @@ export function normalizeWord(word: string): string {
   return word.toLowerCase().replace(/[’`]/g, "'").replace(/^[^a-z']+|[^a-z']+$/g, '');
 }
 
-/** ARPAbet (stress digits dropped) for a word, from the dictionary; undefined when it is not there. */
+/**
+ * ARPAbet for a word, from the dictionary; undefined when it is not there. Stress digits are
+ * dropped, except that an unstressed AH (AH0, the schwa of "the", "a", "about") becomes AX: it is
+ * sung as a central, reduced vowel, not the open /ʌ/ of "cup".
+ */
 export function lookupArpabet(word: string): string[] | undefined {
   const w = normalizeWord(word);
   const entry = dictionary[w] ?? (w.endsWith("in'") ? dictionary[w.slice(0, -1) + 'g'] : undefined);
-  return entry?.split(' ').map((p) => p.replace(/\d/g, ''));
+  return entry?.split(' ').map((p) => (p === 'AH0' ? 'AX' : p.replace(/\d/g, '')));
 }
 
 // Letter rules: longest spelling first. Coarse on purpose: they only have to give a singable guess.

@@ -29,5 +29,5 @@ export const DEFAULT_VOICE: VoiceSettings = {
   vibrato: { depth: 0.3, rate: 5.5, delay: 0.3 },
   portamento: 0.06,
   formantShift: 0,
-  preutterance: 0.1,
+  preutterance: 0.13,
 };
