@@ -13,27 +13,30 @@ import type { LightingEvent, OutputSettings, Timeline } from '../../show-files/s
 import { formatError, type ValidationError } from '../../show-files/src/errors.ts';
 import type { LeftOutSong } from '../../show-files/src/load.ts';
 import {
+  CLUSTER_EVENTS,
   EVENTS,
+  TRANSPORT_COMMANDS,
+  type Alarm,
+  type ClusterState,
+  type Hello,
+  type ShowSummary,
+  type StateView,
+  type LightingView,
   type CommandResult,
+  type LightingDriverStatus,
+  type LightingMessageLog,
+  type OutputHealth,
+  type OutputView,
   type Role,
   type TransportCommand,
   type TransportCommandName,
   type TransportSnapshot,
-} from './clock/protocol.ts';
-import {
-  applyCommand,
-  holdDueAt,
-  initialState,
-  positionAt,
-  settle,
-  snapshotOf,
-  DEFAULT_TRANSPORT_CONFIG,
-  type TransportConfig,
   type TransportState,
-} from './transport.ts';
+} from '../../protocol/index.ts';
+import { applyCommand, holdDueAt, initialState, positionAt, settle, snapshotOf, DEFAULT_TRANSPORT_CONFIG, type TransportConfig } from './transport.ts';
 import { Journal, readJournal, recoverFromJournal } from './journal.ts';
 import { accessUrls, identify, loadOrCreateTokens, type Identity, type Tokens } from './tokens.ts';
-import type { LightingDriver, LightingDriverStatus } from './lighting/driver.ts';
+import type { LightingDriver } from './lighting/driver.ts';
 import { CueScheduler, type CueRunner, type FiredCue } from './lighting/scheduler.ts';
 import { schedulesItself } from './lighting/lighting-thread.ts';
 import { collectLightingEvents, lightingStateAt, panicMessages } from './lighting/cues.ts';
@@ -48,9 +51,7 @@ import { lockStateDir, sweepTempFiles } from './state-lock.ts';
 import { apiNotFound, BODY_LIMITS, jsonBody, jsonErrors, perAddressLimit, refuseUnread } from './http-guard.ts';
 import { ClientBudgets, clientAddress, identityKey, sanitizeHealth } from './budgets.ts';
 import { FanHub } from './fans/hub.ts';
-import { attachRedisAdapter, CLUSTER_EVENTS, EdgeLink, nodeName, servePrimary, type ClusterState } from './fans/cluster.ts';
-
-export const TRANSPORT_COMMANDS: readonly TransportCommandName[] = ['go', 'hold', 'resume', 'stop', 'next', 'previous', 'panic', 'seek'];
+import { attachRedisAdapter, EdgeLink, nodeName, servePrimary } from './fans/cluster.ts';
 
 export interface LoadedShowResult {
   ok: boolean;
@@ -111,48 +112,6 @@ export interface ShowServerOptions {
   connectionLimits?: Partial<Record<Role, number>>;
   /** Behind a reverse proxy (TLS): take a viewer's address from X-Forwarded-For. */
   trustProxy?: boolean;
-}
-
-export interface OutputHealth {
-  fps?: number;
-  droppedFrames?: number;
-  clockOffsetMs?: number;
-  roundTripMs?: number | null;
-  /** The show time the output rendered when it reported. */
-  showTime?: number;
-  assetsLoaded?: number;
-  assetsTotal?: number;
-  profile?: string;
-}
-
-export interface OutputView {
-  id: string;
-  kind: string;
-  connected: boolean;
-  connections: number;
-  lastSeen: number | null;
-  health: OutputHealth | null;
-  settings: OutputSettings;
-}
-
-export interface Alarm {
-  id: number;
-  key: string;
-  level: 'warning' | 'critical';
-  message: string;
-  at: number;
-  /** Still true while the condition lasts. */
-  active: boolean;
-}
-
-export interface LightingMessageLog {
-  at: number;
-  showTime: number;
-  label: string;
-  bytes: string;
-  delivered: boolean;
-  /** Fired late by this many ms (scheduled cues only). */
-  lateMs?: number;
 }
 
 /** How far an output's show time may stray beyond its round trip and latency offset before the desk is told. */
@@ -531,7 +490,7 @@ export class ShowServer {
     }
   }
 
-  lightingView(): { status: LightingDriverStatus; recent: LightingMessageLog[] } {
+  lightingView(): LightingView {
     return { status: this.options.lighting.status(), recent: [...this.recentLighting] };
   }
 
@@ -658,7 +617,7 @@ export class ShowServer {
     return next;
   }
 
-  showSummary(): Record<string, unknown> {
+  showSummary(): ShowSummary {
     const t = this.timeline;
     return {
       revision: this.showRevision,
@@ -675,7 +634,7 @@ export class ShowServer {
     };
   }
 
-  stateView(now = this.clock()): Record<string, unknown> {
+  stateView(now = this.clock()): StateView {
     const pos = positionAt(this.timeline, this.state, now);
     const entry = this.timeline.entries[pos.entryIndex];
     return {
@@ -945,7 +904,7 @@ export class ShowServer {
       if (isAck(ack)) ack(this.clock());
     });
 
-    socket.emit(EVENTS.hello, {
+    const hello: Hello = {
       role,
       outputId: outputId ?? null,
       serverTime: this.clock(),
@@ -953,7 +912,8 @@ export class ShowServer {
       show: this.showSummary(),
       settings: outputId ? (this.outputSettings.get(outputId) ?? this.timeline.outputs.find((o) => o.id === outputId)?.settings ?? null) : null,
       ...(role === 'operator' ? { outputs: this.outputsView(), lighting: this.lightingView(), alarms: this.alarms } : {}),
-    });
+    };
+    socket.emit(EVENTS.hello, hello);
 
     socket.on(EVENTS.snapshot, (ack: unknown) => {
       if (isAck(ack)) ack(this.snapshot());
