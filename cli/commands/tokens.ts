@@ -2,12 +2,12 @@
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { accessUrls, loadOrCreateTokens, TOKENS_FILE } from '../tokens.ts';
+import { accessUrls, loadOrCreateTokens, TOKENS_FILE } from '../../server/src/tokens.ts';
 import { DEFAULT_SHOW } from './serve.ts';
 import { flagString, parseArgs } from './args.ts';
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['json']);
+  const p = parseArgs(args, { booleans: ['json'], values: ['show', 'state', 'host', 'port'] });
   const showDir = resolve(flagString(p, 'show') ?? p.positional[0] ?? DEFAULT_SHOW);
   const stateDir = resolve(flagString(p, 'state') ?? join(showDir, '.holostage'));
   let outputIds: string[];
