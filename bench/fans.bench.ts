@@ -14,8 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { io as connectIo, type Socket } from 'socket.io-client';
-import { EVENTS, type TransportSnapshot } from '../server/src/clock/protocol.ts';
-import { CROWD_EVENTS } from '../server/src/fans/crowd.ts';
+import { EVENTS, type TransportSnapshot, CROWD_EVENTS } from '../protocol/index.ts';
 import { startRedisServer } from '../server/src/fans/redis-process.ts';
 import type { BenchSection } from './run.ts';
 

@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { loadShow } from '../show-files/src/load.ts';
-import { EVENTS } from '../server/src/clock/protocol.ts';
+import { EVENTS } from '../protocol/index.ts';
 import { FUZZ_KINDS, fuzzKind } from '../tests/security/fuzz/run.ts';
 import { generateShow } from './compile.bench.ts';
 import type { BenchSection } from './run.ts';

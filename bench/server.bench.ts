@@ -16,8 +16,8 @@ import type { BenchSection } from './run.ts';
 import { CueScheduler, type CueRunner, type FiredCue } from '../server/src/lighting/scheduler.ts';
 import { LightingThread } from '../server/src/lighting/lighting-thread.ts';
 import { NullDriver } from '../server/src/lighting/driver.ts';
-import { ClockSync, ClockSyncLoop } from '../server/src/clock/sync.ts';
-import { EVENTS, showTimeAt, type TransportSnapshot } from '../server/src/clock/protocol.ts';
+import { ClockSync, ClockSyncLoop } from '../protocol/index.ts';
+import { EVENTS, showTimeAt, type TransportSnapshot } from '../protocol/index.ts';
 import { ShowServer, serverClock } from '../server/src/server.ts';
 import { positionAt } from '../server/src/transport.ts';
 import { Journal } from '../server/src/journal.ts';
@@ -180,7 +180,7 @@ async function clockSync(): Promise<BenchSection['rows']> {
         one.addSample(t0, ts, one.clientNow());
         // The true offset: the server clock is timeOrigin + performance.now(), the client's performance.now() + skew.
         single.push(Math.abs(one.offset - (performance.timeOrigin - skew)));
-        const loop = new ClockSyncLoop(clock, socket, EVENTS.clockPing, { burst: 60, intervalMs: 100 });
+        const loop = new ClockSyncLoop(clock, socket, { burst: 60, intervalMs: 100 });
         loops.push(loop);
         loop.start();
         await loop.waitForSamples(80);

@@ -11,7 +11,6 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ShowServer, serverClock } from '../server/src/server.ts';
 import { RecorderDriver } from '../server/src/lighting/recorder-driver.ts';
-import { registerDeskApi } from '../server/src/desk-api.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -26,7 +25,7 @@ export async function takeDeskScreenshots(outDir = join(repoRoot, 'docs', 'desk'
   cpSync(join(repoRoot, 'show-files', 'demo'), showDir, { recursive: true, filter: (src) => !src.includes('.holostage') });
   const server = new ShowServer({ showDir, lighting: new RecorderDriver(null, serverClock), pages: 'auto' });
   await server.start();
-  const desk = registerDeskApi(server.app, server);
+  const desk = server.deskApi!;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   const written: string[] = [];
   try {
@@ -76,7 +75,6 @@ export async function takeDeskScreenshots(outDir = join(repoRoot, 'docs', 'desk'
     await shot('organiser.png');
   } finally {
     await browser.close();
-    desk.close();
     await server.close();
     rmSync(work, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
 // cheer, from the crowd frames the server broadcasts (server/src/fans). Read-only.
 
 import type { Socket } from 'socket.io-client';
-import { CROWD_EVENTS, type CrowdFrame } from '../../server/src/fans/crowd.ts';
+import { CROWD_EVENTS, type CrowdFrame } from '../../protocol/index.ts';
 import { byId, el } from './dom.ts';
 
 export class AudiencePanel {

@@ -3,35 +3,24 @@
 // tells the views when something changed.
 
 import { io, type Socket } from 'socket.io-client';
-import { EVENTS, showTimeAt, type CommandResult, type TransportCommand, type TransportSnapshot } from '../../server/src/clock/protocol.ts';
-import { ClockSync, ClockSyncLoop } from '../../server/src/clock/sync.ts';
+import {
+  ClockSync,
+  ClockSyncLoop,
+  EVENTS,
+  showTimeAt,
+  type Alarm,
+  type CommandResult,
+  type Hello,
+  type LightingView,
+  type OutputView,
+  type SetlistSaveResult,
+  type ShowSummary,
+  type TimelineReply,
+  type TransportCommand,
+  type TransportSnapshot,
+} from '../../protocol/index.ts';
 import type { OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
 import type { SetlistEntry } from './core/setlist.ts';
-
-export interface ShowSummary {
-  revision: number;
-  title: string;
-  duration: number;
-  entries: { index: number; kind: string; id: string; title: string; start: number; end: number; encore: boolean; holdAfter: boolean }[];
-}
-
-// The server's own view types (type-only: nothing of the server is bundled into the page).
-import type { OutputView, Alarm } from '../../server/src/server.ts';
-export type { OutputView, Alarm };
-
-export interface LightingView {
-  status: { driver: string; port: string | null; connected: boolean; error: string | null; sent: number; failed: number };
-  recent: { at: number; showTime: number; label: string; bytes: string; delivered: boolean; lateMs?: number }[];
-}
-
-export interface ValidationErrorView {
-  file: string;
-  path: string;
-  line: number;
-  column: number;
-  message: string;
-  field?: string;
-}
 
 export type Topic = 'connection' | 'transport' | 'show' | 'timeline' | 'outputs' | 'lighting' | 'alarms';
 
@@ -52,7 +41,7 @@ export class DeskLink {
 
   constructor(readonly token: string) {
     this.socket = io({ auth: { token }, transports: ['websocket'] });
-    this.loop = new ClockSyncLoop(this.sync, this.socket as unknown as ConstructorParameters<typeof ClockSyncLoop>[1], EVENTS.clockPing);
+    this.loop = new ClockSyncLoop(this.sync, this.socket);
     const s = this.socket;
     s.on('connect', () => {
       this.connected = true;
@@ -71,7 +60,7 @@ export class DeskLink {
       this.connectionError = err.message;
       this.notify('connection');
     });
-    s.on(EVENTS.hello, (hello: { transport: TransportSnapshot; show: ShowSummary; outputs?: OutputView[]; lighting?: LightingView; alarms?: Alarm[] }) => {
+    s.on(EVENTS.hello, (hello: Hello) => {
       // A restarted server counts revisions from scratch: take its snapshot as it is.
       this.snapshot = hello.transport;
       this.setShow(hello.show);
@@ -118,7 +107,7 @@ export class DeskLink {
   }
 
   private fetchTimeline(): void {
-    this.socket.emit(EVENTS.timeline, (reply: { revision: number; timeline: Timeline }) => {
+    this.socket.emit(EVENTS.timeline, (reply: TimelineReply<Timeline>) => {
       this.timeline = reply.timeline;
       this.notify('timeline');
     });
@@ -145,7 +134,7 @@ export class DeskLink {
     return this.ack<CommandResult>(EVENTS.command, cmd);
   }
 
-  saveSetlist(setlist: SetlistEntry[]): Promise<{ ok: boolean; error?: string; errors?: ValidationErrorView[]; showRevision?: number }> {
+  saveSetlist(setlist: SetlistEntry[]): Promise<SetlistSaveResult> {
     return this.ack(EVENTS.setlistSave, { setlist });
   }
 

@@ -3,12 +3,13 @@
 // settings, the stage preview and the alarms. Everything updates in place: the regions keep their
 // size, so nothing moves under the operator's eyes while the show runs.
 
-import type { TransportCommandName } from '../../server/src/clock/protocol.ts';
+import type { TransportCommandName } from '../../protocol/index.ts';
 import { entryAt } from '../../show-files/src/timeline.ts';
 import type { OutputSettings, SongInfo } from '../../show-files/src/timeline.ts';
 import { clockText, holdOrResume, keyAction, lyricLineAt, nowAndNext } from './core/operator.ts';
 import { byId, el, isTypingTarget, ownsArrows, setText } from './dom.ts';
-import type { DeskLink, OutputView } from './net.ts';
+import type { DeskLink } from './net.ts';
+import type { OutputView } from '../../protocol/index.ts';
 import { TimelineCanvas } from './timeline-canvas.ts';
 
 export class OperatorView {

@@ -6,8 +6,8 @@
 import { clockText, facets, filterLibrary } from './core/operator.ts';
 import { errorsByEntry, moveEntry, planSetlist, type SetlistEntry, type SongFacts } from './core/setlist.ts';
 import { byId, el, setText } from './dom.ts';
-import type { DeskLink, ValidationErrorView } from './net.ts';
-import type { LibrarySong } from '../../server/src/desk/library.ts';
+import type { DeskLink } from './net.ts';
+import type { LibrarySong, ValidationErrorView } from '../../protocol/index.ts';
 
 export type { LibrarySong };
 

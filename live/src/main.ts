@@ -9,9 +9,8 @@ import { io, type Socket } from 'socket.io-client';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import { VRMLoaderPlugin, VRMUtils, type VRM } from '@pixiv/three-vrm';
 import type { OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
-import { EVENTS, type TransportSnapshot } from '../../server/src/clock/protocol.ts';
-import { ClockSync, ClockSyncLoop } from '../../server/src/clock/sync.ts';
-import { COLOUR_NAMES, CROWD_EVENTS, PENLIGHT_COLOURS, crowdGlow, type CrowdFrame, type PenlightColour } from '../../server/src/fans/crowd.ts';
+import { EVENTS, type TransportSnapshot, COLOUR_NAMES, CROWD_EVENTS, PENLIGHT_COLOURS, crowdGlow, type CrowdFrame, type PenlightColour } from '../../protocol/index.ts';
+import { ClockSync, ClockSyncLoop } from '../../protocol/index.ts';
 import { Performer, createFrame } from '../../stage/src/perform/performer.ts';
 import { VrmDriver } from '../../stage/src/render/vrm-driver.ts';
 import { StageScene } from '../../stage/src/render/stage-scene.ts';
@@ -208,7 +207,7 @@ const socket: Socket = io({
   reconnectionDelay: 250,
   reconnectionDelayMax: 2000,
 });
-const syncLoop = new ClockSyncLoop(sync, socket as unknown as ConstructorParameters<typeof ClockSyncLoop>[1], EVENTS.clockPing);
+const syncLoop = new ClockSyncLoop(sync, socket);
 
 function takeSnapshot(s: TransportSnapshot | null | undefined): void {
   if (s && typeof s === 'object' && typeof s.showTime === 'number') clock.setSnapshot(s);

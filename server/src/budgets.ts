@@ -5,8 +5,8 @@
 // capped per identity too. All of it is pure bookkeeping, cheap enough to run on every packet.
 
 import type { Socket } from 'socket.io';
-import { EVENTS, type Role } from './clock/protocol.ts';
-import { CROWD_EVENTS, RateLimiter } from './fans/crowd.ts';
+import { EVENTS, type Role, CROWD_EVENTS } from '../../protocol/index.ts';
+import { RateLimiter } from './fans/crowd.ts';
 
 export interface EventBudget {
   /** Events per second on average, and the burst allowed, per socket. */

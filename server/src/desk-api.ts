@@ -1,57 +1,39 @@
-// The HTTP pieces the control desk needs beyond the show controller's own API: the song library,
-// adding a song from an uploaded score, and the synthesized vocal of a library song (the output
-// links for the desk's preview are the server's own /api/desk/access). Mounted on the show server's express app:
-//
-//   registerDeskApi(server.app, server)
-//
-// Everything here is for the operator token only. Alarms it raises go through the server's own
-// alarm list (a library song that fails validation, an output whose clock drifts).
+// The HTTP pieces the control desk needs beyond the show API: the song library, adding a song
+// from an uploaded score, and the synthesized vocal of a library song (the output links for the
+// desk's preview are the show API's /api/desk/access). Everything here is for the operator token
+// only; a library song that fails validation is an alarm on the server's board.
 
-import type { Express, Request, RequestHandler, Response } from 'express';
-import { identify } from './tokens.ts';
-import type { ShowServer } from './server.ts';
+import type { Express, RequestHandler } from 'express';
 import { SongLibrary, type SongUpload } from './desk/library.ts';
 import { renderVocalWav } from './desk/vocal-preview.ts';
-
-/** An output whose clock moves this many ms against the server's raises a drift alarm. */
-export const DRIFT_ALARM_MS = 40;
-const DRIFT_CHECK_MS = 250;
-/** Health reports that set an output's reference clock offset. */
-const DRIFT_REFERENCE_REPORTS = 3;
+import { authorizeRequest } from './adapters/auth.ts';
+import type { Access } from './fans/cluster-role.ts';
+import type { AlarmBoard } from './show/alarms.ts';
 
 export interface DeskApi {
   library: SongLibrary;
-  /** Stops the drift watch. */
-  close(): void;
 }
 
-type DeskServer = Pick<ShowServer, 'showDir' | 'tokens' | 'timeline' | 'url' | 'raiseAlarm' | 'clearAlarm' | 'outputsView' | 'exclusive'>;
+export interface DeskApiDeps {
+  showDir: string;
+  access: Access;
+  alarms: AlarmBoard;
+  /** The show folder's write queue (a setlist save and an added song never interleave). */
+  exclusive<T>(run: () => Promise<T>): Promise<T>;
+}
 
 /** `uploadBody`: the operator check and body parser for the upload (the server's; a body is read only after the token). */
-export function registerDeskApi(app: Express, server: DeskServer, uploadBody: RequestHandler[] = []): DeskApi {
+export function registerDeskApi(app: Express, server: DeskApiDeps, uploadBody: RequestHandler[] = []): DeskApi {
   const library = new SongLibrary(server.showDir);
   const wavCache = new Map<string, Buffer>();
 
-  const operatorOnly = (req: Request, res: Response): boolean => {
-    const header = req.get('authorization') ?? '';
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
-    const who = identify(server.tokens, token);
-    if (!who) {
-      res.status(401).json({ ok: false, error: 'unauthorized: the desk needs the operator token' });
-      return false;
-    }
-    if (who.role !== 'operator') {
-      res.status(403).json({ ok: false, error: `forbidden: the ${who.role} token cannot use the desk` });
-      return false;
-    }
-    return true;
-  };
+  const operatorOnly = (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]): boolean => authorizeRequest(server.access.tokens, req, res, ['operator']) !== null;
 
   /** Library songs that fail validation are alarms until fixed (and acknowledged). */
   const alarmInvalid = (songs: Awaited<ReturnType<SongLibrary['list']>>): void => {
     for (const s of songs) {
-      if (s.valid) server.clearAlarm(`song:${s.id}`);
-      else server.raiseAlarm(`song:${s.id}`, 'warning', `song "${s.title}" (${s.file}) failed validation: ${s.errors[0]?.message ?? 'unknown error'}`);
+      if (s.valid) server.alarms.clear(`song:${s.id}`);
+      else server.alarms.raise(`song:${s.id}`, 'warning', `song "${s.title}" (${s.file}) failed validation: ${s.errors[0]?.message ?? 'unknown error'}`);
     }
   };
 
@@ -107,47 +89,10 @@ export function registerDeskApi(app: Express, server: DeskServer, uploadBody: Re
     }
   });
 
-  // Clock drift. Outputs report the offset between their clock and the server's with their health
-  // (clockOffsetMs, about once a second). The offset itself is whatever the two machines' clocks
-  // say; what must not happen is that it moves while the output runs: that is drift (or a clock
-  // jump), and the output's picture slides off the show clock. The reference is the median of the
-  // connection's first few reports (the first estimates settle as clock sync collects samples), and
-  // half the sync round trip is the estimate's own uncertainty, so it is allowed on top.
-  const watch = new Map<string, { lastSeen: number; first: number[] }>();
-  const drift = setInterval(() => {
-    for (const o of server.outputsView()) {
-      const h = o.health;
-      if (!o.connected || !h) {
-        watch.delete(o.id);
-        continue;
-      }
-      let err: number | undefined;
-      if (typeof h.clockOffsetMs === 'number' && Number.isFinite(h.clockOffsetMs)) {
-        const w = watch.get(o.id) ?? { lastSeen: -1, first: [] };
-        watch.set(o.id, w);
-        if (o.lastSeen === w.lastSeen) continue;
-        w.lastSeen = o.lastSeen ?? -1;
-        if (w.first.length < DRIFT_REFERENCE_REPORTS) {
-          w.first.push(h.clockOffsetMs);
-          continue;
-        }
-        const sorted = [...w.first].sort((x, y) => x - y);
-        const reference = sorted[Math.floor(sorted.length / 2)]!;
-        const moved = h.clockOffsetMs - reference;
-        const uncertainty = typeof h.roundTripMs === 'number' ? h.roundTripMs / 2 : 0;
-        err = Math.abs(moved) > uncertainty ? moved - Math.sign(moved) * uncertainty : 0;
-      }
-      if (typeof err !== 'number') continue;
-      if (Math.abs(err) > DRIFT_ALARM_MS) server.raiseAlarm(`drift:${o.id}`, 'warning', `output "${o.id}" clock drifted ${err > 0 ? '+' : ''}${err.toFixed(0)} ms from the show clock`);
-      else server.clearAlarm(`drift:${o.id}`);
-    }
-  }, DRIFT_CHECK_MS);
-  drift.unref();
-
   // Broken library songs are alarms from the start, not only once someone opens the library.
   void library.list().then(alarmInvalid, () => {});
 
-  return { library, close: () => clearInterval(drift) };
+  return { library };
 }
 
 function parseUpload(body: unknown): SongUpload | { field: string; error: string } {

@@ -10,7 +10,8 @@ import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import type { Timeline } from '../../show-files/src/timeline.ts';
-import { heldAt, positionAt, settle, type TransportState } from './transport.ts';
+import { heldAt, positionAt, settle } from './transport.ts';
+import type { TransportState } from '../../protocol/index.ts';
 
 export type JournalRecord =
   | { type: 'state'; at: number; show: string; state: TransportState; reason: string }

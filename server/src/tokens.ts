@@ -5,7 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
-import type { Role } from './clock/protocol.ts';
+import type { Role } from '../../protocol/index.ts';
 
 export interface Tokens {
   operator: string;

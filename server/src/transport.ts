@@ -9,25 +9,7 @@
 
 import type { Timeline } from '../../show-files/src/timeline.ts';
 import { entryAt } from '../../show-files/src/timeline.ts';
-import type { Blackout, TransportCommand, TransportMode, TransportSnapshot } from './clock/protocol.ts';
-
-export interface TransportState {
-  revision: number;
-  mode: TransportMode;
-  /** The entry the position belongs to when not playing (the cursor when stopped). */
-  entryIndex: number;
-  anchorShowTime: number;
-  anchorServerTime: number;
-  rate: number;
-  holdAt: number;
-  /** Entry whose end is `holdAt` (-1 when holdAt is a panic fade end). */
-  holdEntry: number;
-  /** Held at a hold point (entry end / show end): GO moves on to the next entry. */
-  waiting: boolean;
-  blackout: Blackout | null;
-  /** Server ms of the last accepted GO, for the double-GO guard. */
-  lastGoAt: number;
-}
+import type { Blackout, ServerMs, ShowSeconds, TransportCommand, TransportSnapshot, TransportState } from '../../protocol/index.ts';
 
 export interface TransportConfig {
   /** Minimum time between two accepted GOs, ms. */
@@ -272,4 +254,42 @@ export function snapshotOf(timeline: Timeline, state: TransportState, now: numbe
     waiting: state.waiting,
     blackout: state.blackout,
   };
+}
+
+/** What the lighting must do when the state changes: nothing, black out, or re-send the rig state. */
+export type LightingEffect = 'none' | 'panic' | 'chase';
+
+/**
+ * One accepted change, with everything the controller has to act on: the new state, where the
+ * show now is, whether the position jumped, what the lighting does, and when the hold timer is due.
+ * The controller runs these effects; it never works them out again.
+ */
+export interface Transition {
+  state: TransportState;
+  snapshot: TransportSnapshot;
+  /** The position moved discontinuously (seek, next, GO to the next entry, a reload). */
+  jumped: boolean;
+  lighting: LightingEffect;
+  /** Server time the hold point is reached (null when not playing). */
+  holdDue: ServerMs | null;
+}
+
+/** The transition from `before` to `after` at server time `now`. */
+export function transitionOf(timeline: Timeline, before: TransportState, after: TransportState, now: ServerMs): Transition {
+  const snapshot = snapshotOf(timeline, after, now);
+  const from: ShowSeconds = positionAt(timeline, before, now).showTime;
+  const jumped = Math.abs(from - snapshot.showTime) > 1e-9;
+  // Panic blacks out; a jump or the end of a blackout re-sends the rig state for the new position.
+  let lighting: LightingEffect = 'none';
+  if (after.blackout && !before.blackout) lighting = 'panic';
+  else if ((before.blackout && !after.blackout) || (jumped && after.mode !== 'stopped')) lighting = 'chase';
+  return { state: after, snapshot, jumped, lighting, holdDue: holdDueAt(after) };
+}
+
+export type DecideResult = { ok: true; transition: Transition } | { ok: false; error: string };
+
+/** A command judged: refused with the reason, or the transition it makes. */
+export function decide(timeline: Timeline, current: TransportState, cmd: TransportCommand, now: ServerMs, config: TransportConfig = DEFAULT_TRANSPORT_CONFIG): DecideResult {
+  const result = applyCommand(timeline, current, cmd, now, config);
+  return result.ok ? { ok: true, transition: transitionOf(timeline, current, result.state, now) } : result;
 }

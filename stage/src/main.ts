@@ -9,8 +9,8 @@ import { io, type Socket } from 'socket.io-client';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import { VRMLoaderPlugin, VRMUtils, type VRM } from '@pixiv/three-vrm';
 import type { OutputKind, OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
-import { EVENTS, type TransportSnapshot } from '../../server/src/clock/protocol.ts';
-import { ClockSync, ClockSyncLoop } from '../../server/src/clock/sync.ts';
+import { EVENTS, type TransportSnapshot, CROWD_EVENTS, crowdGlow, type CrowdFrame } from '../../protocol/index.ts';
+import { ClockSync, ClockSyncLoop } from '../../protocol/index.ts';
 import { Performer, createFrame } from './perform/performer.ts';
 import { VrmDriver } from './render/vrm-driver.ts';
 import { StageScene } from './render/stage-scene.ts';
@@ -23,7 +23,6 @@ import { describeVrm, type AvatarDescription } from './avatar/describe.ts';
 import { AudioPlayer } from './audio/player.ts';
 import { FrameStats } from './stats.ts';
 import { CrowdGlowLayer } from './render/crowd-glow.ts';
-import { CROWD_EVENTS, crowdGlow, type CrowdFrame } from '../../server/src/fans/crowd.ts';
 
 const params = new URLSearchParams(location.search);
 const outputId = params.get('output') ?? '';
@@ -281,7 +280,7 @@ async function loadShow(tl: Timeline): Promise<void> {
 // ----------------------------------------------------------------------------------- connection
 
 const socket: Socket = io({ auth: { token }, query: { token, output: outputId }, transports: ['websocket'] });
-const syncLoop = new ClockSyncLoop(sync, socket as unknown as ConstructorParameters<typeof ClockSyncLoop>[1], EVENTS.clockPing);
+const syncLoop = new ClockSyncLoop(sync, socket);
 
 function takeSnapshot(s: TransportSnapshot | null | undefined): void {
   if (s && typeof s === 'object' && typeof s.showTime === 'number') clock.setSnapshot(s);

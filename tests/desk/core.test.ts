@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clockText, facets, filterLibrary, holdOrResume, keyAction, lyricLineAt, nowAndNext } from '../../control-desk/src/core/operator.ts';
 import { errorsByEntry, moveEntry, planSetlist, type SetlistEntry, type SongFacts } from '../../control-desk/src/core/setlist.ts';
-import type { TransportSnapshot } from '../../server/src/clock/protocol.ts';
+import type { TransportSnapshot } from '../../protocol/index.ts';
 
 const songs = new Map<string, SongFacts>([
   ['a', { id: 'a', title: 'Song A', duration: 100, valid: true }],

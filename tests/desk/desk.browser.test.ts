@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { io as connectIo, type Socket } from 'socket.io-client';
-import { EVENTS } from '../../server/src/clock/protocol.ts';
+import { EVENTS } from '../../protocol/index.ts';
 import { collectLightingEvents, panicMessages } from '../../server/src/lighting/cues.ts';
 import type { OutputSettings } from '../../show-files/src/timeline.ts';
 import { waitUntil } from '../server/helpers.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../../show-files/src/vocal/wav.ts';
 import { slugify } from '../../server/src/desk/library.ts';
 import { io as connectIo } from 'socket.io-client';
-import { EVENTS } from '../../server/src/clock/protocol.ts';
+import { EVENTS } from '../../protocol/index.ts';
 import { sleep, waitUntil } from '../server/helpers.ts';
 import { startDeskServer, type DeskServer } from './helpers.ts';
 

@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connectIo, type Socket } from 'socket.io-client';
-import { ClockSync, ClockSyncLoop } from '../../server/src/clock/sync.ts';
-import { EVENTS, showTimeAt, type TransportSnapshot } from '../../server/src/clock/protocol.ts';
-import { CROWD_EVENTS, type CrowdFrame } from '../../server/src/fans/crowd.ts';
+import { ClockSync, ClockSyncLoop, CROWD_EVENTS, type CrowdFrame } from '../../protocol/index.ts';
+import { EVENTS, showTimeAt, type TransportSnapshot } from '../../protocol/index.ts';
 import { freePort, startRedisServer, type RedisProcess } from '../../server/src/fans/redis-process.ts';
 import { copyDemoShow, emitAck, getJson, post, tempDir, waitUntil } from '../server/helpers.ts';
 
@@ -51,7 +50,7 @@ interface TestViewer {
 function viewer(url: string, token: string): TestViewer {
   const socket = connectIo(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
   const clock = new ClockSync({ now: () => performance.now() });
-  const loop = new ClockSyncLoop(clock, socket, EVENTS.clockPing, { burst: 24, intervalMs: 100 });
+  const loop = new ClockSyncLoop(clock, socket, { burst: 24, intervalMs: 100 });
   const v: TestViewer = {
     socket, clock, loop, snapshot: null, crowd: [],
     showTime: () => (v.snapshot ? showTimeAt(v.snapshot, clock.serverNow()) : NaN),

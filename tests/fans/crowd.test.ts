@@ -1,7 +1,8 @@
 // The pure crowd core: cheer validation, the per-connection rate limit, one node's tally and the
 // merge of several nodes into one crowd.
 import { describe, expect, it } from 'vitest';
-import { CrowdMerger, HOLDING_MS, NodeTally, PENLIGHT_COLOURS, RateLimiter, crowdGlow, sameCrowd, validateCheer } from '../../server/src/fans/crowd.ts';
+import { CrowdMerger, HOLDING_MS, NodeTally, RateLimiter, sameCrowd, validateCheer } from '../../server/src/fans/crowd.ts';
+import { PENLIGHT_COLOURS, crowdGlow } from '../../protocol/index.ts';
 
 describe('validateCheer', () => {
   it('accepts a palette colour with 1..4 waves (1 by default)', () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startStageRig, stageTimeline, sineWav, type StageRig } from '../stage/harness.ts';
 import { decodePng } from '../stage/png.ts';
-import { CROWD_EVENTS, PENLIGHT_COLOURS, type CrowdFrame } from '../../server/src/fans/crowd.ts';
+import { CROWD_EVENTS, PENLIGHT_COLOURS, type CrowdFrame } from '../../protocol/index.ts';
 import { waitUntil } from '../server/helpers.ts';
 
 interface LiveState {

@@ -4,8 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { ShowServer } from '../../server/src/server.ts';
-import { CROWD_EVENTS, type CrowdFrame } from '../../server/src/fans/crowd.ts';
-import { EVENTS, type CommandResult, type TransportSnapshot } from '../../server/src/clock/protocol.ts';
+import { EVENTS, type CommandResult, type TransportSnapshot, CROWD_EVENTS, type CrowdFrame } from '../../protocol/index.ts';
 import { connect, emitAck, getJson, once, post, startTestServer, waitUntil } from '../server/helpers.ts';
 import { makeTimeline } from '../server/fixtures.ts';
 

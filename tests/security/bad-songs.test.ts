@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileShowFolder } from '../../show-files/src/compile.ts';
 import { formatError } from '../../show-files/src/errors.ts';
-import { ShowServer, type Alarm } from '../../server/src/server.ts';
+import { ShowServer } from '../../server/src/server.ts';
+import type { Alarm } from '../../protocol/index.ts';
 import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
 import { connect, copyDemoShow, emitAck, getJson, once, tempDir } from '../server/helpers.ts';
 

@@ -11,7 +11,7 @@ import { ShowServer } from '../../server/src/server.ts';
 import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
 import { REPO_ROOT } from '../../server/src/pages.ts';
 import { copyDemoShow } from '../server/helpers.ts';
-import { run as serveCommand } from '../../server/src/commands/serve.ts';
+import { run as serveCommand } from '../../cli/commands/serve.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -156,3 +156,19 @@ describe('pages', { timeout: 150_000 }, () => {
   });
 });
 
+
+describe('holostage flags', () => {
+  it('refuses an unknown flag or a missing value with the nearest known flag, before doing anything', async () => {
+    const nonsense = await holostage(['validate', 'show-files/demo', '--nonsense']);
+    expect(nonsense.code).toBe(2);
+    expect(nonsense.out).toContain('holostage validate: unknown flag --nonsense');
+    const osc = await holostage(['serve', '--osc-port', '1']);
+    expect(osc.code).toBe(2);
+    expect(osc.out).toContain('unknown flag --osc-port (did you mean --port?)');
+    const missing = await holostage(['serve', '--port']);
+    expect(missing.code).toBe(2);
+    expect(missing.out).toContain('--port needs a value');
+    const typo = await holostage(['tokens', '--jsno']);
+    expect(typo.out).toContain('unknown flag --jsno (did you mean --json?)');
+  });
+});

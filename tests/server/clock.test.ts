@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { ClockSync, ClockSyncLoop } from '../../server/src/clock/sync.ts';
-import { EVENTS, showTimeAt, type TransportSnapshot } from '../../server/src/clock/protocol.ts';
+import { ClockSync, ClockSyncLoop } from '../../protocol/index.ts';
+import { EVENTS, showTimeAt, type TransportSnapshot } from '../../protocol/index.ts';
 import { positionAt } from '../../server/src/transport.ts';
 import type { ShowServer } from '../../server/src/server.ts';
 import { startDelayProxy, type DelayProxy } from '../../server/src/tools/delay-proxy.ts';
@@ -72,7 +72,7 @@ describe('one clock over a jittery network (loopback proxy, 20 ± 10 ms each way
       const clock = new ClockSync({ now: () => performance.now() + skew });
       const socket = connect(`http://127.0.0.1:${proxy.port}`, server.tokens.viewer);
       sockets.push(socket);
-      const loop = new ClockSyncLoop(clock, socket, EVENTS.clockPing, { burst: 40, intervalMs: 50 });
+      const loop = new ClockSyncLoop(clock, socket, { burst: 40, intervalMs: 50 });
       loops.push(loop);
       let snapshot: TransportSnapshot | null = null;
       socket.on('hello', (h: { transport: TransportSnapshot }) => {

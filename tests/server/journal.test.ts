@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Journal, readJournal, recoverFromJournal, type JournalRecord } from '../../server/src/journal.ts';
-import { applyCommand, initialState, positionAt, type TransportState } from '../../server/src/transport.ts';
+import { applyCommand, initialState, positionAt } from '../../server/src/transport.ts';
+import type { TransportState } from '../../protocol/index.ts';
 import { makeTimeline } from './fixtures.ts';
 import { tempDir } from './helpers.ts';
 

@@ -12,7 +12,7 @@ import { NullDriver } from '../../server/src/lighting/driver.ts';
 import { bytesFromEasymidi, commandFromMidi, DEFAULT_MIDI_INPUT_NOTES } from '../../server/src/lighting/midi-input.ts';
 import { controlChange, noteOff, noteOn, programChange, showControl } from '../../show-files/src/midi.ts';
 import type { LightingEvent } from '../../show-files/src/timeline.ts';
-import type { TransportSnapshot } from '../../server/src/clock/protocol.ts';
+import type { TransportSnapshot } from '../../protocol/index.ts';
 import { makeTimeline } from './fixtures.ts';
 
 function ev(time: number, bytes: number[], label = ''): Omit<LightingEvent, 'cue'> {

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { io as connectIo, type Socket } from 'socket.io-client';
-import { showTimeAt, type TransportSnapshot } from '../../server/src/clock/protocol.ts';
+import { showTimeAt, type TransportSnapshot } from '../../protocol/index.ts';
 import { collectLightingEvents, lightingStateAt } from '../../server/src/lighting/cues.ts';
 import { compileShowFolder } from '../../show-files/src/compile.ts';
 import { readJournal } from '../../server/src/journal.ts';

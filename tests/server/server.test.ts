@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { EVENTS, showTimeAt, type CommandResult, type TransportSnapshot } from '../../server/src/clock/protocol.ts';
+import { EVENTS, showTimeAt, type CommandResult, type TransportSnapshot } from '../../protocol/index.ts';
 import { positionAt } from '../../server/src/transport.ts';
 import type { ShowServer } from '../../server/src/server.ts';
 import type { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';

@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
-import { EVENTS, type CommandResult } from '../../server/src/clock/protocol.ts';
+import { EVENTS, type CommandResult, type Alarm } from '../../protocol/index.ts';
 import { ShowServer } from '../../server/src/server.ts';
 import { EasymidiDriver, listMidiOutputs } from '../../server/src/lighting/easymidi-driver.ts';
-import type { Alarm } from '../../server/src/server.ts';
 import { connect, copyDemoShow, emitAck, once, post, tempDir } from './helpers.ts';
 
 describe('a real show folder on a machine without MIDI', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyCommand, holdDueAt, initialState, positionAt, settle, snapshotOf, type TransportState } from '../../server/src/transport.ts';
-import { showTimeAt, type TransportCommand } from '../../server/src/clock/protocol.ts';
+import { applyCommand, holdDueAt, initialState, positionAt, settle, snapshotOf } from '../../server/src/transport.ts';
+import { showTimeAt, type TransportCommand, type TransportState } from '../../protocol/index.ts';
 import { makeTimeline } from './fixtures.ts';
 
 // Three entries: A 0-10 s (waits for GO after it), B 10-30 s, C 25-40 s (5 s crossfade in).

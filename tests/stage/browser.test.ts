@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { EVENTS } from '../../server/src/clock/protocol.ts';
+import { EVENTS } from '../../protocol/index.ts';
 import { startStageRig, stageTimeline, stateOf, waitForShowTime, pixels, outputSettings, sineWav, SUNG_A, REST, WIDTH, HEIGHT, type StageRig, type StageState } from './harness.ts';
 import type { Rgba } from './png.ts';
 import { invert3, project, squareToQuad } from '../../stage/src/outputs/homography.ts';

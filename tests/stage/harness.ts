@@ -10,7 +10,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
 import { startShowServer, type ShowServer } from '../../server/src/server.ts';
 import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
-import { EVENTS } from '../../server/src/clock/protocol.ts';
+import { EVENTS } from '../../protocol/index.ts';
 import { decodePng, type Rgba } from './png.ts';
 
 // Tests render at 640x360 (a quarter of the pixels of 720p) to stay quick on software GL; the

@@ -2,7 +2,7 @@
 // clock text of a fixed width (so nothing jumps while the show runs), the lyric line around the
 // playhead, and the library search. All pure, tested in Node.
 
-import type { TransportSnapshot } from '../../../server/src/clock/protocol.ts';
+import type { TransportSnapshot } from '../../../protocol/index.ts';
 
 export type DeskAction = 'go' | 'holdResume' | 'panic' | 'selectUp' | 'selectDown' | 'cueSelected';
 

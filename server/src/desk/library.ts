@@ -10,30 +10,7 @@ import { compileShowFolder } from '../../../show-files/src/compile.ts';
 import type { ValidationError } from '../../../show-files/src/errors.ts';
 import type { SongInfo } from '../../../show-files/src/timeline.ts';
 import { writeFileAtomic } from '../atomic.ts';
-
-export interface LibrarySong {
-  /** Song id (from the file; the file name when the file cannot be read). */
-  id: string;
-  /** Song file relative to the show folder. */
-  file: string;
-  title: string;
-  credits: { role: string; name: string }[];
-  license: { name: string; url?: string } | null;
-  tags: string[];
-  key: string | null;
-  /** First tempo, BPM. */
-  bpm: number | null;
-  timeSignature: string | null;
-  duration: number | null;
-  /** Score file relative to the show folder, and its format (extension). */
-  score: string | null;
-  notes: number;
-  /** The first few lyrics, to recognise a song at a glance. */
-  lyrics: string;
-  valid: boolean;
-  errors: ValidationError[];
-  warnings: string[];
-}
+import type { LibrarySong } from '../../../protocol/index.ts';
 
 /** The upload form: the score bytes plus what the song file needs. */
 export interface SongUpload {

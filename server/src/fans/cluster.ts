@@ -10,27 +10,7 @@ import { hostname } from 'node:os';
 import type { Server as IoServer } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
-import { ClockSync } from '../clock/sync.ts';
-import type { TransportState } from '../transport.ts';
-
-export const CLUSTER_EVENTS = {
-  /** primary -> all: the transport state, show fingerprint and what an edge needs to admit viewers. */
-  state: 'holostage:state',
-  /** any -> all, ack: "who is the primary?"; the primary answers with its ClusterState. */
-  sync: 'holostage:sync',
-  /** edge -> all, ack: one clock exchange; the primary answers with its clock. */
-  clock: 'holostage:clock',
-} as const;
-
-/** What the primary tells every edge. */
-export interface ClusterState {
-  node: string;
-  state: TransportState;
-  fingerprint: string;
-  showRevision: number;
-  viewerToken: string;
-  publicViewing: boolean;
-}
+import { ClockSync, CLUSTER_EVENTS, type ClusterState } from '../../../protocol/index.ts';
 
 export function nodeName(role: 'primary' | 'edge'): string {
   return `${role}-${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;

@@ -1,30 +1,10 @@
 // Penlights and cheers, the pure part: validating a fan's cheer, the per-connection rate limit,
 // one node's 100 ms tally, and the merge of every node's tallies into the crowd the stage and the
 // desk show. No sockets here: the hub (hub.ts) feeds these from socket.io, and tests call them
-// directly. This file is imported by browser code too (the palette), so no Node APIs.
+// directly. The wire payloads and the palette are in protocol/crowd.ts.
 
-/** Penlight colours a fan can pick. A fixed palette keeps validation strict and tallies small. */
-export const PENLIGHT_COLOURS = {
-  pink: '#ff4fa3',
-  red: '#ff3030',
-  orange: '#ff8a1f',
-  yellow: '#ffe23a',
-  green: '#38e06a',
-  cyan: '#2fe0f0',
-  blue: '#3a6bff',
-  purple: '#a64dff',
-  white: '#f4f4ff',
-} as const;
-
-export type PenlightColour = keyof typeof PENLIGHT_COLOURS;
-export const COLOUR_NAMES = Object.keys(PENLIGHT_COLOURS) as PenlightColour[];
-
-export const CROWD_EVENTS = {
-  /** viewer -> server, optional ack({ ok } | { ok: false, error }): one wave of a penlight. */
-  cheer: 'cheer',
-  /** server -> everyone, at most every 100 ms while something changes: the crowd. */
-  crowd: 'crowd',
-} as const;
+import { COLOUR_NAMES, PENLIGHT_COLOURS, type Cheer, type CrowdFrame, type PenlightColour } from '../../../protocol/crowd.ts';
+import type { CrowdPartial } from '../../../protocol/cluster.ts';
 
 /** The aggregation window. */
 export const CROWD_TICK_MS = 100;
@@ -34,12 +14,6 @@ export const HOLDING_MS = 5000;
 export const ENERGY_SCALE = 1.5;
 /** How fast the energy follows the waving (time constant, ms). */
 export const ENERGY_SMOOTHING_MS = 600;
-
-export interface Cheer {
-  colour: PenlightColour;
-  /** Waves in this message (a key held down or a quick double tap): 1..4. */
-  waves: number;
-}
 
 /** A cheer as sent by a browser, checked: any other shape, colour or count is refused. */
 export function validateCheer(payload: unknown): { ok: true; cheer: Cheer } | { ok: false; error: string } {
@@ -70,20 +44,6 @@ export class RateLimiter {
     this.tokens -= 1;
     return true;
   }
-}
-
-/** One node's tally for one window: what it saw, ready to send to the node that merges. */
-export interface CrowdPartial {
-  node: string;
-  /** Server time at the end of the window, ms. */
-  at: number;
-  viewers: number;
-  /** Waves counted in this window. */
-  waves: number;
-  /** Fans holding each colour up (waved within HOLDING_MS). */
-  holding: Partial<Record<PenlightColour, number>>;
-  /** Cheers refused in this window (rate limit or invalid). */
-  refused: number;
 }
 
 /** One node's tally: fans by connection id, waves in the current window. */
@@ -127,38 +87,6 @@ export class NodeTally {
     this.refused = 0;
     return partial;
   }
-}
-
-export interface CrowdColour {
-  colour: PenlightColour;
-  hex: string;
-  /** Fans holding it up. */
-  fans: number;
-  /** Share of the fans holding a light up, 0..1. */
-  share: number;
-}
-
-/** The crowd as the stage and the desk see it. */
-export interface CrowdFrame {
-  /** Increases with every frame from the merging node. */
-  seq: number;
-  serverTime: number;
-  /** Connected viewers, all nodes. */
-  viewers: number;
-  /** Nodes that reported in this window. */
-  nodes: number;
-  /** Waves in the last window. */
-  waves: number;
-  /** Waves per second over the last window, all nodes. */
-  wavesPerSecond: number;
-  /** 0..1, smoothed: how hard the crowd is cheering for its size. */
-  energy: number;
-  /** Fans holding a penlight up (waved within HOLDING_MS). */
-  holding: number;
-  /** Colours by number of fans, largest first. */
-  colours: CrowdColour[];
-  /** Cheers refused in the last window (rate limit or invalid), all nodes. */
-  refused: number;
 }
 
 /**
@@ -236,21 +164,4 @@ export function sameCrowd(a: CrowdFrame | null, b: CrowdFrame): boolean {
   if (a.viewers !== b.viewers || a.waves !== b.waves || a.energy !== b.energy || a.holding !== b.holding || a.refused !== b.refused) return false;
   if (a.colours.length !== b.colours.length) return false;
   return a.colours.every((c, i) => c.colour === b.colours[i]!.colour && c.fans === b.colours[i]!.fans);
-}
-
-/** The crowd glow a stage draws: a colour mix weighted by fans and an intensity from the energy. */
-export function crowdGlow(frame: Pick<CrowdFrame, 'colours' | 'energy' | 'holding'> | null): { r: number; g: number; b: number; intensity: number } {
-  if (!frame || frame.holding === 0) return { r: 0, g: 0, b: 0, intensity: 0 };
-  let r = 0;
-  let g = 0;
-  let b = 0;
-  for (const c of frame.colours) {
-    const v = parseInt(c.hex.slice(1), 16);
-    r += ((v >> 16) & 255) * c.share;
-    g += ((v >> 8) & 255) * c.share;
-    b += (v & 255) * c.share;
-  }
-  // A few fans holding lights still glow faintly; cheering makes it bright.
-  const intensity = Math.min(1, 0.15 + 0.85 * frame.energy);
-  return { r: r / 255, g: g / 255, b: b / 255, intensity };
 }

@@ -4,11 +4,11 @@
 // socket.io adapter (redis) and the primary broadcasts the merged crowd to every node's clients.
 
 import type { Server as IoServer, Socket } from 'socket.io';
-import type { Role } from '../clock/protocol.ts';
-import { CROWD_EVENTS, CROWD_TICK_MS, CrowdMerger, NodeTally, RateLimiter, sameCrowd, validateCheer, type CrowdFrame, type CrowdPartial } from './crowd.ts';
+import type { Role, CrowdFrame, CrowdPartial } from '../../../protocol/index.ts';
+import { CLUSTER_EVENTS, CROWD_EVENTS } from '../../../protocol/index.ts';
+import { CROWD_TICK_MS, CrowdMerger, NodeTally, RateLimiter, sameCrowd, validateCheer } from './crowd.ts';
 
 /** Node-to-node event (socket.io serverSideEmit): an edge's tally for one window. */
-export const PARTIAL_EVENT = 'holostage:crowd-partial';
 
 export interface FanHubOptions {
   io: IoServer;
@@ -55,7 +55,7 @@ export class FanHub {
   constructor(private readonly options: FanHubOptions) {
     this.tally = new NodeTally(options.node);
     if (options.merging && options.clustered) {
-      options.io.on(PARTIAL_EVENT, (partial: unknown) => {
+      options.io.on(CLUSTER_EVENTS.crowdPartial, (partial: unknown) => {
         const p = checkPartial(partial);
         if (p) this.merger.add(p);
       });
@@ -132,7 +132,7 @@ export class FanHub {
     const partial = this.tally.flush(now);
     const { io } = this.options;
     if (!this.options.merging) {
-      io.serverSideEmit(PARTIAL_EVENT, partial);
+      io.serverSideEmit(CLUSTER_EVENTS.crowdPartial, partial);
       return;
     }
     this.merger.add(partial);

@@ -2,16 +2,7 @@
 // virtual port), an SMF recorder, and a null driver. A driver never throws at the show: a failed
 // send returns false and shows in status().
 
-export interface LightingDriverStatus {
-  driver: string;
-  /** Port (or file) in use, null when none. */
-  port: string | null;
-  connected: boolean;
-  /** Last error, null when healthy. */
-  error: string | null;
-  sent: number;
-  failed: number;
-}
+import type { LightingDriverStatus } from '../../../protocol/index.ts';
 
 export interface SendInfo {
   label?: string;

@@ -10,8 +10,8 @@
 
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { LightingEvent } from '../../../show-files/src/timeline.ts';
-import { showTimeAt, type TransportSnapshot } from '../clock/protocol.ts';
-import type { LightingDriver, LightingDriverStatus, SendInfo } from './driver.ts';
+import { showTimeAt, type TransportSnapshot, type LightingDriverStatus } from '../../../protocol/index.ts';
+import type { LightingDriver, SendInfo } from './driver.ts';
 import { specName, type LightingDriverSpec } from './driver-spec.ts';
 import type { CueRunner, FiredCue } from './scheduler.ts';
 

@@ -11,7 +11,7 @@ import { getPriority, setPriority } from 'node:os';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CuePlan } from './scheduler.ts';
 import { createDriver } from './driver-spec.ts';
-import type { LightingDriverStatus } from './driver.ts';
+import { type LightingDriverStatus } from '../../../protocol/index.ts';
 import type { LightingThreadData, ToLightingThread, FromLightingThread } from './lighting-thread.ts';
 
 const data = workerData as LightingThreadData;

@@ -3,7 +3,7 @@
 // HTTP, so the double-GO guard covers them too. Pure mapping here; the port is easymidi's Input,
 // opened fail-soft like the output driver.
 
-import type { TransportCommandName } from '../clock/protocol.ts';
+import type { TransportCommandName } from '../../../protocol/index.ts';
 import { loadEasymidi } from './easymidi-driver.ts';
 
 export interface MidiInputMapping {

@@ -12,7 +12,7 @@
 
 import type { LightingEvent } from '../../../show-files/src/timeline.ts';
 import { firstAtOrAfter } from '../../../show-files/src/timeline.ts';
-import type { TransportSnapshot } from '../clock/protocol.ts';
+import type { TransportSnapshot } from '../../../protocol/index.ts';
 import type { LightingDriver } from './driver.ts';
 
 export interface FiredCue {

@@ -5,8 +5,8 @@
 // its own performance.timeOrigin.
 
 import { io } from 'socket.io-client';
-import { ClockSync, ClockSyncLoop } from '../../../server/src/clock/sync.ts';
-import { EVENTS } from '../../../server/src/clock/protocol.ts';
+import { ClockSync, ClockSyncLoop } from '../../../protocol/index.ts';
+import { EVENTS } from '../../../protocol/index.ts';
 
 export interface ClockWorkerStart { url: string; token: string; output: string }
 export interface ClockWorkerReport { offsetEpochMs: number; roundTripMs: number; samples: number; connected: boolean }
@@ -17,7 +17,7 @@ scope.onmessage = (e) => {
   const { url, token, output } = e.data;
   const socket = io(url, { auth: { token }, query: { token, output, purpose: 'clock' }, transports: ['websocket'] });
   const sync = new ClockSync({ now: () => performance.now(), window: 48, best: 4 });
-  const loop = new ClockSyncLoop(sync, socket as unknown as ConstructorParameters<typeof ClockSyncLoop>[1], EVENTS.clockPing, { burst: 24, intervalMs: 500 });
+  const loop = new ClockSyncLoop(sync, socket, { burst: 24, intervalMs: 500 });
   let connected = false;
   socket.on('connect', () => {
     connected = true;

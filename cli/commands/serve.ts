@@ -1,15 +1,15 @@
 // `holostage serve`: run the show controller for a show folder (default: the bundled demo).
 
 import { join, resolve } from 'node:path';
-import { formatError } from '../../../show-files/src/errors.ts';
-import { REPO_ROOT } from '../pages-spec.ts';
-import { isLoopback, ShowInvalidError, ShowServer } from '../server.ts';
-import { NullDriver, type LightingDriver } from '../lighting/driver.ts';
-import type { LightingDriverSpec } from '../lighting/driver-spec.ts';
-import { LightingThread, type LightingThreadPriority } from '../lighting/lighting-thread.ts';
+import { formatError } from '../../show-files/src/errors.ts';
+import { REPO_ROOT } from '../../server/src/pages-spec.ts';
+import { isLoopback, ShowInvalidError, ShowServer } from '../../server/src/server.ts';
+import { NullDriver, type LightingDriver } from '../../server/src/lighting/driver.ts';
+import type { LightingDriverSpec } from '../../server/src/lighting/driver-spec.ts';
+import { LightingThread, type LightingThreadPriority } from '../../server/src/lighting/lighting-thread.ts';
 import { flagNumber, flagString, parseArgs } from './args.ts';
 
-import { studioLinks } from '../studio/links.ts';
+import { studioLinks } from '../../server/src/studio/links.ts';
 
 export const DEFAULT_SHOW = join(REPO_ROOT, 'show-files', 'demo');
 
@@ -40,7 +40,10 @@ const HELP = `usage: holostage serve [options]
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy']);
+  const p = parseArgs(args, {
+    booleans: ['midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy'],
+    values: ['show', 'port', 'host', 'state', 'resume-window', 'heartbeat', 'go-guard', 'panic-fade', 'midi', 'midi-port', 'midi-in', 'record', 'lighting-priority', 'redis'],
+  });
   if (p.flags.has('help')) {
     process.stdout.write(HELP);
     return 0;

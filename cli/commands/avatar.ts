@@ -1,7 +1,7 @@
 // `holostage avatar inspect <file.vrm> [--json]`: describe a VRM avatar without a browser.
 
-import { describeVrm } from '../../../stage/src/avatar/describe.ts';
-import { loadVrmFile, NotAVrmError } from '../../../stage/src/avatar/load-node.ts';
+import { describeVrm } from '../../stage/src/avatar/describe.ts';
+import { loadVrmFile, NotAVrmError } from '../../stage/src/avatar/load-node.ts';
 
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;

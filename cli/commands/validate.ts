@@ -1,10 +1,12 @@
 // `holostage validate <show>`: every error at once, as file:line:col path: message. Exit 1 on any.
-import { compileShowFolder } from '../../../show-files/src/compile.ts';
-import { formatError } from '../../../show-files/src/errors.ts';
+import { compileShowFolder } from '../../show-files/src/compile.ts';
+import { formatError } from '../../show-files/src/errors.ts';
+import { parseArgs } from './args.ts';
 
 export async function run(args: string[]): Promise<number> {
-  const target = args.find((a) => !a.startsWith('-'));
-  const asJson = args.includes('--json');
+  const p = parseArgs(args, { booleans: ['json'], values: [] });
+  const target = p.positional[0];
+  const asJson = p.flags.has('json');
   if (!target) {
     process.stderr.write('usage: holostage validate <show-folder> [--json]\n');
     return 2;

@@ -2,6 +2,8 @@
 // exports `run(args): Promise<number>` (the exit code); modules load lazily so `validate` does not
 // pay for three.js or Web Audio.
 
+import { UsageError } from './commands/args.ts';
+
 export interface CommandModule {
   run(args: string[]): Promise<number>;
 }
@@ -46,5 +48,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`holostage ${name}: this command is not available in this build (${(err as Error).message})\n`);
     return 2;
   }
-  return mod.run(rest);
+  try {
+    return await mod.run(rest);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`holostage ${name}: ${err.message}\n`);
+    return 2;
+  }
 }

@@ -1,7 +1,7 @@
 // `holostage compile <show> --json [-o file]`: the compiled timeline, byte-for-byte deterministic.
 import { writeFile } from 'node:fs/promises';
-import { compileShowFolder, timelineToJson } from '../../../show-files/src/compile.ts';
-import { formatError } from '../../../show-files/src/errors.ts';
+import { compileShowFolder, timelineToJson } from '../../show-files/src/compile.ts';
+import { formatError } from '../../show-files/src/errors.ts';
 
 export async function run(args: string[]): Promise<number> {
   const outIndex = args.findIndex((a) => a === '-o' || a === '--out');

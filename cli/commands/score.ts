@@ -3,9 +3,9 @@
 // vocal engine makes of it: notes, tempo, timed phonemes, length and every warning.
 
 import { readScoreOrExit, takeImportOptions } from './score-input.ts';
-import { pitchName } from '../../../show-files/src/score/pitch.ts';
-import { standaloneVocal } from '../../../show-files/src/vocal/standalone.ts';
-import { describeNotePhonemes } from '../../../show-files/src/vocal/phonemize.ts';
+import { pitchName } from '../../show-files/src/score/pitch.ts';
+import { standaloneVocal } from '../../show-files/src/vocal/standalone.ts';
+import { describeNotePhonemes } from '../../show-files/src/vocal/phonemize.ts';
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 

@@ -1,7 +1,7 @@
 // `holostage midi list`: the MIDI output ports lighting can use. Never crashes on a machine
 // without MIDI: RtMidi's failure is reported as a sentence.
 
-import { listMidiOutputs } from '../lighting/easymidi-driver.ts';
+import { listMidiOutputs } from '../../server/src/lighting/easymidi-driver.ts';
 
 export async function run(args: string[]): Promise<number> {
   const [sub] = args;

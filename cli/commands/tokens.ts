@@ -2,14 +2,14 @@
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { accessUrls, loadOrCreateTokens, TOKENS_FILE } from '../tokens.ts';
+import { accessUrls, loadOrCreateTokens, TOKENS_FILE } from '../../server/src/tokens.ts';
 import { DEFAULT_SHOW } from './serve.ts';
 import { flagString, parseArgs } from './args.ts';
-import { studioLinks } from '../studio/links.ts';
-import { creatorCommand } from '../studio/creator-cli.ts';
+import { studioLinks } from '../../server/src/studio/links.ts';
+import { creatorCommand } from './creator-cli.ts';
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['json']);
+  const p = parseArgs(args, { booleans: ['json'], values: ['show', 'state', 'host', 'port'] });
   const showDir = resolve(flagString(p, 'show') ?? p.positional[0] ?? DEFAULT_SHOW);
   const stateDir = resolve(flagString(p, 'state') ?? join(showDir, '.holostage'));
   let outputIds: string[];

@@ -2,8 +2,8 @@
 // `--revoke-creator NAME` (the link stops working at once; drafts stay). Returns the exit code,
 // or null when neither flag was given.
 
-import { issueCreator, revokeCreator } from './creators.ts';
-import { flagString, type ParsedArgs } from '../commands/args.ts';
+import { issueCreator, revokeCreator } from '../../server/src/studio/creators.ts';
+import { flagString, type ParsedArgs } from './args.ts';
 
 export function creatorCommand(p: ParsedArgs, stateDir: string): number | null {
   const base = `http://${flagString(p, 'host') ?? '127.0.0.1'}:${flagString(p, 'port') ?? '3000'}`;

@@ -10,6 +10,8 @@
 // than any single round trip. If the intervals stop overlapping (a clock jumped or drifted) the
 // old samples are dropped and the estimate falls back to the fastest round trips.
 
+import { EVENTS } from './events.ts';
+
 export interface ClockSample {
   /** serverTime - clientTime at the midpoint, ms. */
   offset: number;
@@ -132,9 +134,9 @@ export class ClockSync {
   }
 }
 
-/** Anything that can carry a ping and its reply: a socket.io client socket fits. */
-export interface PingChannel {
-  emit(event: string, clientTime: number, ack: (serverTime: number) => void): unknown;
+/** The least a socket must do to carry clock pings: a socket.io client socket fits as it is. */
+export interface ClockSocket {
+  emit(event: typeof EVENTS.clockPing, clientTime: number, ack: (serverTime: number) => void): unknown;
 }
 
 export interface ClockSyncLoopOptions {
@@ -149,7 +151,7 @@ export interface ClockSyncLoopOptions {
 }
 
 /**
- * Keeps a ClockSync fed over a channel: a burst of back-to-back pings, then one every
+ * Keeps a ClockSync fed over a socket: a burst of back-to-back pings, then one every
  * `intervalMs`. Call `restart()` on reconnect; `stop()` to end.
  */
 export class ClockSyncLoop {
@@ -165,8 +167,7 @@ export class ClockSyncLoop {
 
   constructor(
     private readonly clock: ClockSync,
-    private readonly channel: PingChannel,
-    private readonly event: string,
+    private readonly socket: ClockSocket,
     options: ClockSyncLoopOptions = {},
   ) {
     this.burst = options.burst ?? 16;
@@ -216,7 +217,7 @@ export class ClockSyncLoop {
       answered = true;
       this.next(generation);
     }, this.timeoutMs);
-    this.channel.emit(this.event, sent, (serverTime: number) => {
+    this.socket.emit(EVENTS.clockPing, sent, (serverTime: number) => {
       const received = this.clock.clientNow();
       if (answered || generation !== this.generation) return;
       answered = true;

@@ -1,0 +1,80 @@
+// The show's lighting as the controller drives it: the timeline's cues fired on time (by the
+// lighting thread or a scheduler here), and the effects a transition asks for — a panic blackout
+// or a chase that re-sends the rig state for a new position — each logged for the desk.
+
+import type { LightingDriverStatus, LightingView, ServerMs, ShowSeconds } from '../../../protocol/index.ts';
+import type { LightingEvent, Timeline } from '../../../show-files/src/timeline.ts';
+import type { Transition } from '../transport.ts';
+import { collectLightingEvents, lightingStateAt, panicMessages } from './cues.ts';
+import type { LightingDriver } from './driver.ts';
+import { schedulesItself } from './lighting-thread.ts';
+import { LightingLog } from './lighting-log.ts';
+import { CueScheduler, type CueRunner } from './scheduler.ts';
+
+export class ShowLighting {
+  readonly log: LightingLog;
+  private readonly scheduler: CueRunner;
+  private events: LightingEvent[] = [];
+  private timeline: Timeline | null = null;
+
+  constructor(
+    readonly driver: LightingDriver,
+    private readonly clock: () => ServerMs,
+    /** The show time now, for logging messages sent outside the schedule. */
+    private readonly showTimeNow: () => ShowSeconds,
+    push: (view: LightingView) => void,
+  ) {
+    this.log = new LightingLog(driver, push);
+    // The lighting thread times cues away from this event loop; any other driver gets a scheduler here.
+    const onFire = this.log.fired.bind(this.log);
+    this.scheduler = schedulesItself(driver) ? driver.createScheduler(clock, onFire) : new CueScheduler(driver, clock, { onFire });
+  }
+
+  /** Open the driver (a lighting thread: until its port is open); status changes go to `listener`. */
+  async open(listener: (status: LightingDriverStatus) => void): Promise<void> {
+    this.driver.onStatusChange(listener);
+    this.driver.open();
+    if (schedulesItself(this.driver)) await this.driver.whenOpen();
+    listener(this.driver.status());
+  }
+
+  setTimeline(timeline: Timeline): void {
+    this.timeline = timeline;
+    this.events = collectLightingEvents(timeline);
+    this.scheduler.setEvents(this.events);
+  }
+
+  /** Run what a transition asks of the lighting, then follow its snapshot. */
+  apply(t: Transition): void {
+    if (t.lighting === 'panic') {
+      this.scheduler.stop();
+      for (const m of panicMessages(this.events, this.timeline!.lighting)) this.send(m.bytes, `PANIC ${m.label}`);
+    } else if (t.lighting === 'chase') this.chase(t.snapshot.showTime);
+    this.scheduler.update(t.snapshot, !t.jumped);
+  }
+
+  /** Follow a snapshot without effects (the start of a show). */
+  follow(t: Transition): void {
+    this.scheduler.update(t.snapshot, true);
+  }
+
+  /** Re-send the rig state for a position (cues strictly before it; the scheduler fires the rest). */
+  chase(showTime: ShowSeconds): void {
+    for (const e of lightingStateAt(this.events, showTime, false)) this.send(e.bytes, `chase ${e.label}`);
+  }
+
+  send(bytes: readonly number[], label: string): boolean {
+    const delivered = this.driver.send(bytes, { label });
+    this.log.sent(bytes, label, this.clock(), this.showTimeNow(), delivered);
+    return delivered;
+  }
+
+  view(): LightingView {
+    return this.log.view();
+  }
+
+  stop(): void {
+    this.log.stop();
+    this.scheduler.stop();
+  }
+}

@@ -1,0 +1,84 @@
+// The layout's rules, measured on the real import graph (every relative import and dynamic
+// import() of the repository's TypeScript, read with the TypeScript compiler's own parser):
+// data flows one way, pages reach the server only through protocol/, and no import cycle exists.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const SOURCE_DIRS = ['cli', 'protocol', 'server/src', 'stage/src', 'live/src', 'control-desk/src', 'show-files/src'];
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
+    else if (/\.(ts|mts)$/.test(name) && !name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** Relative imports (static, re-exports, dynamic import() with a literal) of one file, resolved. */
+function importsOf(file: string): string[] {
+  const src = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const specs: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) specs.push(node.moduleSpecifier.text);
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) specs.push(node.arguments[0].text);
+    ts.forEachChild(node, visit);
+  };
+  visit(src);
+  return specs.filter((s) => s.startsWith('.')).map((s) => resolve(dirname(file), s));
+}
+
+const graph = new Map<string, string[]>();
+for (const dir of SOURCE_DIRS) for (const f of sourceFiles(join(root, dir))) graph.set(f, importsOf(f));
+const rel = (p: string): string => relative(root, p).split('\\').join('/');
+const edges = [...graph].flatMap(([from, tos]) => tos.map((to) => ({ from: rel(from), to: rel(to) })));
+
+function cycles(): string[][] {
+  const found: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const walk = (f: string): void => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const to of graph.get(f) ?? []) {
+      if (state.get(to) === 'open') found.push([...stack.slice(stack.indexOf(to)), to].map(rel));
+      else if (!state.has(to) && graph.has(to)) walk(to);
+    }
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of graph.keys()) if (!state.has(f)) walk(f);
+  return found;
+}
+
+describe('the architecture', () => {
+  it('reads the whole graph (a broken walk would make every rule below pass)', () => {
+    expect(graph.size).toBeGreaterThan(150);
+    expect(edges.some((e) => e.from === 'server/src/server.ts' && e.to === 'server/src/show/controller.ts')).toBe(true);
+    expect(edges.some((e) => e.from.startsWith('stage/src/') && e.to === 'protocol/index.ts')).toBe(true);
+  });
+
+  it('has no import cycle', () => {
+    expect(cycles()).toEqual([]);
+  });
+
+  it('pages import nothing from server/ (only the wire contract in protocol/)', () => {
+    const pages = edges.filter((e) => /^(stage|live|control-desk)\//.test(e.from) && e.to.startsWith('server/'));
+    expect(pages).toEqual([]);
+  });
+
+  it('protocol/ imports only itself and the show format\'s types', () => {
+    const out = edges.filter((e) => e.from.startsWith('protocol/') && !e.to.startsWith('protocol/') && e.to !== 'show-files/src/timeline.ts');
+    expect(out).toEqual([]);
+  });
+
+  it('the server, the show format and the protocol import nothing from the pages', () => {
+    const up = edges.filter((e) => /^(server|show-files|protocol)\//.test(e.from) && /^(stage|live|control-desk)\//.test(e.to));
+    expect(up).toEqual([]);
+  });
+});
