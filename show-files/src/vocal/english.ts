@@ -2,7 +2,7 @@
 // words it lacks. Words are split into syllables so a word sung over several notes can give each
 // note its own syllable.
 
-import { dictionary } from 'cmu-pronouncing-dictionary';
+import { activeLexicon } from './lexicon.ts';
 
 export interface Syllable {
   onset: string[];
@@ -35,7 +35,8 @@ export function normalizeWord(word: string): string {
  */
 export function lookupArpabet(word: string): string[] | undefined {
   const w = normalizeWord(word);
-  const entry = dictionary[w] ?? (w.endsWith("in'") ? dictionary[w.slice(0, -1) + 'g'] : undefined);
+  const lexicon = activeLexicon();
+  const entry = lexicon?.lookup(w) ?? (w.endsWith("in'") ? lexicon?.lookup(w.slice(0, -1) + 'g') : undefined);
   return entry?.split(' ').map((p) => (p === 'AH0' ? 'AX' : p.replace(/\d/g, '')));
 }
 
