@@ -8,6 +8,7 @@ import { renderVocalSync } from '../../show-files/src/vocal/render.ts';
 import { planVoice } from '../../show-files/src/vocal/articulation.ts';
 import { curveAt } from '../../show-files/src/vocal/dsp/curve.ts';
 import { ACOUSTIC_SYMBOLS } from '../../show-files/src/vocal/acoustics.ts';
+import { phoneInfo } from '../../show-files/src/vocal/phones.ts';
 import { standaloneVocal } from '../../show-files/src/vocal/standalone.ts';
 import { parseScore } from '../../show-files/src/score/index.ts';
 import type { VocalNote, VoiceSettings } from '../../show-files/src/timeline.ts';
@@ -121,7 +122,7 @@ describe('formant synthesizer: consonants', () => {
 /**
  * Clicks: 1 ms blocks whose largest second difference (a high-pass that a step or a kink turns into
  * a spike, while the voice's own harmonics stay small) stands out 3x from the blocks around it.
- * Sibilants and stop releases are noise and transients by design and are skipped.
+ * Fricatives (h included) and stop releases are noise and transients by design and are skipped.
  */
 function findClicks(x: Float32Array, start: number, sampleRate: number, phonemes: { time: number; end: number; symbol: string }[]): string[] {
   const block = Math.round(sampleRate / 1000);
@@ -135,7 +136,7 @@ function findClicks(x: Float32Array, start: number, sampleRate: number, phonemes
     }
     jumps.push(m);
   }
-  const noisy = phonemes.filter((p) => ['s', 'z', 'sh', 'zh', 'ch', 'j', 'ts', 'p', 't', 'k', 'b', 'd', 'g'].includes(p.symbol));
+  const noisy = phonemes.filter((p) => ['fricative', 'affricate', 'stop'].includes(phoneInfo(p.symbol).kind));
   const inNoise = (t: number) => noisy.some((p) => t > p.time - 0.002 && t < p.end + 0.006);
   const clicks: string[] = [];
   for (let b = 10; b < jumps.length - 10; b++) {

@@ -20,13 +20,23 @@ export function encodeWav(channels: Float32Array[], sampleRate: number, bitDepth
   view.setUint16(34, bitDepth, true);
   ascii(36, 'data');
   view.setUint32(40, dataBytes, true);
-  let offset = 44;
-  for (let i = 0; i < frames; i++) {
-    for (const ch of channels) {
-      const x = Math.max(-1, Math.min(1, ch[i]!));
-      if (bitDepth === 32) view.setFloat32(offset, x, true);
-      else view.setInt16(offset, x < 0 ? Math.round(x * 32768) : Math.round(x * 32767), true);
-      offset += bytesPerSample;
+  // Samples go straight into typed views of the data (WAV is little-endian, as is every platform
+  // this runs on); DataView calls per sample cost more than the rest of a short render.
+  const n = channels.length;
+  if (bitDepth === 32) {
+    const out = new Float32Array(buffer, 44, frames * n);
+    for (let c = 0; c < n; c++) {
+      const ch = channels[c]!;
+      for (let i = 0; i < frames; i++) out[i * n + c] = Math.max(-1, Math.min(1, ch[i]!));
+    }
+  } else {
+    const out = new Int16Array(buffer, 44, frames * n);
+    for (let c = 0; c < n; c++) {
+      const ch = channels[c]!;
+      for (let i = 0; i < frames; i++) {
+        const x = Math.max(-1, Math.min(1, ch[i]!));
+        out[i * n + c] = x < 0 ? Math.round(x * 32768) : Math.round(x * 32767);
+      }
     }
   }
   return new Uint8Array(buffer);

@@ -58,6 +58,8 @@ const FRICATION_SCALE = 2;
 const BRIGHT_ZERO = 0.93;
 /** One-pole coefficient of the frication noise's low-pass at 44.1 kHz. */
 const FRIC_LP = 0.75;
+/** Output level below which a block with every source at zero counts as silence (-140 dBFS). */
+const SILENCE = 1e-7;
 /** Samples between coefficient updates (0.73 ms at 44.1 kHz). */
 const CONTROL = 32;
 
@@ -95,6 +97,9 @@ export class VoiceSynth {
   private oq = 0.6;
   private tiltCoef = 0.5;
   private readonly deltas = new Float64Array(6);
+  private silent = false;
+  /** Largest output of the last rendered control block. */
+  private lastPeak = 1;
 
   constructor(
     private readonly plan: SynthPlan,
@@ -135,6 +140,14 @@ export class VoiceSynth {
     while (i < out.length) {
       if (this.position % CONTROL === 0) this.controlTick();
       const n = Math.min(CONTROL - (this.position % CONTROL), out.length - i);
+      if (this.silent) {
+        // Between phrases nothing sounds and every filter has rung out: skip the arithmetic.
+        out.fill(0, i, i + n);
+        i += n;
+        this.position += n;
+        continue;
+      }
+      let blockPeak = 0;
       const t = this.plan.start + this.position / sr;
       const glottis = this.glottis;
       const noise = this.noise;
@@ -172,8 +185,12 @@ export class VoiceSynth {
         // DC blocker: the flow's mean never reaches the output.
         this.dcOut = y - this.dcIn + 0.995 * this.dcOut;
         this.dcIn = y;
-        out[i + k] = this.dcOut * gain;
+        const sample = this.dcOut * gain;
+        out[i + k] = sample;
+        if (sample > blockPeak) blockPeak = sample;
+        else if (-sample > blockPeak) blockPeak = -sample;
       }
+      this.lastPeak = blockPeak;
       i += n;
       this.position += n;
     }
@@ -192,6 +209,8 @@ export class VoiceSynth {
     d[4] = (this.fricReaders[1]!.g.at(tEnd) - this.fg1) / CONTROL;
     d[5] = (rd.fricBypass!.at(tEnd) - this.fbp) / CONTROL;
     this.updateFilters(t);
+    // Silent when no source sounds now or by the next tick and the output has died away.
+    this.silent = this.av === 0 && this.ah === 0 && this.af === 0 && d[0] === 0 && d[1] === 0 && d[2] === 0 && this.lastPeak < SILENCE;
   }
 
   private updateFilters(t: number): void {
