@@ -46,12 +46,14 @@ export class ReviewView {
     this.onApproved = onApproved;
     const refresh = el('button', { type: 'button', id: 'review-refresh' }, '↻ Refresh');
     refresh.addEventListener('click', () => void this.load());
+    const stop = el('button', { type: 'button', id: 'review-stop-preview' }, '■ Stop preview');
+    stop.addEventListener('click', () => void this.stopPreview());
     const head = el('tr', {}, ...['Song', 'Creator', 'Credits', 'Licence', 'Status', ''].map((t) => el('th', { text: t })));
     container.prepend(
       el(
         'section',
         { class: 'panel review-panel', 'aria-label': 'Studio submissions' },
-        el('h2', {}, 'Studio submissions ', el('span', { class: 'hint', text: 'songs creators sent from /studio' }), ' ', refresh),
+        el('h2', {}, 'Studio submissions ', el('span', { class: 'hint', text: 'songs creators sent from /studio' }), ' ', refresh, stop),
         el('table', { class: 'library review' }, el('thead', {}, head), this.rows),
         this.audio,
         this.status,
@@ -137,6 +139,11 @@ export class ReviewView {
     this.say(`sending "${s.title}" to the preview output…`);
     const { body } = await this.link.api<Reply & { outputs?: string[]; duration?: number }>(`/api/studio/review/${encodeURIComponent(s.id)}/preview`, { method: 'POST' });
     this.say(body.ok ? `"${s.title}" is singing on ${body.outputs!.join(', ')} (${body.duration!.toFixed(1)} s); the show is untouched` : `cannot preview: ${body.error}`);
+  }
+
+  private async stopPreview(): Promise<void> {
+    const { body } = await this.link.api<Reply & { outputs?: string[] }>('/api/studio/preview/stop', { method: 'POST' });
+    this.say(body.ok ? `preview stopped on ${body.outputs!.join(', ') || 'no output'}` : `cannot stop: ${body.error}`);
   }
 
   private async approve(s: Submission): Promise<void> {

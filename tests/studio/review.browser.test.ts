@@ -163,6 +163,16 @@ describe('studio review on the desk, and preview on stage', () => {
     expect(Math.max(...Object.values(projectorAfter.weights))).toBe(0);
     expect(JSON.stringify(s.server.state)).toBe(transportBefore);
     expect(actions()).toEqual(journalBefore);
+
+    // Stop from the desk cuts a preview short.
+    await row(ids['Ame Agari']!).locator('[data-preview]').click();
+    await preview.waitForFunction(() => (window as unknown as { __holostage: { studioPreview(): PreviewState } }).__holostage.studioPreview().played === 2, undefined, { timeout: 60_000 });
+    await desk.locator('#review-stop-preview').click();
+    await preview.waitForFunction(() => !(window as unknown as { __holostage: { studioPreview(): PreviewState } }).__holostage.studioPreview().playing, undefined, { timeout: 10_000 });
+    const stopped = await previewState(preview);
+    expect(stopped.title).toBe('Ame Agari');
+    expect(stopped.time).toBe(0);
+    expect(await desk.locator('#review-status').textContent()).toBe('preview stopped on desk-preview');
     await preview.close();
     await projector.close();
   });
