@@ -114,11 +114,11 @@ describe('studio review on the desk, and preview on stage', () => {
   });
 
   it('previews a submitted song on the preview output only: it sings with lip-sync; projector, transport and journal untouched', { timeout: 150_000 }, async () => {
-    const stage = (output: string) => `${s.server.url}/stage/?output=${output}&token=${s.server.tokens.outputs[output]}&avatar=none`;
+    const stage = (output: string, extra = '') => `${s.server.url}/stage/?output=${output}&token=${s.server.tokens.outputs[output]}${extra}`;
     const preview = await browser.newPage({ viewport: { width: 640, height: 360 } });
     const projector = await browser.newPage({ viewport: { width: 640, height: 360 } });
     await preview.goto(stage('desk-preview'));
-    await projector.goto(stage('main-projector'));
+    await projector.goto(stage('main-projector', '&avatar=none'));
     for (const p of [preview, projector]) await p.waitForFunction(() => (window as unknown as { __holostage: { state(): StageState } }).__holostage.state().ready, undefined, { timeout: 90_000 });
 
     const journal = join(s.server.stateDir, 'journal.jsonl');
@@ -143,6 +143,7 @@ describe('studio review on the desk, and preview on stage', () => {
       sampled++;
       loudest = Math.max(loudest, p.level);
       widest = Math.max(widest, ...Object.values(st.weights));
+      if (sampled === 8) await preview.screenshot({ path: join(SHOTS, 'preview-on-stage.png') });
       await preview.waitForTimeout(40);
     }
     const done = await previewState(preview);
