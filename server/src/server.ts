@@ -295,11 +295,11 @@ export class ShowServer {
   get lighting(): LightingDriver {
     return this.options.lighting;
   }
-  /** Studio previews go to the outputs of kind "preview" only (and a page opened as output=preview). */
-  private toPreviewOutputs(event: string, payload?: unknown): string[] {
-    const ids = this.controller.timeline.outputs.filter((o) => o.kind === 'preview').map((o) => o.id);
-    for (const id of [...ids, 'preview']) this.io.to(`output:${id}`).emit(event, payload);
-    return ids;
+  /** Studio previews go to the show's outputs of kind "preview" only. */
+  private toPreviewOutputs(event: string, payload?: unknown): { defined: string[]; connected: string[] } {
+    const previews = this.outputs.view().filter((o) => o.kind === 'preview');
+    for (const o of previews) this.io.to(`output:${o.id}`).emit(event, payload);
+    return { defined: previews.map((o) => o.id), connected: previews.filter((o) => o.connected).map((o) => o.id) };
   }
 
   get timeline(): Timeline {

@@ -109,6 +109,11 @@ describe('preview on stage, over the wire', () => {
   });
 
   it('is the organiser\'s alone, and names what is missing', async () => {
+    for (const x of sockets.splice(0)) x.close();
+    await sleep(300);
+    const closed = await post(`/api/studio/review/${submissionId}/preview`, s.server.tokens.operator);
+    expect(closed.status).toBe(409);
+    expect(((await closed.json()) as { error: string }).error).toBe('no preview output is open: open the stage page of desk-preview (holostage tokens prints its link)');
     expect((await post(`/api/studio/review/${submissionId}/preview`, miku.token)).status).toBe(403);
     expect((await post(`/api/studio/review/${submissionId}/preview`, s.server.tokens.outputs['desk-preview']!)).status).toBe(401);
     expect((await post('/api/studio/preview/stop', miku.token)).status).toBe(403);

@@ -19,8 +19,8 @@ const LINKS_KEPT = 4;
 export interface PreviewDeps {
   operatorOnly: RequestHandler;
   submissions: SubmissionStore;
-  /** Sends to every connected preview output; returns the ids of those the show defines. */
-  toPreviewOutputs(event: string, payload?: unknown): string[];
+  /** Sends to every connected preview output; returns the preview outputs the show defines, and those open now. */
+  toPreviewOutputs(event: string, payload?: unknown): { defined: string[]; connected: string[] };
   log(line: string): void;
 }
 
@@ -61,14 +61,15 @@ export function mountReviewAudio(app: Express, deps: PreviewDeps): void {
     const key = randomBytes(16).toString('hex');
     links.set(key, { wav: rendered.wav, expires: now + LINK_TTL_MS });
     const message: StudioPreviewMessage = { submissionId: s.id, title: s.meta.title, creator: s.creatorName, wavUrl: `/api/studio/preview/${key}.wav`, duration: rendered.duration, track: rendered.track };
-    const outputs = deps.toPreviewOutputs(STUDIO_PREVIEW_EVENTS.play, message);
-    if (outputs.length === 0) return void res.status(409).json({ ok: false, error: 'the show has no preview output (an output of kind "preview" in show.json)' });
-    deps.log(`studio: previewing "${s.meta.title}" on ${outputs.join(', ')}`);
-    res.json({ ok: true, outputs, duration: rendered.duration });
+    const { defined, connected } = deps.toPreviewOutputs(STUDIO_PREVIEW_EVENTS.play, message);
+    if (defined.length === 0) return void res.status(409).json({ ok: false, error: 'the show has no preview output (an output of kind "preview" in show.json)' });
+    if (connected.length === 0) return void res.status(409).json({ ok: false, error: `no preview output is open: open the stage page of ${defined.join(' or ')} (holostage tokens prints its link)` });
+    deps.log(`studio: previewing "${s.meta.title}" on ${connected.join(', ')}`);
+    res.json({ ok: true, outputs: connected, duration: rendered.duration });
   });
 
   app.post('/api/studio/preview/stop', deps.operatorOnly, (_req, res) => {
-    res.json({ ok: true, outputs: deps.toPreviewOutputs(STUDIO_PREVIEW_EVENTS.stop) });
+    res.json({ ok: true, outputs: deps.toPreviewOutputs(STUDIO_PREVIEW_EVENTS.stop).connected });
   });
 
   // The link is the key (128 random bits, minutes long): an output page holds no operator token.

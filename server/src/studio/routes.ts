@@ -34,7 +34,7 @@ export interface StudioDeps {
   exclusive<T>(run: () => Promise<T>): Promise<T>;
   log(line: string): void;
   /** Sends to the connected preview outputs ("preview on stage"); returns the ids the show defines. */
-  toPreviewOutputs(event: string, payload?: unknown): string[];
+  toPreviewOutputs(event: string, payload?: unknown): { defined: string[]; connected: string[] };
 }
 
 export interface Studio {
