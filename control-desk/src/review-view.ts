@@ -42,8 +42,7 @@ export class ReviewView {
   private readonly status = el('p', { id: 'review-status', class: 'review-status', 'aria-live': 'polite' });
   private readonly audio = el('audio', { id: 'review-audio', controls: true, preload: 'none', 'aria-label': 'Submitted song, sung by the server' });
 
-  constructor(private readonly link: ReviewLink, onApproved: () => void, container: HTMLElement = byId('view-organiser')) {
-    this.onApproved = onApproved;
+  constructor(private readonly link: ReviewLink, private readonly onApproved: () => void, container: HTMLElement = byId('view-organiser')) {
     const refresh = el('button', { type: 'button', id: 'review-refresh' }, '↻ Refresh');
     refresh.addEventListener('click', () => void this.load());
     const stop = el('button', { type: 'button', id: 'review-stop-preview' }, '■ Stop preview');
@@ -60,8 +59,6 @@ export class ReviewView {
       ),
     );
   }
-
-  private readonly onApproved: () => void;
 
   async load(): Promise<void> {
     const { body } = await this.link.api<Reply & { submissions?: Submission[] }>('/api/studio/review');
