@@ -8,3 +8,4 @@ export * from './views.ts';
 export * from './crowd.ts';
 export * from './cluster.ts';
 export * from './clock-sync.ts';
+export * from './studio-preview.ts';

@@ -6,6 +6,7 @@ import { DeskLink } from './net.ts';
 import { OperatorView } from './operator-view.ts';
 import { OrganiserView } from './organiser-view.ts';
 import { AudiencePanel } from './audience.ts';
+import { ReviewView } from './review-view.ts';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
@@ -14,6 +15,7 @@ const link = new DeskLink(token);
 const operator = new OperatorView(link);
 const organiser = new OrganiserView(link);
 const audience = new AudiencePanel(link.socket);
+const review = new ReviewView(link, () => void organiser.loadLibrary());
 let organiserLoaded = false;
 
 type ViewName = 'operator' | 'organiser';
@@ -28,6 +30,7 @@ function show(view: ViewName): void {
   if (view === 'organiser' && !organiserLoaded) {
     organiserLoaded = true;
     void organiser.load();
+    void review.load();
   }
   const url = new URL(location.href);
   url.hash = view === 'organiser' ? 'organiser' : '';
@@ -56,4 +59,4 @@ function frame(): void {
 requestAnimationFrame(frame);
 
 // For tests and the screenshot script: the desk's live state, read-only.
-(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser, audience };
+(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser, audience, review };

@@ -251,7 +251,7 @@ export class ShowServer {
     });
     // The desk's library, score upload and vocal preview routes (before the pages' catch-alls).
     this.deskApi = registerDeskApi(app, { showDir: this.showDir, access: this.access, alarms: this.alarms, exclusive: (run) => this.controller.exclusive(run) }, operatorBody(this.access, BODY_LIMITS.upload));
-    this.studio = mountStudio(app, { stateDir: this.stateDir, isOperator: (req) => identify(this.access.tokens, requestToken(req))?.role === 'operator', library: () => this.deskApi?.library ?? null, exclusive: (run) => this.controller.exclusive(run), log });
+    this.studio = mountStudio(app, { stateDir: this.stateDir, isOperator: (req) => identify(this.access.tokens, requestToken(req))?.role === 'operator', library: () => this.deskApi?.library ?? null, exclusive: (run) => this.controller.exclusive(run), log, toPreviewOutputs: (event, payload) => this.toPreviewOutputs(event, payload) });
     const c = this.controller;
     const vocals = mountVocalAudio(app, () => ({ timeline: c.timeline, fingerprint: c.fingerprint, showDir: this.showDir }), log);
     if (this.options.warmVocals) void vocals.warm();
@@ -295,6 +295,13 @@ export class ShowServer {
   get lighting(): LightingDriver {
     return this.options.lighting;
   }
+  /** Studio previews go to the show's outputs of kind "preview" only. */
+  private toPreviewOutputs(event: string, payload?: unknown): { defined: string[]; connected: string[] } {
+    const previews = this.outputs.view().filter((o) => o.kind === 'preview');
+    for (const o of previews) this.io.to(`output:${o.id}`).emit(event, payload);
+    return { defined: previews.map((o) => o.id), connected: previews.filter((o) => o.connected).map((o) => o.id) };
+  }
+
   get timeline(): Timeline {
     return this.controller.timeline;
   }

@@ -23,6 +23,7 @@ import { describeVrm, type AvatarDescription } from './avatar/describe.ts';
 import { AudioPlayer } from './audio/player.ts';
 import { FrameStats } from './stats.ts';
 import { CrowdGlowLayer } from './render/crowd-glow.ts';
+import { StudioPreview } from './preview/studio-preview.ts';
 
 const params = new URLSearchParams(location.search);
 const outputId = params.get('output') ?? '';
@@ -281,6 +282,8 @@ async function loadShow(tl: Timeline): Promise<void> {
 
 const socket: Socket = io({ auth: { token }, query: { token, output: outputId }, transports: ['websocket'] });
 const syncLoop = new ClockSyncLoop(sync, socket);
+/** Studio songs the organiser previews (issue 17); the server sends them to preview outputs only. */
+const studioPreview = new StudioPreview(socket);
 
 function takeSnapshot(s: TransportSnapshot | null | undefined): void {
   if (s && typeof s === 'object' && typeof s.showTime === 'number') clock.setSnapshot(s);
@@ -354,7 +357,7 @@ function render(now: number): void {
   const showTime = clock.showTime() + settings.latencyMs / 1000;
   // The instant that show time belongs to (a late frame callback runs well after its rAF stamp).
   const wall = performance.timeOrigin + performance.now();
-  lastShowTime = performFrame(showTime, lastShowTime, performer, frame, driver, scene);
+  lastShowTime = performFrame(showTime, lastShowTime, performer, frame, driver, scene, kind === 'preview' ? studioPreview.shapeMouth : undefined);
   const black = clock.blackout();
   pass.applyGainScale(1 - black);
   glow?.update(lastGlowAt ? (now - lastGlowAt) / 1000 : 0, now / 1000);
@@ -425,6 +428,7 @@ Object.defineProperty(window, '__holostage', {
       audio: audio ? { state: audio.ctx.state, ...audio.position(), restarts: audio.restarts, drift: audio.drift } : null,
     }),
     /** Recent frames as [epoch ms at the frame, show time drawn, aa weight drawn]. */
+    studioPreview: () => studioPreview.state(),
     history: () => history.map((h) => [h.wall, h.showTime, h.aa] as const),
   }),
   writable: false,

@@ -4,8 +4,6 @@
 // comes back held at the heartbeat position, ready for GO. Setlist edits survive a restart.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { io as connectIo, type Socket } from 'socket.io-client';
@@ -15,43 +13,9 @@ import { compileShowFolder } from '../../show-files/src/compile.ts';
 import { readJournal } from '../../server/src/journal.ts';
 import { hex } from '../../show-files/src/midi.ts';
 import { copyDemoShow, getJson, post, sleep, tempDir, waitUntil } from './helpers.ts';
+import { freePort, killServe as kill, startServe, type ServeChild as Child } from './serve-process.ts';
 
-const repoRoot = join(import.meta.dirname, '../..');
 const serverClock = (): number => performance.timeOrigin + performance.now();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Child {
-  proc: ChildProcess;
-  output: () => string;
-}
-
-async function startServe(args: string[]): Promise<Child> {
-  const proc = spawn(process.execPath, [join(repoRoot, 'bin/holostage.js'), 'serve', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await waitUntil(() => out.includes('fan viewer') || proc.exitCode !== null, 90_000, 'the server to start');
-  if (proc.exitCode !== null) throw new Error(`serve exited ${proc.exitCode}:\n${out}`);
-  return { proc, output: () => out };
-}
-
-function kill(child: Child, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.proc.exitCode !== null || child.proc.signalCode !== null) return resolve();
-    child.proc.once('exit', () => resolve());
-    child.proc.kill(signal);
-  });
-}
 
 describe('journal recovery with a real server process', { timeout: 240_000 }, () => {
   let showDir: string;

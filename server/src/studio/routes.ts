@@ -3,7 +3,7 @@
 //   creator (a creator token, studio/creators.ts): /api/studio/me, drafts (own only), import,
 //     submit. Nothing else on the server accepts that token.
 //   organiser (the operator token): /api/studio/review — the queue, listen, approve into the
-//     library, send back with a note.
+//     library, send back with a note, listen and preview on stage (studio/preview.ts).
 //
 // Bodies are read only after the token checks out, with a limit per route; every error is JSON
 // naming the field or the note.
@@ -18,7 +18,7 @@ import { checkProject } from '../../../studio/src/core/validate.ts';
 import { emptyProject } from '../../../studio/src/core/project.ts';
 import { projectFromScore, projectFromStudioJson } from '../../../studio/src/core/import.ts';
 import { toUst } from '../../../studio/src/core/export.ts';
-import { singFrom } from '../../../studio/src/core/sing.ts';
+import { mountReviewAudio } from './preview.ts';
 import type { SongLibrary } from '../desk/library.ts';
 
 /** A draft (2,000 notes) is well under 512 kB; an import travels as base64 (3 MB of file). */
@@ -33,6 +33,8 @@ export interface StudioDeps {
   /** The server's queue for writes to the show folder. */
   exclusive<T>(run: () => Promise<T>): Promise<T>;
   log(line: string): void;
+  /** Sends to the connected preview outputs ("preview on stage"); returns the ids the show defines. */
+  toPreviewOutputs(event: string, payload?: unknown): { defined: string[]; connected: string[] };
 }
 
 export interface Studio {
@@ -165,20 +167,7 @@ export function mountStudio(app: Express, deps: StudioDeps): Studio {
     const s = found(req, res);
     if (s) res.json({ ok: true, submission: reviewView(s), project: s.project });
   });
-  app.get('/api/studio/review/:id/vocal.wav', operatorOnly, async (req, res) => {
-    const s = found(req, res);
-    if (!s) return;
-    try {
-      const { renderVocal } = await import('../../../show-files/src/vocal/render.ts');
-      const { encodeWav } = await import('../../../show-files/src/vocal/wav.ts');
-      const sung = singFrom(s.project, 0);
-      const rendered = await renderVocal(sung.track, sung.voice, { sampleRate: 22050, from: 0 });
-      res.type('audio/wav').set('Cache-Control', 'no-store').send(Buffer.from(encodeWav([rendered.samples], rendered.sampleRate, 16)));
-    } catch (err) {
-      deps.log(`studio: preview of ${s.id} failed: ${(err as Error).stack ?? String(err)}`);
-      res.status(500).json({ ok: false, error: 'the preview could not be rendered (logged on the server)' });
-    }
-  });
+  mountReviewAudio(app, { operatorOnly, submissions, toPreviewOutputs: deps.toPreviewOutputs, log: deps.log });
   app.post('/api/studio/review/:id/return', ...operatorBody(STUDIO_LIMITS.form), (req, res) => {
     const s = found(req, res);
     if (!s) return;
