@@ -5,8 +5,9 @@
 
 import type { TransportCommandName } from '../../protocol/index.ts';
 import { entryAt } from '../../show-files/src/timeline.ts';
-import type { OutputSettings, SongInfo } from '../../show-files/src/timeline.ts';
-import { clockText, holdOrResume, keyAction, lyricLineAt, nowAndNext } from './core/operator.ts';
+import type { OutputSettings, SongInfo, Timeline } from '../../show-files/src/timeline.ts';
+import { lineAround, lyricLines, type LyricLine } from '../../client/lyrics.ts';
+import { clockText, holdOrResume, keyAction, nowAndNext } from './core/operator.ts';
 import { byId, el, isTypingTarget, ownsArrows, setText } from './dom.ts';
 import type { DeskLink } from './net.ts';
 import type { OutputView } from '../../protocol/index.ts';
@@ -19,6 +20,8 @@ export class OperatorView {
   private readonly resultEl = byId('command-result');
   private lastRows = '';
   private lastLyric = '';
+  /** The show's lyric lines, worked out once per timeline. */
+  private lyrics: { timeline: Timeline; lines: LyricLine[] } | null = null;
   private readonly outputItems = new Map<string, OutputItem>();
   private previewSet = false;
   active = true;
@@ -170,19 +173,21 @@ export class OperatorView {
     setText(byId('show-elapsed'), clockText(t));
     setText(byId('show-remaining'), `-${clockText(show.duration - t)}`);
     const song: SongInfo | null = entry && entry.song >= 0 ? (link.timeline?.songs[entry.song] ?? null) : null;
-    this.renderLyric(song, t);
+    this.renderLyric(song ? entry!.song : -1, t);
     this.canvas.draw(entry, song, t);
   }
 
-  private renderLyric(song: SongInfo | null, t: number): void {
-    const line = song ? lyricLineAt(song.tracks.vocal.notes, t) : { words: [], current: -1 };
-    const key = `${line.words.join('\u0001')}|${line.current}`;
+  private renderLyric(song: number, t: number): void {
+    const tl = this.link.timeline;
+    if (tl && this.lyrics?.timeline !== tl) this.lyrics = { timeline: tl, lines: lyricLines(tl) };
+    const around = song >= 0 && this.lyrics ? lineAround(this.lyrics.lines, t) : { line: null, active: -1 };
+    const line = around.line?.song === song ? around.line : null;
+    const key = line ? `${line.start}|${around.active}` : '';
     if (key === this.lastLyric) return;
     this.lastLyric = key;
     const p = byId('lyric-line');
-    if (line.words.length === 0) return void p.replaceChildren('\u00a0');
-    const joiner = line.words.some((w) => /[a-z]{2,}/i.test(w)) ? ' ' : '';
-    p.replaceChildren(...line.words.flatMap((w, i) => [i > 0 ? joiner : '', el('span', { class: i === line.current ? 'sung' : '', text: w })]));
+    if (!line) return void p.replaceChildren('\u00a0');
+    p.replaceChildren(...line.syllables.flatMap((s, i) => [el('span', { class: i === around.active ? 'sung' : '', text: s.text }), s.space ? ' ' : '']));
   }
 
   renderCues(): void {
