@@ -9,6 +9,8 @@ import type { Timeline } from '../show-files/src/timeline.ts';
 import { SyncedShowClock } from './show-clock.ts';
 
 export interface ShowLinkOptions {
+  /** The server; the page's own origin when left out. */
+  url?: string;
   /** The role's token ('' for an open fan link); sent in the handshake's auth. */
   token: string;
   /** Extra handshake query (an output names itself). */
@@ -68,7 +70,7 @@ export class ShowLink {
     if (options.query) socketOptions.query = options.query;
     if (options.reconnectionDelay !== undefined) socketOptions.reconnectionDelay = options.reconnectionDelay;
     if (options.reconnectionDelayMax !== undefined) socketOptions.reconnectionDelayMax = options.reconnectionDelayMax;
-    this.socket = io(socketOptions);
+    this.socket = options.url === undefined ? io(socketOptions) : io(options.url, socketOptions);
     this.loop = new ClockSyncLoop(this.sync, this.socket);
     this.wire();
   }
