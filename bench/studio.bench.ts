@@ -5,7 +5,7 @@
 // an offline render of the whole 30-second phrase in Node (what a render-first design would wait for).
 
 import { loadavg } from 'node:os';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../tests/chromium.ts';
 import type { BenchSection } from './run.ts';
 import { copyDemo, startDeskServer } from '../tests/desk/helpers.ts';
 import { issueCreator } from '../server/src/studio/creators.ts';
@@ -13,7 +13,6 @@ import { addNote, emptyProject, type StudioProject } from '../studio/src/core/pr
 import { singFrom } from '../studio/src/core/sing.ts';
 import { renderVocalSync } from '../show-files/src/vocal/render.ts';
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function phrase(seconds: number): StudioProject {
@@ -26,7 +25,7 @@ function phrase(seconds: number): StudioProject {
 export async function bench(): Promise<BenchSection> {
   const load = loadavg().map((l) => l.toFixed(1)).join(' ');
   const s = await startDeskServer(copyDemo(), { pages: 'auto' });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ARGS });
+  const browser = await launchChromium();
   try {
     const token = issueCreator(s.server.stateDir, 'Bench').token;
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

@@ -8,12 +8,11 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../tests/chromium.ts';
 import { ShowServer, serverClock } from '../server/src/server.ts';
 import { RecorderDriver } from '../server/src/lighting/recorder-driver.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VIEWPORT = { width: 1440, height: 810 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,7 +25,7 @@ export async function takeDeskScreenshots(outDir = join(repoRoot, 'docs', 'desk'
   const server = new ShowServer({ showDir, lighting: new RecorderDriver(null, serverClock), pages: 'auto' });
   await server.start();
   const desk = server.deskApi!;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const written: string[] = [];
   try {
     const deskUrl = `${server.url}/desk/?token=${server.tokens.operator}`;

@@ -8,7 +8,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
-const SOURCE_DIRS = ['cli', 'protocol', 'server/src', 'stage/src', 'live/src', 'control-desk/src', 'show-files/src'];
+const SOURCE_DIRS = ['cli', 'protocol', 'client', 'server/src', 'stage/src', 'live/src', 'control-desk/src', 'show-files/src'];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -67,9 +67,24 @@ describe('the architecture', () => {
     expect(cycles()).toEqual([]);
   });
 
-  it('pages import nothing from server/ (only the wire contract in protocol/)', () => {
-    const pages = edges.filter((e) => /^(stage|live|control-desk)\//.test(e.from) && e.to.startsWith('server/'));
+  it('pages and their shared client import nothing from server/ (only the wire contract in protocol/)', () => {
+    const pages = edges.filter((e) => /^(stage|live|control-desk|client)\//.test(e.from) && e.to.startsWith('server/'));
     expect(pages).toEqual([]);
+  });
+
+  it('client/ (what every page shares) imports only itself, protocol/ and the show format, never a page', () => {
+    const out = edges.filter((e) => e.from.startsWith('client/') && !/^(client|protocol|show-files\/src)\//.test(e.to));
+    expect(out).toEqual([]);
+  });
+
+  it('the stage, the viewer and the desk all connect through the one ShowLink', () => {
+    for (const page of ['stage/src/main.ts', 'live/src/main.ts', 'control-desk/src/net.ts']) {
+      expect(edges.some((e) => e.from === page && e.to === 'client/show-link.ts'), page).toBe(true);
+    }
+    // Nobody else opens a socket: a value import of socket.io-client (not `import type`) is the sign.
+    const opensSocket = (f: string): boolean => /^import (?!type )[^;]*from 'socket\.io-client'/m.test(readFileSync(join(root, f), 'utf8'));
+    const opens = [...graph.keys()].map(rel).filter((f) => /^(stage|live|control-desk|client)\//.test(f) && opensSocket(f));
+    expect(opens.sort()).toEqual(['client/show-link.ts', 'stage/src/net/clock-worker.ts']);
   });
 
   it('protocol/ imports only itself and the show format\'s types', () => {
@@ -78,7 +93,7 @@ describe('the architecture', () => {
   });
 
   it('the server, the show format and the protocol import nothing from the pages', () => {
-    const up = edges.filter((e) => /^(server|show-files|protocol)\//.test(e.from) && /^(stage|live|control-desk)\//.test(e.to));
+    const up = edges.filter((e) => /^(server|show-files|protocol)\//.test(e.from) && /^(stage|live|control-desk|client)\//.test(e.to));
     expect(up).toEqual([]);
   });
 });

@@ -1,92 +1,87 @@
-// The desk's link to the show server: one operator socket (the server's own protocol), the synced
-// clock, and the HTTP calls of the desk API. Holds the latest of everything the server pushes and
-// tells the views when something changed.
+// The desk's link to the show server: the shared ShowLink (socket lifecycle, clock sync, snapshot
+// revision guard, timeline) plus what only an operator is sent (show summary, outputs, lighting,
+// alarms), the operator's commands and the HTTP calls of the desk API. Tells the views by topic
+// when something changed.
 
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import {
-  ClockSync,
-  ClockSyncLoop,
   EVENTS,
-  showTimeAt,
   type Alarm,
+  type ClockSync,
   type CommandResult,
-  type Hello,
   type LightingView,
   type OutputView,
   type SetlistSaveResult,
   type ShowSummary,
-  type TimelineReply,
   type TransportCommand,
   type TransportSnapshot,
 } from '../../protocol/index.ts';
 import type { OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
+import { ShowLink } from '../../client/show-link.ts';
 import type { SetlistEntry } from './core/setlist.ts';
 
 export type Topic = 'connection' | 'transport' | 'show' | 'timeline' | 'outputs' | 'lighting' | 'alarms';
 
 export class DeskLink {
-  readonly sync = new ClockSync({ now: () => performance.now() });
-  readonly socket: Socket;
-  connected = false;
-  everConnected = false;
-  connectionError: string | null = null;
-  snapshot: TransportSnapshot | null = null;
+  readonly link: ShowLink;
   show: ShowSummary | null = null;
-  timeline: Timeline | null = null;
   outputs: OutputView[] = [];
   lighting: LightingView | null = null;
   alarms: Alarm[] = [];
-  private readonly loop: ClockSyncLoop;
   private readonly listeners = new Map<Topic, (() => void)[]>();
 
   constructor(readonly token: string) {
-    this.socket = io({ auth: { token }, transports: ['websocket'] });
-    this.loop = new ClockSyncLoop(this.sync, this.socket);
-    const s = this.socket;
-    s.on('connect', () => {
-      this.connected = true;
-      this.everConnected = true;
-      this.connectionError = null;
-      this.sync.reset();
-      this.loop.restart();
-      this.notify('connection');
-    });
-    s.on('disconnect', () => {
-      this.connected = false;
-      this.loop.stop();
-      this.notify('connection');
-    });
-    s.on('connect_error', (err: Error) => {
-      this.connectionError = err.message;
-      this.notify('connection');
-    });
-    s.on(EVENTS.hello, (hello: Hello) => {
-      // A restarted server counts revisions from scratch: take its snapshot as it is.
-      this.snapshot = hello.transport;
-      this.setShow(hello.show);
+    this.link = new ShowLink({ token, resetClockOnConnect: true });
+    const l = this.link;
+    l.on('connection', () => this.notify('connection'));
+    l.on('transport', () => this.notify('transport'));
+    l.on('timeline', () => this.notify('timeline'));
+    l.on('hello', (hello) => {
+      this.show = hello.show;
       if (hello.outputs) this.outputs = hello.outputs;
       if (hello.lighting) this.lighting = hello.lighting;
       if (hello.alarms) this.alarms = hello.alarms;
-      for (const t of ['transport', 'outputs', 'lighting', 'alarms'] as const) this.notify(t);
+      for (const t of ['show', 'outputs', 'lighting', 'alarms'] as const) this.notify(t);
     });
-    s.on(EVENTS.transport, (snap: TransportSnapshot) => {
-      if (this.snapshot && snap.revision < this.snapshot.revision) return;
-      this.snapshot = snap;
-      this.notify('transport');
+    const s = this.socket;
+    s.on(EVENTS.showLoaded, (show: ShowSummary) => {
+      this.show = show;
+      this.notify('show');
     });
-    s.on(EVENTS.showLoaded, (show: ShowSummary) => this.setShow(show));
     s.on(EVENTS.outputs, (outputs: OutputView[]) => {
       this.outputs = outputs;
       this.notify('outputs');
     });
-    s.on(EVENTS.lighting, (l: LightingView) => {
-      this.lighting = l;
+    s.on(EVENTS.lighting, (lighting: LightingView) => {
+      this.lighting = lighting;
       this.notify('lighting');
     });
-    s.on(EVENTS.alarms, (a: Alarm[]) => {
-      this.alarms = a;
+    s.on(EVENTS.alarms, (alarms: Alarm[]) => {
+      this.alarms = alarms;
       this.notify('alarms');
     });
+  }
+
+  get socket(): Socket {
+    return this.link.socket;
+  }
+  get sync(): ClockSync {
+    return this.link.sync;
+  }
+  get connected(): boolean {
+    return this.link.connected;
+  }
+  get everConnected(): boolean {
+    return this.link.everConnected;
+  }
+  get connectionError(): string | null {
+    return this.link.connectionError;
+  }
+  get snapshot(): TransportSnapshot | null {
+    return this.link.snapshot;
+  }
+  get timeline(): Timeline | null {
+    return this.link.timeline;
   }
 
   on(topic: Topic, fn: () => void): void {
@@ -99,35 +94,18 @@ export class DeskLink {
     for (const fn of this.listeners.get(topic) ?? []) fn();
   }
 
-  private setShow(show: ShowSummary): void {
-    const changed = !this.show || this.show.revision !== show.revision || !this.timeline;
-    this.show = show;
-    this.notify('show');
-    if (changed) this.fetchTimeline();
-  }
-
-  private fetchTimeline(): void {
-    this.socket.emit(EVENTS.timeline, (reply: TimelineReply<Timeline>) => {
-      this.timeline = reply.timeline;
-      this.notify('timeline');
-    });
-  }
-
   /** Show seconds now, from the last snapshot and the synced server clock. */
   showTime(): number {
-    return this.snapshot ? showTimeAt(this.snapshot, this.sync.serverNow()) : 0;
+    return this.link.showTime();
   }
 
   /** Server ms now as this desk estimates it. */
   serverNow(): number {
-    return this.sync.serverNow();
+    return this.link.serverNow();
   }
 
   private ack<T>(event: string, payload: unknown): Promise<T> {
-    return new Promise((resolve, reject) => {
-      if (!this.socket.connected) return reject(new Error('not connected to the show server'));
-      this.socket.timeout(5000).emit(event, payload, (err: Error | null, reply: T) => (err ? reject(new Error('the server did not answer in 5 s')) : resolve(reply)));
-    });
+    return this.link.request<T>(event, payload);
   }
 
   command(cmd: TransportCommand): Promise<CommandResult> {

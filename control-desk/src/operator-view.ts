@@ -5,12 +5,13 @@
 
 import type { TransportCommandName } from '../../protocol/index.ts';
 import { entryAt } from '../../show-files/src/timeline.ts';
-import type { OutputSettings, SongInfo } from '../../show-files/src/timeline.ts';
-import { clockText, holdOrResume, keyAction, lyricLineAt, nowAndNext } from './core/operator.ts';
+import type { SongInfo, Timeline } from '../../show-files/src/timeline.ts';
+import { lineAround, lyricLines, type LyricLine } from '../../client/lyrics.ts';
+import { clockText, holdOrResume, keyAction, nowAndNext } from './core/operator.ts';
 import { byId, el, isTypingTarget, ownsArrows, setText } from './dom.ts';
 import type { DeskLink } from './net.ts';
-import type { OutputView } from '../../protocol/index.ts';
 import { TimelineCanvas } from './timeline-canvas.ts';
+import { OutputItem } from './output-item.ts';
 
 export class OperatorView {
   private selected = 0;
@@ -19,6 +20,8 @@ export class OperatorView {
   private readonly resultEl = byId('command-result');
   private lastRows = '';
   private lastLyric = '';
+  /** The show's lyric lines, worked out once per timeline. */
+  private lyrics: { timeline: Timeline; lines: LyricLine[] } | null = null;
   private readonly outputItems = new Map<string, OutputItem>();
   private previewSet = false;
   active = true;
@@ -170,19 +173,21 @@ export class OperatorView {
     setText(byId('show-elapsed'), clockText(t));
     setText(byId('show-remaining'), `-${clockText(show.duration - t)}`);
     const song: SongInfo | null = entry && entry.song >= 0 ? (link.timeline?.songs[entry.song] ?? null) : null;
-    this.renderLyric(song, t);
+    this.renderLyric(song ? entry!.song : -1, t);
     this.canvas.draw(entry, song, t);
   }
 
-  private renderLyric(song: SongInfo | null, t: number): void {
-    const line = song ? lyricLineAt(song.tracks.vocal.notes, t) : { words: [], current: -1 };
-    const key = `${line.words.join('\u0001')}|${line.current}`;
+  private renderLyric(song: number, t: number): void {
+    const tl = this.link.timeline;
+    if (tl && this.lyrics?.timeline !== tl) this.lyrics = { timeline: tl, lines: lyricLines(tl) };
+    const around = song >= 0 && this.lyrics ? lineAround(this.lyrics.lines, t) : { line: null, active: -1 };
+    const line = around.line?.song === song ? around.line : null;
+    const key = line ? `${line.start}|${around.active}` : '';
     if (key === this.lastLyric) return;
     this.lastLyric = key;
     const p = byId('lyric-line');
-    if (line.words.length === 0) return void p.replaceChildren('\u00a0');
-    const joiner = line.words.some((w) => /[a-z]{2,}/i.test(w)) ? ' ' : '';
-    p.replaceChildren(...line.words.flatMap((w, i) => [i > 0 ? joiner : '', el('span', { class: i === line.current ? 'sung' : '', text: w })]));
+    if (!line) return void p.replaceChildren('\u00a0');
+    p.replaceChildren(...line.syllables.flatMap((s, i) => [el('span', { class: i === around.active ? 'sung' : '', text: s.text }), s.space ? ' ' : '']));
   }
 
   renderCues(): void {
@@ -280,181 +285,5 @@ export class OperatorView {
     // Same origin as the desk, whatever address the server thinks it has.
     const url = new URL(preview.url, location.href);
     byId<HTMLIFrameElement>('preview').src = `${url.pathname}${url.search}`;
-  }
-}
-
-/** One output: state, health, and its live settings (mirror, gain, keystone corners by dragging). */
-class OutputItem {
-  readonly root: HTMLLIElement;
-  private readonly stateEl: HTMLSpanElement;
-  private readonly healthEl: HTMLDivElement;
-  private readonly mirrorH: HTMLInputElement;
-  private readonly mirrorV: HTMLInputElement;
-  private readonly gain: HTMLInputElement;
-  private readonly gainText: HTMLSpanElement;
-  private readonly keystone: HTMLCanvasElement;
-  private settings: OutputSettings;
-  private dragging: keyof OutputSettings['keystone'] | null = null;
-  private keyCorner: keyof OutputSettings['keystone'] = 'topLeft';
-  private lastSent = 0;
-
-  constructor(o: OutputView, private readonly link: DeskLink) {
-    this.settings = structuredClone(o.settings);
-    this.stateEl = el('span', { class: 'out-state' });
-    this.healthEl = el('div', { class: 'out-health' });
-    this.mirrorH = el('input', { type: 'checkbox', 'aria-label': `mirror ${o.id} horizontally` });
-    this.mirrorV = el('input', { type: 'checkbox', 'aria-label': `mirror ${o.id} vertically` });
-    this.gain = el('input', { type: 'range', min: 0, max: 4, step: 0.05, 'aria-label': `gain of ${o.id}` });
-    this.gainText = el('span', { class: 'time' });
-    this.keystone = el('canvas', { class: 'keystone', width: 300, height: 168, tabindex: 0, 'data-own-keys': true, 'aria-label': `keystone corners of ${o.id}: drag a corner, or keys 1-4 pick a corner and arrows move it` });
-    const reset = el('button', { type: 'button' }, 'reset warp');
-    this.root = el(
-      'li',
-      { 'data-output': o.id },
-      el('div', { class: 'out-head' }, el('span', {}, el('span', { class: 'out-id', text: o.id }), el('span', { class: 'out-kind', text: o.kind })), this.stateEl),
-      this.healthEl,
-      el(
-        'details',
-        {},
-        el('summary', {}, 'settings'),
-        el(
-          'div',
-          { class: 'out-settings' },
-          this.keystone,
-          el('div', {}, el('label', {}, this.mirrorH, ' mirror H'), el('label', {}, this.mirrorV, ' mirror V'), el('label', {}, 'gain ', this.gain, ' ', this.gainText), reset),
-        ),
-      ),
-    );
-    this.mirrorH.addEventListener('change', () => this.apply({ mirror: { ...this.settings.mirror, horizontal: this.mirrorH.checked } }, true));
-    this.mirrorV.addEventListener('change', () => this.apply({ mirror: { ...this.settings.mirror, vertical: this.mirrorV.checked } }, true));
-    this.gain.addEventListener('input', () => this.apply({ gain: Number(this.gain.value) }, false));
-    this.gain.addEventListener('change', () => this.apply({ gain: Number(this.gain.value) }, true));
-    this.keystone.addEventListener('focus', () => this.drawSettings());
-    this.keystone.addEventListener('blur', () => this.drawSettings());
-    reset.addEventListener('click', () =>
-      this.apply({ keystone: { topLeft: { x: 0, y: 0 }, topRight: { x: 1, y: 0 }, bottomRight: { x: 1, y: 1 }, bottomLeft: { x: 0, y: 1 } } }, true),
-    );
-    this.keystone.addEventListener('pointerdown', (e) => {
-      this.dragging = this.nearestCorner(e);
-      this.keystone.setPointerCapture(e.pointerId);
-      this.dragTo(e, false);
-    });
-    this.keystone.addEventListener('pointermove', (e) => this.dragging && this.dragTo(e, false));
-    // Keyboard: 1-4 pick a corner (top-left, top-right, bottom-right, bottom-left), arrows move it
-    // by 0.005 of the picture (Shift: 0.05). The show keys stay free: arrows here stop at the canvas.
-    this.keystone.addEventListener('keydown', (e) => {
-      const corners = ['topLeft', 'topRight', 'bottomRight', 'bottomLeft'] as const;
-      if (e.key >= '1' && e.key <= '4') {
-        this.keyCorner = corners[Number(e.key) - 1]!;
-        this.drawSettings();
-      } else if (e.key.startsWith('Arrow')) {
-        const step = e.shiftKey ? 0.05 : 0.005;
-        const c = this.settings.keystone[this.keyCorner];
-        const dx = e.key === 'ArrowLeft' ? -step : e.key === 'ArrowRight' ? step : 0;
-        const dy = e.key === 'ArrowUp' ? -step : e.key === 'ArrowDown' ? step : 0;
-        const clamp = (x: number): number => Math.round(Math.max(-0.125, Math.min(1.125, x)) * 1000) / 1000;
-        this.apply({ keystone: { ...this.settings.keystone, [this.keyCorner]: { x: clamp(c.x + dx), y: clamp(c.y + dy) } } }, true);
-      } else return;
-      e.preventDefault();
-      e.stopPropagation();
-    });
-    this.keystone.addEventListener('pointerup', (e) => {
-      if (this.dragging) this.dragTo(e, true);
-      this.dragging = null;
-    });
-    this.update(o);
-  }
-
-  /** The picture corners live inside a 10% margin so a corner can be dragged past the edge. */
-  private toCanvas(c: { x: number; y: number }): { x: number; y: number } {
-    const w = this.keystone.width;
-    const h = this.keystone.height;
-    return { x: w * (0.1 + 0.8 * c.x), y: h * (0.1 + 0.8 * c.y) };
-  }
-
-  private fromEvent(e: PointerEvent): { x: number; y: number } {
-    const r = this.keystone.getBoundingClientRect();
-    const u = (e.clientX - r.left) / r.width;
-    const v = (e.clientY - r.top) / r.height;
-    const clamp = (x: number): number => Math.round(Math.max(-0.125, Math.min(1.125, x)) * 1000) / 1000;
-    return { x: clamp((u - 0.1) / 0.8), y: clamp((v - 0.1) / 0.8) };
-  }
-
-  private nearestCorner(e: PointerEvent): keyof OutputSettings['keystone'] {
-    const p = this.fromEvent(e);
-    let best: keyof OutputSettings['keystone'] = 'topLeft';
-    let dist = Infinity;
-    for (const k of ['topLeft', 'topRight', 'bottomRight', 'bottomLeft'] as const) {
-      const c = this.settings.keystone[k];
-      const d = (c.x - p.x) ** 2 + (c.y - p.y) ** 2;
-      if (d < dist) (dist = d), (best = k);
-    }
-    return best;
-  }
-
-  private dragTo(e: PointerEvent, final: boolean): void {
-    if (!this.dragging) return;
-    const keystone = { ...this.settings.keystone, [this.dragging]: this.fromEvent(e) };
-    this.apply({ keystone }, final);
-  }
-
-  /** Applied at once: locally, and to the server (throttled while dragging, always on release). */
-  private apply(patch: Partial<OutputSettings>, final: boolean): void {
-    this.settings = { ...this.settings, ...patch };
-    this.drawSettings();
-    const now = performance.now();
-    if (!final && now - this.lastSent < 50) return;
-    this.lastSent = now;
-    void this.link.outputSettings(this.root.dataset.output!, patch);
-  }
-
-  update(o: OutputView): void {
-    this.root.dataset.connected = String(o.connected);
-    setText(this.stateEl, o.connected ? 'connected' : 'LOST');
-    // A lost output's last health is history, not its state.
-    const h = o.connected ? o.health : null;
-    const fmt = (v: number | undefined, unit: string, digits = 0): string => (typeof v === 'number' ? `${v.toFixed(digits)}${unit}` : '—');
-    const rtt = typeof h?.roundTripMs === 'number' ? ` ±${(h.roundTripMs / 2).toFixed(1)}` : '';
-    setText(this.healthEl, `fps ${fmt(h?.fps, '', 0).padStart(3)} · clock ${fmt(h?.clockOffsetMs, '', 1)}${rtt} ms · ${h?.profile ?? o.kind}${o.connections > 1 ? ` · ×${o.connections}` : ''}`);
-    if (!this.dragging) {
-      this.settings = structuredClone(o.settings);
-      this.drawSettings();
-    }
-  }
-
-  private drawSettings(): void {
-    const s = this.settings;
-    this.mirrorH.checked = s.mirror.horizontal;
-    this.mirrorV.checked = s.mirror.vertical;
-    if (document.activeElement !== this.gain) this.gain.value = String(s.gain);
-    setText(this.gainText, s.gain.toFixed(2));
-    const ctx = this.keystone.getContext('2d')!;
-    const w = this.keystone.width;
-    const h = this.keystone.height;
-    ctx.fillStyle = '#05070a';
-    ctx.fillRect(0, 0, w, h);
-    ctx.strokeStyle = '#34404f';
-    ctx.strokeRect(w * 0.1, h * 0.1, w * 0.8, h * 0.8);
-    const k = s.keystone;
-    const pts = [k.topLeft, k.topRight, k.bottomRight, k.bottomLeft].map((c) => this.toCanvas(c));
-    ctx.fillStyle = 'rgba(55,208,230,0.18)';
-    ctx.strokeStyle = '#37d0e6';
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    pts.forEach((p, i) => (i ? ctx.lineTo(p.x, p.y) : ctx.moveTo(p.x, p.y)));
-    ctx.closePath();
-    ctx.fill();
-    ctx.stroke();
-    const focused = document.activeElement === this.keystone;
-    const picked = ['topLeft', 'topRight', 'bottomRight', 'bottomLeft'].indexOf(this.keyCorner);
-    pts.forEach((p, i) => {
-      ctx.fillStyle = focused && i === picked ? '#f0b429' : '#fff';
-      ctx.fillRect(p.x - 6, p.y - 6, 12, 12);
-    });
-    if (s.mirror.horizontal || s.mirror.vertical) {
-      ctx.fillStyle = '#f0b429';
-      ctx.font = '20px sans-serif';
-      ctx.fillText(`mirror ${s.mirror.horizontal ? 'H' : ''}${s.mirror.vertical ? 'V' : ''}`, 10, h - 10);
-    }
   }
 }

@@ -5,27 +5,23 @@
 // penlight. Nothing here can move the show: the server gives a viewer no such power.
 
 import * as THREE from 'three';
-import { io, type Socket } from 'socket.io-client';
-import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
-import { VRMLoaderPlugin, VRMUtils, type VRM } from '@pixiv/three-vrm';
 import type { OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
-import { EVENTS, type TransportSnapshot, COLOUR_NAMES, CROWD_EVENTS, PENLIGHT_COLOURS, crowdGlow, type CrowdFrame, type PenlightColour } from '../../protocol/index.ts';
-import { ClockSync, ClockSyncLoop } from '../../protocol/index.ts';
+import { COLOUR_NAMES, CROWD_EVENTS, PENLIGHT_COLOURS, crowdGlow, type CrowdFrame, type PenlightColour } from '../../protocol/index.ts';
+import { ShowLink } from '../../client/show-link.ts';
+import { avatarUrl, loadShowAssets } from '../../client/assets.ts';
+import { karaokeAt, lyricLines, type KaraokeState, type LyricLine } from '../../client/lyrics.ts';
 import { Performer, createFrame } from '../../stage/src/perform/performer.ts';
 import { VrmDriver } from '../../stage/src/render/vrm-driver.ts';
 import { StageScene } from '../../stage/src/render/stage-scene.ts';
 import { performFrame } from '../../stage/src/render/perform-frame.ts';
 import { OutputPass, DEFAULT_SETTINGS } from '../../stage/src/outputs/output-pass.ts';
-import { SyncedShowClock } from '../../stage/src/net/show-clock.ts';
-import { clipFromFile, MOTION_FILE } from '../../stage/src/render/clips.ts';
+import { clipsFromFiles } from '../../stage/src/render/clips.ts';
 import { AudioPlayer } from '../../stage/src/audio/player.ts';
 import { CrowdGlowLayer } from '../../stage/src/render/crowd-glow.ts';
-import { karaokeAt, lyricLines, type KaraokeState, type LyricLine } from './karaoke.ts';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
 const avatarOverride = params.get('avatar');
-const DEFAULT_AVATAR = '/assets/avatars/holo.vrm';
 /** Client-side pacing of waves (the server enforces its own limit regardless). */
 const MIN_WAVE_GAP_MS = 125;
 
@@ -44,10 +40,8 @@ const messageEl = $('message');
 
 // ----------------------------------------------------------------------------------- state
 
-const sync = new ClockSync({ now: () => performance.now() });
-const clock = new SyncedShowClock(sync);
-let timeline: Timeline | null = null;
-let timelineRevision = -1;
+const link = new ShowLink({ token, reconnectionDelay: 250, reconnectionDelayMax: 2000 });
+const { sync, clock, socket } = link;
 let performer: Performer | null = null;
 let driver: VrmDriver | null = null;
 let scene: StageScene | null = null;
@@ -56,8 +50,6 @@ let pass: OutputPass | null = null;
 let lines: LyricLine[] = [];
 let settings: OutputSettings = { ...DEFAULT_SETTINGS, audio: true };
 let ready = false;
-let connected = false;
-let connects = 0;
 let lastShowTime = NaN;
 let lastFrameAt = 0;
 let crowd: CrowdFrame | null = null;
@@ -90,28 +82,12 @@ function resize(): void {
 }
 window.addEventListener('resize', resize);
 
-function showUrl(path: string): string {
-  if (/^(https?:)?\//.test(path)) return path;
-  return `/show/${path.split('/').map(encodeURIComponent).join('/')}`;
-}
-
 function say(text: string | null): void {
   messageEl.hidden = !text;
   messageEl.textContent = text ?? '';
 }
 
 // ------------------------------------------------------------------------------ the show
-
-async function loadVrm(url: string): Promise<VRM | null> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  const loader = new GLTFLoader();
-  loader.register((parser) => new VRMLoaderPlugin(parser));
-  const gltf = await loader.parseAsync(await res.arrayBuffer(), '');
-  const vrm = gltf.userData.vrm as VRM | undefined;
-  if (vrm) VRMUtils.removeUnnecessaryVertices(gltf.scene);
-  return vrm ?? null;
-}
 
 let generation = 0;
 
@@ -121,11 +97,9 @@ async function loadShow(tl: Timeline): Promise<void> {
   titleEl.textContent = tl.show.title;
   const stream = tl.outputs.find((o) => o.kind === 'stream');
   if (stream) settings = { ...stream.settings, width: settings.width, height: settings.height };
-  const avatarPath = avatarOverride ?? (tl.show.avatar ? showUrl(tl.show.avatar) : DEFAULT_AVATAR);
-  const vrm = avatarPath === 'none' ? null : await loadVrm(avatarPath).catch((err) => (console.error('holostage live: avatar', err), null));
+  const { vrm, clips } = await loadShowAssets(tl, { avatar: avatarUrl(tl, avatarOverride), audio: null });
   if (mine !== generation) return;
 
-  timeline = tl;
   lines = lyricLines(tl);
   renderedLine = -2;
   performer = new Performer(tl);
@@ -139,16 +113,7 @@ async function loadShow(tl: Timeline): Promise<void> {
   if (vrm) {
     scene.setAvatar(vrm);
     driver = new VrmDriver(vrm);
-    const clips = new Set<string>();
-    for (const s of tl.songs) for (const m of s.tracks.motion) if (MOTION_FILE.test(m.clip)) clips.add(m.clip);
-    for (const c of clips) {
-      try {
-        const bytes = await (await fetch(showUrl(c))).arrayBuffer();
-        performer.clips.set(c, await clipFromFile(c, bytes, driver));
-      } catch (err) {
-        console.error(`holostage live: motion ${c}`, err);
-      }
-    }
+    await clipsFromFiles(clips, driver, performer.clips);
   }
   resize();
   pass.applySettings(settings);
@@ -163,36 +128,22 @@ async function loadAudio(tl: Timeline): Promise<void> {
   audio?.stop();
   const player = new AudioPlayer(ctx);
   audio = player;
-  const jobs: Promise<void>[] = [];
-  audioLoaded = 0;
-  audioTotal = 0;
-  tl.songs.forEach((s, song) => {
-    const files: { file: string; gainDb: number }[] = [];
-    if (s.backingAudio) files.push(s.backingAudio);
-    const vocal = (s as { vocalAudio?: string }).vocalAudio;
-    if (vocal) files.push({ file: vocal, gainDb: s.voice.gainDb });
-    if (files.length === 0) return;
-    audioTotal += files.length;
-    jobs.push(
-      Promise.all(
-        files.map(async (f) => {
-          const buffer = await ctx.decodeAudioData(await (await fetch(showUrl(f.file))).arrayBuffer());
-          audioLoaded++;
-          return { buffer, gain: Math.pow(10, f.gainDb / 20) };
-        }),
-      ).then(
-        (buffers) => player.addSong({ song, start: s.start, buffers }),
-        (err) => console.error(`holostage live: audio for song ${song}`, err),
-      ),
-    );
+  const loaded = await loadShowAssets(tl, {
+    avatar: null,
+    audio: ctx,
+    audioOnly: true,
+    onProgress: (_f, done, total) => {
+      audioLoaded = done;
+      audioTotal = total;
+    },
   });
-  await Promise.all(jobs);
+  for (const [song, buffers] of loaded.audio) player.addSong({ song, start: tl.songs[song]!.start, buffers });
 }
 
 async function startSound(): Promise<void> {
   if (!audioCtx) {
     audioCtx = new AudioContext({ latencyHint: 'playback' });
-    if (timeline) void loadAudio(timeline);
+    if (link.timeline) void loadAudio(link.timeline);
   }
   await audioCtx.resume().catch(() => {});
   soundButton.hidden = audioCtx.state === 'running';
@@ -201,53 +152,23 @@ soundButton.addEventListener('click', () => void startSound());
 
 // ------------------------------------------------------------------------------ connection
 
-const socket: Socket = io({
-  auth: token ? { token } : {},
-  transports: ['websocket'],
-  reconnectionDelay: 250,
-  reconnectionDelayMax: 2000,
+link.on('connection', () => {
+  if (link.connected) {
+    connEl.textContent = 'live';
+    connEl.className = 'online';
+    say(null);
+  } else if (link.connectionError) {
+    connEl.textContent = 'offline';
+    if (/unauthorized/.test(link.connectionError)) say('This link needs a valid viewer token (ask the organiser for the fan link).');
+  } else {
+    connEl.textContent = 'reconnecting…';
+    connEl.className = 'offline';
+  }
 });
-const syncLoop = new ClockSyncLoop(sync, socket);
-
-function takeSnapshot(s: TransportSnapshot | null | undefined): void {
-  if (s && typeof s === 'object' && typeof s.showTime === 'number') clock.setSnapshot(s);
-}
-
-async function fetchTimeline(): Promise<void> {
-  const reply = (await socket.timeout(10_000).emitWithAck(EVENTS.timeline)) as { revision: number; timeline: Timeline };
-  if (reply.revision === timelineRevision && timeline) return;
-  timelineRevision = reply.revision;
-  await loadShow(reply.timeline);
-}
-
-socket.on('connect', () => {
-  connected = true;
-  connects++;
-  connEl.textContent = 'live';
-  connEl.className = 'online';
-  say(null);
-  // Back after a drop: a fresh clock estimate and the current position, whatever was missed.
-  syncLoop.restart();
-  clock.forgetRevision();
-  socket.emit(EVENTS.snapshot, (s: TransportSnapshot) => takeSnapshot(s));
+link.on('timeline', (tl) => void loadShow(tl));
+link.on('timelineError', (err) => {
+  if (!link.timeline) say(`no show: ${err.message}`);
 });
-socket.on('disconnect', (reason) => {
-  connected = false;
-  connEl.textContent = 'reconnecting…';
-  connEl.className = 'offline';
-  syncLoop.stop();
-  if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
-});
-socket.on('connect_error', (err) => {
-  connEl.textContent = 'offline';
-  if (/unauthorized/.test(err.message)) say('This link needs a valid viewer token (ask the organiser for the fan link).');
-});
-socket.on(EVENTS.hello, (hello: { transport?: TransportSnapshot }) => {
-  takeSnapshot(hello.transport);
-  void fetchTimeline().catch((err) => say(`no show: ${(err as Error).message}`));
-});
-socket.on(EVENTS.transport, (s: TransportSnapshot) => takeSnapshot(s));
-socket.on(EVENTS.showLoaded, () => void fetchTimeline().catch(() => {}));
 socket.on(CROWD_EVENTS.crowd, (f: CrowdFrame) => {
   if (crowd && f.seq < crowd.seq && f.serverTime <= crowd.serverTime) return;
   crowd = f;
@@ -284,7 +205,7 @@ function wave(): void {
   lastWaveAt = now;
   stickEl.classList.add('waving');
   setTimeout(() => stickEl.classList.remove('waving'), 120);
-  if (!connected) return;
+  if (!link.connected) return;
   cheersSent++;
   socket.emit(CROWD_EVENTS.cheer, { colour, waves: 1 }, (r: { ok: boolean }) => {
     if (r?.ok) cheersAccepted++;
@@ -370,8 +291,8 @@ Object.defineProperty(window, '__holostageLive', {
       const line = lines[lyricState.line];
       return {
         ready,
-        connected,
-        connects,
+        connected: link.connected,
+        connects: link.connects,
         showTime: frame.showTime,
         playing: clock.playing,
         entry: frame.entry,

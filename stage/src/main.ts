@@ -5,20 +5,19 @@
 
 import { HAND_POSE_NAMES } from './perform/hands.ts';
 import * as THREE from 'three';
-import { io, type Socket } from 'socket.io-client';
-import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
-import { VRMLoaderPlugin, VRMUtils, type VRM } from '@pixiv/three-vrm';
+import { VRMUtils } from '@pixiv/three-vrm';
 import type { OutputKind, OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
-import { EVENTS, type TransportSnapshot, CROWD_EVENTS, crowdGlow, type CrowdFrame } from '../../protocol/index.ts';
-import { ClockSync, ClockSyncLoop } from '../../protocol/index.ts';
+import { EVENTS, CROWD_EVENTS, crowdGlow, type CrowdFrame } from '../../protocol/index.ts';
+import { ShowLink } from '../../client/show-link.ts';
+import { WorkerClock } from '../../client/show-clock.ts';
+import { avatarUrl, loadShowAssets } from '../../client/assets.ts';
 import { Performer, createFrame } from './perform/performer.ts';
 import { VrmDriver } from './render/vrm-driver.ts';
 import { StageScene } from './render/stage-scene.ts';
 import { performFrame } from './render/perform-frame.ts';
 import { OutputPass, DEFAULT_SETTINGS } from './outputs/output-pass.ts';
-import { SyncedShowClock, WorkerClock } from './net/show-clock.ts';
 import type { ClockWorkerReport, ClockWorkerStart } from './net/clock-worker.ts';
-import { clipFromFile, MOTION_FILE } from './render/clips.ts';
+import { clipsFromFiles } from './render/clips.ts';
 import { describeVrm, type AvatarDescription } from './avatar/describe.ts';
 import { AudioPlayer } from './audio/player.ts';
 import { FrameStats } from './stats.ts';
@@ -38,7 +37,6 @@ const liteToon = params.get('toon') !== 'mtoon';
 /** `hands=<pose>` holds both hands in one pose (relaxed, open, fist, point, peace, mic): for a look at the hands. */
 const handsParam = params.get('hands');
 const handOverride = HAND_POSE_NAMES.find((n) => n === handsParam) ?? null;
-const DEFAULT_AVATAR = '/assets/avatars/holo.vrm';
 
 const loadingEl = document.getElementById('loading')!;
 const loadingText = document.getElementById('loading-text')!;
@@ -47,8 +45,8 @@ const statusEl = document.getElementById('status')!;
 
 // ---------------------------------------------------------------------------------------- state
 
-const sync = new ClockSync({ now: () => performance.now() });
-const clock = new SyncedShowClock(sync);
+const link = new ShowLink({ token, query: { token, output: outputId } });
+const { sync, clock, socket } = link;
 // Clock sync runs in a worker when it can (short round trips even when frames are slow); the
 // main-thread sync below is the fallback and covers the first moments.
 const workerClock = new WorkerClock();
@@ -67,8 +65,6 @@ try {
 }
 let kind: OutputKind = 'projector';
 let settings: OutputSettings = DEFAULT_SETTINGS;
-let timeline: Timeline | null = null;
-let timelineRevision = -1;
 let performer: Performer | null = null;
 let driver: VrmDriver | null = null;
 let avatar: AvatarDescription | null = null;
@@ -79,7 +75,6 @@ let crowd: CrowdFrame | null = null;
 let lastGlowAt = 0;
 let pass: OutputPass | null = null;
 let audio: AudioPlayer | null = null;
-let connected = false;
 let assetsLoaded = 0;
 let assetsTotal = 0;
 let ready = false;
@@ -122,54 +117,10 @@ window.addEventListener('resize', resize);
 
 // --------------------------------------------------------------------------------------- assets
 
-function showUrl(path: string): string {
-  if (/^(https?:)?\//.test(path)) return path;
-  return `/show/${path.split('/').map(encodeURIComponent).join('/')}`;
-}
-
 function setProgress(fraction: number, text: string): void {
   loadingEl.style.display = fraction >= 1 ? 'none' : 'block';
   loadingFill.style.width = `${Math.round(fraction * 100)}%`;
   loadingText.textContent = text;
-}
-
-/** Fetches with byte progress (when the server sends a length). */
-async function fetchBytes(url: string, onProgress: (f: number) => void): Promise<ArrayBuffer> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  const total = Number(res.headers.get('content-length') ?? 0);
-  if (!res.body || !total) {
-    const b = await res.arrayBuffer();
-    onProgress(1);
-    return b;
-  }
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let got = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    got += value.length;
-    onProgress(Math.min(1, got / total));
-  }
-  const out = new Uint8Array(got);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out.buffer;
-}
-
-async function loadVrm(bytes: ArrayBuffer): Promise<VRM> {
-  const loader = new GLTFLoader();
-  loader.register((parser) => new VRMLoaderPlugin(parser));
-  const gltf = await loader.parseAsync(bytes, '');
-  const vrm = gltf.userData.vrm as VRM | undefined;
-  if (!vrm) throw new Error('the avatar file is not a VRM');
-  VRMUtils.removeUnnecessaryVertices(gltf.scene);
-  return vrm;
 }
 
 let loadGeneration = 0;
@@ -181,63 +132,21 @@ async function loadShow(tl: Timeline): Promise<void> {
   kind = output?.kind ?? (outputId === 'preview' ? 'preview' : 'projector');
   if (output && settings === DEFAULT_SETTINGS) settings = output.settings;
 
-  const jobs: { url: string; what: string; use: (b: ArrayBuffer) => Promise<void> | void }[] = [];
-  const avatarPath = avatarOverride ?? (tl.show.avatar ? showUrl(tl.show.avatar) : DEFAULT_AVATAR);
-  let vrm: VRM | null = null;
-  if (avatarPath !== 'none') jobs.push({ url: avatarPath, what: 'avatar', use: async (b) => { vrm = await loadVrm(b); } });
-  const clipFiles = new Set<string>();
-  for (const s of tl.songs) for (const m of s.tracks.motion) if (MOTION_FILE.test(m.clip)) clipFiles.add(m.clip);
-  const clipBytes = new Map<string, ArrayBuffer>();
-  for (const c of clipFiles) jobs.push({ url: showUrl(c), what: `motion ${c}`, use: (b) => { clipBytes.set(c, b); } });
   const wantAudio = settings.audio && (kind === 'stream' || kind === 'preview');
   const audioCtx = wantAudio ? new AudioContext({ latencyHint: 'playback' }) : null;
-  const songAudio = new Map<number, { buffer: AudioBuffer; gain: number }[]>();
-  if (audioCtx) {
-    tl.songs.forEach((s, i) => {
-      const files: { file: string; gainDb: number }[] = [];
-      if (s.backingAudio) files.push(s.backingAudio);
-      const vocal = (s as { vocalAudio?: string }).vocalAudio;
-      if (vocal) files.push({ file: vocal, gainDb: s.voice.gainDb });
-      for (const f of files) {
-        jobs.push({
-          url: showUrl(f.file), what: `audio ${f.file}`,
-          use: async (b) => {
-            const buffer = await audioCtx.decodeAudioData(b);
-            const list = songAudio.get(i) ?? [];
-            list.push({ buffer, gain: Math.pow(10, f.gainDb / 20) });
-            songAudio.set(i, list);
-          },
-        });
-      }
-    });
-  }
-
-  assetsTotal = jobs.length;
-  assetsLoaded = 0;
-  const partial = new Array<number>(jobs.length).fill(0);
-  const progress = () => setProgress(partial.reduce((a, b) => a + b, 0) / Math.max(1, jobs.length), `loading ${tl.show.title}: ${assetsLoaded}/${assetsTotal}`);
-  progress();
-  await Promise.all(
-    jobs.map(async (job, i) => {
-      try {
-        const bytes = await fetchBytes(job.url, (f) => {
-          partial[i] = f * 0.9;
-          progress();
-        });
-        await job.use(bytes);
-      } catch (err) {
-        console.error(`holostage stage: could not load ${job.what}:`, err);
-      }
-      partial[i] = 1;
-      assetsLoaded++;
-      progress();
-    }),
-  );
+  const loaded = await loadShowAssets(tl, {
+    avatar: avatarUrl(tl, avatarOverride),
+    audio: audioCtx,
+    onProgress: (fraction, done, total) => {
+      assetsLoaded = done;
+      assetsTotal = total;
+      setProgress(fraction, `loading ${tl.show.title}: ${done}/${total}`);
+    },
+  });
   if (generation !== loadGeneration) return;
 
   // Build the stage for this show (a reload frees the previous avatar's GPU buffers).
   if (driver) VRMUtils.deepDispose(driver.vrm.scene);
-  timeline = tl;
   performer = new Performer(tl);
   performer.handOverride = handOverride;
   scene = new StageScene(kind, outlineParam === null ? undefined : outlineParam !== '0', { liteToon });
@@ -248,18 +157,11 @@ async function loadShow(tl: Timeline): Promise<void> {
     glow = new CrowdGlowLayer(scene.camera);
     if (crowd) glow.set(crowdGlow(crowd));
   }
-  const loadedVrm = vrm as VRM | null;
-  if (loadedVrm) {
-    scene.setAvatar(loadedVrm);
-    driver = new VrmDriver(loadedVrm);
-    avatar = describeVrm(loadedVrm);
-    for (const [name, bytes] of clipBytes) {
-      try {
-        performer.clips.set(name, await clipFromFile(name, bytes, driver));
-      } catch (err) {
-        console.error(`holostage stage: motion ${name} unusable:`, err);
-      }
-    }
+  if (loaded.vrm) {
+    scene.setAvatar(loaded.vrm);
+    driver = new VrmDriver(loaded.vrm);
+    avatar = describeVrm(loaded.vrm);
+    await clipsFromFiles(loaded.clips, driver, performer.clips);
   } else {
     driver = null;
     avatar = null;
@@ -268,7 +170,7 @@ async function loadShow(tl: Timeline): Promise<void> {
   audio = null;
   if (audioCtx) {
     audio = new AudioPlayer(audioCtx);
-    for (const [song, buffers] of songAudio) audio.addSong({ song, start: tl.songs[song]!.start, buffers });
+    for (const [song, buffers] of loaded.audio) audio.addSong({ song, start: tl.songs[song]!.start, buffers });
     void audioCtx.resume().catch(() => {});
   }
   resize();
@@ -280,50 +182,18 @@ async function loadShow(tl: Timeline): Promise<void> {
 
 // ----------------------------------------------------------------------------------- connection
 
-const socket: Socket = io({ auth: { token }, query: { token, output: outputId }, transports: ['websocket'] });
-const syncLoop = new ClockSyncLoop(sync, socket);
 /** Studio songs the organiser previews (issue 17); the server sends them to preview outputs only. */
 const studioPreview = new StudioPreview(socket);
 
-function takeSnapshot(s: TransportSnapshot | null | undefined): void {
-  if (s && typeof s === 'object' && typeof s.showTime === 'number') clock.setSnapshot(s);
-}
-
-async function fetchTimeline(): Promise<void> {
-  const reply = (await socket.timeout(10_000).emitWithAck(EVENTS.timeline)) as { revision: number; timeline: Timeline } | Timeline;
-  const tl = 'timeline' in reply ? reply.timeline : reply;
-  const revision = 'revision' in reply ? reply.revision : timelineRevision + 1;
-  if (revision === timelineRevision && timeline) return;
-  timelineRevision = revision;
-  await loadShow(tl);
-}
-
-socket.on('connect', () => {
-  connected = true;
-  // A (re)connect may reach a restarted server: resync the clock (the old offset stays in use
-  // until new samples arrive; the server clock is epoch based) and take its snapshot as is.
-  syncLoop.restart();
-  clock.forgetRevision();
-  socket.emit(EVENTS.snapshot, (s: TransportSnapshot) => takeSnapshot(s));
+link.on('connection', () => {
+  if (link.connectionError && !link.connected) setProgress(0, `cannot connect: ${link.connectionError}`);
 });
-socket.on('disconnect', (reason) => {
-  connected = false;
-  // Keep rendering on the last snapshot and clock offset until the server is back. socket.io
-  // retries by itself except when the server closed the connection; an output always comes back.
-  syncLoop.stop();
-  if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
-});
-socket.on('connect_error', (err) => {
-  setProgress(0, `cannot connect: ${err.message}`);
-});
-socket.on(EVENTS.hello, (hello: { transport?: TransportSnapshot; settings?: OutputSettings | null }) => {
-  takeSnapshot(hello.transport);
+link.on('hello', (hello) => {
   if (hello.settings) applyOutputSettings(hello.settings);
-  void fetchTimeline().catch((err) => setProgress(0, `no show: ${(err as Error).message}`));
 });
-socket.on(EVENTS.transport, (s: TransportSnapshot) => takeSnapshot(s));
-socket.on(EVENTS.showLoaded, () => {
-  void fetchTimeline().catch(() => {});
+link.on('timeline', (tl) => void loadShow(tl));
+link.on('timelineError', (err) => {
+  if (!link.timeline) setProgress(0, `no show: ${err.message}`);
 });
 socket.on(CROWD_EVENTS.crowd, (f: CrowdFrame) => {
   crowd = f;
@@ -334,7 +204,7 @@ socket.on(EVENTS.outputSettings, (s: OutputSettings | { settings: OutputSettings
 });
 
 setInterval(() => {
-  if (!connected) return;
+  if (!link.connected) return;
   socket.emit(EVENTS.outputHealth, {
     fps: Math.round(stats.fps * 10) / 10,
     droppedFrames: stats.dropped,
@@ -372,7 +242,7 @@ function render(now: number): void {
 requestAnimationFrame(render);
 
 function statusLine(): string {
-  return `${outputId} ${kind} t=${frame.showTime.toFixed(3)} entry=${frame.entry} fps=${stats.fps.toFixed(1)} dropped=${stats.dropped} offset=${clockOffsetMs().toFixed(1)}ms ${connected ? 'online' : 'OFFLINE'}`;
+  return `${outputId} ${kind} t=${frame.showTime.toFixed(3)} entry=${frame.entry} fps=${stats.fps.toFixed(1)} dropped=${stats.dropped} offset=${clockOffsetMs().toFixed(1)}ms ${link.connected ? 'online' : 'OFFLINE'}`;
 }
 
 /** Server clock minus this machine's wall clock, ms (the sync offset is against performance.now()). */
@@ -394,7 +264,7 @@ Object.defineProperty(window, '__holostage', {
       output: outputId,
       kind,
       ready,
-      connected,
+      connected: link.connected,
       showTime: frame.showTime,
       playing: clock.playing,
       entry: frame.entry,
@@ -424,7 +294,7 @@ Object.defineProperty(window, '__holostage', {
       render: { calls: renderer.info.render.calls, triangles: renderer.info.render.triangles, programs: renderer.info.programs?.length ?? 0 },
       settings: JSON.parse(JSON.stringify(settings)) as OutputSettings,
       settingsProblem,
-      timelineRevision,
+      timelineRevision: link.timelineRevision,
       audio: audio ? { state: audio.ctx.state, ...audio.position(), restarts: audio.restarts, drift: audio.drift } : null,
     }),
     /** Recent frames as [epoch ms at the frame, show time drawn, aa weight drawn]. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockText, facets, filterLibrary, holdOrResume, keyAction, lyricLineAt, nowAndNext } from '../../control-desk/src/core/operator.ts';
+import { clockText, facets, filterLibrary, holdOrResume, keyAction, nowAndNext } from '../../control-desk/src/core/operator.ts';
 import { errorsByEntry, moveEntry, planSetlist, type SetlistEntry, type SongFacts } from '../../control-desk/src/core/setlist.ts';
 import type { TransportSnapshot } from '../../protocol/index.ts';
 
@@ -106,26 +106,6 @@ describe('operator keys and transport text', () => {
     expect(clockText(3725)).toBe('1:02:05');
     expect(clockText(-3)).toBe('00:00');
     expect(clockText(Number.NaN)).toBe('00:00');
-  });
-});
-
-describe('lyric line around the playhead', () => {
-  const notes = [
-    { time: 0, end: 0.5, lyric: 'sa' },
-    { time: 0.5, end: 1, lyric: 'ku' },
-    { time: 1, end: 1.5, lyric: '-' },
-    { time: 1.5, end: 2, lyric: 'ra' },
-    { time: 4, end: 4.5, lyric: 'yo' },
-    { time: 4.5, end: 5, lyric: 'ru' },
-  ];
-  it('shows the phrase being sung with the current syllable (a continuation keeps its syllable lit)', () => {
-    expect(lyricLineAt(notes, 0.7)).toEqual({ words: ['sa', 'ku', 'ra'], current: 1 });
-    expect(lyricLineAt(notes, 1.2)).toEqual({ words: ['sa', 'ku', 'ra'], current: 1 });
-    expect(lyricLineAt(notes, 4.6)).toEqual({ words: ['yo', 'ru'], current: 1 });
-  });
-  it('in a rest it shows the next phrase, nothing lit', () => {
-    expect(lyricLineAt(notes, 3)).toEqual({ words: ['yo', 'ru'], current: -1 });
-    expect(lyricLineAt([], 3)).toEqual({ words: [], current: -1 });
   });
 });
 

@@ -4,12 +4,10 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { ShowServer, serverClock, type ShowServerOptions } from '../../server/src/server.ts';
 import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
 import type { DeskApi } from '../../server/src/desk-api.ts';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** A copy of the demo show in a fresh temp folder (edits and journals never touch the repo). */
 export function copyDemo(): string {
@@ -43,6 +41,4 @@ export async function startDeskServer(showDir = copyDemo(), options: Partial<Sho
   };
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-}
+export { launchChromium } from '../chromium.ts';

@@ -1,7 +1,8 @@
 // Karaoke lines from phoneme timings (pure): syllables start with their first phoneme, melismas
 // extend the syllable they continue, rests break lines, and the highlight follows show time.
 import { describe, expect, it } from 'vitest';
-import { karaokeAt, lyricLines, LEAD_IN } from '../../live/src/karaoke.ts';
+import { karaokeAt, lineAround, lyricLines, LEAD_IN } from '../../client/lyrics.ts';
+import { cleanLyric } from '../../show-files/src/vocal/lyrics.ts';
 import type { Timeline } from '../../show-files/src/timeline.ts';
 import { stageTimeline } from '../stage/harness.ts';
 
@@ -57,5 +58,41 @@ describe('karaokeAt', () => {
     expect(karaokeAt(lines, 12.2)).toMatchObject({ line: 1, sung: 0, active: -1 });
     expect(karaokeAt(lines, 14.5)).toMatchObject({ line: 1, sung: 1, active: 0, next: -1 });
     expect(karaokeAt(lines, 30)).toMatchObject({ line: -1 });
+  });
+});
+
+describe('one lyric line for the viewer and the desk', () => {
+  it('folds exactly the notes the vocal engine sings as a held vowel, and draws no rest', () => {
+    // The two pages used to disagree: "+~", "〜", "…" and "_" lit a syllable of their own on the
+    // viewer, "ー" and "~" did on the desk. The rule is now the engine's cleanLyric.
+    const marks = ['+', '-', '~', 'ー', '〜', '+~', '+*', '+-', '…', '_'];
+    for (const mark of marks) {
+      expect(cleanLyric(mark).continuation).toBe(true);
+      const [line] = lyricLines(song([{ time: 0, end: 1, lyric: 'la' }, { time: 1, end: 2, lyric: mark }, { time: 2, end: 3, lyric: 'lu' }]));
+      expect(line!.syllables.map((s) => [s.text, s.end]), mark).toEqual([['la', 2], ['lu', 3]]);
+    }
+    const rests = lyricLines(song([{ time: 0, end: 1, lyric: 'か' }, { time: 1, end: 1.2, lyric: 'R' }, { time: 1.2, end: 2, lyric: 'な' }]));
+    expect(rests.flatMap((l) => l.syllables.map((s) => s.text))).toEqual(['か', 'な']);
+    // A voicebank's suffix and VCV prefix are not shown: the sung text is.
+    const clean = lyricLines(song([{ time: 0, end: 1, lyric: 'a か_C4' }, { time: 1, end: 2, lyric: 'なR' }]));
+    expect(clean[0]!.syllables.map((s) => s.text)).toEqual(['か', 'な']);
+  });
+
+  it('gives the desk the phrase being sung with its lit syllable, or the next phrase in a rest', () => {
+    const lines = lyricLines(song([
+      { time: 0, end: 0.5, lyric: 'sa' }, { time: 0.5, end: 1, lyric: 'ku' }, { time: 1, end: 1.5, lyric: '-' }, { time: 1.5, end: 2, lyric: 'ra' },
+      { time: 8, end: 8.5, lyric: 'yo' }, { time: 8.5, end: 9, lyric: 'ru' },
+    ]));
+    const text = (t: number) => {
+      const a = lineAround(lines, t);
+      return { words: a.line?.syllables.map((s) => s.text) ?? [], lit: a.active };
+    };
+    expect(text(0.7)).toEqual({ words: ['sa', 'ku', 'ra'], lit: 1 });
+    // The held "-" keeps "ku" lit.
+    expect(text(1.2)).toEqual({ words: ['sa', 'ku', 'ra'], lit: 1 });
+    // Deep in the rest (past the linger, before the lead-in) the next phrase waits, nothing lit.
+    expect(text(4.5)).toEqual({ words: ['yo', 'ru'], lit: -1 });
+    expect(text(8.6)).toEqual({ words: ['yo', 'ru'], lit: 1 });
+    expect(lineAround([], 3)).toEqual({ line: null, active: -1 });
   });
 });

@@ -5,7 +5,10 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../chromium.ts';
+
+export { launchChromium };
 import { io as connect, type Socket } from 'socket.io-client';
 import type { OutputSettings, Timeline } from '../../show-files/src/timeline.ts';
 import { startShowServer, type ShowServer } from '../../server/src/server.ts';
@@ -112,16 +115,6 @@ export interface StageRig {
   close(): Promise<void>;
 }
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-  '--autoplay-policy=no-user-gesture-required', '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
-];
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-}
 
 /** A mono 16-bit WAV of a quiet sine, `seconds` long: a backing track for audio tests. */
 export function sineWav(seconds: number, rate = 22050): Buffer {
@@ -208,6 +201,7 @@ export interface StageState {
   entry: number;
   weights: { aa: number; ih: number; ou: number; ee: number; oh: number };
   fps: number;
+  droppedFrames: number;
   frames: number;
   clockSamples: number;
   assetsLoaded: number;
@@ -237,3 +231,32 @@ export async function waitForShowTime(page: Page, t: number): Promise<void> {
 export async function pixels(page: Page): Promise<Rgba> {
   return decodePng(await page.screenshot({ type: 'png' }));
 }
+
+/** The show most page tests share: the base song with two motion clips cued and a backing track. */
+export function startMediaStageRig(): Promise<StageRig> {
+  const timeline = stageTimeline({
+    motion: [
+      { time: 10, end: 14, clip: 'motions/cheer.vrma', blend: 0.5, cue: 0 },
+      { time: 14, end: 18, clip: 'motions/sidestep.bvh', blend: 0.5, cue: 1 },
+    ],
+    backingAudio: 'audio/backing.wav',
+  });
+  return startStageRig(timeline, [['assets/avatars/motions', 'motions']], [['audio/backing.wav', sineWav(40)]]);
+}
+
+/** Waits until the page's state passes `check`, then a few frames more so the picture shows it. */
+export async function settle(page: Page, check: (s: StageState) => boolean): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const s = await stateOf(page);
+    if (check(s)) break;
+    if (Date.now() > deadline) throw new Error(`stage never reached the expected state: ${JSON.stringify({ showTime: s.showTime, settings: s.settings })}`);
+    await page.waitForTimeout(50);
+  }
+  const frames = (await stateOf(page)).frames;
+  await page.waitForFunction((n) => (window as unknown as { __holostage: { state(): { frames: number } } }).__holostage.state().frames > n + 2, frames, { timeout: 15_000 });
+}
+
+/** Recent frames as [epoch ms at the frame, show time drawn, aa weight drawn]. */
+export type History = [number, number, number][];
+export const historyOf = (page: Page): Promise<History> => page.evaluate(() => (window as unknown as { __holostage: { history(): [number, number, number][] } }).__holostage.history());

@@ -8,10 +8,9 @@ import type { Browser, Page } from 'playwright-core';
 import { copyDemo, startDeskServer, type DeskServer } from '../desk/helpers.ts';
 import { issueCreator } from '../../server/src/studio/creators.ts';
 import { parseScore } from '../../show-files/src/score/index.ts';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../chromium.ts';
 
 const SHOTS = join(import.meta.dirname, '../../dist/test-screenshots/studio');
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
 
 type Api = { holostageStudio: any };
 const studio = <T>(page: Page, f: (s: any) => T): Promise<T> => page.evaluate(`(${f.toString()})(window.holostageStudio)`) as Promise<T>;
@@ -39,7 +38,7 @@ describe('creator studio in chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     s = await startDeskServer(copyDemo(), { pages: 'auto' });
     url = `${s.server.url}/studio/?token=${issueCreator(s.server.stateDir, 'Test Creator').token}`;
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
     await page.goto(url);
     await page.waitForFunction(() => (window as unknown as Api).holostageStudio?.state.draftId);

@@ -3,7 +3,8 @@
 // and gives the same samples (within 1e-6) for the same score.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'vite';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../chromium.ts';
 import { phonemizeNotes } from '../../show-files/src/vocal/phonemize.ts';
 import { planVoice } from '../../show-files/src/vocal/articulation.ts';
 import { renderVocalSync } from '../../show-files/src/vocal/render.ts';
@@ -13,7 +14,6 @@ import { rms } from './audio-analysis.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
 
 // Consonants of every kind, a legato glide, a rest and a long note with vibrato.
 const notes: VocalNote[] = [
@@ -52,7 +52,7 @@ describe('singing synth in chromium', () => {
     server = createServer((_req, res) => res.end('<!doctype html><title>voice</title>'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 // Operator logic without a DOM: which key does what, what H means in the current transport state,
-// clock text of a fixed width (so nothing jumps while the show runs), the lyric line around the
-// playhead, and the library search. All pure, tested in Node.
+// clock text of a fixed width (so nothing jumps while the show runs) and the library search
+// (the lyric line is the shared one in client/lyrics.ts). All pure, tested in Node.
 
 import type { TransportSnapshot } from '../../../protocol/index.ts';
 
@@ -56,50 +56,6 @@ export function clockText(seconds: number): string {
   const s = t % 60;
   const ss = String(s).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${String(m).padStart(2, '0')}:${ss}`;
-}
-
-export interface LyricNote {
-  time: number;
-  end: number;
-  lyric: string;
-}
-
-export interface LyricLine {
-  /** The words of the phrase around the playhead. */
-  words: string[];
-  /** Index in `words` sung now, -1 between notes. */
-  current: number;
-}
-
-const isRest = (l: string): boolean => l === '' || l === 'R' || l === 'r';
-const isContinuation = (l: string): boolean => l === '-' || l === '+' || l.startsWith('+');
-
-/**
- * The phrase (notes between rests longer than `gap` seconds) that holds show time t, or the next
- * one when t is in a gap; continuation notes ("-", "+") join the syllable they extend.
- */
-export function lyricLineAt(notes: readonly LyricNote[], t: number, gap = 0.6): LyricLine {
-  const sung = notes.filter((n) => !isRest(n.lyric));
-  if (sung.length === 0) return { words: [], current: -1 };
-  let i = sung.findIndex((n) => n.end > t);
-  if (i < 0) i = sung.length - 1;
-  let from = i;
-  while (from > 0 && sung[from]!.time - sung[from - 1]!.end < gap) from--;
-  let to = i;
-  while (to + 1 < sung.length && sung[to + 1]!.time - sung[to]!.end < gap) to++;
-  const words: string[] = [];
-  let current = -1;
-  for (let k = from; k <= to; k++) {
-    const n = sung[k]!;
-    const singing = t >= n.time && t < n.end;
-    if (isContinuation(n.lyric) && words.length > 0) {
-      if (singing) current = words.length - 1;
-      continue;
-    }
-    if (singing) current = words.length;
-    words.push(n.lyric);
-  }
-  return { words, current };
 }
 
 export interface LibraryRow {

@@ -7,10 +7,28 @@ import { identify, type Identity, type Tokens } from '../tokens.ts';
 
 export type Authorization = { ok: true; identity: Identity } | { ok: false; status: 401 | 403; error: string };
 
-/** The token a request carries: `Authorization: Bearer <token>`, or `?token=` (links the desk hands out). */
+/** The token in an `Authorization: Bearer <token>` header value (scheme case-insensitive), or undefined. */
+export function bearerToken(header: unknown): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  return /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1];
+}
+
+/**
+ * The token a caller carries, the same for a request and a socket handshake: socket.io's `auth`
+ * field first (what the pages send), then an `Authorization: Bearer` header, then `?token=` (the
+ * links the desk hands out). A non-string `auth` is passed on as is so the role check refuses it.
+ */
+export function carriedToken(from: { auth?: unknown; authorization?: unknown; query?: unknown }): unknown {
+  if (from.auth !== undefined && from.auth !== '') return from.auth;
+  const bearer = bearerToken(from.authorization);
+  if (bearer !== undefined) return bearer;
+  return typeof from.query === 'string' ? from.query : from.auth;
+}
+
+/** The token an HTTP request carries (header or ?token=). */
 export function requestToken(req: Request): string | undefined {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  return m?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
+  const token = carriedToken({ authorization: req.get('authorization'), query: req.query.token });
+  return typeof token === 'string' ? token : undefined;
 }
 
 /** The one role check: 401 without a valid token, 403 for a role not in `roles`. */

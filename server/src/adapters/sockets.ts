@@ -14,7 +14,7 @@ import type { ShowLighting } from '../lighting/show-lighting.ts';
 import type { FanHub } from '../fans/hub.ts';
 import type { Access } from '../fans/cluster-role.ts';
 import { identify, type Identity } from '../tokens.ts';
-import { forbiddenFor } from './auth.ts';
+import { carriedToken, forbiddenFor } from './auth.ts';
 
 /** The desk's output list is pushed at most this often for health reports. */
 const OUTPUTS_PUSH_MS = 250;
@@ -105,8 +105,8 @@ export class SocketAdapter {
   attach(): void {
     const { io, access, budgets } = this.d;
     io.use((socket, next) => {
-      const auth = socket.handshake.auth as { token?: unknown } | undefined;
-      const token = auth?.token ?? socket.handshake.query.token;
+      const { auth, headers, query } = socket.handshake;
+      const token = carriedToken({ auth: (auth as { token?: unknown } | undefined)?.token, authorization: headers.authorization, query: query.token });
       // A public show lets anyone in as a viewer (an open link); a token given must still be valid.
       const open = access.publicViewing && (token === undefined || token === '');
       const identity = open ? { role: 'viewer' as const } : identify(access.tokens, token);

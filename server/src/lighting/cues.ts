@@ -2,7 +2,7 @@
 // any show time (to re-send after a restart or a jump), and the panic messages.
 
 import type { LightingConfig, LightingEvent, Timeline } from '../../../show-files/src/timeline.ts';
-import { allNotesOff, showControl } from '../../../show-files/src/midi.ts';
+import { allNotesOff, releasesNote, showControl, soundsNote, tryDecodeMidi } from '../../../show-files/src/midi.ts';
 
 /** Every lighting event of the show, sorted by time (stable: song order, then cue order). */
 export function collectLightingEvents(timeline: Timeline): LightingEvent[] {
@@ -11,13 +11,6 @@ export function collectLightingEvents(timeline: Timeline): LightingEvent[] {
   for (const song of timeline.songs) for (const e of song.tracks.lighting) all.push({ e, order: order++ });
   all.sort((a, b) => a.e.time - b.e.time || a.order - b.order);
   return all.map((x) => x.e);
-}
-
-function isNoteOn(bytes: readonly number[]): boolean {
-  return (bytes[0]! & 0xf0) === 0x90 && (bytes[2] ?? 0) > 0;
-}
-function isNoteOff(bytes: readonly number[]): boolean {
-  return (bytes[0]! & 0xf0) === 0x80 || ((bytes[0]! & 0xf0) === 0x90 && (bytes[2] ?? 0) === 0);
 }
 
 /**
@@ -30,14 +23,14 @@ export function lightingStateAt(events: readonly LightingEvent[], t: number, inc
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     if (e.time > t || (!inclusive && e.time === t)) break;
-    const b = e.bytes;
-    const status = b[0]! & 0xf0;
-    const ch = b[0]! & 0x0f;
-    if (b[0] === 0xf0) latest.set(`msc:${b[2]}`, { e, i });
-    else if (status === 0xc0) latest.set(`prog:${ch}`, { e, i });
-    else if (status === 0xb0) latest.set(`cc:${ch}:${b[1]}`, { e, i });
-    else if (isNoteOn(b)) latest.set(`note:${ch}:${b[1]}`, { e, i });
-    else if (isNoteOff(b)) latest.delete(`note:${ch}:${b[1]}`);
+    const m = tryDecodeMidi(e.bytes);
+    if (!m) continue;
+    if (m.type === 'sysex') {
+      if (m.msc) latest.set(`msc:${m.msc.deviceId}`, { e, i });
+    } else if (m.type === 'programChange') latest.set(`prog:${m.channel}`, { e, i });
+    else if (m.type === 'controlChange') latest.set(`cc:${m.channel}:${m.controller}`, { e, i });
+    else if (soundsNote(m)) latest.set(`note:${m.channel}:${m.note}`, { e, i });
+    else if (releasesNote(m)) latest.delete(`note:${m.channel}:${m.note}`);
   }
   return [...latest.values()].sort((a, b) => a.i - b.i).map((x) => x.e);
 }
@@ -45,14 +38,20 @@ export function lightingStateAt(events: readonly LightingEvent[], t: number, inc
 /** MIDI channels (1-16) that the show's cues use, plus the show's default channel. */
 export function usedChannels(events: readonly LightingEvent[], config: LightingConfig): number[] {
   const channels = new Set<number>([config.channel]);
-  for (const e of events) if (e.bytes[0]! < 0xf0) channels.add((e.bytes[0]! & 0x0f) + 1);
+  for (const e of events) {
+    const m = tryDecodeMidi(e.bytes);
+    if (m && m.type !== 'sysex') channels.add(m.channel);
+  }
   return [...channels].sort((a, b) => a - b);
 }
 
 /** MSC device ids the show addresses. */
 export function usedMscDevices(events: readonly LightingEvent[]): number[] {
   const ids = new Set<number>();
-  for (const e of events) if (e.bytes[0] === 0xf0 && e.bytes[1] === 0x7f) ids.add(e.bytes[2]!);
+  for (const e of events) {
+    const m = tryDecodeMidi(e.bytes);
+    if (m?.type === 'sysex' && m.msc) ids.add(m.msc.deviceId);
+  }
   return [...ids].sort((a, b) => a - b);
 }
 
@@ -63,7 +62,7 @@ export function panicMessages(events: readonly LightingEvent[], config: Lighting
     for (const bytes of allNotesOff(ch)) out.push({ bytes, label: `ch${ch} ${bytes[1] === 123 ? 'all notes off' : 'all sound off'}` });
   }
   const devices = usedMscDevices(events);
-  if (devices.length === 0 && events.some((e) => e.bytes[0] === 0xf0)) devices.push(config.mscDeviceId);
+  if (devices.length === 0 && events.some((e) => tryDecodeMidi(e.bytes)?.type === 'sysex')) devices.push(config.mscDeviceId);
   for (const id of devices) out.push({ bytes: showControl(id, 'ALL_OFF'), label: `MSC ALL_OFF device ${id}` });
   return out;
 }

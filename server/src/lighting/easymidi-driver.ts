@@ -4,6 +4,7 @@
 // notices a port that disappears (a USB interface pulled out) and re-opens it when it returns.
 
 import { createRequire } from 'node:module';
+import { decodeMidi } from '../../../show-files/src/midi.ts';
 import { BaseDriver, type SendInfo } from './driver.ts';
 
 export interface MidiPort {
@@ -37,26 +38,26 @@ export function loadEasymidi(): EasymidiModule {
 
 /** Raw bytes as the (type, args) pair easymidi's Output.send takes; its encoder turns them back into the same bytes. */
 export function toEasymidiMessage(bytes: readonly number[]): { type: string; args: unknown } {
-  const status = bytes[0]!;
-  if (status === 0xf0) return { type: 'sysex', args: [...bytes] };
-  const channel = status & 0x0f;
-  switch (status & 0xf0) {
-    case 0x80:
-      return { type: 'noteoff', args: { channel, note: bytes[1], velocity: bytes[2] } };
-    case 0x90:
-      return { type: 'noteon', args: { channel, note: bytes[1], velocity: bytes[2] } };
-    case 0xa0:
-      return { type: 'poly aftertouch', args: { channel, note: bytes[1], pressure: bytes[2] } };
-    case 0xb0:
-      return { type: 'cc', args: { channel, controller: bytes[1], value: bytes[2] } };
-    case 0xc0:
-      return { type: 'program', args: { channel, number: bytes[1] } };
-    case 0xd0:
-      return { type: 'channel aftertouch', args: { channel, pressure: bytes[1] } };
-    case 0xe0:
-      return { type: 'pitch', args: { channel, value: bytes[1]! + bytes[2]! * 128 } };
-    default:
-      throw new RangeError(`unsupported MIDI status byte 0x${status.toString(16)}`);
+  const m = decodeMidi(bytes);
+  // easymidi counts channels from 0.
+  const channel = m.type === 'sysex' ? 0 : m.channel - 1;
+  switch (m.type) {
+    case 'sysex':
+      return { type: 'sysex', args: [...m.bytes] };
+    case 'noteOff':
+      return { type: 'noteoff', args: { channel, note: m.note, velocity: m.velocity } };
+    case 'noteOn':
+      return { type: 'noteon', args: { channel, note: m.note, velocity: m.velocity } };
+    case 'polyAftertouch':
+      return { type: 'poly aftertouch', args: { channel, note: m.note, pressure: m.pressure } };
+    case 'controlChange':
+      return { type: 'cc', args: { channel, controller: m.controller, value: m.value } };
+    case 'programChange':
+      return { type: 'program', args: { channel, number: m.program } };
+    case 'channelAftertouch':
+      return { type: 'channel aftertouch', args: { channel, pressure: m.pressure } };
+    case 'pitchBend':
+      return { type: 'pitch', args: { channel, value: m.value } };
   }
 }
 
@@ -69,7 +70,7 @@ export function toEasymidiMessage(bytes: readonly number[]): { type: string; arg
 export function wrapEasymidiOutput(output: EasymidiOutput): MidiPort {
   return {
     send(bytes) {
-      if (bytes[0] === 0xf0) {
+      if (decodeMidi(bytes).type === 'sysex') {
         output._output.sendMessage([...bytes]);
         return;
       }

@@ -4,6 +4,7 @@
 // opened fail-soft like the output driver.
 
 import type { TransportCommandName } from '../../../protocol/index.ts';
+import { soundsNote, tryDecodeMidi, type MscCommand } from '../../../show-files/src/midi.ts';
 import { loadEasymidi } from './easymidi-driver.ts';
 
 export interface MidiInputMapping {
@@ -17,12 +18,12 @@ export interface MidiInputMapping {
 
 export const DEFAULT_MIDI_INPUT_NOTES: MidiInputMapping['notes'] = { go: 60, hold: 61, resume: 62, stop: 63, next: 64, previous: 65, panic: 66 };
 
-const MSC_TO_COMMAND: Record<number, TransportCommandName> = {
-  0x01: 'go',
-  0x02: 'hold',
-  0x03: 'resume',
-  0x08: 'panic',
-  0x0a: 'stop',
+const MSC_TO_COMMAND: Partial<Record<MscCommand, TransportCommandName>> = {
+  GO: 'go',
+  STOP: 'hold',
+  RESUME: 'resume',
+  ALL_OFF: 'panic',
+  RESET: 'stop',
 };
 
 /**
@@ -31,14 +32,14 @@ const MSC_TO_COMMAND: Record<number, TransportCommandName> = {
  * Notes: a note-on (velocity > 0) on the mapped channel.
  */
 export function commandFromMidi(bytes: readonly number[], mapping: MidiInputMapping): TransportCommandName | null {
-  if (bytes[0] === 0xf0) {
-    if (bytes.length < 7 || bytes[1] !== 0x7f || bytes[3] !== 0x02 || bytes[bytes.length - 1] !== 0xf7) return null;
-    const device = bytes[2]!;
-    if (device !== mapping.mscDeviceId && device !== 0x7f) return null;
-    return MSC_TO_COMMAND[bytes[5]!] ?? null;
+  const m = tryDecodeMidi(bytes);
+  if (m?.type === 'sysex') {
+    const msc = m.msc;
+    if (!msc || (msc.deviceId !== mapping.mscDeviceId && msc.deviceId !== 0x7f) || !msc.commandName) return null;
+    return MSC_TO_COMMAND[msc.commandName] ?? null;
   }
-  if ((bytes[0]! & 0xf0) === 0x90 && (bytes[0]! & 0x0f) === mapping.channel - 1 && (bytes[2] ?? 0) > 0) {
-    for (const [command, note] of Object.entries(mapping.notes)) if (note === bytes[1]) return command as TransportCommandName;
+  if (m && soundsNote(m) && m.channel === mapping.channel) {
+    for (const [command, note] of Object.entries(mapping.notes)) if (note === m.note) return command as TransportCommandName;
   }
   return null;
 }

@@ -6,6 +6,7 @@ import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import midiFile from 'midi-file';
 import type { MidiData, MidiEvent } from 'midi-file';
+import { decodeMidi } from '../../../show-files/src/midi.ts';
 import { BaseDriver, type SendInfo } from './driver.ts';
 
 export interface RecordedMessage {
@@ -92,25 +93,25 @@ export class RecorderDriver extends BaseDriver {
 
 /** Raw bytes as a midi-file event (without deltaTime). */
 export function toSmfEvent(bytes: readonly number[]): Record<string, unknown> {
-  const status = bytes[0]!;
-  if (status === 0xf0) return { type: 'sysEx', data: bytes.slice(1) };
-  const channel = status & 0x0f;
-  switch (status & 0xf0) {
-    case 0x80:
-      return { type: 'noteOff', channel, noteNumber: bytes[1], velocity: bytes[2] };
-    case 0x90:
-      return { type: 'noteOn', channel, noteNumber: bytes[1], velocity: bytes[2] };
-    case 0xa0:
-      return { type: 'noteAftertouch', channel, noteNumber: bytes[1], amount: bytes[2] };
-    case 0xb0:
-      return { type: 'controller', channel, controllerType: bytes[1], value: bytes[2] };
-    case 0xc0:
-      return { type: 'programChange', channel, programNumber: bytes[1] };
-    case 0xd0:
-      return { type: 'channelAftertouch', channel, amount: bytes[1] };
-    case 0xe0:
-      return { type: 'pitchBend', channel, value: bytes[1]! + bytes[2]! * 128 - 8192 };
-    default:
-      throw new RangeError(`unsupported MIDI status byte 0x${status.toString(16)}`);
+  const m = decodeMidi(bytes);
+  // midi-file counts channels from 0 and centres pitch bend on 0.
+  const channel = m.type === 'sysex' ? 0 : m.channel - 1;
+  switch (m.type) {
+    case 'sysex':
+      return { type: 'sysEx', data: m.bytes.slice(1) };
+    case 'noteOff':
+      return { type: 'noteOff', channel, noteNumber: m.note, velocity: m.velocity };
+    case 'noteOn':
+      return { type: 'noteOn', channel, noteNumber: m.note, velocity: m.velocity };
+    case 'polyAftertouch':
+      return { type: 'noteAftertouch', channel, noteNumber: m.note, amount: m.pressure };
+    case 'controlChange':
+      return { type: 'controller', channel, controllerType: m.controller, value: m.value };
+    case 'programChange':
+      return { type: 'programChange', channel, programNumber: m.program };
+    case 'channelAftertouch':
+      return { type: 'channelAftertouch', channel, amount: m.pressure };
+    case 'pitchBend':
+      return { type: 'pitchBend', channel, value: m.value - 8192 };
   }
 }

@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { jsonBody, refuseUnread } from '../http-guard.ts';
+import { requestToken } from '../adapters/auth.ts';
 import { CreatorTokens, type Creator } from './creators.ts';
 import { DraftStore } from './drafts.ts';
 import { checkMeta, SubmissionStore, type Submission } from './submissions.ts';
@@ -43,10 +44,6 @@ export interface Studio {
   submissions: SubmissionStore;
 }
 
-function tokenOf(req: Request): string | undefined {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  return m?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
-}
 
 export function mountStudio(app: Express, deps: StudioDeps): Studio {
   const root = join(deps.stateDir, 'studio');
@@ -56,7 +53,7 @@ export function mountStudio(app: Express, deps: StudioDeps): Studio {
   const who = (res: Response): Creator => res.locals.creator as Creator;
 
   const creatorOnly: RequestHandler = (req, res, next) => {
-    const creator = creators.identify(tokenOf(req));
+    const creator = creators.identify(requestToken(req));
     if (creator) {
       res.locals.creator = creator;
       return next();
@@ -68,7 +65,7 @@ export function mountStudio(app: Express, deps: StudioDeps): Studio {
   const operatorOnly: RequestHandler = (req, res, next) => {
     if (deps.isOperator(req)) return next();
     refuseUnread(req, res);
-    const creator = creators.identify(tokenOf(req));
+    const creator = creators.identify(requestToken(req));
     res.status(creator ? 403 : 401).json({ ok: false, error: creator ? 'forbidden: a creator cannot review songs; only the organiser can' : 'unauthorized: the review queue needs the operator token' });
   };
   const creatorBody = (limit: string): RequestHandler[] => [creatorOnly, jsonBody(limit)];

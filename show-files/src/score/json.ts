@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import type { TempoPoint, TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreNote } from './model.ts';
 import { pitchFromName } from './pitch.ts';
+import { isRestLyric } from '../vocal/lyrics.ts';
 
 const DEFAULT_RESOLUTION = 480;
 
@@ -161,10 +162,7 @@ export function finishScore(score: Score, file: string): Score {
   return score;
 }
 
-export function isRestLyric(lyric: string): boolean {
-  const l = lyric.trim().toLowerCase();
-  return l === 'r' || l === 'rest' || l === 'pau' || l === 'sil';
-}
+export { isRestLyric };
 
 export function describeSource(note: ScoreNote): string {
   const s = note.source;

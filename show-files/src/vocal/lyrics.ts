@@ -11,6 +11,12 @@ export interface CleanLyric {
   suffix?: string;
 }
 
+/** A rest written as a lyric (UTAU's "R", "rest", "pau", "sil"): nothing is sung. */
+export function isRestLyric(lyric: string): boolean {
+  const l = lyric.trim().toLowerCase();
+  return l === 'r' || l === 'rest' || l === 'pau' || l === 'sil';
+}
+
 const CONTINUATIONS = new Set(['+', '-', '~', 'ー', '〜', '+~', '+*', '+-', '…', '_']);
 
 // Lyrics repeat a lot within a song and across a show: results are kept (bounded), and frozen
@@ -29,6 +35,8 @@ export function cleanLyric(raw: string): Readonly<CleanLyric> {
 }
 
 function parseLyric(raw: string): CleanLyric {
+  // Checked before NFKC too: it turns "…" into "...", which would then be sung as text.
+  if (CONTINUATIONS.has(raw.trim())) return { text: '', continuation: true };
   let text = raw.trim().normalize('NFKC');
   if (CONTINUATIONS.has(text)) return { text: '', continuation: true };
   let prefix: string | undefined;

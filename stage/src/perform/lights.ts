@@ -18,6 +18,7 @@
 //   MSC ALL_OFF                          -> every fixture off; MSC RESUME / STOP: no change
 
 import type { LightingEvent } from '../../../show-files/src/timeline.ts';
+import { tryDecodeMidi } from '../../../show-files/src/midi.ts';
 
 export const FIXTURES = 8;
 
@@ -53,48 +54,49 @@ function resetLights(s: LightsState): void {
 
 /** Applies one lighting event's MIDI bytes to the state. */
 export function applyLightingEvent(s: LightsState, bytes: readonly number[]): void {
-  const status = bytes[0] ?? 0;
-  if (status === 0xf0) {
-    // MIDI Show Control: F0 7F <device> 02 <format> <command> ... F7
-    const command = bytes[5];
-    if (bytes[1] !== 0x7f || bytes[3] !== 0x02) return;
-    if (command === 0x08) for (const f of s.fixtures) f.intensity = 0;
-    else if (command === 0x01) {
-      const cue = mscCueNumber(bytes);
-      s.fixtures.forEach((f, k) => {
-        f.intensity = (k + cue) % 2 === 0 ? 1 : 0.55;
-      });
+  const m = tryDecodeMidi(bytes);
+  if (!m) return;
+  switch (m.type) {
+    case 'sysex': {
+      if (m.msc?.commandName === 'ALL_OFF') for (const f of s.fixtures) f.intensity = 0;
+      else if (m.msc?.commandName === 'GO') {
+        const cue = mscCueWhole(m.msc.cue);
+        s.fixtures.forEach((f, k) => {
+          f.intensity = (k + cue) % 2 === 0 ? 1 : 0.55;
+        });
+      }
+      return;
     }
-    return;
-  }
-  const kind = status & 0xf0;
-  const a = bytes[1] ?? 0;
-  const b = bytes[2] ?? 0;
-  if (kind === 0x90) s.fixtures[a % FIXTURES]!.intensity = b / 127;
-  else if (kind === 0x80) s.fixtures[a % FIXTURES]!.intensity = 0;
-  else if (kind === 0xb0) {
-    if (a === 7) s.master = b / 127;
-    else if (a === 16) for (const f of s.fixtures) f.hue = b / 127;
-    else if (a === 17) for (const f of s.fixtures) f.saturation = b / 127;
-    else if (a >= 20 && a < 20 + FIXTURES) s.fixtures[a - 20]!.hue = b / 127;
-  } else if (kind === 0xc0) {
-    const [hue, sat] = PRESETS[a % PRESETS.length]!;
-    for (const f of s.fixtures) {
-      f.hue = hue;
-      f.saturation = sat;
+    case 'noteOn':
+      s.fixtures[m.note % FIXTURES]!.intensity = m.velocity / 127;
+      return;
+    case 'noteOff':
+      s.fixtures[m.note % FIXTURES]!.intensity = 0;
+      return;
+    case 'controlChange': {
+      const { controller: a, value: b } = m;
+      if (a === 7) s.master = b / 127;
+      else if (a === 16) for (const f of s.fixtures) f.hue = b / 127;
+      else if (a === 17) for (const f of s.fixtures) f.saturation = b / 127;
+      else if (a >= 20 && a < 20 + FIXTURES) s.fixtures[a - 20]!.hue = b / 127;
+      return;
     }
+    case 'programChange': {
+      const [hue, sat] = PRESETS[m.program % PRESETS.length]!;
+      for (const f of s.fixtures) {
+        f.hue = hue;
+        f.saturation = sat;
+      }
+      return;
+    }
+    default:
+      return;
   }
 }
 
-/** The whole-number part of an MSC cue number (ASCII digits after the command byte), 0 if none. */
-export function mscCueNumber(bytes: readonly number[]): number {
-  let text = '';
-  for (let i = 6; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b === 0x00 || b === 0xf7) break;
-    text += String.fromCharCode(b);
-  }
-  const n = Math.floor(Number.parseFloat(text));
+/** The whole-number part of an MSC cue number ("12.5" -> 12), 0 if none. */
+function mscCueWhole(cue: string): number {
+  const n = Math.floor(Number.parseFloat(cue));
   return Number.isFinite(n) ? n : 0;
 }
 

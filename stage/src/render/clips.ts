@@ -144,5 +144,13 @@ export async function clipFromFile(name: string, bytes: ArrayBuffer, avatar: { l
   return clipFromVrmAnimation(await parseVrma(bytes), avatar.hipsHeight);
 }
 
-/** Motion files a show cues (the clips to load before playing). */
-export const MOTION_FILE = /\.(vrma|bvh|vmd)$/i;
+/** Turns the loaded clip files into clips for this avatar; a file that fails is logged and skipped. */
+export async function clipsFromFiles(files: ReadonlyMap<string, ArrayBuffer>, avatar: { legLength: number; hipsHeight: number; legRig: LegRig }, into: Map<string, ClipSource>): Promise<void> {
+  for (const [name, bytes] of files) {
+    try {
+      into.set(name, await clipFromFile(name, bytes, avatar));
+    } catch (err) {
+      console.error(`holostage: motion ${name} unusable:`, err);
+    }
+  }
+}

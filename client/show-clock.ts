@@ -2,8 +2,8 @@
 // transport snapshot and the NTP-style offset to the server clock, never from when a message
 // arrived. When the connection drops, the last snapshot and offset keep the show running.
 
-import type { TransportSnapshot } from '../../../protocol/index.ts';
-import { showTimeAt } from '../../../protocol/index.ts';
+import type { TransportSnapshot } from '../protocol/index.ts';
+import { showTimeAt } from '../protocol/index.ts';
 
 /** Anything that knows the server clock (ms): ClockSync on the main thread, or WorkerClock. */
 export interface ServerClock {

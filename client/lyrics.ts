@@ -1,8 +1,10 @@
-// Karaoke lyrics from the compiled vocal track: syllables (one per sung note, with a melisma "+"
-// folded into the syllable it extends) timed by their phonemes (the consonant leads the note), cut
-// into lines at rests. Pure: the viewer page draws what these say, and the tests check it in Node.
+// The lyric line, one definition for the fans' karaoke and the operator's desk: syllables (one
+// per sung note; a melisma note folded into the syllable it extends, by the vocal engine's own
+// rule in cleanLyric, so what is lit is what is sung) timed by their phonemes (the consonant leads
+// the note), cut into lines at rests. Pure: the pages draw what these say, the tests run in Node.
 
-import type { Timeline } from '../../show-files/src/timeline.ts';
+import type { Timeline } from '../show-files/src/timeline.ts';
+import { cleanLyric, isRestLyric } from '../show-files/src/vocal/lyrics.ts';
 
 export interface Syllable {
   text: string;
@@ -24,8 +26,6 @@ export interface LyricLine {
 export const LINE_BREAK_GAP = 0.6;
 export const MAX_SYLLABLES_PER_LINE = 14;
 
-const CONTINUATION = /^[+\-~ー]$/;
-
 function isLatin(text: string): boolean {
   return /^[\x20-\x7e]+$/.test(text);
 }
@@ -46,9 +46,10 @@ export function lyricLines(timeline: Pick<Timeline, 'songs'>): LyricLine[] {
     let last: Syllable | null = null;
     notes.forEach((note, i) => {
       const lyric = note.lyric.trim();
-      if (!lyric) return;
+      if (!lyric || isRestLyric(lyric)) return;
       const { start, end } = span[i]!;
-      if (CONTINUATION.test(lyric) && last) {
+      const clean = cleanLyric(lyric);
+      if (clean.continuation && last) {
         last.end = Math.max(last.end, end);
         line!.end = Math.max(line!.end, end);
         return;
@@ -58,8 +59,10 @@ export function lyricLines(timeline: Pick<Timeline, 'songs'>): LyricLine[] {
         line = { song: songIndex, start, end, syllables: [] };
       }
       // English hyphenation ("fa-" "ding"): the hyphen joins, it is not drawn.
-      const joined = lyric.endsWith('-') && lyric.length > 1;
-      const text = joined ? lyric.slice(0, -1) : lyric;
+      // A continuation with nothing before it in the song is drawn as written.
+      const sung = clean.continuation ? lyric : clean.text;
+      const joined = sung.endsWith('-') && sung.length > 1;
+      const text = joined ? sung.slice(0, -1) : sung;
       last = { text, start, end, space: isLatin(text) && !joined };
       line.syllables.push(last);
       line.end = Math.max(line.end, end);
@@ -118,4 +121,11 @@ export function karaokeAt(lines: readonly LyricLine[], t: number): KaraokeState 
   const active = current && t < current.end ? sung - 1 : -1;
   const progress = current ? Math.min(1, Math.max(0, (t - current.start) / Math.max(1e-3, current.end - current.start))) : 0;
   return { line: i, sung, active, progress, next: i + 1 < lines.length ? i + 1 : -1 };
+}
+
+/** The line to show at t and the syllable lit in it: the line being sung, or the next one in a rest. */
+export function lineAround(lines: readonly LyricLine[], t: number): { line: LyricLine | null; active: number } {
+  const k = karaokeAt(lines, t);
+  if (k.line >= 0) return { line: lines[k.line]!, active: k.active };
+  return { line: k.next >= 0 ? lines[k.next]! : null, active: -1 };
 }
