@@ -76,7 +76,8 @@ async function browserFps(): Promise<BrowserFps> {
   // HOLOSTAGE_BENCH_AVATAR=file.vrm adds a variant with that avatar, measured in the same rounds
   // (to compare two singers under the same machine load; HOLOSTAGE_BENCH_AVATAR_LABEL names it).
   const otherAvatar = process.env.HOLOSTAGE_BENCH_AVATAR;
-  const rig = await startStageRig(stageTimeline({ size }), [], otherAvatar ? [['other.vrm', readFileSync(otherAvatar)]] : []);
+  // Pages through vite (loopback only): the empty baseline scene is a bench-only module.
+  const rig = await startStageRig(stageTimeline({ size }), [], otherAvatar ? [['other.vrm', readFileSync(otherAvatar)]] : [], 'dev');
   const other: number[] = [];
   const empty: number[] = [];
   const stage: number[] = [];

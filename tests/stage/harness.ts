@@ -136,15 +136,19 @@ export function sineWav(seconds: number, rate = 22050): Buffer {
   return b;
 }
 
-/** Starts the server on `timeline`; `copy` puts repository files into the show folder first ([from, to]). */
-export async function startStageRig(timeline: Timeline, copy: [string, string][] = [], write: [string, Buffer][] = []): Promise<StageRig> {
+/**
+ * Starts the server on `timeline`; `copy` puts repository files into the show folder first ([from, to]).
+ * `pages: 'dev'` serves the page sources through vite on loopback (the stage bench needs its
+ * bench-only empty scene, which is not part of the built pages).
+ */
+export async function startStageRig(timeline: Timeline, copy: [string, string][] = [], write: [string, Buffer][] = [], pages: 'auto' | 'dev' = 'auto'): Promise<StageRig> {
   const dir = mkdtempSync(join(tmpdir(), 'holostage-stage-'));
   for (const [from, to] of copy) cpSync(from, join(dir, to), { recursive: true });
   for (const [to, bytes] of write) {
     mkdirSync(dirname(join(dir, to)), { recursive: true });
     writeFileSync(join(dir, to), bytes);
   }
-  const server = await startShowServer({ showDir: dir, timeline, lighting: new RecorderDriver(null), port: 0, pages: 'auto' });
+  const server = await startShowServer({ showDir: dir, timeline, lighting: new RecorderDriver(null), port: 0, pages });
   const browser = await launchChromium();
   const operator = connect(server.url, { auth: { token: server.tokens.operator }, transports: ['websocket'] });
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileShowFolder } from '../../../show-files/src/compile.ts';
+import { planVoice } from '../../../show-files/src/vocal/articulation.ts';
+import { renderChunks } from '../../../show-files/src/vocal/dsp/voice-synth.ts';
+import type { Timeline } from '../../../show-files/src/timeline.ts';
 import type { ValidationError } from '../../../show-files/src/errors.ts';
 import { buildVocalMidi } from '../../vocal/midi-fixture.ts';
 import { mutateBytes, mutateJson, mutateMidi, mutateUst, mutateYaml, rng } from './mutate.ts';
@@ -103,10 +106,14 @@ export async function fuzzKind(kind: FuzzKind, firstSeed: number, count: number)
       const mutant = s.mutate(s.seed, seed);
       writeFileSync(join(dir, s.target), mutant);
       const started = performance.now();
+      let accepted: Timeline | undefined;
       try {
         // Strict, as `validate` runs it; every fourth mutant also as the server runs it (broken songs left out).
         const r = await compileShowFolder(dir, { leaveOutBrokenSongs: seed % 4 === 0 });
-        if (r.ok) report.accepted++;
+        if (r.ok) {
+          report.accepted++;
+          accepted = r.timeline;
+        }
         else {
           report.refused++;
           if (r.errors.length === 0) report.unclear.push({ seed, error: { file: '', path: '', line: 0, column: 0, message: 'refused with no error' } });
@@ -117,6 +124,7 @@ export async function fuzzKind(kind: FuzzKind, firstSeed: number, count: number)
         report.crashes.push({ kind, seed, error: err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : String(err) });
       }
       const ms = performance.now() - started;
+      if (accepted) singBriefly(accepted, kind, seed, report);
       report.totalMs += ms;
       if (report.slowest.length < 5 || ms > report.slowest[4]!.ms) {
         report.slowest.push({ seed, ms });
@@ -133,6 +141,25 @@ export async function fuzzKind(kind: FuzzKind, firstSeed: number, count: number)
     rmSync(dir, { recursive: true, force: true });
   }
   return report;
+}
+
+/**
+ * A show that validated must also sing: every song's voice is planned in full and its first
+ * 0.2 s rendered (outside the timing: this is the renderer's promise, not the validator's speed).
+ */
+function singBriefly(timeline: Timeline, kind: FuzzKind, seed: number, report: FuzzReport): void {
+  try {
+    for (const song of timeline.songs) {
+      if (song.tracks.vocal.notes.length === 0) continue;
+      const plan = planVoice(song.tracks.vocal, song.voice);
+      const it = renderChunks(plan, 8000, plan.start, Math.min(plan.end, plan.start + 0.2), 1600);
+      let step = it.next();
+      while (!step.done) step = it.next();
+      if (!step.value.every((x) => Number.isFinite(x))) throw new Error(`song ${song.id}: the voice rendered a non-finite sample`);
+    }
+  } catch (err) {
+    report.crashes.push({ kind, seed, error: `render: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`.slice(0, 300) });
+  }
 }
 
 /** The mutant bytes for a kind and seed (to keep a worst case as a fixture). */
