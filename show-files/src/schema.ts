@@ -128,6 +128,15 @@ export const showSchema = z.strictObject({
       mscDeviceId: intIn(0, 127).optional(),
     })
     .optional(),
+  /** OSC remote control (server/src/venue): UDP port, and the passcode /connect needs (default: the operator token). */
+  osc: z.strictObject({ port: intIn(0, 65535).optional(), passcode: nonEmpty('a passcode').optional() }).optional(),
+  /** MTC out on the lighting's MIDI output: frame rate, and the timecode at the show's start. */
+  timecode: z
+    .strictObject({
+      fps: z.union([z.literal(24), z.literal(25), z.literal(29.97), z.literal(30)], { error: (iss) => `expected 24, 25, 29.97 or 30 frames per second, got ${describeValue(iss.input)}` }),
+      start: z.string().regex(/^\d{2}:[0-5]\d:[0-5]\d[:;]\d{2}$/, { error: (iss) => `expected a timecode HH:MM:SS:FF, got ${describeValue(iss.input)}` }).optional(),
+    })
+    .optional(),
   /** Song files relative to the show folder. */
   songs: z.array(relativePath('a song file')).min(1, { error: 'a show needs at least one song file' }).max(MAX_SONGS, { error: `a show may list at most ${MAX_SONGS} song files` }),
   setlist: z.array(setlistEntrySchema).min(1, { error: 'the setlist is empty' }).max(MAX_SETLIST, { error: `a setlist may have at most ${MAX_SETLIST} entries` }),
