@@ -94,6 +94,9 @@ export class RecorderDriver extends BaseDriver {
 export function toSmfEvent(bytes: readonly number[]): Record<string, unknown> {
   const status = bytes[0]!;
   if (status === 0xf0) return { type: 'sysEx', data: bytes.slice(1) };
+  // System common and real-time messages (MTC quarter frames F1 ...) have no SMF event of their
+  // own: an F7 "escape" event carries them as they went on the wire.
+  if (status > 0xf0) return { type: 'endSysEx', data: [...bytes] };
   const channel = status & 0x0f;
   switch (status & 0xf0) {
     case 0x80:

@@ -6,19 +6,21 @@ import type { Alarm, TransportSnapshot } from '../../../protocol/index.ts';
 import type { ShowController } from '../show/controller.ts';
 import type { LightingDriver } from '../lighting/driver.ts';
 import { OscServer, type OscStatus } from './osc-server.ts';
-import { MtcOut, type MtcOutStatus } from './mtc-out.ts';
-import type { MtcRate } from './timecode.ts';
+import { MtcOut } from './mtc-out.ts';
+import type { MtcConfig, MtcCounts } from './mtc-plan.ts';
+import { LightingThread } from '../lighting/lighting-thread.ts';
 
 export interface VenueOptions {
   /** OSC over UDP: port (0 picks a free one), interface (default the server's), passcode (default the operator token). */
   osc?: { port: number; host?: string; passcode?: string };
   /** MTC out on the lighting's MIDI output: rate and the timecode at show time 0, in seconds. */
-  mtc?: { rate: MtcRate; offsetSeconds: number };
+  mtc?: MtcConfig;
 }
 
 export interface VenueStatus {
   osc: OscStatus | null;
-  mtc: MtcOutStatus | null;
+  /** Counts only when timed on this thread (the lighting thread keeps its own). */
+  mtc: (MtcConfig & { thread: 'lighting' | 'main'; counts: MtcCounts | null }) | null;
 }
 
 export interface VenueDeps {
@@ -32,6 +34,7 @@ export interface VenueDeps {
 
 export class Venue {
   osc: OscServer | null = null;
+  /** MTC timed on this thread, when the driver is not a lighting thread. */
   mtc: MtcOut | null = null;
 
   constructor(private readonly options: VenueOptions, private readonly d: VenueDeps) {}
@@ -43,7 +46,8 @@ export class Venue {
       const port = await this.osc.start();
       this.d.log(`osc: listening on udp ${osc.host ?? this.d.host}:${port}`);
     }
-    if (mtc) {
+    if (mtc && this.d.lighting instanceof LightingThread) this.d.lighting.setTimecode(mtc);
+    else if (mtc) {
       this.mtc = new MtcOut({ ...mtc, clock: this.d.clock, send: (bytes, label) => void this.d.lighting.send(bytes, { label }) });
       this.mtc.follow(this.d.controller.snapshot());
     }
@@ -59,7 +63,8 @@ export class Venue {
   }
 
   status(): VenueStatus {
-    return { osc: this.osc?.status() ?? null, mtc: this.mtc?.status() ?? null };
+    const mtc = this.options.mtc;
+    return { osc: this.osc?.status() ?? null, mtc: mtc ? { ...mtc, thread: this.mtc ? 'main' : 'lighting', counts: this.mtc?.counts() ?? null } : null };
   }
 
   async close(): Promise<void> {
