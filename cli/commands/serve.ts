@@ -40,6 +40,8 @@ const HELP = `usage: holostage serve [options]
                            without either; 0 picks a free one). See docs/venue.md
   --mtc-fps <rate>         send MIDI Time Code on the lighting output at 24, 25, 29.97 or 30 fps
                            (default: the show's timecode.fps; off without either)
+  --sacn                   send the songs' DMX cues over sACN (E1.31) multicast (default: on when
+                           show.json has a "sacn" section)
   --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
   --edge                   with --redis: serve viewers only, following the primary on that redis
                            (same --show on every node; the primary is the one without --edge)
@@ -47,7 +49,7 @@ const HELP = `usage: holostage serve [options]
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, {
-    booleans: ['midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy'],
+    booleans: ['sacn', 'midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy'],
     values: ['show', 'port', 'host', 'state', 'resume-window', 'heartbeat', 'go-guard', 'panic-fade', 'midi', 'midi-port', 'midi-in', 'record', 'lighting-priority', 'redis', 'osc-port', 'mtc-fps'],
   });
   if (p.flags.has('help')) {
@@ -132,7 +134,7 @@ export async function run(args: string[]): Promise<number> {
     warmVocals: true,
     redisUrl,
     edge,
-    venue: venueOptionsFor(showDir, { oscPort: oscPort as number | undefined, mtcFps: mtcFps as MtcRate | undefined }),
+    venue: venueOptionsFor(showDir, { oscPort: oscPort as number | undefined, mtcFps: mtcFps as MtcRate | undefined, sacn: p.flags.has('sacn') }),
   });
 
   // The show must go on: a promise nobody awaited that fails is logged, never fatal.
@@ -172,6 +174,7 @@ export async function run(args: string[]): Promise<number> {
     out.write(`  lighting: ${status.driver}${status.connected ? (status.port ? ` on "${status.port}"` : '') : ` not connected: ${status.error}`} (cues timed on their own thread)\n`);
     const venue = server.venue?.status();
     if (venue?.osc) out.write(`  osc: udp ${host}:${venue.osc.port} (/connect with the operator token or the show's osc.passcode)\n`);
+    if (venue?.sacn) out.write(`  dmx: sACN universe(s) ${venue.sacn.universes.join(', ') || '(no DMX cues)'} ${venue.sacn.unicast.length ? `to ${venue.sacn.unicast.join(', ')}` : 'multicast'}\n`);
     if (venue?.mtc) out.write(`  timecode: MTC out at ${venue.mtc.rate} fps on the lighting output (${venue.mtc.thread} thread)\n`);
     out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);
   }

@@ -60,7 +60,7 @@ describe('serve with OSC and timecode from show.json', { timeout: 150_000 }, () 
     const show = copyDemoShow();
     withVenue(show, { osc: { port: 70000 }, timecode: { fps: 28 } });
     const r = await compileShowFolder(show);
-    expect(r.ok).toBe(false);
+    if (r.ok) throw new Error('a bad osc/timecode section compiled');
     const messages = r.errors.map((e) => `${e.file}:${e.line} ${e.path} ${e.message}`).join('\n');
     expect(messages).toMatch(/show\.json:\d+ osc\.port .*65535/);
     expect(messages).toMatch(/show\.json:\d+ timecode\.fps expected 24, 25, 29\.97 or 30 frames per second, got 28/);

@@ -12,6 +12,8 @@ import type { VenueOptions } from './venue.ts';
 export interface VenueFlags {
   oscPort?: number;
   mtcFps?: MtcRate;
+  /** --sacn: send the DMX cues over sACN even without a "sacn" section (multicast). */
+  sacn?: boolean;
 }
 
 /** A --mtc-fps value as a rate, or an error line. */
@@ -30,10 +32,11 @@ export function venueOptionsFor(showDir: string, flags: VenueFlags): VenueOption
     const start = section.timecode?.start;
     venue.mtc = { rate, offsetSeconds: start ? (parseTimecode(start, rate) ?? 0) : 0 };
   }
+  if (section.sacn || flags.sacn) venue.sacn = { ...section.sacn };
   return venue;
 }
 
-function readShowSections(showDir: string): { osc?: { port?: number; passcode?: string }; timecode?: { fps: MtcRate; start?: string } } {
+function readShowSections(showDir: string): { osc?: { port?: number; passcode?: string }; timecode?: { fps: MtcRate; start?: string }; sacn?: { unicast?: string[]; priority?: number } } {
   let data: Record<string, unknown>;
   try {
     data = JSON.parse(readFileSync(join(showDir, 'show.json'), 'utf8')) as Record<string, unknown>;
@@ -42,5 +45,6 @@ function readShowSections(showDir: string): { osc?: { port?: number; passcode?: 
   }
   const osc = showSchema.shape.osc.safeParse(data.osc);
   const timecode = showSchema.shape.timecode.safeParse(data.timecode);
-  return { osc: osc.success ? osc.data : undefined, timecode: timecode.success ? (timecode.data as { fps: MtcRate; start?: string } | undefined) : undefined };
+  const sacn = showSchema.shape.sacn.safeParse(data.sacn);
+  return { sacn: sacn.success ? sacn.data : undefined, osc: osc.success ? osc.data : undefined, timecode: timecode.success ? (timecode.data as { fps: MtcRate; start?: string } | undefined) : undefined };
 }

@@ -2,8 +2,8 @@
 // plan (update / nextDue / fireDue), so the lighting thread runs both on its own timing loop, and
 // a scheduler on the main thread can run it for any other driver. Pure: no timers, no I/O.
 // Timecode = show time + offset. A quarter frame's due time comes from the snapshot, never from
-// when the previous one went out; one late by more than a quarter frame is skipped (the receiver
-// freewheels) rather than sent in a burst. A locate (a jump, a start, a stop) sends a full frame.
+// when the previous one went out; one late by more than a quarter frame is skipped, up to the
+// next piece 0 (the receiver freewheels over the gap), rather than sent in a burst. A locate (a jump, a start, a stop) sends a full frame.
 
 import { showTimeAt, type ServerMs, type TransportSnapshot } from '../../../protocol/index.ts';
 import { framesPerSecond, frameToTimecode, fullFrame, quarterFrameMessage, type MtcRate } from './timecode.ts';
@@ -61,14 +61,17 @@ export class MtcPlan {
     const now = clock();
     if (this.locateAt !== null && this.locateAt <= now) {
       this.locateAt = null;
-      const frame = Math.floor((showTimeAt(s, now) + this.config.offsetSeconds) * framesPerSecond(this.config.rate) + 1e-9);
+      // A snapshot stamped a moment ahead of this clock would give a time before its own start.
+      const showTime = Math.max(0, now < s.serverTime ? s.showTime : showTimeAt(s, now));
+      const frame = Math.floor((showTime + this.config.offsetSeconds) * framesPerSecond(this.config.rate) + 1e-9);
       send(fullFrame(frameToTimecode(frame, this.config.rate), this.config.rate), 'MTC full frame');
     }
     if (this.next < 0 || this.showTimeOf(this.next) >= s.holdAt) return;
     const due = this.dueOf(this.next);
     if (due > now) return;
     if (now - due > this.quarter * 1000) {
-      const caughtUp = this.quarterAt(showTimeAt(s, now));
+      // Go on from the next piece 0: a receiver must never join pieces from either side of a gap.
+      const caughtUp = Math.ceil(this.quarterAt(showTimeAt(s, now)) / 8) * 8;
       this.counts.skipped += caughtUp - this.next;
       this.next = caughtUp;
       return;

@@ -9,18 +9,24 @@ import { OscServer, type OscStatus } from './osc-server.ts';
 import { MtcOut } from './mtc-out.ts';
 import type { MtcConfig, MtcCounts } from './mtc-plan.ts';
 import { LightingThread } from '../lighting/lighting-thread.ts';
+import type { Timeline } from '../../../show-files/src/timeline.ts';
+import { SacnSender, type SacnOptions } from './sacn.ts';
+import { collectDmxEvents } from './dmx-levels.ts';
 
 export interface VenueOptions {
   /** OSC over UDP: port (0 picks a free one), interface (default the server's), passcode (default the operator token). */
   osc?: { port: number; host?: string; passcode?: string };
   /** MTC out on the lighting's MIDI output: rate and the timecode at show time 0, in seconds. */
   mtc?: MtcConfig;
+  /** sACN (E1.31) DMX out of the songs' DMX cues. */
+  sacn?: SacnOptions;
 }
 
 export interface VenueStatus {
   osc: OscStatus | null;
   /** Counts only when timed on this thread (the lighting thread keeps its own). */
   mtc: (MtcConfig & { thread: 'lighting' | 'main'; counts: MtcCounts | null }) | null;
+  sacn: { universes: number[]; packets: number; unicast: string[] } | null;
 }
 
 export interface VenueDeps {
@@ -36,6 +42,8 @@ export class Venue {
   osc: OscServer | null = null;
   /** MTC timed on this thread, when the driver is not a lighting thread. */
   mtc: MtcOut | null = null;
+  sacn: SacnSender | null = null;
+  private dmxTimeline: Timeline | null = null;
 
   constructor(private readonly options: VenueOptions, private readonly d: VenueDeps) {}
 
@@ -45,6 +53,12 @@ export class Venue {
       this.osc = new OscServer({ controller: this.d.controller, port: osc.port, host: osc.host ?? this.d.host, passcode: () => osc.passcode || this.d.operatorToken(), log: this.d.log });
       const port = await this.osc.start();
       this.d.log(`osc: listening on udp ${osc.host ?? this.d.host}:${port}`);
+    }
+    if (this.options.sacn) {
+      const c = this.d.controller;
+      this.sacn = new SacnSender(this.options.sacn, () => ({ showTime: c.showTimeNow(), blackout: c.state.blackout !== null }));
+      this.refreshDmx();
+      this.sacn.start();
     }
     if (mtc && this.d.lighting instanceof LightingThread) this.d.lighting.setTimecode(mtc);
     else if (mtc) {
@@ -56,6 +70,16 @@ export class Venue {
   transport(snapshot: TransportSnapshot): void {
     this.mtc?.follow(snapshot);
     this.osc?.transport(snapshot);
+    // A change of position or show: the whole DMX look of the new moment goes out at once.
+    this.refreshDmx();
+    this.sacn?.frame();
+  }
+
+  private refreshDmx(): void {
+    const timeline = this.d.controller.timeline;
+    if (!this.sacn || timeline === this.dmxTimeline) return;
+    this.dmxTimeline = timeline;
+    this.sacn.setEvents(collectDmxEvents(timeline));
   }
 
   alarms(list: readonly Alarm[]): void {
@@ -64,11 +88,12 @@ export class Venue {
 
   status(): VenueStatus {
     const mtc = this.options.mtc;
-    return { osc: this.osc?.status() ?? null, mtc: mtc ? { ...mtc, thread: this.mtc ? 'main' : 'lighting', counts: this.mtc?.counts() ?? null } : null };
+    return { osc: this.osc?.status() ?? null, mtc: mtc ? { ...mtc, thread: this.mtc ? 'main' : 'lighting', counts: this.mtc?.counts() ?? null } : null, sacn: this.sacn ? { universes: this.sacn.universes(), packets: this.sacn.sent, unicast: this.options.sacn?.unicast ?? [] } : null };
   }
 
   async close(): Promise<void> {
     this.mtc?.stop();
+    await this.sacn?.close();
     await this.osc?.close();
   }
 }
