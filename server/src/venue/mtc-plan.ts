@@ -76,9 +76,9 @@ export class MtcPlan {
       this.next = caughtUp;
       return;
     }
-    send(quarterFrameMessage(this.next, this.config.rate), 'MTC');
     this.counts.sent++;
     this.counts.lastErrorMs = now - due;
+    send(quarterFrameMessage(this.next, this.config.rate), 'MTC');
     this.next++;
   }
 

@@ -198,10 +198,10 @@ export class OscServer {
       return;
     }
     if (address === '/updates') {
-      const on = args[0] === undefined || args[0] === true || (typeof args[0] === 'number' && args[0] !== 0);
-      peer.subscribedUntil = on ? Date.now() + SUBSCRIPTION_MS : 0;
-      this.reply(peer, address, { status: 'ok', data: { updates: on, renewWithinSeconds: SUBSCRIPTION_MS / 1000 } });
-      if (on) this.sendStateTo(peer);
+      const off = args[0] === 0 || args[0] === false || args[0] === '0';
+      peer.subscribedUntil = off ? 0 : Date.now() + SUBSCRIPTION_MS;
+      this.reply(peer, address, { status: 'ok', data: { updates: !off, renewWithinSeconds: SUBSCRIPTION_MS / 1000 } });
+      if (!off) this.sendStateTo(peer);
       return;
     }
     this.reply(peer, address, await runOscCommand({ controller: this.o.controller, role: peer.role }, address, args));
