@@ -173,7 +173,7 @@ export async function run(args: string[]): Promise<number> {
   if (!edge) {
     out.write(`  lighting: ${status.driver}${status.connected ? (status.port ? ` on "${status.port}"` : '') : ` not connected: ${status.error}`} (cues timed on their own thread)\n`);
     const venue = server.venue?.status();
-    if (venue?.osc) out.write(`  osc: udp ${host}:${venue.osc.port} (/connect with the operator token or the show's osc.passcode)\n`);
+    if (venue?.osc) out.write(`  osc: udp${server.venue?.oscTcp ? ' and tcp' : ''} ${host}:${venue.osc.port} (/connect with the operator token or the show's osc.passcode)\n`);
     if (venue?.sacn) out.write(`  dmx: sACN universe(s) ${venue.sacn.universes.join(', ') || '(no DMX cues)'} ${venue.sacn.unicast.length ? `to ${venue.sacn.unicast.join(', ')}` : 'multicast'}\n`);
     if (venue?.mtc) out.write(`  timecode: MTC out at ${venue.mtc.rate} fps on the lighting output (${venue.mtc.thread} thread)\n`);
     out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);

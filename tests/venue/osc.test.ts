@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ShowServer, ShowServerOptions } from '../../server/src/server.ts';
 import { makeTimeline } from '../server/fixtures.ts';
 import { sleep, startTestServer, waitUntil } from '../server/helpers.ts';
-import { oscBundle, oscPacket, OscTestClient } from './osc-client.ts';
+import { connect as connectTcp } from 'node:net';
+import { decodeOsc, oscBundle, oscPacket, OscTestClient } from './osc-client.ts';
 
 const timeline = makeTimeline([
   { title: 'Opening', length: 20 },
@@ -193,5 +194,60 @@ describe('OSC server (UDP)', () => {
     expect((await other.ask('/thump')).status).toBe('ok');
     await sleep(200);
     expect((await flooder.ask('/thump')).status).toBe('ok');
+  });
+});
+
+/** SLIP (RFC 1055), written here apart from the server's: END C0, ESC DB, ESC_END DC, ESC_ESC DD. */
+function slip(packet: Buffer): Buffer {
+  const out = [0xc0];
+  for (const b of packet) out.push(...(b === 0xc0 ? [0xdb, 0xdc] : b === 0xdb ? [0xdb, 0xdd] : [b]));
+  out.push(0xc0);
+  return Buffer.from(out);
+}
+
+function unslip(stream: Buffer): Buffer[] {
+  const frames: Buffer[] = [];
+  let cur: number[] = [];
+  for (let i = 0; i < stream.length; i++) {
+    const b = stream[i]!;
+    if (b === 0xc0) {
+      if (cur.length) frames.push(Buffer.from(cur));
+      cur = [];
+    } else if (b === 0xdb) cur.push(stream[++i] === 0xdc ? 0xc0 : 0xdb);
+    else cur.push(b);
+  }
+  return frames;
+}
+
+describe('OSC over TCP (SLIP)', () => {
+  it('runs commands from SLIP frames on the same port and answers in frames; an endless frame closes only that connection', async () => {
+    const { server } = await start();
+    const port = server.venue!.oscTcpPort!;
+    expect(port).toBe(server.venue!.osc!.status().port);
+    const conn = connectTcp(port, '127.0.0.1');
+    await new Promise((r) => conn.once('connect', r));
+    let received = Buffer.alloc(0);
+    conn.on('data', (d: Buffer) => (received = Buffer.concat([received, d])));
+    const replies = async (n: number): Promise<{ address: string; json: any }[]> => {
+      await waitUntil(() => unslip(received).length >= n, 3000, `${n} TCP replies`);
+      return unslip(received).map((f) => decodeOsc(f)).map((m) => ({ address: m.address, json: JSON.parse(m.args[0] as string) }));
+    };
+    // Two frames in one write, then an int whose bytes need escaping (0x0000C0DB).
+    conn.write(Buffer.concat([slip(oscPacket('/connect', [server.tokens.operator])), slip(oscPacket('/go'))]));
+    const first = await replies(2);
+    expect(first.map((r) => [r.address, r.json.status])).toEqual([['/reply/connect', 'ok'], ['/reply/go', 'ok']]);
+    expect(server.state.mode).toBe('playing');
+    conn.write(slip(oscPacket('/holostage/seek', [0xc0db])));
+    const seek = (await replies(3))[2]!;
+    expect(seek.json.status).toBe('error');
+    expect(seek.json.data.error).toContain('49371');
+
+    const closed = new Promise((r) => conn.once('close', r));
+    conn.write(Buffer.alloc(9000, 0x41));
+    await closed;
+    const udp = await OscTestClient.open(port);
+    clients.push(udp);
+    expect((await udp.ask('/thump')).status).toBe('ok');
+    expect(server.state.mode).toBe('playing');
   });
 });

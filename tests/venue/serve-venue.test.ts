@@ -29,8 +29,8 @@ describe('serve with OSC and timecode from show.json', { timeout: 150_000 }, () 
     const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
     try {
       const start = Date.now();
-      while (!/osc: udp [\d.]+:(\d+)/.test(out) && Date.now() - start < 120_000 && proc.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-      const port = Number(/osc: udp [\d.]+:(\d+)/.exec(out)?.[1]);
+      while (!/osc: udp(?: and tcp)? [\d.]+:(\d+)/.test(out) && Date.now() - start < 120_000 && proc.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      const port = Number(/osc: udp(?: and tcp)? [\d.]+:(\d+)/.exec(out)?.[1]);
       expect(port, out).toBeGreaterThan(0);
       expect(out).toContain('timecode: MTC out at 25 fps on the lighting output (lighting thread)');
       const client = await OscTestClient.open(port);

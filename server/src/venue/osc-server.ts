@@ -32,8 +32,8 @@ export interface OscStatus {
 
 interface Peer {
   key: string;
-  address: string;
-  port: number;
+  /** How a packet reaches this peer: a UDP datagram to its address, or a SLIP frame on its TCP connection. */
+  send: (packet: Buffer) => void;
   role: OscRole;
   /** Pushed updates until this time (ms, Date.now()); renewed by any message from the peer. */
   subscribedUntil: number;
@@ -123,19 +123,26 @@ export class OscServer {
     for (const p of this.peers.values()) {
       if (p.subscribedUntil <= now) continue;
       packet ??= encodeMessage(address, [JSON.stringify(data)]);
-      this.socket?.send(packet, p.port, p.address);
+      p.send(packet);
     }
   }
 
-  private peerFor(rinfo: RemoteInfo, now: number): Peer {
-    const key = `${rinfo.address}:${rinfo.port}`;
+  private peerFor(key: string, send: (packet: Buffer) => void, now: number): Peer {
     let peer = this.peers.get(key);
     if (!peer) {
       if (this.peers.size >= MAX_PEERS) this.evictOldest();
-      peer = { key, address: rinfo.address, port: rinfo.port, role: 'read-only', subscribedUntil: 0, tokens: BURST, refilledAt: now, seenAt: now };
+      peer = { key, send, role: 'read-only', subscribedUntil: 0, tokens: BURST, refilledAt: now, seenAt: now };
       this.peers.set(key, peer);
     }
     return peer;
+  }
+
+  /** A stream transport's peer (OSC over TCP): its packets, and its end. */
+  streamPeer(key: string, send: (packet: Buffer) => void): { receive: (packet: Buffer) => void; close: () => void } {
+    return {
+      receive: (packet) => this.take(this.peerFor(key, send, Date.now()), packet),
+      close: () => this.peers.delete(key),
+    };
   }
 
   private evictOldest(): void {
@@ -145,8 +152,14 @@ export class OscServer {
   }
 
   private receive(msg: Buffer, rinfo: RemoteInfo): void {
+    const socket = this.socket;
+    const peer = this.peerFor(`udp ${rinfo.address}:${rinfo.port}`, (packet) => socket?.send(packet, rinfo.port, rinfo.address), Date.now());
+    this.take(peer, msg);
+  }
+
+  /** One packet from a peer: its budget, then decode, then its commands in order. */
+  private take(peer: Peer, msg: Buffer): void {
     const now = Date.now();
-    const peer = this.peerFor(rinfo, now);
     peer.tokens = Math.min(BURST, peer.tokens + ((now - peer.refilledAt) / 1000) * PER_SECOND);
     peer.refilledAt = now;
     if (peer.tokens < 1) {
@@ -211,12 +224,12 @@ export class OscServer {
   private sendStateTo(peer: Peer): void {
     const view = this.o.controller.stateView();
     const packet = encodeMessage('/update/transport', [JSON.stringify({ mode: view.mode, playing: view.playing, waiting: view.waiting, entry: view.entryIndex + 1, title: view.entryTitle, songTime: view.songTime, showTime: view.showTime, blackout: view.blackout !== null, revision: view.revision })]);
-    this.socket?.send(packet, peer.port, peer.address);
+    peer.send(packet);
   }
 
   private reply(peer: Peer, address: string, r: OscReply): void {
     const body = JSON.stringify({ address, status: r.status, data: r.data ?? null });
-    this.socket?.send(encodeMessage(`/reply${address}`, [body]), peer.port, peer.address);
+    if (this.socket) peer.send(encodeMessage(`/reply${address}`, [body]));
   }
 
   async close(): Promise<void> {

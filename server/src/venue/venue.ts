@@ -6,6 +6,7 @@ import type { Alarm, TransportSnapshot } from '../../../protocol/index.ts';
 import type { ShowController } from '../show/controller.ts';
 import type { LightingDriver } from '../lighting/driver.ts';
 import { OscServer, type OscStatus } from './osc-server.ts';
+import { OscTcpServer } from './osc-tcp.ts';
 import { MtcOut } from './mtc-out.ts';
 import type { MtcConfig, MtcCounts } from './mtc-plan.ts';
 import { LightingThread } from '../lighting/lighting-thread.ts';
@@ -40,6 +41,9 @@ export interface VenueDeps {
 
 export class Venue {
   osc: OscServer | null = null;
+  /** OSC over TCP (SLIP) on the same port number as UDP. */
+  oscTcp: OscTcpServer | null = null;
+  oscTcpPort: number | null = null;
   /** MTC timed on this thread, when the driver is not a lighting thread. */
   mtc: MtcOut | null = null;
   sacn: SacnSender | null = null;
@@ -51,8 +55,16 @@ export class Venue {
     const { osc, mtc } = this.options;
     if (osc) {
       this.osc = new OscServer({ controller: this.d.controller, port: osc.port, host: osc.host ?? this.d.host, passcode: () => osc.passcode || this.d.operatorToken(), log: this.d.log });
+      const host = osc.host ?? this.d.host;
       const port = await this.osc.start();
-      this.d.log(`osc: listening on udp ${osc.host ?? this.d.host}:${port}`);
+      this.oscTcp = new OscTcpServer(this.osc, this.d.log);
+      try {
+        this.oscTcpPort = await this.oscTcp.start(port, host);
+      } catch (err) {
+        this.oscTcp = null;
+        this.d.log(`osc: no TCP on port ${port} (${(err as Error).message}); UDP only`);
+      }
+      this.d.log(`osc: listening on udp${this.oscTcp ? ' and tcp' : ''} ${host}:${port}`);
     }
     if (this.options.sacn) {
       const c = this.d.controller;
@@ -94,6 +106,7 @@ export class Venue {
   async close(): Promise<void> {
     this.mtc?.stop();
     await this.sacn?.close();
+    await this.oscTcp?.close();
     await this.osc?.close();
   }
 }
