@@ -138,6 +138,16 @@ describe('OSC server (UDP)', () => {
     expect(watcher.received.filter((r) => r.address.startsWith('/update/'))).toEqual([]);
   });
 
+  it('a subscriber that goes quiet raises an alarm on the desk, cleared when it subscribes again', async () => {
+    const { server, client } = await start({ port: 0, subscriptionMs: 300 });
+    const c = await client();
+    await c.ask('/updates', [1]);
+    const alarm = await waitUntil(() => server.alarmList().find((a) => a.key.startsWith('osc:udp 127.0.0.1:') && a.active), 4000, 'the osc peer alarm');
+    expect(alarm.message).toMatch(/went quiet/);
+    await c.ask('/updates', [1]);
+    expect(server.alarmList().find((a) => a.key === alarm.key)!.active).toBe(false);
+  });
+
   it('a bundle runs each of its messages', async () => {
     const { server, client } = await start();
     const c = await client();

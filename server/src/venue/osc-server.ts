@@ -8,6 +8,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { timingSafeEqual } from 'node:crypto';
 import type { Alarm, TransportSnapshot } from '../../../protocol/index.ts';
 import type { ShowController } from '../show/controller.ts';
+import type { AlarmBoard } from '../show/alarms.ts';
 import { decodePacket, encodeMessage, OscFormatError, type OscArg } from './osc-codec.ts';
 import { runOscCommand, type OscReply, type OscRole } from './osc-commands.ts';
 
@@ -18,6 +19,10 @@ export interface OscServerOptions {
   /** What /connect must send: the show's osc.passcode, else the operator token (read when asked, tokens load late). */
   passcode: () => string;
   log: (line: string) => void;
+  /** A subscribed peer that goes quiet past its subscription raises `osc:<peer>` here (cleared when it is back). */
+  alarms?: AlarmBoard;
+  /** How long a subscription lasts after the peer's last message (default SUBSCRIPTION_MS). */
+  subscriptionMs?: number;
 }
 
 export interface OscStatus {
@@ -61,6 +66,8 @@ export class OscServer {
   private lastMessage: OscStatus['lastMessage'] = null;
   private lastDropLog = 0;
   private boundPort: number | null = null;
+  /** Peers whose subscription lapsed (their alarm is up). */
+  private readonly lapsed = new Set<string>();
 
   constructor(private readonly o: OscServerOptions) {}
 
@@ -111,7 +118,23 @@ export class OscServer {
     this.push('/update/alarms', list.filter((a) => a.active).map((a) => ({ key: a.key, level: a.level, message: a.message })));
   }
 
+  /** A subscriber that stopped talking (a Companion or QLab machine gone) is an alarm for the desk. */
+  private checkPeers(): void {
+    const now = Date.now();
+    for (const p of this.peers.values()) {
+      if (p.subscribedUntil > 0 && p.subscribedUntil <= now && !this.lapsed.has(p.key)) {
+        this.lapsed.add(p.key);
+        this.o.alarms?.raise(`osc:${p.key}`, 'warning', `OSC peer ${p.key} went quiet: no message for ${Math.round(this.subscriptionMs / 1000)} s, updates to it stopped`);
+      }
+    }
+  }
+
+  private get subscriptionMs(): number {
+    return this.o.subscriptionMs ?? SUBSCRIPTION_MS;
+  }
+
   private tick(): void {
+    this.checkPeers();
     if (this.o.controller.state?.mode !== 'playing') return;
     const view = this.o.controller.stateView();
     this.push('/update/time', { entry: view.entryIndex + 1, songTime: round3(view.songTime), showTime: round3(view.showTime) });
@@ -173,7 +196,7 @@ export class OscServer {
     peer.tokens--;
     peer.seenAt = now;
     this.received++;
-    if (peer.subscribedUntil > now) peer.subscribedUntil = now + SUBSCRIPTION_MS;
+    if (peer.subscribedUntil > now) peer.subscribedUntil = now + this.subscriptionMs;
     if (msg.length > MAX_PACKET_BYTES) {
       this.reply(peer, '/error', { status: 'error', data: { error: `packet of ${msg.length} bytes; at most ${MAX_PACKET_BYTES}` } });
       return;
@@ -212,8 +235,9 @@ export class OscServer {
     }
     if (address === '/updates') {
       const off = args[0] === 0 || args[0] === false || args[0] === '0';
-      peer.subscribedUntil = off ? 0 : Date.now() + SUBSCRIPTION_MS;
-      this.reply(peer, address, { status: 'ok', data: { updates: !off, renewWithinSeconds: SUBSCRIPTION_MS / 1000 } });
+      peer.subscribedUntil = off ? 0 : Date.now() + this.subscriptionMs;
+      if (!off && this.lapsed.delete(peer.key)) this.o.alarms?.clear(`osc:${peer.key}`);
+      this.reply(peer, address, { status: 'ok', data: { updates: !off, renewWithinSeconds: this.subscriptionMs / 1000 } });
       if (!off) this.sendStateTo(peer);
       return;
     }

@@ -4,6 +4,7 @@
 
 import type { Alarm, TransportSnapshot } from '../../../protocol/index.ts';
 import type { ShowController } from '../show/controller.ts';
+import type { AlarmBoard } from '../show/alarms.ts';
 import type { LightingDriver } from '../lighting/driver.ts';
 import { OscServer, type OscStatus } from './osc-server.ts';
 import { OscTcpServer } from './osc-tcp.ts';
@@ -16,7 +17,7 @@ import { collectDmxEvents } from './dmx-levels.ts';
 
 export interface VenueOptions {
   /** OSC over UDP: port (0 picks a free one), interface (default the server's), passcode (default the operator token). */
-  osc?: { port: number; host?: string; passcode?: string };
+  osc?: { port: number; host?: string; passcode?: string; subscriptionMs?: number };
   /** MTC out on the lighting's MIDI output: rate and the timecode at show time 0, in seconds. */
   mtc?: MtcConfig;
   /** sACN (E1.31) DMX out of the songs' DMX cues. */
@@ -35,6 +36,7 @@ export interface VenueDeps {
   lighting: LightingDriver;
   host: string;
   operatorToken: () => string;
+  alarms: AlarmBoard;
   clock: () => number;
   log: (line: string) => void;
 }
@@ -54,7 +56,7 @@ export class Venue {
   async start(): Promise<void> {
     const { osc, mtc } = this.options;
     if (osc) {
-      this.osc = new OscServer({ controller: this.d.controller, port: osc.port, host: osc.host ?? this.d.host, passcode: () => osc.passcode || this.d.operatorToken(), log: this.d.log });
+      this.osc = new OscServer({ controller: this.d.controller, port: osc.port, host: osc.host ?? this.d.host, passcode: () => osc.passcode || this.d.operatorToken(), log: this.d.log, alarms: this.d.alarms, subscriptionMs: osc.subscriptionMs });
       const host = osc.host ?? this.d.host;
       const port = await this.osc.start();
       this.oscTcp = new OscTcpServer(this.osc, this.d.log);
