@@ -10,6 +10,8 @@ import { LightingThread, type LightingThreadPriority } from '../../server/src/li
 import { flagNumber, flagString, parseArgs } from './args.ts';
 
 import { studioLinks } from '../../server/src/studio/links.ts';
+import { parseMtcRate, venueOptionsFor } from '../../server/src/venue/config.ts';
+import type { MtcRate } from '../../server/src/venue/timecode.ts';
 
 export const DEFAULT_SHOW = join(REPO_ROOT, 'show-files', 'demo');
 
@@ -34,6 +36,12 @@ const HELP = `usage: holostage serve [options]
                            loopback only, refused with another --host)
   --public                 a public show: /live opens without a token (the viewer link is open)
   --trust-proxy            behind a reverse proxy (TLS): a viewer's address comes from X-Forwarded-For
+  --osc-port <n>           OSC remote control on this UDP port (default: the show's osc.port; off
+                           without either; 0 picks a free one). See docs/venue.md
+  --mtc-fps <rate>         send MIDI Time Code on the lighting output at 24, 25, 29.97 or 30 fps
+                           (default: the show's timecode.fps; off without either)
+  --sacn                   send the songs' DMX cues over sACN (E1.31) multicast (default: on when
+                           show.json has a "sacn" section)
   --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
   --edge                   with --redis: serve viewers only, following the primary on that redis
                            (same --show on every node; the primary is the one without --edge)
@@ -41,8 +49,8 @@ const HELP = `usage: holostage serve [options]
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, {
-    booleans: ['midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy'],
-    values: ['show', 'port', 'host', 'state', 'resume-window', 'heartbeat', 'go-guard', 'panic-fade', 'midi', 'midi-port', 'midi-in', 'record', 'lighting-priority', 'redis'],
+    booleans: ['sacn', 'midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy'],
+    values: ['show', 'port', 'host', 'state', 'resume-window', 'heartbeat', 'go-guard', 'panic-fade', 'midi', 'midi-port', 'midi-in', 'record', 'lighting-priority', 'redis', 'osc-port', 'mtc-fps'],
   });
   if (p.flags.has('help')) {
     process.stdout.write(HELP);
@@ -62,6 +70,14 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   const n = numbers as Record<keyof typeof numbers, number>;
+  const oscPort = p.flags.has('osc-port') ? flagNumber(p, 'osc-port', 0, 0, 65535) : undefined;
+  const mtcFps = flagString(p, 'mtc-fps') === undefined ? undefined : parseMtcRate(flagString(p, 'mtc-fps')!);
+  for (const v of [oscPort, mtcFps]) {
+    if (typeof v === 'string') {
+      process.stderr.write(`holostage serve: ${v}\n`);
+      return 2;
+    }
+  }
   const showDir = resolve(flagString(p, 'show') ?? DEFAULT_SHOW);
   const log = (line: string): void => {
     process.stdout.write(`${new Date().toISOString()} ${line}\n`);
@@ -118,6 +134,7 @@ export async function run(args: string[]): Promise<number> {
     warmVocals: true,
     redisUrl,
     edge,
+    venue: venueOptionsFor(showDir, { oscPort: oscPort as number | undefined, mtcFps: mtcFps as MtcRate | undefined, sacn: p.flags.has('sacn') }),
   });
 
   // The show must go on: a promise nobody awaited that fails is logged, never fatal.
@@ -155,6 +172,10 @@ export async function run(args: string[]): Promise<number> {
   const status = server.lighting.status();
   if (!edge) {
     out.write(`  lighting: ${status.driver}${status.connected ? (status.port ? ` on "${status.port}"` : '') : ` not connected: ${status.error}`} (cues timed on their own thread)\n`);
+    const venue = server.venue?.status();
+    if (venue?.osc) out.write(`  osc: udp${server.venue?.oscTcp ? ' and tcp' : ''} ${host}:${venue.osc.port} (/connect with the operator token or the show's osc.passcode)\n`);
+    if (venue?.sacn) out.write(`  dmx: sACN universe(s) ${venue.sacn.universes.join(', ') || '(no DMX cues)'} ${venue.sacn.unicast.length ? `to ${venue.sacn.unicast.join(', ')}` : 'multicast'}\n`);
+    if (venue?.mtc) out.write(`  timecode: MTC out at ${venue.mtc.rate} fps on the lighting output (${venue.mtc.thread} thread)\n`);
     out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);
   }
   if (edge) {

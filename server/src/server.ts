@@ -35,6 +35,7 @@ import { defaultCompiler, ShowInvalidError, type ShowCompiler } from './show/com
 import { SocketAdapter } from './adapters/sockets.ts';
 import { mountShowApi, operatorBody } from './adapters/http.ts';
 import { MidiInputAdapter } from './adapters/midi.ts';
+import { Venue, type VenueOptions } from './venue/venue.ts';
 
 export { defaultCompiler, ShowInvalidError, type LoadedShowResult, type ShowCompiler } from './show/compiler.ts';
 export { DRIFT_MARGIN_SECONDS } from './show/outputs.ts';
@@ -86,6 +87,8 @@ export interface ShowServerOptions {
   connectionLimits?: Partial<Record<Role, number>>;
   /** Behind a reverse proxy (TLS): take a viewer's address from X-Forwarded-For. */
   trustProxy?: boolean;
+  /** Venue protocols on the primary: OSC remote control, MTC out (server/src/venue, docs/venue.md). */
+  venue?: VenueOptions;
 }
 
 export const serverClock = (): number => performance.timeOrigin + performance.now();
@@ -105,6 +108,8 @@ export class ShowServer {
   readonly showLighting: ShowLighting;
   readonly sockets: SocketAdapter;
   readonly midi: MidiInputAdapter;
+  /** OSC and timecode (started on the primary when options.venue asks for them). */
+  venue: Venue | null = null;
   /** Viewers, cheers and the crowd (server/src/fans). */
   fans!: FanHub;
   /** The desk's library, upload and vocal preview routes. */
@@ -139,7 +144,10 @@ export class ShowServer {
     this.io = new IoServer(this.http, { serveClient: false, pingInterval: 5000, pingTimeout: 5000, destroyUpgrade: false, maxHttpBufferSize: 256 * 1024 });
     this.budgets = new ClientBudgets(() => performance.now(), options.connectionLimits);
 
-    this.alarms = new AlarmBoard(this.clock, (list) => this.sockets.alarms(list));
+    this.alarms = new AlarmBoard(this.clock, (list) => {
+      this.sockets.alarms(list);
+      this.venue?.alarms(list);
+    });
     this.showLighting = new ShowLighting(options.lighting, this.clock, () => this.controller.showTimeNow(), (view) => this.sockets.lighting(view));
     this.controller = new ShowController({
       showDir: this.showDir,
@@ -165,6 +173,7 @@ export class ShowServer {
     this.controller.events = {
       transport: (snap) => {
         this.sockets.transport(snap);
+        this.venue?.transport(snap);
         this.cluster.publish();
       },
       showLoaded: (summary) => this.sockets.showLoaded(summary),
@@ -231,6 +240,11 @@ export class ShowServer {
     });
     await this.controller.recover();
     if (this.options.midiInputPort) this.midi.open(this.options.midiInputPort);
+    if (this.options.venue) {
+      const log = this.options.log ?? (() => {});
+      this.venue = new Venue(this.options.venue, { controller: this.controller, lighting: this.options.lighting, host: this.options.host ?? '127.0.0.1', operatorToken: () => this.access.tokens.operator, alarms: this.alarms, clock: this.clock, log });
+      await this.venue.start();
+    }
     this.cluster.servePrimary(this.clock);
   }
 
@@ -269,6 +283,7 @@ export class ShowServer {
     this.controller.stop();
     this.sockets.close();
     this.midi.close();
+    await this.venue?.close();
     this.cluster.stop();
     this.fans?.stop();
     this.showLighting.stop();

@@ -16,6 +16,7 @@ import type {
   Credit,
   EffectEvent,
   LightingConfig,
+  DmxEvent,
   LightingEvent,
   MotionEvent,
   OutputConfig,
@@ -90,7 +91,9 @@ function voiceOf(v: SongFile['voice'], bank?: string): VoiceSettings {
   };
 }
 
-export function lightingMessage(cue: LightingCueFile, lighting: LightingConfig): Pick<LightingEvent, 'kind' | 'channel' | 'bytes' | 'label'> {
+type MidiCueFile = Exclude<LightingCueFile, { type: 'dmx' }>;
+
+export function lightingMessage(cue: MidiCueFile, lighting: LightingConfig): Pick<LightingEvent, 'kind' | 'channel' | 'bytes' | 'label'> {
   if (cue.type === 'msc') {
     const cueNumber = cue.cue === undefined ? undefined : String(cue.cue);
     const list = cue.list === undefined ? undefined : String(cue.list);
@@ -143,7 +146,15 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
   const motion: MotionEvent[] = settleMotionEnds(fillMotion(writtenMotion, auto.motion, end), end).map(({ duration: _d, ...e }) => e);
   const camera: CameraEvent[] = fillCamera(writtenCamera, auto.camera).map((e, k, all) => ({ ...e, end: all[k + 1]?.time ?? round(end) }));
 
-  const lightingEvents: LightingEvent[] = byTime((cues.lighting ?? []).map((c, cue) => ({ time: round(start + times.lighting[cue]!), ...lightingMessage(c, lighting), cue })));
+  const lightingCues = (cues.lighting ?? []).map((c, cue) => ({ c, cue, time: round(start + times.lighting[cue]!) }));
+  const lightingEvents: LightingEvent[] = byTime(lightingCues.flatMap(({ c, cue, time }) => (c.type === 'dmx' ? [] : [{ time, ...lightingMessage(c, lighting), cue }])));
+  const dmx: DmxEvent[] = byTime(
+    lightingCues.flatMap(({ c, cue, time }) =>
+      c.type !== 'dmx'
+        ? []
+        : [{ time, universe: c.universe, channels: Object.entries(c.channels).map(([ch, v]) => ({ channel: Number(ch), from: Array.isArray(v) ? v[0] : null, to: Array.isArray(v) ? v[1] : v })).sort((a, b) => a.channel - b.channel), fade: c.fade ?? 0, label: c.label ?? `DMX u${c.universe}`, cue }],
+    ),
+  );
 
   const effects: EffectEvent[] = byTime(
     (cues.effects ?? []).map((c, cue) => {
@@ -174,7 +185,7 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
     ...(data.audio ? { backingAudio: { file: relFromShow(song, data.audio.file), gainDb: data.audio.gainDb ?? 0 } } : {}),
     voice,
     ...(data.avatar ? { avatar: relFromShow(song, data.avatar) } : {}),
-    tracks: { vocal, motion, camera, lighting: lightingEvents, effects, ...(auto.expressions.length ? { expressions: auto.expressions } : {}) },
+    tracks: { vocal, motion, camera, lighting: lightingEvents, effects, ...(dmx.length ? { dmx } : {}), ...(auto.expressions.length ? { expressions: auto.expressions } : {}) },
   };
 }
 

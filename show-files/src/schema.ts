@@ -128,6 +128,17 @@ export const showSchema = z.strictObject({
       mscDeviceId: intIn(0, 127).optional(),
     })
     .optional(),
+  /** OSC remote control (server/src/venue): UDP port, and the passcode /connect needs (default: the operator token). */
+  osc: z.strictObject({ port: intIn(0, 65535).optional(), passcode: nonEmpty('a passcode').optional() }).optional(),
+  /** MTC out on the lighting's MIDI output: frame rate, and the timecode at the show's start. */
+  timecode: z
+    .strictObject({
+      fps: z.union([z.literal(24), z.literal(25), z.literal(29.97), z.literal(30)], { error: (iss) => `expected 24, 25, 29.97 or 30 frames per second, got ${describeValue(iss.input)}` }),
+      start: z.string().regex(/^\d{2}:[0-5]\d:[0-5]\d[:;]\d{2}$/, { error: (iss) => `expected a timecode HH:MM:SS:FF, got ${describeValue(iss.input)}` }).optional(),
+    })
+    .optional(),
+  /** sACN (E1.31) DMX out: unicast receivers (multicast without), priority 0-200 (default 100). */
+  sacn: z.strictObject({ unicast: z.array(nonEmpty('a host')).max(32).optional(), priority: intIn(0, 200).optional() }).optional(),
   /** Song files relative to the show folder. */
   songs: z.array(relativePath('a song file')).min(1, { error: 'a show needs at least one song file' }).max(MAX_SONGS, { error: `a show may list at most ${MAX_SONGS} song files` }),
   setlist: z.array(setlistEntrySchema).min(1, { error: 'the setlist is empty' }).max(MAX_SETLIST, { error: `a setlist may have at most ${MAX_SETLIST} entries` }),
@@ -220,8 +231,25 @@ export const lightingCueSchema = z.discriminatedUnion(
       })
       // MSC fields go cue, list: a list without a cue has nothing to stand after.
       .refine((c) => c.list === undefined || c.cue !== undefined, { error: 'a cue "list" needs a "cue" number too', path: ['list'] }),
+    // DMX levels over the network (sACN), by channel: a level to fade to, or [from, to].
+    z.strictObject({
+      at: cueTime,
+      type: z.literal('dmx'),
+      universe: intIn(1, 63999),
+      channels: z
+        .record(z.string(), z.union([intIn(0, 255), z.tuple([intIn(0, 255), intIn(0, 255)])], { error: (iss) => `expected a level 0-255 or [from, to], got ${describeValue(iss.input)}` }))
+        .superRefine((channels, ctx) => {
+          const keys = Object.keys(channels);
+          if (!keys.length) ctx.addIssue({ code: 'custom', message: 'a DMX cue needs at least one channel' });
+          for (const k of keys) {
+            if (!/^[1-9]\d{0,2}$/.test(k) || Number(k) > 512) ctx.addIssue({ code: 'custom', path: [k], message: `expected a DMX channel "1" to "512", got ${describeValue(k)}` });
+          }
+        }),
+      fade: numberIn(0, 600, 'seconds').optional(),
+      label: z.string().optional(),
+    }),
   ],
-  { error: (iss) => `expected "type": one of noteOn, noteOff, cc, program, msc, got ${describeValue((iss.input as { type?: unknown } | undefined)?.type)}` },
+  { error: (iss) => `expected "type": one of noteOn, noteOff, cc, program, msc, dmx, got ${describeValue((iss.input as { type?: unknown } | undefined)?.type)}` },
 );
 
 export const EFFECTS = ['confetti', 'sparkles', 'fog', 'strobe', 'spotlight', 'glow', 'fireworks'] as const;

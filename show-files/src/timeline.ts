@@ -162,12 +162,25 @@ export interface LightingEvent {
   cue: number;
 }
 
+/** A DMX cue (sACN): each channel fades from `from` (or its level at the cue) to `to` over `fade` seconds. */
+export interface DmxEvent {
+  time: number;
+  universe: number;
+  channels: { channel: number; from: number | null; to: number }[];
+  fade: number;
+  label: string;
+  /** Index of the lighting cue in the song file. */
+  cue: number;
+}
+
 export interface SongTracks {
   vocal: VocalTrack;
   motion: MotionEvent[];
   camera: CameraEvent[];
   lighting: LightingEvent[];
   effects: EffectEvent[];
+  /** DMX cues (sACN); absent when the song has none. */
+  dmx?: DmxEvent[];
   /** Expressions over time (auto-direction, from a mood tag); absent when none. */
   expressions?: ExpressionEvent[];
 }

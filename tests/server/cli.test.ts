@@ -162,9 +162,9 @@ describe('holostage flags', () => {
     const nonsense = await holostage(['validate', 'show-files/demo', '--nonsense']);
     expect(nonsense.code).toBe(2);
     expect(nonsense.out).toContain('holostage validate: unknown flag --nonsense');
-    const osc = await holostage(['serve', '--osc-port', '1']);
-    expect(osc.code).toBe(2);
-    expect(osc.out).toContain('unknown flag --osc-port (did you mean --port?)');
+    const typoServe = await holostage(['serve', '--portt', '1']);
+    expect(typoServe.code).toBe(2);
+    expect(typoServe.out).toContain('unknown flag --portt (did you mean --port?)');
     const missing = await holostage(['serve', '--port']);
     expect(missing.code).toBe(2);
     expect(missing.out).toContain('--port needs a value');

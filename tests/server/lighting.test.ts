@@ -118,7 +118,9 @@ describe('easymidi driver', () => {
     });
     driver.open();
     expect(driver.status()).toMatchObject({ connected: true, port: 'USB MIDI Interface 1', error: null });
-    const messages = [noteOn(1, 60, 127), noteOff(16, 60), controlChange(2, 7, 64), programChange(3, 9), showControl(1, 'GO', '3.5', '1')];
+    // An MTC quarter frame (F1 nn) and a full-frame SysEx go out as they are, like MSC.
+    const mtc = [[0xf1, 0x32], [0xf0, 0x7f, 0x7f, 0x01, 0x01, 0x21, 0x00, 0x00, 0x00, 0xf7]];
+    const messages = [noteOn(1, 60, 127), noteOff(16, 60), controlChange(2, 7, 64), programChange(3, 9), showControl(1, 'GO', '3.5', '1'), ...mtc];
     for (const m of messages) expect(driver.send(m)).toBe(true);
     expect(wire).toEqual(messages);
     for (const bytes of wire) for (const b of bytes) expect(typeof b).toBe('number');

@@ -62,15 +62,17 @@ export function toEasymidiMessage(bytes: readonly number[]): { type: string; arg
 }
 
 /**
- * Raw bytes out through an easymidi Output. Channel messages go through easymidi's encoder. Sysex
- * (MIDI Show Control) goes straight to the RtMidi output underneath: easymidi 3.2's encoder puts
+ * Raw bytes out through an easymidi Output. Channel messages go through easymidi's encoder. System
+ * messages (MIDI Show Control SysEx, MTC quarter frames) go straight to the RtMidi output underneath: easymidi 3.2's encoder puts
  * the F0 status in as the string "240" (its type table is built with Object.entries), which is not
  * a byte we want to hand to native code.
  */
 export function wrapEasymidiOutput(output: EasymidiOutput): MidiPort {
   return {
     send(bytes) {
-      if (decodeMidi(bytes).type === 'sysex') {
+      // System messages (SysEx, MTC quarter frames F1 ...) go out raw: easymidi has no encoder for
+      // some of them and garbles SysEx.
+      if (bytes[0]! >= 0xf0) {
         output._output.sendMessage([...bytes]);
         return;
       }

@@ -14,6 +14,7 @@ import { showTimeAt, type TransportSnapshot, type LightingDriverStatus } from '.
 import type { LightingDriver, SendInfo } from './driver.ts';
 import { specName, type LightingDriverSpec } from './driver-spec.ts';
 import type { CueRunner, FiredCue } from './scheduler.ts';
+import type { MtcConfig } from '../venue/mtc-plan.ts';
 
 export type LightingThreadPriority = 'realtime' | 'nice' | 'normal';
 
@@ -37,6 +38,8 @@ export type ToLightingThread =
   | { type: 'update'; snapshot: TransportSnapshot; continuous: boolean }
   | { type: 'stop' }
   | { type: 'send'; bytes: readonly number[]; label?: string }
+  /** MTC out, timed on this thread from the same snapshots as the cues (server/src/venue/mtc-plan.ts). */
+  | { type: 'timecode'; config: MtcConfig | null }
   | { type: 'close' };
 
 export type FromLightingThread =
@@ -76,6 +79,7 @@ export class LightingThread implements LightingDriver {
   private events: readonly LightingEvent[] = [];
   private eventsRevision = 0;
   private lastPlan: TransportSnapshot | null = null;
+  private timecode: MtcConfig | null = null;
   private opened: Promise<void> | null = null;
   private closed = false;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
@@ -125,6 +129,12 @@ export class LightingThread implements LightingDriver {
 
   onStatusChange(listener: (status: LightingDriverStatus) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Send MTC from the lighting thread while the show plays (null: no timecode). */
+  setTimecode(config: MtcConfig | null): void {
+    this.timecode = config;
+    this.post({ type: 'timecode', config });
   }
 
   /** The server's cue scheduler, run on the lighting thread. `clock` is the server clock (real time, any offset). */
@@ -226,6 +236,7 @@ export class LightingThread implements LightingDriver {
    */
   private handOver(): void {
     if (this.events.length) this.post({ type: 'events', revision: this.eventsRevision, events: this.events });
+    if (this.timecode) this.post({ type: 'timecode', config: this.timecode });
     const plan = this.lastPlan;
     if (plan) {
       const now = this.clock();

@@ -10,8 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { getPriority, setPriority } from 'node:os';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CuePlan } from './scheduler.ts';
+import { MtcPlan } from '../venue/mtc-plan.ts';
 import { createDriver } from './driver-spec.ts';
-import { type LightingDriverStatus } from '../../../protocol/index.ts';
+import { type LightingDriverStatus, type TransportSnapshot } from '../../../protocol/index.ts';
 import type { LightingThreadData, ToLightingThread, FromLightingThread } from './lighting-thread.ts';
 
 const data = workerData as LightingThreadData;
@@ -33,6 +34,9 @@ const clock = (): number => clockBase + performance.now();
 
 const driver = createDriver(data.spec, clock);
 const plan = new CuePlan();
+/** MTC out, when the show sends timecode; it follows the same snapshots as the cue plan. */
+let mtc: MtcPlan | null = null;
+let lastSnapshot: TransportSnapshot | null = null;
 /** Which list of events the plan holds (fired reports name it, so the main thread maps indexes to the right list). */
 let eventsRevision = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -57,6 +61,12 @@ function apply(message: ToLightingThread): boolean {
       return true;
     case 'update':
       plan.update(message.snapshot, message.continuous);
+      lastSnapshot = message.snapshot;
+      mtc?.update(message.snapshot, clock());
+      return true;
+    case 'timecode':
+      mtc = message.config ? new MtcPlan(message.config) : null;
+      if (mtc && lastSnapshot) mtc.update(lastSnapshot, clock());
       return true;
     case 'stop':
       plan.stop();
@@ -102,7 +112,7 @@ function approach(): void {
       drain();
     }
     if (closing) return;
-    const due = plan.nextDue();
+    const due = earliest(plan.nextDue(), mtc?.nextDue() ?? null);
     if (due === null) return;
     const remaining = due - clock();
     if (remaining > TIMER_LEAD_MS + 0.5) {
@@ -119,7 +129,12 @@ function approach(): void {
       const delivered = driver.send(event.bytes, { label: event.label });
       post({ type: 'fired', revision: eventsRevision, index, due: dueAt, firedAt, delivered, ...counts() });
     });
+    mtc?.fireDue(clock, (bytes, label) => driver.send(bytes, { label }));
   }
+}
+
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
 }
 
 port.on('message', (message: ToLightingThread) => {

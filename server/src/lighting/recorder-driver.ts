@@ -93,6 +93,9 @@ export class RecorderDriver extends BaseDriver {
 
 /** Raw bytes as a midi-file event (without deltaTime). */
 export function toSmfEvent(bytes: readonly number[]): Record<string, unknown> {
+  // System common and real-time messages (MTC quarter frames F1 ...) have no SMF event of their
+  // own: an F7 "escape" event carries them as they went on the wire.
+  if (bytes[0]! > 0xf0) return { type: 'endSysEx', data: [...bytes] };
   const m = decodeMidi(bytes);
   // midi-file counts channels from 0 and centres pitch bend on 0.
   const channel = m.type === 'sysex' ? 0 : m.channel - 1;

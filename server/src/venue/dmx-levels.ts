@@ -1,0 +1,46 @@
+// DMX levels at a show time, from the timeline's DMX cues: pure, so a seek or a restart re-sends
+// the whole look of that moment (what the MIDI chase does for notes and programs). A cue fades
+// each of its channels from `from` (or the level the channel has at the cue) to `to`, linearly.
+
+import type { DmxEvent, Timeline } from '../../../show-files/src/timeline.ts';
+
+/** Every DMX cue of the show, in time order. */
+export function collectDmxEvents(timeline: Timeline): DmxEvent[] {
+  return timeline.songs.flatMap((s) => s.tracks.dmx ?? []).sort((a, b) => a.time - b.time);
+}
+
+export function dmxUniverses(events: readonly DmxEvent[]): number[] {
+  return [...new Set(events.map((e) => e.universe))].sort((a, b) => a - b);
+}
+
+interface Fade {
+  start: number;
+  from: number;
+  to: number;
+  seconds: number;
+}
+
+function levelOf(f: Fade | undefined, t: number): number {
+  if (!f) return 0;
+  if (f.seconds <= 0 || t >= f.start + f.seconds) return f.to;
+  const k = Math.max(0, (t - f.start) / f.seconds);
+  return Math.round(f.from + (f.to - f.from) * k);
+}
+
+/** The 512 levels of each universe the cues use, at show time `t` (cues at or before t). */
+export function dmxLevelsAt(events: readonly DmxEvent[], t: number): Map<number, Uint8Array> {
+  const fades = new Map<number, Map<number, Fade>>();
+  for (const e of events) {
+    if (e.time > t) break;
+    let u = fades.get(e.universe);
+    if (!u) fades.set(e.universe, (u = new Map()));
+    for (const c of e.channels) u.set(c.channel, { start: e.time, from: c.from ?? levelOf(u.get(c.channel), e.time), to: c.to, seconds: e.fade });
+  }
+  const out = new Map<number, Uint8Array>();
+  for (const universe of dmxUniverses(events)) {
+    const levels = new Uint8Array(512);
+    for (const [channel, f] of fades.get(universe) ?? []) levels[channel - 1] = levelOf(f, t);
+    out.set(universe, levels);
+  }
+  return out;
+}
