@@ -3,6 +3,20 @@
 // vocal tract's transfer function with the right relative formant levels and deep valleys
 // between the peaks, which peaking EQs on a bright source (the old synth) could not.
 
+const shared: [number, number, number] = [1, 0, 0];
+
+/** Klatt's resonator coefficients [A, B, C] for a centre frequency and bandwidth (Hz); reused array. */
+function coefficients(freq: number, bandwidth: number, sampleRate: number): [number, number, number] {
+  const f = Math.min(freq, 0.45 * sampleRate);
+  const r = Math.exp((-Math.PI * bandwidth) / sampleRate);
+  const c = -r * r;
+  const b = 2 * r * Math.cos((2 * Math.PI * f) / sampleRate);
+  shared[0] = 1 - b - c;
+  shared[1] = b;
+  shared[2] = c;
+  return shared;
+}
+
 export class Resonator {
   private a = 1;
   private b = 0;
@@ -12,11 +26,10 @@ export class Resonator {
 
   /** Sets centre frequency and bandwidth in Hz (clamped below Nyquist). */
   set(freq: number, bandwidth: number, sampleRate: number): void {
-    const f = Math.min(freq, 0.45 * sampleRate);
-    const r = Math.exp((-Math.PI * bandwidth) / sampleRate);
-    this.c = -r * r;
-    this.b = 2 * r * Math.cos((2 * Math.PI * f) / sampleRate);
-    this.a = 1 - this.b - this.c;
+    const k = coefficients(freq, bandwidth, sampleRate);
+    this.a = k[0];
+    this.b = k[1];
+    this.c = k[2];
   }
 
   tick(x: number): number {
@@ -41,11 +54,7 @@ export class AntiResonator {
   private x2 = 0;
 
   set(freq: number, bandwidth: number, sampleRate: number): void {
-    const f = Math.min(freq, 0.45 * sampleRate);
-    const r = Math.exp((-Math.PI * bandwidth) / sampleRate);
-    const c = -r * r;
-    const b = 2 * r * Math.cos((2 * Math.PI * f) / sampleRate);
-    const a = 1 - b - c;
+    const [a, b, c] = coefficients(freq, bandwidth, sampleRate);
     this.a = 1 / a;
     this.b = -b / a;
     this.c = -c / a;
