@@ -180,7 +180,12 @@ export async function startStageRig(timeline: Timeline, copy: [string, string][]
       const r = await server.command({ command: 'seek', entry: 0, time }, 'test');
       if (!r.ok) throw new Error(r.error);
       if (play && !server.snapshot().playing) {
-        const g = await server.command({ command: 'go' }, 'test');
+        let g = await server.command({ command: 'go' }, 'test');
+        // The desk's double-GO guard (300 ms) also holds for tests that GO again quickly on a fast machine.
+        if (!g.ok && /after the previous GO/.test(g.error ?? '')) {
+          await new Promise((r) => setTimeout(r, 350));
+          g = await server.command({ command: 'go' }, 'test');
+        }
         if (!g.ok) throw new Error(g.error);
       }
     },
