@@ -196,7 +196,7 @@ function sourceAnchors(c: Curves, run: Segment[], language: LyricLanguage, gapBe
   addPoint(c.frication, first.start - lead, 0);
   if (gapBefore >= 0.45) {
     // A soft breath in before the phrase (after a long enough rest), then a clean onset.
-    addPoint(c.aspiration, first.start - 0.18, 0.05);
+    addPoint(c.aspiration, first.start - 0.18, 0.02);
     addPoint(c.aspiration, first.start - 0.04, 0);
   }
   addPoint(c.voicing, first.start, 0);
@@ -287,7 +287,7 @@ function sourceAnchors(c: Curves, run: Segment[], language: LyricLanguage, gapBe
   // Release: the voice fades with a breath (shorter when the next phrase comes soon).
   const release = Math.min(RELEASE, gapAfter / 3);
   addPoint(c.voicing, last.end + release, 0);
-  addPoint(c.aspiration, last.end + release / 3, 0.12 * last.loud);
+  addPoint(c.aspiration, last.end + release / 3, 0.04 * last.loud);
   addPoint(c.aspiration, last.end + release * 1.5, 0);
   addPoint(c.frication, last.end + release / 6, 0);
 }
