@@ -135,7 +135,7 @@ describe('MTC out on the lighting thread (what serve uses)', { timeout: 30_000 }
     const showTimeOf = (at: number): number => REFERENCE_CUE + (at - cue.at) / 1000;
     const decoded = decodeQuarterFrames(messages);
     const frame = 1 / RATE_OF_CODE[CODES[rate]]!.real;
-    // A second of playing is fps / 4 complete times (a time takes eight quarter frames, two frames).
+    // A second of playing is fps / 2 complete times (eight quarter frames, two frames, make one).
     expect(decoded.length).toBeGreaterThanOrEqual(Math.floor(rate * 0.4));
     for (const d of decoded) {
       expect(d.rateCode).toBe(CODES[rate]);
