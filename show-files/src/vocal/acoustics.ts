@@ -5,8 +5,6 @@
 // - consonants from Klatt's (1980) rule tables, scaled by about 1.15 for a shorter vocal tract,
 //   with the F2 "locus" each place of articulation pulls the neighbouring vowel towards.
 
-import { phoneInfo } from './phones.ts';
-
 export type Manner = 'vowel' | 'stop' | 'fricative' | 'affricate' | 'nasal' | 'liquid' | 'glide' | 'aspirate' | 'closure';
 
 export interface PhoneAcoustics {
@@ -113,7 +111,6 @@ const TABLE: Record<string, PhoneAcoustics> = {
   uw: vowel(400, 1150, 2700),
   ae: vowel(860, 2050, 2850),
   ah: vowel(760, 1400, 2800),
-  ax: vowel(600, 1600, 2850),
   ao: vowel(620, 950, 2750),
   er: vowel(500, 1600, 1950),
   ih: vowel(430, 2450, 3050),
@@ -163,12 +160,10 @@ for (const [base, sym] of [['k', 'ky'], ['g', 'gy'], ['n', 'ny'], ['m', 'my'], [
   TABLE[sym] = { ...plain, formants: [PALATAL[0], PALATAL[1], PALATAL[2], HIGH[0], HIGH[1]], velar: false };
 }
 
-/** Acoustic targets of a phone; unknown symbols sing as the nearest manner's neutral value. */
+/** Acoustic targets of a phone; an unknown symbol sings as a neutral /ʌ/. */
 export function acousticsOf(symbol: string, language: 'ja' | 'en' = 'en'): PhoneAcoustics {
   if (language === 'ja' && symbol === 'r') return TABLE.rt!;
-  const hit = TABLE[symbol];
-  if (hit) return hit;
-  return phoneInfo(symbol).kind === 'vowel' ? TABLE.ah! : TABLE.ah!;
+  return TABLE[symbol] ?? TABLE.ah!;
 }
 
 export const ACOUSTIC_SYMBOLS: readonly string[] = Object.keys(TABLE);

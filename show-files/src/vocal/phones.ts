@@ -42,8 +42,6 @@ export const PHONES: Readonly<Record<string, PhoneInfo>> = {
   u: vowel([340, 1250, 2600], [0, 0.1, 1, 0, 0]),
   e: vowel([500, 2300, 3000], [0.1, 0.1, 0, 1, 0]),
   o: vowel([520, 950, 2700], [0.1, 0, 0.1, 0, 1]),
-  // The unstressed schwa ("the", "a"): central, a half-open mouth.
-  ax: vowel([600, 1600, 2850], [0.45, 0, 0, 0.1, 0.15]),
   // English /u:/ (rounded, further back than Japanese う).
   uw: vowel([400, 1150, 2700], [0, 0.1, 1, 0, 0]),
   ae: vowel([800, 1900, 2900], [0.7, 0, 0, 0.45, 0]),
