@@ -236,13 +236,27 @@ export class OperatorView {
 
   renderAlarms(): void {
     const list = byId<HTMLOListElement>('alarms');
-    list.replaceChildren(
-      ...this.link.alarms.map((a) => {
+    // Rows are kept by alarm id and updated in place: a re-render while the operator has an
+    // ACK button focused must not take the focus (and the Enter about to press it) away.
+    const existing = new Map<string, HTMLLIElement>();
+    for (const li of Array.from(list.children) as HTMLLIElement[]) existing.set(li.dataset.alarmId ?? '', li);
+    const rows = this.link.alarms.map((a) => {
+      let li = existing.get(String(a.id));
+      if (!li) {
         const ack = el('button', { title: 'acknowledge' }, 'ACK');
-        ack.addEventListener('click', () => void this.link.acknowledge(a.id));
-        return el('li', { class: `${a.level}${a.active ? '' : ' cleared'}`, 'data-key': a.key }, el('span', { text: `${a.message}${a.active ? '' : ' (cleared)'}` }), ack);
-      }),
-    );
+        ack.addEventListener('click', () => {
+          this.link.acknowledge(a.id).catch((err: Error) => ack.setAttribute('title', `not acknowledged: ${err.message}`));
+        });
+        li = el('li', { 'data-key': a.key, 'data-alarm-id': String(a.id) }, el('span'), ack);
+      }
+      li.className = `${a.level}${a.active ? '' : ' cleared'}`;
+      setText(li.firstElementChild as HTMLElement, `${a.message}${a.active ? '' : ' (cleared)'}`);
+      return li;
+    });
+    for (const [id, li] of existing) if (!rows.includes(li)) { existing.delete(id); li.remove(); }
+    rows.forEach((li, i) => {
+      if (list.children[i] !== li) list.insertBefore(li, list.children[i] ?? null);
+    });
   }
 
   renderConnection(): void {

@@ -147,6 +147,7 @@ describe('control desk in chromium', { timeout: 90_000 }, () => {
     // It stays (a reload of the desk still shows it) until acknowledged.
     await desk.reload();
     await desk.locator('#alarms li[data-key="output:main-projector"]').waitFor();
+    await desk.waitForSelector('#connection[data-state="connected"]');
     // Keyboard only: focus the ACK button, Enter presses it (Enter is not "cue" on a button).
     await desk.locator('#alarms li[data-key="output:main-projector"] button').focus();
     await desk.keyboard.press('Enter');
