@@ -11,7 +11,7 @@ import { copyDemo, startDeskServer } from '../tests/desk/helpers.ts';
 import { issueCreator } from '../server/src/studio/creators.ts';
 import { addNote, emptyProject, type StudioProject } from '../studio/src/core/project.ts';
 import { singFrom } from '../studio/src/core/sing.ts';
-import { renderVocalSync } from '../show-files/src/vocal/render.ts';
+import { renderVocalSync } from '../vocal/render.ts';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

@@ -8,11 +8,11 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BenchSection } from './run.ts';
 import type { Score, ScoreNote } from '../show-files/src/score/model.ts';
-import { standaloneVocal } from '../show-files/src/vocal/standalone.ts';
-import { DEFAULT_VOICE } from '../show-files/src/vocal/track.ts';
-import { LipSync, type VisemeWeights } from '../show-files/src/vocal/lipsync.ts';
-import { renderVocal } from '../show-files/src/vocal/render.ts';
-import { planVoice } from '../show-files/src/vocal/articulation.ts';
+import { standaloneVocal } from '../vocal/standalone.ts';
+import { DEFAULT_VOICE } from '../vocal/track.ts';
+import { LipSync, type VisemeWeights } from '../vocal/lipsync.ts';
+import { renderVocal } from '../vocal/render.ts';
+import { planVoice } from '../vocal/articulation.ts';
 import type { VocalTrack } from '../show-files/src/timeline.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import type { BenchSection } from './run.ts';
 import { fourMinuteScore } from './vocal.bench.ts';
 import { makeTestVoiceBank } from '../scripts/voicebank/make.ts';
-import { KANA_TABLE } from '../show-files/src/vocal/voicebank/kana.ts';
-import { openVoiceBankDir } from '../show-files/src/vocal/voicebank/node.ts';
-import { renderWithBank } from '../show-files/src/vocal/voicebank/wavtool.ts';
-import { standaloneVocal } from '../show-files/src/vocal/standalone.ts';
-import { renderVocalSync } from '../show-files/src/vocal/render.ts';
-import { DEFAULT_VOICE } from '../show-files/src/vocal/track.ts';
+import { KANA_TABLE } from '../vocal/voicebank/kana.ts';
+import { openVoiceBankDir } from '../vocal/voicebank/node.ts';
+import { renderWithBank } from '../vocal/voicebank/wavtool.ts';
+import { standaloneVocal } from '../vocal/standalone.ts';
+import { renderVocalSync } from '../vocal/render.ts';
+import { DEFAULT_VOICE } from '../vocal/track.ts';
 
 function timed<T>(task: () => T): { value: T; wall: number; cpu: number } {
   const c0 = process.cpuUsage();

@@ -4,7 +4,7 @@
 // the note), cut into lines at rests. Pure: the pages draw what these say, the tests run in Node.
 
 import type { Timeline } from '../show-files/src/timeline.ts';
-import { cleanLyric, isRestLyric } from '../show-files/src/vocal/lyrics.ts';
+import { cleanLyric, isRestLyric } from '../vocal/lyrics.ts';
 
 export interface Syllable {
   text: string;

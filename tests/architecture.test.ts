@@ -8,7 +8,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
-const SOURCE_DIRS = ['cli', 'protocol', 'client', 'server/src', 'stage/src', 'live/src', 'control-desk/src', 'show-files/src'];
+const SOURCE_DIRS = ['cli', 'protocol', 'client', 'server/src', 'stage/src', 'live/src', 'control-desk/src', 'studio/src', 'show-files/src', 'vocal'];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -72,8 +72,8 @@ describe('the architecture', () => {
     expect(pages).toEqual([]);
   });
 
-  it('client/ (what every page shares) imports only itself, protocol/ and the show format, never a page', () => {
-    const out = edges.filter((e) => e.from.startsWith('client/') && !/^(client|protocol|show-files\/src)\//.test(e.to));
+  it('client/ (what every page shares) imports only itself, protocol/, the show format and the vocal engine\'s lyric rule, never a page', () => {
+    const out = edges.filter((e) => e.from.startsWith('client/') && !/^(client|protocol|show-files\/src)\//.test(e.to) && e.to !== 'vocal/lyrics.ts');
     expect(out).toEqual([]);
   });
 
@@ -93,7 +93,23 @@ describe('the architecture', () => {
   });
 
   it('the server, the show format and the protocol import nothing from the pages', () => {
-    const up = edges.filter((e) => /^(server|show-files|protocol)\//.test(e.from) && /^(stage|live|control-desk|client)\//.test(e.to));
+    // The studio's pure core (a draft's format, its checks, its sing plan) is shared with the server
+    // that stores and previews drafts; the rest of the studio page is not.
+    const up = edges.filter((e) => /^(server|show-files|protocol|vocal)\//.test(e.from) && /^(stage|live|control-desk|studio|client)\//.test(e.to) && !e.to.startsWith('studio/src/core/'));
     expect(up).toEqual([]);
+    const core = edges.filter((e) => e.from.startsWith('studio/src/core/') && !/^(studio\/src\/core|protocol|show-files\/src|vocal)\//.test(e.to));
+    expect(core).toEqual([]);
+  });
+
+  it('the vocal engine is its own folder, reading only the show format\'s data (never the server, the CLI or a page)', () => {
+    expect([...graph.keys()].map(rel).some((f) => f.startsWith('show-files/src/vocal/'))).toBe(false);
+    expect(edges.some((e) => e.from === 'show-files/src/compile.ts' && e.to.startsWith('vocal/'))).toBe(true);
+    const out = edges.filter((e) => e.from.startsWith('vocal/') && !/^(vocal|show-files\/src)\//.test(e.to));
+    expect(out).toEqual([]);
+  });
+
+  it('keeps every source file readable: none over 400 lines', () => {
+    const long = [...graph.keys()].map((f) => ({ file: rel(f), lines: readFileSync(f, 'utf8').trimEnd().split('\n').length })).filter((f) => f.lines > 400);
+    expect(long).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { letterRulesArpabet, lookupArpabet } from '../../show-files/src/vocal/english.ts';
+import { letterRulesArpabet, lookupArpabet } from '../../vocal/english.ts';
 
 const MODEL = '/usr/share/pocketsphinx/model/en-us';
 const VOWELS = new Set(['AA', 'AE', 'AH', 'AO', 'AW', 'AY', 'EH', 'ER', 'EY', 'IH', 'IY', 'OW', 'OY', 'UH', 'UW']);

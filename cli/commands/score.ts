@@ -4,8 +4,8 @@
 
 import { readScoreOrExit, takeImportOptions } from './score-input.ts';
 import { pitchName } from '../../show-files/src/score/pitch.ts';
-import { standaloneVocal } from '../../show-files/src/vocal/standalone.ts';
-import { describeNotePhonemes } from '../../show-files/src/vocal/phonemize.ts';
+import { standaloneVocal } from '../../vocal/standalone.ts';
+import { describeNotePhonemes } from '../../vocal/phonemize.ts';
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 

@@ -3,19 +3,19 @@
 
 import { writeFile } from 'node:fs/promises';
 import { readScoreOrExit } from './score-input.ts';
-import { standaloneVocal } from '../../show-files/src/vocal/standalone.ts';
-import { DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
-import { renderVocal } from '../../show-files/src/vocal/render.ts';
-import { encodeWav } from '../../show-files/src/vocal/wav.ts';
+import { standaloneVocal } from '../../vocal/standalone.ts';
+import { DEFAULT_VOICE } from '../../vocal/track.ts';
+import { renderVocal } from '../../vocal/render.ts';
+import { encodeWav } from '../../vocal/wav.ts';
 import type { VocalTrack, VoiceSettings } from '../../show-files/src/timeline.ts';
 
 const USAGE = 'usage: holostage sing <score> -o out.wav [--bank voicebank-dir] [--transpose semitones] [--gain dB] [--sample-rate hz] [--float]\n';
 
 /** The score sung with a UTAU voicebank; 1 (after the message naming the file and line) when the bank is broken. */
 async function renderBank(dir: string, track: VocalTrack, voice: VoiceSettings, sampleRate: number): Promise<{ samples: Float32Array; start: number } | number> {
-  const { openVoiceBankDir } = await import('../../show-files/src/vocal/voicebank/node.ts');
-  const { renderWithBank } = await import('../../show-files/src/vocal/voicebank/wavtool.ts');
-  const { VoiceBankError } = await import('../../show-files/src/vocal/voicebank/errors.ts');
+  const { openVoiceBankDir } = await import('../../vocal/voicebank/node.ts');
+  const { renderWithBank } = await import('../../vocal/voicebank/wavtool.ts');
+  const { VoiceBankError } = await import('../../vocal/voicebank/errors.ts');
   try {
     const bank = openVoiceBankDir(dir);
     const out = renderWithBank(track, voice, bank, { sampleRate });

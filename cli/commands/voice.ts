@@ -2,9 +2,9 @@
 // pitch subfolders, terms and problems. Exit 1 when the bank cannot be read (the message names the
 // file and line), 2 on usage errors.
 
-import { openVoiceBankDir } from '../../show-files/src/vocal/voicebank/node.ts';
-import { inspectBank } from '../../show-files/src/vocal/voicebank/inspect.ts';
-import { VoiceBankError } from '../../show-files/src/vocal/voicebank/errors.ts';
+import { openVoiceBankDir } from '../../vocal/voicebank/node.ts';
+import { inspectBank } from '../../vocal/voicebank/inspect.ts';
+import { VoiceBankError } from '../../vocal/voicebank/errors.ts';
 
 const USAGE = 'usage: holostage voice inspect <voicebank folder> [--json]\n';
 

@@ -3,7 +3,7 @@
 // camera, lighting and effects. Redrawn every frame; draws only what is in view.
 
 import type { SongInfo, TimelineEntry } from '../../show-files/src/timeline.ts';
-import { phoneInfo } from '../../show-files/src/vocal/phones.ts';
+import { phoneInfo } from '../../vocal/phones.ts';
 
 const VISEMES = ['aa', 'ih', 'ou', 'ee', 'oh'] as const;
 const VISEME_COLORS = ['#ff7a59', '#ffd166', '#5ec8ff', '#8be28b', '#c792ea'];

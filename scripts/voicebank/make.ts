@@ -8,11 +8,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VocalNote, VoiceSettings } from '../../show-files/src/timeline.ts';
-import { phonemizeNotes } from '../../show-files/src/vocal/phonemize.ts';
-import { renderVocalSync } from '../../show-files/src/vocal/render.ts';
-import { DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
-import { encodeWav } from '../../show-files/src/vocal/wav.ts';
-import { KANA_TABLE, lyricMorae, vcConsonant, vowelKana } from '../../show-files/src/vocal/voicebank/kana.ts';
+import { phonemizeNotes } from '../../vocal/phonemize.ts';
+import { renderVocalSync } from '../../vocal/render.ts';
+import { DEFAULT_VOICE } from '../../vocal/track.ts';
+import { encodeWav } from '../../vocal/wav.ts';
+import { KANA_TABLE, lyricMorae, vcConsonant, vowelKana } from '../../vocal/voicebank/kana.ts';
 import { encodeShiftJis } from './shift-jis.ts';
 
 export interface TestBankOptions {

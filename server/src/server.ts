@@ -11,9 +11,8 @@ import type { Alarm, CommandResult, LightingView, OutputView, Role, ShowSummary,
 import type { Timeline } from '../../show-files/src/timeline.ts';
 import type { LeftOutSong } from '../../show-files/src/load.ts';
 import type { TransportConfig } from './transport.ts';
-import { accessUrls, identify, type Tokens } from './tokens.ts';
+import { accessUrls, identify, loadOrCreateTokens, type Tokens } from './tokens.ts';
 import { requestToken } from './adapters/auth.ts';
-import { loadOrCreateTokens } from './tokens.ts';
 import type { LightingDriver } from './lighting/driver.ts';
 import { ShowLighting } from './lighting/show-lighting.ts';
 import type { MidiInputMapping } from './lighting/midi-input.ts';

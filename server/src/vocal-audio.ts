@@ -22,7 +22,7 @@ export function withVocalAudio(timeline: Timeline, fingerprint: string): Timelin
 }
 
 async function render(song: SongInfo, showDir: string): Promise<Buffer> {
-  const { encodeWav } = await import('../../show-files/src/vocal/wav.ts');
+  const { encodeWav } = await import('../../vocal/wav.ts');
   const rendered = await renderSongVocal(song, showDir, VOCAL_SAMPLE_RATE, { from: song.start, to: song.start + song.duration });
   return Buffer.from(encodeWav([rendered.samples], rendered.sampleRate, 16));
 }

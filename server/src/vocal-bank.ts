@@ -4,14 +4,14 @@
 
 import { resolve } from 'node:path';
 import type { SongInfo } from '../../show-files/src/timeline.ts';
-import type { VoiceBank } from '../../show-files/src/vocal/voicebank/bank.ts';
+import type { VoiceBank } from '../../vocal/voicebank/bank.ts';
 
 const banks = new Map<string, VoiceBank>();
 
 export async function renderSongVocal(song: SongInfo, showDir: string, sampleRate: number, window?: { from: number; to: number }): Promise<{ samples: Float32Array; sampleRate: number }> {
   if (song.voice.bank) {
-    const { openVoiceBankDir } = await import('../../show-files/src/vocal/voicebank/node.ts');
-    const { renderWithBank } = await import('../../show-files/src/vocal/voicebank/wavtool.ts');
+    const { openVoiceBankDir } = await import('../../vocal/voicebank/node.ts');
+    const { renderWithBank } = await import('../../vocal/voicebank/wavtool.ts');
     const dir = resolve(showDir, song.voice.bank);
     let bank = banks.get(dir);
     if (!bank) {
@@ -22,6 +22,6 @@ export async function renderSongVocal(song: SongInfo, showDir: string, sampleRat
     const out = renderWithBank(song.tracks.vocal, song.voice, bank, { sampleRate, ...(window ?? {}) });
     return out;
   }
-  const { renderVocal } = await import('../../show-files/src/vocal/render.ts');
+  const { renderVocal } = await import('../../vocal/render.ts');
   return renderVocal(song.tracks.vocal, song.voice, { sampleRate, ...(window ?? {}) });
 }

@@ -8,8 +8,8 @@ import { sortErrors, type ValidationError } from './errors.ts';
 import type { LightingCueFile, ShowFile, SongFile } from './schema.ts';
 import { controlChange, noteOff, noteOn, programChange, showControl } from './midi.ts';
 import { TICKS_PER_QUARTER } from './tempo.ts';
-import { bankVocalTrack } from './vocal/voicebank/track.ts';
-import { buildVocalTrack, DEFAULT_VOICE } from './vocal/track.ts';
+import { bankVocalTrack } from '../../vocal/voicebank/track.ts';
+import { buildVocalTrack, DEFAULT_VOICE } from '../../vocal/track.ts';
 import { autoDirect, fillCamera, fillMotion, settleMotionEnds, type DraftMotion } from './direction/compile-hook.ts';
 import type {
   CameraEvent,

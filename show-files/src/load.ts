@@ -10,8 +10,8 @@ import { MAX_SONG_SECONDS, parseMusicalTime, showSchema, songSchema, type CueTim
 import { TICKS_PER_QUARTER, TempoMap, type TimeSignature } from './tempo.ts';
 import { readScoreFile, SCORE_EXTENSIONS, ScoreError, type Score } from './score/index.ts';
 import { tidyErrors, type ValidationError } from './errors.ts';
-import { checkVoiceBank } from './vocal/voicebank/validate.ts';
-import type { VoiceBank } from './vocal/voicebank/bank.ts';
+import { checkVoiceBank } from '../../vocal/voicebank/validate.ts';
+import type { VoiceBank } from '../../vocal/voicebank/bank.ts';
 import { vmdProblem } from './motion/vmd.ts';
 
 export const SHOW_FILE_NAME = 'show.json';

@@ -3,7 +3,7 @@
 // Wiring only: the note model, undo, snapping, lyric spreading and the engine bridge are pure
 // modules in core/; the canvas is roll.ts, sound player.ts, side panels panels.ts.
 
-import '../../show-files/src/vocal/lexicon-module.ts'; // English pronunciations in the browser
+import '../../vocal/lexicon-module.ts'; // English pronunciations in the browser
 import { moveNotes, pasteNotes, removeNotes, updateNote, type StudioNote } from './core/project.ts';
 import { gridTicks, GRIDS, type Grid } from './core/snap.ts';
 import { lyricProblem } from './core/validate.ts';

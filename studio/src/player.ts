@@ -5,7 +5,7 @@
 // the key press to the first sound are exposed for tests and the benchmark.
 
 import workletUrl from './voice-worklet.ts?worker&url';
-import { VOICE_PROCESSOR } from '../../show-files/src/vocal/worklet.ts';
+import { VOICE_PROCESSOR } from '../../vocal/worklet.ts';
 import { planFrom } from './core/sing.ts';
 import { secondsPerTick, type StudioProject } from './core/project.ts';
 

@@ -6,7 +6,7 @@
 
 import { addNote, moveNotes, resizeNotes, ticksPerBar, RESOLUTION, MAX_PITCH, MIN_PITCH, type StudioNote, type StudioProject } from './core/project.ts';
 import { floorTick, gridTicks, snapTick, type Grid } from './core/snap.ts';
-import { phoneInfo } from '../../show-files/src/vocal/phones.ts';
+import { phoneInfo } from '../../vocal/phones.ts';
 import type { Phoneme } from '../../show-files/src/timeline.ts';
 
 export interface RollHost {

@@ -1,4 +1,4 @@
-// The AudioWorklet module of the studio: the show's own voice processor (show-files/src/vocal/worklet.ts).
-import { registerVoiceProcessor } from '../../show-files/src/vocal/worklet.ts';
+// The AudioWorklet module of the studio: the show's own voice processor (vocal/worklet.ts).
+import { registerVoiceProcessor } from '../../vocal/worklet.ts';
 
 registerVoiceProcessor();

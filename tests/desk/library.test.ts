@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeWav } from '../../show-files/src/vocal/wav.ts';
+import { decodeWav } from '../../vocal/wav.ts';
 import { slugify } from '../../server/src/desk/library.ts';
 import { io as connectIo } from 'socket.io-client';
 import { EVENTS } from '../../protocol/index.ts';

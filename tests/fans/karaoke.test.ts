@@ -2,7 +2,7 @@
 // extend the syllable they continue, rests break lines, and the highlight follows show time.
 import { describe, expect, it } from 'vitest';
 import { karaokeAt, lineAround, lyricLines, LEAD_IN } from '../../client/lyrics.ts';
-import { cleanLyric } from '../../show-files/src/vocal/lyrics.ts';
+import { cleanLyric } from '../../vocal/lyrics.ts';
 import type { Timeline } from '../../show-files/src/timeline.ts';
 import { stageTimeline } from '../stage/harness.ts';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { CameraEvent, LightingEvent, Timeline } from '../../show-files/src/timeline.ts';
 import { mouthAt, lyricVowel, visemeOf, ATTACK, RELEASE } from '../../stage/src/perform/mouth.ts';
 import { Performer, createFrame } from '../../stage/src/perform/performer.ts';
-import { LipSync } from '../../show-files/src/vocal/lipsync.ts';
+import { LipSync } from '../../vocal/lipsync.ts';
 import { LightsPlayer, applyLightingEvent, initialLights } from '../../stage/src/perform/lights.ts';
 import { cameraAt, SHOTS } from '../../stage/src/perform/camera.ts';
 import { blinkAt } from '../../stage/src/perform/face.ts';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeWav } from '../../show-files/src/vocal/wav.ts';
+import { decodeWav } from '../../vocal/wav.ts';
 import { buildVocalMidi } from './midi-fixture.ts';
 import { rms } from './audio-analysis.ts';
 

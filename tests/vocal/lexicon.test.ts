@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dictionary } from 'cmu-pronouncing-dictionary';
-import { activeLexicon, textLexicon } from '../../show-files/src/vocal/lexicon.ts';
-import { lookupArpabet } from '../../show-files/src/vocal/english.ts';
+import { activeLexicon, textLexicon } from '../../vocal/lexicon.ts';
+import { lookupArpabet } from '../../vocal/english.ts';
 
 describe('English lexicon', () => {
   it('answers every one of the dictionary\'s 135,000 words as the module does, and nothing for unknown words', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
-import { LipSync, type VisemeWeights } from '../../show-files/src/vocal/lipsync.ts';
-import { phonemizeNotes } from '../../show-files/src/vocal/phonemize.ts';
-import { DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
+import { LipSync, type VisemeWeights } from '../../vocal/lipsync.ts';
+import { phonemizeNotes } from '../../vocal/phonemize.ts';
+import { DEFAULT_VOICE } from '../../vocal/track.ts';
 import type { VocalNote } from '../../show-files/src/timeline.ts';
 
 const FRAME = 1 / 60;

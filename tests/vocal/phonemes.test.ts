@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { cleanLyric } from '../../show-files/src/vocal/lyrics.ts';
-import { kanaToMorae, isStrictRomaji } from '../../show-files/src/vocal/japanese.ts';
-import { englishSyllables } from '../../show-files/src/vocal/english.ts';
-import { detectLanguage, describeNotePhonemes, phonemizeNotes } from '../../show-files/src/vocal/phonemize.ts';
-import { buildVocalTrack, DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
+import { cleanLyric } from '../../vocal/lyrics.ts';
+import { kanaToMorae, isStrictRomaji } from '../../vocal/japanese.ts';
+import { englishSyllables } from '../../vocal/english.ts';
+import { detectLanguage, describeNotePhonemes, phonemizeNotes } from '../../vocal/phonemize.ts';
+import { buildVocalTrack, DEFAULT_VOICE } from '../../vocal/track.ts';
 import { readScoreFile } from '../../show-files/src/score/index.ts';
 import { TempoMap } from '../../show-files/src/tempo.ts';
 import type { Phoneme, VocalNote } from '../../show-files/src/timeline.ts';

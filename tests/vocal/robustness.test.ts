@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { parseScore, ScoreError } from '../../show-files/src/score/index.ts';
-import { phonemizeNotes } from '../../show-files/src/vocal/phonemize.ts';
-import { DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
-import { LipSync } from '../../show-files/src/vocal/lipsync.ts';
+import { phonemizeNotes } from '../../vocal/phonemize.ts';
+import { DEFAULT_VOICE } from '../../vocal/track.ts';
+import { LipSync } from '../../vocal/lipsync.ts';
 import { buildVocalMidi } from './midi-fixture.ts';
 
 const MUTATIONS = 150;

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { zipSync } from 'fflate';
 import { parseScore, ScoreError, type Score } from '../../show-files/src/score/index.ts';
 import { TempoMap } from '../../show-files/src/tempo.ts';
-import { buildVocalTrack, DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
+import { buildVocalTrack, DEFAULT_VOICE } from '../../vocal/track.ts';
 
 const MUTANTS = 300;
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { zipSync, strToU8 } from 'fflate';
 import { parseScore, readScoreFile, ScoreError } from '../../show-files/src/score/index.ts';
 import { TempoMap } from '../../show-files/src/tempo.ts';
-import { buildVocalTrack, DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
+import { buildVocalTrack, DEFAULT_VOICE } from '../../vocal/track.ts';
 
 const FIXTURE = 'tests/fixtures/scores/repeat-verses.musicxml';
 

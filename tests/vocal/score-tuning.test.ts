@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScore, readScoreFile } from '../../show-files/src/score/index.ts';
 import { TempoMap } from '../../show-files/src/tempo.ts';
-import { buildVocalTrack, DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
+import { buildVocalTrack, DEFAULT_VOICE } from '../../vocal/track.ts';
 import { absoluteToOffsets, pitchOffsetAt, sumPieces, writtenNoteAt } from '../../show-files/src/score/pitch-curve.ts';
 import type { ScoreNote } from '../../show-files/src/score/model.ts';
 

@@ -4,7 +4,7 @@ import { strToU8, zipSync } from 'fflate';
 import { parseScore, readScoreFile, ScoreError } from '../../show-files/src/score/index.ts';
 import { pitchOffsetAt } from '../../show-files/src/score/pitch-curve.ts';
 import { TempoMap } from '../../show-files/src/tempo.ts';
-import { buildVocalTrack, DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
+import { buildVocalTrack, DEFAULT_VOICE } from '../../vocal/track.ts';
 
 function errorOf(fn: () => unknown): ScoreError {
   try {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderVocal, type RenderedVocal } from '../../show-files/src/vocal/render.ts';
-import { planVoice } from '../../show-files/src/vocal/articulation.ts';
-import { curveAt } from '../../show-files/src/vocal/dsp/curve.ts';
-import { phonemizeNotes } from '../../show-files/src/vocal/phonemize.ts';
-import { DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
-import { decodeWav, encodeWav } from '../../show-files/src/vocal/wav.ts';
+import { renderVocal, type RenderedVocal } from '../../vocal/render.ts';
+import { planVoice } from '../../vocal/articulation.ts';
+import { curveAt } from '../../vocal/dsp/curve.ts';
+import { phonemizeNotes } from '../../vocal/phonemize.ts';
+import { DEFAULT_VOICE } from '../../vocal/track.ts';
+import { decodeWav, encodeWav } from '../../vocal/wav.ts';
 import { pitchToHz } from '../../show-files/src/score/pitch.ts';
 import type { VocalNote, VocalTrack } from '../../show-files/src/timeline.ts';
 import { fundamental, harmonicBandEnergy, rms } from './audio-analysis.ts';

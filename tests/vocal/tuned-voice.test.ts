@@ -3,13 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScore } from '../../show-files/src/score/index.ts';
-import { standaloneVocal } from '../../show-files/src/vocal/standalone.ts';
-import { DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
-import { planVoice } from '../../show-files/src/vocal/articulation.ts';
-import { curveAt } from '../../show-files/src/vocal/dsp/curve.ts';
-import { renderVocalSync } from '../../show-files/src/vocal/render.ts';
+import { standaloneVocal } from '../../vocal/standalone.ts';
+import { DEFAULT_VOICE } from '../../vocal/track.ts';
+import { planVoice } from '../../vocal/articulation.ts';
+import { curveAt } from '../../vocal/dsp/curve.ts';
+import { renderVocalSync } from '../../vocal/render.ts';
 import type { VocalNote } from '../../show-files/src/timeline.ts';
-import { phonemizeNotes } from '../../show-files/src/vocal/phonemize.ts';
+import { phonemizeNotes } from '../../vocal/phonemize.ts';
 import { fundamental } from './audio-analysis.ts';
 
 describe('tuned scores drive the voice', () => {

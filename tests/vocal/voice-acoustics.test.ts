@@ -2,14 +2,14 @@
 // LPC formant peaks of sustained vowels, the F2 transition that tells /b/ from /d/, the low murmur
 // of a nasal, no clicks anywhere in a song, and the same samples every time.
 import { describe, expect, it } from 'vitest';
-import { phonemizeNotes } from '../../show-files/src/vocal/phonemize.ts';
-import { DEFAULT_VOICE } from '../../show-files/src/vocal/track.ts';
-import { renderVocalSync } from '../../show-files/src/vocal/render.ts';
-import { planVoice } from '../../show-files/src/vocal/articulation.ts';
-import { curveAt } from '../../show-files/src/vocal/dsp/curve.ts';
-import { ACOUSTIC_SYMBOLS } from '../../show-files/src/vocal/acoustics.ts';
-import { phoneInfo } from '../../show-files/src/vocal/phones.ts';
-import { standaloneVocal } from '../../show-files/src/vocal/standalone.ts';
+import { phonemizeNotes } from '../../vocal/phonemize.ts';
+import { DEFAULT_VOICE } from '../../vocal/track.ts';
+import { renderVocalSync } from '../../vocal/render.ts';
+import { planVoice } from '../../vocal/articulation.ts';
+import { curveAt } from '../../vocal/dsp/curve.ts';
+import { ACOUSTIC_SYMBOLS } from '../../vocal/acoustics.ts';
+import { phoneInfo } from '../../vocal/phones.ts';
+import { standaloneVocal } from '../../vocal/standalone.ts';
 import { parseScore } from '../../show-files/src/score/index.ts';
 import type { VocalNote, VoiceSettings } from '../../show-files/src/timeline.ts';
 import { bandEnergy, lpcPeaks, rms } from './audio-analysis.ts';

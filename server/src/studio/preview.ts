@@ -25,8 +25,8 @@ export interface PreviewDeps {
 }
 
 export async function renderSubmission(project: StudioProject): Promise<{ wav: Buffer; duration: number; track: StudioPreviewMessage['track'] }> {
-  const { renderVocal } = await import('../../../show-files/src/vocal/render.ts');
-  const { encodeWav } = await import('../../../show-files/src/vocal/wav.ts');
+  const { renderVocal } = await import('../../../vocal/render.ts');
+  const { encodeWav } = await import('../../../vocal/wav.ts');
   const sung = singFrom(project, 0);
   const rendered = await renderVocal(sung.track, sung.voice, { sampleRate: RATE, from: 0 });
   return { wav: Buffer.from(encodeWav([rendered.samples], rendered.sampleRate, 16)), duration: rendered.samples.length / rendered.sampleRate, track: sung.track };

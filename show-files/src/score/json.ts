@@ -6,7 +6,7 @@ import { parseDocument } from 'yaml';
 import type { TempoPoint, TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreNote } from './model.ts';
 import { pitchFromName } from './pitch.ts';
-import { isRestLyric } from '../vocal/lyrics.ts';
+import { isRestLyric } from '../../../vocal/lyrics.ts';
 
 const DEFAULT_RESOLUTION = 480;
 

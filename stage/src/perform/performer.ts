@@ -8,7 +8,7 @@ import { setHand, type HandPoseName } from './hands.ts';
 import { entryAt, lastAtOrBefore } from '../../../show-files/src/timeline.ts';
 import { TempoMap } from '../../../show-files/src/tempo.ts';
 import { mouthAt, type MouthWeights } from './mouth.ts';
-import { LipSync } from '../../../show-files/src/vocal/lipsync.ts';
+import { LipSync } from '../../../vocal/lipsync.ts';
 import { blinkAt, gazeOffsetAt } from './face.ts';
 import { BUILTIN_MOTIONS, PARTIAL_MOTIONS, type MotionContext } from './motions.ts';
 import { Pose, smoothstep } from './pose.ts';

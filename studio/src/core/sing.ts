@@ -1,13 +1,13 @@
 // From the studio's notes to what the show's vocal engine sings: seconds at the project's tempo,
 // the global voice settings and per-note tuning applied, then the same phonemizer and planner as
-// the show (show-files/src/vocal). A plan can start at the playhead: only the notes still to come
+// the show (vocal/). A plan can start at the playhead: only the notes still to come
 // (and the one sounding there) are planned, so pressing Space on a long song costs a phrase's work.
 
-import { phonemizeNotes } from '../../../show-files/src/vocal/phonemize.ts';
-import { planVoice } from '../../../show-files/src/vocal/articulation.ts';
-import { DEFAULT_VOICE } from '../../../show-files/src/vocal/track.ts';
+import { phonemizeNotes } from '../../../vocal/phonemize.ts';
+import { planVoice } from '../../../vocal/articulation.ts';
+import { DEFAULT_VOICE } from '../../../vocal/track.ts';
 import type { Phoneme, VocalNote, VocalTrack, VoiceSettings } from '../../../show-files/src/timeline.ts';
-import type { SynthPlan } from '../../../show-files/src/vocal/dsp/voice-synth.ts';
+import type { SynthPlan } from '../../../vocal/dsp/voice-synth.ts';
 import { secondsPerTick, type StudioProject } from './project.ts';
 
 export function voiceSettings(p: StudioProject): VoiceSettings {

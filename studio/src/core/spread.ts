@@ -4,8 +4,8 @@
 // one note per syllable with `+` continuations after it (the engine sings one syllable per note).
 // `+` in the text is a continuation note; `hel-lo` is split where the creator put the hyphen.
 
-import { englishSyllables } from '../../../show-files/src/vocal/english.ts';
-import { hasKana, isStrictRomaji } from '../../../show-files/src/vocal/japanese.ts';
+import { englishSyllables } from '../../../vocal/english.ts';
+import { hasKana, isStrictRomaji } from '../../../vocal/japanese.ts';
 
 export interface Spread {
   /** One lyric per note, in order (notes beyond the text keep singing the last syllable: `+`). */

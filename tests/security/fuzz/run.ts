@@ -6,8 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileShowFolder } from '../../../show-files/src/compile.ts';
-import { planVoice } from '../../../show-files/src/vocal/articulation.ts';
-import { renderChunks } from '../../../show-files/src/vocal/dsp/voice-synth.ts';
+import { planVoice } from '../../../vocal/articulation.ts';
+import { renderChunks } from '../../../vocal/dsp/voice-synth.ts';
 import type { Timeline } from '../../../show-files/src/timeline.ts';
 import type { ValidationError } from '../../../show-files/src/errors.ts';
 import { buildVocalMidi } from '../../vocal/midi-fixture.ts';

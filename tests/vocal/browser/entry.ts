@@ -1,8 +1,8 @@
 // The browser side of the Node-vs-Chromium voice test: renders a plan with the AudioWorklet
 // processor in an OfflineAudioContext, and with the plain synthesizer function on the page.
-import { renderChunks } from '../../../show-files/src/vocal/dsp/voice-synth.ts';
-import type { SynthPlan } from '../../../show-files/src/vocal/dsp/voice-synth.ts';
-import { VOICE_PROCESSOR } from '../../../show-files/src/vocal/worklet.ts';
+import { renderChunks } from '../../../vocal/dsp/voice-synth.ts';
+import type { SynthPlan } from '../../../vocal/dsp/voice-synth.ts';
+import { VOICE_PROCESSOR } from '../../../vocal/worklet.ts';
 
 function toBase64(samples: Float32Array): string {
   const bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);

@@ -5,7 +5,7 @@
 // join clicks. The pitch is the built-in voice's plan (melody.ts): the same portamento, overshoot,
 // scoops and vibrato.
 
-import type { VocalTrack, VoiceSettings } from '../../timeline.ts';
+import type { VocalTrack, VoiceSettings } from '../../show-files/src/timeline.ts';
 import { curveAt } from '../dsp/curve.ts';
 import { LEGATO_GAP, planPitch, type PitchPlan, type TunedNote } from '../melody.ts';
 import { chooseSamples, type Placement } from './aliases.ts';

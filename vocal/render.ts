@@ -3,7 +3,7 @@
 // browser's AudioWorklet (worklet.ts), and gives the same samples for the same track.
 // Rendering yields to the event loop between chunks, so a server rendering a song stays responsive.
 
-import type { VocalTrack, VoiceSettings } from '../timeline.ts';
+import type { VocalTrack, VoiceSettings } from '../show-files/src/timeline.ts';
 import { planVoice, type TunedTrack } from './articulation.ts';
 import { renderChunks, type SynthPlan } from './dsp/voice-synth.ts';
 

@@ -7,7 +7,7 @@
 //   several notes get one syllable per note, the last syllable's vowel held over the rest;
 // - rests are gaps: no phoneme, so the mouth closes and the synth is silent.
 
-import type { Phoneme, VocalNote, VoiceSettings } from '../timeline.ts';
+import type { Phoneme, VocalNote, VoiceSettings } from '../show-files/src/timeline.ts';
 import { cleanLyric } from './lyrics.ts';
 import { hasKana, isStrictRomaji, kanaToMorae, toKanaText, type Mora } from './japanese.ts';
 import { englishSyllables, normalizeWord, type Syllable } from './english.ts';

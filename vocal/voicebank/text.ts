@@ -2,7 +2,7 @@
 // written by Japanese Windows tools, so they come in Shift-JIS (cp932) or UTF-8, often with CRLF
 // line endings and sometimes with a byte-order mark.
 
-import { decodeJapaneseText } from '../../score/text.ts';
+import { decodeJapaneseText } from '../../show-files/src/score/text.ts';
 
 /** Decodes a bank text file (strict UTF-8 first, Shift-JIS otherwise) and splits it into lines. */
 export function bankTextLines(bytes: Uint8Array): { lines: string[]; encoding: 'utf-8' | 'shift_jis' } {

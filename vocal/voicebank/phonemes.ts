@@ -2,7 +2,7 @@
 // starts sounding them (the VC's consonant point in a CVVC bank, the CV sample's start, or the VCV
 // sample's consonant before the beat), and the vowel before closes there.
 
-import type { Phoneme } from '../../timeline.ts';
+import type { Phoneme } from '../../show-files/src/timeline.ts';
 import { isSyllabic } from '../phones.ts';
 import type { PlacedSample } from './wavtool.ts';
 

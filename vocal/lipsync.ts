@@ -7,7 +7,7 @@
 // All of it is precomputed into flat arrays at construction, so `weightsAt(t)` is one binary
 // search plus two exponentials, and writes into an object the caller reuses: no allocation.
 
-import type { Phoneme } from '../timeline.ts';
+import type { Phoneme } from '../show-files/src/timeline.ts';
 import { phoneInfo, isSyllabic, type Viseme } from './phones.ts';
 
 export interface VisemeWeights {

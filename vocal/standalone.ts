@@ -1,8 +1,8 @@
 // A score sung on its own (CLI, benchmarks): the song starts at 0 s, seconds from the score's tempo map.
 
-import type { Score } from '../score/model.ts';
-import { TempoMap } from '../tempo.ts';
-import type { VocalTrack, VoiceSettings } from '../timeline.ts';
+import type { Score } from '../show-files/src/score/model.ts';
+import { TempoMap } from '../show-files/src/tempo.ts';
+import type { VocalTrack, VoiceSettings } from '../show-files/src/timeline.ts';
 import { buildVocalTrack, DEFAULT_VOICE } from './track.ts';
 
 export interface StandaloneVocal {

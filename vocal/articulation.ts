@@ -12,7 +12,7 @@
 // - Japanese: r is a tap, i/u between voiceless consonants on short notes are whispered.
 // - Phrases start with a soft breath and a clean onset, and end with a breathy release.
 
-import type { Phoneme, VocalTrack, VoiceSettings } from '../timeline.ts';
+import type { Phoneme, VocalTrack, VoiceSettings } from '../show-files/src/timeline.ts';
 import { acousticsOf, type PhoneAcoustics } from './acoustics.ts';
 import { addPoint, emptyCurve, type Curve } from './dsp/curve.ts';
 import { NASAL_POLE, type SynthPlan } from './dsp/voice-synth.ts';

@@ -8,7 +8,7 @@
 //   bare alias;
 // - aliases the bank's style expects but lacks are collected, for one warning per song.
 
-import type { VocalNote } from '../../timeline.ts';
+import type { VocalNote } from '../../show-files/src/timeline.ts';
 import { cleanLyric } from '../lyrics.ts';
 import { LEGATO_GAP } from '../melody.ts';
 import type { VoiceBank } from './bank.ts';

@@ -1,8 +1,8 @@
 // Builds a song's vocal track from its score: notes in absolute seconds and the timed phonemes
 // that drive lip-sync and the singing synthesizer.
 
-import type { Score } from '../score/model.ts';
-import type { VocalNote, VocalTrack, VoiceSettings } from '../timeline.ts';
+import type { Score } from '../show-files/src/score/model.ts';
+import type { VocalNote, VocalTrack, VoiceSettings } from '../show-files/src/timeline.ts';
 import { phonemizeNotes } from './phonemize.ts';
 
 /**

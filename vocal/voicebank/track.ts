@@ -1,7 +1,7 @@
 // A song's vocal track when a voicebank sings it: the same notes, the phonemes re-timed from the
 // samples' placement (only oto.ini timing is needed, no audio), and the bank's alias warnings.
 
-import type { VocalTrack } from '../../timeline.ts';
+import type { VocalTrack } from '../../show-files/src/timeline.ts';
 import { chooseSamples } from './aliases.ts';
 import type { VoiceBank } from './bank.ts';
 import { placedPhonemes } from './phonemes.ts';

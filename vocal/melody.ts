@@ -9,7 +9,7 @@
 // - A tuned pitch curve from the score (UTAU/OpenUtau/Vocaloid pitch data) replaces the automatic
 //   glides wherever it is present.
 
-import type { VocalNote, VoiceSettings } from '../timeline.ts';
+import type { VocalNote, VoiceSettings } from '../show-files/src/timeline.ts';
 import { addPoint, emptyCurve, type Curve } from './dsp/curve.ts';
 
 /** A note with the creator's tuning (dynamics, vibrato) where the score had it. */

@@ -2,7 +2,7 @@
 // problem is a validation error naming the bank's file and line (show-folder-relative).
 
 import { basename } from 'node:path';
-import type { ValidationError } from '../../errors.ts';
+import type { ValidationError } from '../../show-files/src/errors.ts';
 import type { VoiceBank } from './bank.ts';
 import { VoiceBankError } from './errors.ts';
 import { openVoiceBankDir } from './node.ts';
