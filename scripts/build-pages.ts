@@ -10,3 +10,12 @@ for (const f of result.failed) process.stderr.write(`pages: ${f.route} failed: $
 // Under `npm install` a failed build must not fail the install: `serve` tries again at start and
 // raises an alarm for a page it cannot build. Run directly (npm run build:pages), it is an error.
 process.exitCode = result.failed.length && process.env.npm_lifecycle_event !== 'prepare' ? 1 : 0;
+
+// The CLI bundle too (fast `holostage` start-up); without it the launcher runs the sources via tsx.
+try {
+  const { buildCli } = await import('./build-cli.ts');
+  const cli = await buildCli();
+  process.stdout.write(`cli: bundled ${cli.inputs} files in ${cli.ms.toFixed(0)} ms\n`);
+} catch (err) {
+  process.stderr.write(`cli: not bundled (${(err as Error).message}); holostage runs from source\n`);
+}

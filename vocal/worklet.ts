@@ -34,13 +34,8 @@ export function registerVoiceProcessor(): void {
       this.synth = new VoiceSynth(plan, sampleRate);
       // Before the plan: silence; inside it: skip what lies before `from`.
       this.lead = Math.max(0, Math.round((plan.start - from) * sampleRate));
-      let skip = Math.round((from - plan.start) * sampleRate);
-      const scratch = new Float32Array(4096);
-      while (skip > 0) {
-        const n = Math.min(skip, scratch.length);
-        this.synth.render(scratch.subarray(0, n));
-        skip -= n;
-      }
+      const skip = Math.round((from - plan.start) * sampleRate);
+      if (skip > 0) this.synth.skip(skip);
       this.remaining = Math.max(0, Math.round((plan.end - Math.max(from, plan.start)) * sampleRate));
     }
 

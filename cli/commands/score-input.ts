@@ -1,5 +1,6 @@
 // Reading the score a CLI command was given: a broken file is reported (file and line) with exit 1.
-import { readScoreFile, ScoreError, type Score, type ScoreImportOptions } from '../../show-files/src/score/index.ts';
+import { ScoreError, type Score, type ScoreImportOptions } from '../../show-files/src/score/model.ts';
+import { readScoreFile } from '../../show-files/src/score/read-file.ts';
 
 /** The score, or the exit code after printing why it could not be read. */
 export async function readScoreOrExit(file: string, options: ScoreImportOptions = {}): Promise<Score | number> {

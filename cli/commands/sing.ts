@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { readScoreOrExit } from './score-input.ts';
 import { standaloneVocal } from '../../vocal/standalone.ts';
 import { DEFAULT_VOICE } from '../../vocal/track.ts';
-import { renderVocal } from '../../vocal/render.ts';
+import { bundledWorkerEntry, renderVocalParallel } from '../parallel-render.ts';
 import { encodeWav } from '../../vocal/wav.ts';
 import type { VocalTrack, VoiceSettings } from '../../show-files/src/timeline.ts';
 
@@ -93,8 +93,9 @@ export async function run(args: string[]): Promise<number> {
   show(0);
   const renderStart = performance.now();
   const cpuStart = process.cpuUsage();
-  const rendered = bankDir ? await renderBank(bankDir, track, voice, sampleRate) : await renderVocal(track, voice, { sampleRate, onProgress: show });
+  const rendered = bankDir ? await renderBank(bankDir, track, voice, sampleRate) : await renderVocalParallel(track, voice, { sampleRate, onProgress: show, workerEntry: bundledWorkerEntry() });
   if (typeof rendered === 'number') return rendered;
+  const threads = 'parts' in rendered ? (rendered.parts as number) : 1;
   const renderSeconds = (performance.now() - renderStart) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -118,7 +119,7 @@ export async function run(args: string[]): Promise<number> {
   const speed = audioSeconds / renderSeconds;
   process.stdout.write(
     `${outPath}: ${(samples.length / sampleRate).toFixed(2)} s, ${sampleRate} Hz, ${float ? '32-bit float' : '16-bit'} mono, peak ${(20 * Math.log10(Math.max(peak, 1e-9))).toFixed(1)} dBFS\n` +
-      `rendered ${audioSeconds.toFixed(2)} s of vocal in ${renderSeconds.toFixed(2)} s: ${speed.toFixed(1)}x real time ` +
+      `rendered ${audioSeconds.toFixed(2)} s of vocal in ${renderSeconds.toFixed(2)} s${threads > 1 ? ` on ${threads} threads` : ''}: ${speed.toFixed(1)}x real time ` +
       `(${(audioSeconds / Math.max(cpuSeconds, 1e-6)).toFixed(1)}x by CPU time)\n`,
   );
   return 0;

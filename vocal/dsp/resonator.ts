@@ -39,6 +39,20 @@ export class Resonator {
     return y;
   }
 
+  /** Filters input[0..n) into output[0..n) (the same arrays for in place): the same samples as n ticks. */
+  process(input: Float64Array, output: Float64Array, n: number): void {
+    const a = this.a, b = this.b, c = this.c;
+    let y1 = this.y1, y2 = this.y2;
+    for (let k = 0; k < n; k++) {
+      const y = a * input[k]! + b * y1 + c * y2;
+      y2 = y1;
+      y1 = y;
+      output[k] = y;
+    }
+    this.y1 = y1;
+    this.y2 = y2;
+  }
+
   reset(): void {
     this.y1 = 0;
     this.y2 = 0;
@@ -65,6 +79,20 @@ export class AntiResonator {
     this.x2 = this.x1;
     this.x1 = x;
     return y;
+  }
+
+  /** Filters buffer[0..n) in place: the same samples as n ticks. */
+  process(buffer: Float64Array, n: number): void {
+    const a = this.a, b = this.b, c = this.c;
+    let x1 = this.x1, x2 = this.x2;
+    for (let k = 0; k < n; k++) {
+      const x = buffer[k]!;
+      buffer[k] = a * x + b * x1 + c * x2;
+      x2 = x1;
+      x1 = x;
+    }
+    this.x1 = x1;
+    this.x2 = x2;
   }
 
   reset(): void {

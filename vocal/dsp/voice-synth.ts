@@ -13,6 +13,7 @@ import { CurveReader, type Curve } from './curve.ts';
 import { Glottis, type GlottalSettings } from './glottis.ts';
 import { Noise } from './random.ts';
 import { AntiResonator, Resonator } from './resonator.ts';
+import { restartPositions } from './restarts.ts';
 
 export interface SynthPlan {
   /** Show seconds the plan covers. */
@@ -63,9 +64,14 @@ const SILENCE = 1e-7;
 /** Samples between coefficient updates (0.73 ms at 44.1 kHz). */
 const CONTROL = 32;
 
+/** Seed of segment k (between restarts k-1 and k); segment 0 keeps the plan's own seed. */
+function segmentSeed(seed: number, segment: number): number {
+  return segment === 0 ? seed : (Math.imul(seed ^ segment, 0x9e3779b1) ^ (segment << 16)) >>> 0;
+}
+
 export class VoiceSynth {
-  private readonly noise: Noise;
-  private readonly glottis: Glottis;
+  private noise!: Noise;
+  private glottis!: Glottis;
   private readonly cascade: Resonator[] = [0, 1, 2, 3, 4].map(() => new Resonator());
   private readonly nasalPole = new Resonator();
   /** A fixed sixth formant: the voice's energy above 5 kHz (its "air"), as in Klatt's F6. */
@@ -78,6 +84,9 @@ export class VoiceSynth {
   private readonly fricReaders: { f: CurveReader; b: CurveReader; g: CurveReader }[];
   /** Next sample to render, counted from plan.start. */
   private position = 0;
+  /** Sample positions where the synth starts afresh (restarts.ts), and the next one due. */
+  private readonly restarts: number[];
+  private nextRestart = 0;
   private vibratoPhase = 0;
   private tiltState = 0;
   private prevTilt = 0;
@@ -97,6 +106,20 @@ export class VoiceSynth {
   private oq = 0.6;
   private tiltCoef = 0.5;
   private readonly deltas = new Float64Array(6);
+  /** Scratch signals of one control block. */
+  private readonly block = {
+    tract: new Float64Array(CONTROL),
+    fricNoise: new Float64Array(CONTROL),
+    fric0: new Float64Array(CONTROL),
+    fric1: new Float64Array(CONTROL),
+    gain0: new Float64Array(CONTROL),
+    gain1: new Float64Array(CONTROL),
+    bypass: new Float64Array(CONTROL),
+    pulses: new Float64Array(CONTROL),
+    openFlags: new Uint8Array(CONTROL),
+    gauss: new Float64Array(CONTROL),
+    uniform: new Float64Array(CONTROL),
+  };
   private silent = false;
   /** Largest output of the last rendered control block. */
   private lastPeak = 1;
@@ -105,8 +128,6 @@ export class VoiceSynth {
     private readonly plan: SynthPlan,
     private readonly sampleRate: number,
   ) {
-    this.noise = new Noise(plan.seed);
-    this.glottis = new Glottis(plan.glottis, new Noise(plan.seed ^ 0x5bd1e995), sampleRate);
     const r = (c: Curve) => new CurveReader(c);
     this.readers = {
       pitch: r(plan.pitch),
@@ -125,6 +146,47 @@ export class VoiceSynth {
     this.fricReaders = plan.fricFormants.map((f, i) => ({ f: r(f), b: r(plan.fricBandwidths[i]!), g: r(plan.fricGains[i]!) }));
     this.nasalPole.set(NASAL_POLE, NASAL_BANDWIDTH, sampleRate);
     this.f6.set(F6, F6_BANDWIDTH, sampleRate);
+    this.restarts = restartPositions([plan.voicing, plan.aspiration, plan.frication], plan.start, plan.end, sampleRate, CONTROL);
+    this.startSegment(0);
+  }
+
+  /** Every piece of state as a new synth has it, for the segment that starts here. */
+  private startSegment(segment: number): void {
+    const seed = segmentSeed(this.plan.seed, segment);
+    this.noise = new Noise(seed);
+    this.glottis = new Glottis(this.plan.glottis, new Noise(seed ^ 0x5bd1e995), this.sampleRate);
+    for (const r of [...this.cascade, this.nasalPole, this.f6, this.nasalZero, ...this.fric]) r.reset();
+    this.vibratoPhase = 0;
+    this.tiltState = this.prevTilt = this.aspState = 0;
+    this.fricLp1 = this.fricLp2 = this.dcIn = this.dcOut = 0;
+    this.av = this.ah = this.af = this.fg0 = this.fg1 = this.fbp = 0;
+    this.f0 = 220;
+    this.oq = 0.6;
+    this.tiltCoef = 0.5;
+    this.silent = false;
+    this.lastPeak = 1;
+    this.nextRestart = segment;
+  }
+
+  /**
+   * Moves n samples on without handing them out. It jumps to the last restart on the way (where
+   * the state is the same however it got there) and renders only the rest, into scratch.
+   */
+  skip(n: number, scratch: Float32Array = new Float32Array(4096)): void {
+    const target = this.position + n;
+    let k = this.nextRestart;
+    while (k < this.restarts.length && this.restarts[k]! <= target) k++;
+    if (k > this.nextRestart) {
+      // At restart k-1 the render loop would start segment k; position there and let it.
+      this.position = this.restarts[k - 1]!;
+      this.nextRestart = k - 1;
+    }
+    while (this.position < target) this.render(scratch.subarray(0, Math.min(scratch.length, target - this.position)));
+  }
+
+  /** The sample positions of the restarts (for splitting a render into independent parts). */
+  get restartSamples(): readonly number[] {
+    return this.restarts;
   }
 
   /** Total samples of the plan at this sample rate. */
@@ -138,7 +200,10 @@ export class VoiceSynth {
     const gain = this.plan.gain;
     let i = 0;
     while (i < out.length) {
-      if (this.position % CONTROL === 0) this.controlTick();
+      if (this.position % CONTROL === 0) {
+        if (this.position === this.restarts[this.nextRestart]) this.startSegment(this.nextRestart + 1);
+        this.controlTick();
+      }
       const n = Math.min(CONTROL - (this.position % CONTROL), out.length - i);
       if (this.silent) {
         // Between phrases nothing sounds and every filter has rung out: skip the arithmetic.
@@ -151,45 +216,79 @@ export class VoiceSynth {
       const t = this.plan.start + this.position / sr;
       const glottis = this.glottis;
       const noise = this.noise;
-      const [c1, c2, c3, c4, c5] = this.cascade as [Resonator, Resonator, Resonator, Resonator, Resonator];
-      const [r1, r2] = this.fric as [Resonator, Resonator];
       const tilt = this.tiltCoef;
+      const f0 = this.f0;
+      const oq = this.oq;
       const d = this.deltas;
+      const dav = d[0]!, dah = d[1]!, daf = d[2]!, dfg0 = d[3]!, dfg1 = d[4]!, dfbp = d[5]!;
+      const { tract, fricNoise, fric0, fric1, gain0, gain1, bypass, pulses, openFlags, gauss, uniform } = this.block;
+      // The block is built stage by stage (sources, then each filter over the whole block): each
+      // stage's state stays in locals, and every sample sees the same arithmetic in the same order
+      // as a sample-by-sample loop would do.
+      let av = this.av, ah = this.ah, af = this.af, fg0 = this.fg0, fg1 = this.fg1, fbp = this.fbp;
+      let tiltState = this.tiltState, prevTilt = this.prevTilt, aspState = this.aspState;
+      let fricLp1 = this.fricLp1, fricLp2 = this.fricLp2;
+      glottis.fill(f0, oq, t, pulses, openFlags, n);
+      noise.fillSourceNoise(gauss, uniform, n);
       for (let k = 0; k < n; k++) {
-        this.av += d[0]!;
-        this.ah += d[1]!;
-        this.af += d[2]!;
-        this.fg0 += d[3]!;
-        this.fg1 += d[4]!;
-        this.fbp += d[5]!;
-        const pulse = glottis.tick(this.f0, this.oq, t + k / sr);
+        av += dav;
+        ah += dah;
+        af += daf;
+        fg0 += dfg0;
+        fg1 += dfg1;
+        fbp += dfbp;
+        const pulse = pulses[k]!;
         // Spectral tilt: a one-pole low-pass on the pulse (softer voices are darker).
-        this.tiltState = pulse + tilt * (this.tiltState - pulse);
+        tiltState = pulse + tilt * (tiltState - pulse);
         // Brightness: a zero near 500 Hz lifts the source's upper harmonics (F2-F3 of front vowels)
         // by about +6 dB an octave until the tilt low-pass flattens it again.
-        const bright = (this.tiltState - BRIGHT_ZERO * this.prevTilt) / (1 - BRIGHT_ZERO);
-        this.prevTilt = this.tiltState;
-        const open = glottis.open;
+        const bright = (tiltState - BRIGHT_ZERO * prevTilt) / (1 - BRIGHT_ZERO);
+        prevTilt = tiltState;
+        const open = openFlags[k] === 1;
         // Aspiration: low-passed noise, stronger while the folds are open.
-        this.aspState = noise.gaussian() + 0.5 * this.aspState;
-        const asp = ASPIRATION_SCALE * this.aspState * this.ah * (open ? 1 : 0.45);
-        let x = bright * this.av + asp;
-        x = this.nasalZero.tick(this.nasalPole.tick(x));
-        x = this.f6.tick(c5.tick(c4.tick(c3.tick(c2.tick(c1.tick(x))))));
+        aspState = gauss[k]! + 0.5 * aspState;
+        tract[k] = bright * av + ASPIRATION_SCALE * aspState * ah * (open ? 1 : 0.45);
         // Frication: two one-pole low-passes (about 9 kHz) on white noise, through the parallel
         // branch; voiced fricatives pulse with the folds.
-        this.fricLp1 += FRIC_LP * (noise.uniform() - this.fricLp1);
-        this.fricLp2 += FRIC_LP * (this.fricLp1 - this.fricLp2);
-        const fn = FRICATION_SCALE * this.fricLp2 * this.af * (this.av > 0.05 && !open ? 0.5 : 1);
-        const y = x + r1.tick(fn) * this.fg0 + r2.tick(fn) * this.fg1 + fn * this.fbp;
+        fricLp1 += FRIC_LP * (uniform[k]! - fricLp1);
+        fricLp2 += FRIC_LP * (fricLp1 - fricLp2);
+        fricNoise[k] = FRICATION_SCALE * fricLp2 * af * (av > 0.05 && !open ? 0.5 : 1);
+        gain0[k] = fg0;
+        gain1[k] = fg1;
+        bypass[k] = fbp;
+      }
+      this.av = av;
+      this.ah = ah;
+      this.af = af;
+      this.fg0 = fg0;
+      this.fg1 = fg1;
+      this.fbp = fbp;
+      this.tiltState = tiltState;
+      this.prevTilt = prevTilt;
+      this.aspState = aspState;
+      this.fricLp1 = fricLp1;
+      this.fricLp2 = fricLp2;
+      // The tract: nasal pole/zero, then the formant cascade and F6, in place.
+      this.nasalPole.process(tract, tract, n);
+      this.nasalZero.process(tract, n);
+      for (const r of this.cascade) r.process(tract, tract, n);
+      this.f6.process(tract, tract, n);
+      this.fric[0]!.process(fricNoise, fric0, n);
+      this.fric[1]!.process(fricNoise, fric1, n);
+      let dcIn = this.dcIn, dcOut = this.dcOut;
+      for (let k = 0; k < n; k++) {
+        const fn = fricNoise[k]!;
+        const y = tract[k]! + fric0[k]! * gain0[k]! + fric1[k]! * gain1[k]! + fn * bypass[k]!;
         // DC blocker: the flow's mean never reaches the output.
-        this.dcOut = y - this.dcIn + 0.995 * this.dcOut;
-        this.dcIn = y;
-        const sample = this.dcOut * gain;
+        dcOut = y - dcIn + 0.995 * dcOut;
+        dcIn = y;
+        const sample = dcOut * gain;
         out[i + k] = sample;
         if (sample > blockPeak) blockPeak = sample;
         else if (-sample > blockPeak) blockPeak = -sample;
       }
+      this.dcIn = dcIn;
+      this.dcOut = dcOut;
       this.lastPeak = blockPeak;
       i += n;
       this.position += n;
@@ -232,19 +331,14 @@ export class VoiceSynth {
 
 /**
  * Renders [from, to) of a plan into a new buffer, yielding the fraction done after each chunk.
- * The synth always runs from the plan's start (samples before the window are rendered and
- * dropped), so any window is exactly the same samples as that part of a whole render.
+ * Samples before the window are skipped (from the last restart before it, see restarts.ts), so
+ * any window is exactly the same samples as that part of a whole render.
  */
 export function* renderChunks(plan: SynthPlan, sampleRate: number, from: number, to: number, chunk: number): Generator<number, Float32Array> {
   const out = new Float32Array(Math.max(1, Math.round((to - from) * sampleRate)));
   const synth = new VoiceSynth(plan, sampleRate);
-  let skip = Math.round((from - plan.start) * sampleRate);
-  const scratch = new Float32Array(Math.max(1, Math.min(chunk, 1 << 16)));
-  while (skip > 0) {
-    const n = Math.min(scratch.length, skip);
-    synth.render(scratch.subarray(0, n));
-    skip -= n;
-  }
+  const skip = Math.round((from - plan.start) * sampleRate);
+  if (skip > 0) synth.skip(skip, new Float32Array(Math.max(1, Math.min(chunk, 1 << 16))));
   // A window that starts before the plan is silent until the plan begins.
   const planEnd = Math.min(out.length, Math.round((plan.end - from) * sampleRate));
   let pos = Math.max(0, -skip);
@@ -254,5 +348,14 @@ export function* renderChunks(plan: SynthPlan, sampleRate: number, from: number,
     pos += n;
     yield pos / planEnd;
   }
+  return out;
+}
+
+/** Samples [from, to) of a plan (counted from its start), as a whole render would give them. */
+export function renderRange(plan: SynthPlan, sampleRate: number, from: number, to: number): Float32Array {
+  const synth = new VoiceSynth(plan, sampleRate);
+  if (from > 0) synth.skip(from);
+  const out = new Float32Array(Math.max(0, to - from));
+  for (let pos = 0; pos < out.length; pos += 1 << 16) synth.render(out.subarray(pos, Math.min(out.length, pos + (1 << 16))));
   return out;
 }

@@ -1,0 +1,7 @@
+// A worker thread's share of a parallel render (parallel-render.ts): samples [from, to) of a plan.
+import { parentPort, workerData } from 'node:worker_threads';
+import { renderRange, type SynthPlan } from '../vocal/dsp/voice-synth.ts';
+
+const { plan, sampleRate, from, to } = workerData as { plan: SynthPlan; sampleRate: number; from: number; to: number };
+const samples = renderRange(plan, sampleRate, from, to);
+parentPort!.postMessage(samples, [samples.buffer as ArrayBuffer]);
