@@ -103,7 +103,7 @@ const PALATAL: [number, number, number] = [330, 2400, 3100];
 const TABLE: Record<string, PhoneAcoustics> = {
   // Japanese five vowels (and the English vowels that share their symbols).
   a: vowel(850, 1350, 2850),
-  i: vowel(310, 2800, 3300),
+  i: vowel(280, 2800, 3300),
   u: vowel(390, 1550, 2700),
   e: vowel(560, 2350, 3000),
   o: vowel(550, 950, 2800),
