@@ -11,6 +11,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchRow, BenchSection } from './run.ts';
+import { buildCli } from '../scripts/build-cli.ts';
+// @ts-expect-error plain JS module of the launcher
+import { currentBundle } from '../bin/cli-bundle.js';
 import { TEST_SONGS, festivalXml, lyricsText, scoreJson, songNotes } from './voice/songs.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -56,6 +59,8 @@ export async function bench(): Promise<BenchSection> {
   if (missing.length || !existsSync(intelligibility)) {
     return { title: 'Voice (intelligibility, pitch, vowels, speed)', rows: [{ name: 'skipped', value: '-', note: `missing: ${[...missing, existsSync(intelligibility) ? '' : intelligibility].filter(Boolean).join(', ')}` }] };
   }
+  // Time what a user runs after `npm install`: the CLI bundle (rebuilt here if a source changed).
+  if (!currentBundle(root)) await buildCli();
   const dir = mkdtempSync(join(tmpdir(), 'holostage-voice-'));
   const sing = (input: string, out: string) => ['bin/holostage.js', 'sing', input, '-o', out];
   const openGap: number[] = [];
