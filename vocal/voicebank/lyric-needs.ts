@@ -36,6 +36,12 @@ export function lyricNotes(text: string): VocalNote[] {
   return notes;
 }
 
+/** The English phone pairs ("- s", "s ih", "ih ng", ...) a lyric is sung with, in order of first use. */
+export function lyricPairs(text: string): string[] {
+  const { phonemes } = phonemizeNotes(lyricNotes(text), DEFAULT_VOICE, { language: 'en' });
+  return [...new Set(phoneDiphones(arpasingPhones(phonemes)).map((d) => d.alias))];
+}
+
 export function lyricNeeds(bank: VoiceBank, text: string): LyricNeeds {
   const notes = lyricNotes(text);
   const { phonemes } = phonemizeNotes(notes, DEFAULT_VOICE);
