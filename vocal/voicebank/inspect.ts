@@ -45,7 +45,7 @@ export function inspectBank(bank: VoiceBank): BankReport {
     const span = entrySpan(e, seconds);
     const wanted = e.cutoff < 0 ? e.offset / 1000 - e.cutoff / 1000 : e.offset / 1000;
     if (wanted > seconds + 1e-3 || e.offset / 1000 + e.preutterance / 1000 > seconds) {
-      problems.push(`${where}: "${e.file}" (${(seconds * 1000).toFixed(0)} ms) is shorter than its oto entry (${Math.max(wanted, (e.offset + e.preutterance) / 1000) * 1000} ms)`);
+      problems.push(`${where}: "${e.file}" (${(seconds * 1000).toFixed(0)} ms) is shorter than its oto entry (${(Math.max(wanted, (e.offset + e.preutterance) / 1000) * 1000).toFixed(0)} ms)`);
       continue;
     }
     let energy = 0;
