@@ -62,6 +62,12 @@ describe('the desk library with voicebanks', { timeout: 90_000 }, () => {
     expect(await missing.locator('td').first().textContent()).toContain('voices/not-there');
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, 'desk-library-voicebank.png') });
+    // The search finds songs by their voice too.
+    await page.fill('#lib-search', 'test voice');
+    await page.waitForFunction(() => document.querySelectorAll('#library-rows tr').length === 1);
+    expect(await page.locator('#library-rows tr').getAttribute('data-song')).toBe('sakura-signal');
+    await page.fill('#lib-search', '');
+    await page.waitForFunction(() => document.querySelectorAll('#library-rows tr').length === 3);
 
     await page.click('#library-rows tr[data-song="sakura-signal"] [data-listen]');
     await page.waitForFunction(() => (document.getElementById('listen-audio') as HTMLAudioElement).dataset.song === 'sakura-signal', null, { timeout: 30_000 });
