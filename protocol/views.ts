@@ -148,6 +148,20 @@ export type ShowChangeResult<Ok extends object = object> = ({ ok: true } & Ok) |
 export type SetlistSaveResult = ShowChangeResult<{ showRevision: number }>;
 
 /** A song of the organiser's library, as the desk lists it. */
+/** Who sings a library song: the built-in synthesized voice or a UTAU voicebank, with its terms. */
+export interface LibraryVoice {
+  /** The voicebank folder (show-folder-relative), or null for the built-in voice. */
+  bank: string | null;
+  /** "built-in voice", or the bank's name from its character.txt (its folder name without one). */
+  name: string;
+  author?: string;
+  web?: string;
+  /** The bank's readme.txt: its terms of use ('' when it has none). */
+  terms?: string;
+  /** Set when the bank folder cannot be read. */
+  problem?: string;
+}
+
 export interface LibrarySong {
   /** Song id (from the file; the file name when the file cannot be read). */
   id: string;
@@ -167,6 +181,7 @@ export interface LibrarySong {
   notes: number;
   /** The first few lyrics, to recognise a song at a glance. */
   lyrics: string;
+  voice: LibraryVoice;
   valid: boolean;
   errors: ValidationErrorView[];
   warnings: string[];

@@ -13,7 +13,8 @@ export interface Syllable {
 
 // ARPAbet -> the shared inventory (see phones.ts). Diphthongs become two vowels.
 const ARPA: Record<string, string[]> = {
-  AA: ['a'], AE: ['ae'], AH: ['ah'], AX: ['ah'], // the schwa sung as /ʌ/: measured better for word recognition than a reduced [ax] AO: ['ao'], AW: ['a', 'uh'], AY: ['a', 'ih'], EH: ['e'], ER: ['er'],
+  // AX (the schwa) is sung as /ʌ/: measured better for word recognition than a reduced [ax].
+  AA: ['a'], AE: ['ae'], AH: ['ah'], AX: ['ah'], AO: ['ao'], AW: ['a', 'uh'], AY: ['a', 'ih'], EH: ['e'], ER: ['er'],
   EY: ['e', 'ih'], IH: ['ih'], IY: ['i'], OW: ['o', 'uh'], OY: ['o', 'ih'], UH: ['uh'], UW: ['uw'],
   B: ['b'], CH: ['ch'], D: ['d'], DH: ['dh'], F: ['f'], G: ['g'], HH: ['h'], JH: ['j'], K: ['k'], L: ['l'],
   M: ['m'], N: ['n'], NG: ['ng'], P: ['p'], R: ['r'], S: ['s'], SH: ['sh'], T: ['t'], TH: ['th'], V: ['v'],

@@ -7,9 +7,20 @@ import { clockText, facets, filterLibrary } from './core/operator.ts';
 import { errorsByEntry, moveEntry, planSetlist, type SetlistEntry, type SongFacts } from './core/setlist.ts';
 import { byId, el, setText } from './dom.ts';
 import type { DeskLink } from './net.ts';
-import type { LibrarySong, ValidationErrorView } from '../../protocol/index.ts';
+import type { LibrarySong, LibraryVoice, ValidationErrorView } from '../../protocol/index.ts';
 
 export type { LibrarySong };
+
+/** Who sings the song; for a voicebank its author and its terms of use (readme.txt), folded open on demand. */
+function voiceCell(v: LibraryVoice): HTMLTableCellElement {
+  if (v.bank === null) return el('td', { class: 'voice builtin', text: 'built-in voice' });
+  const who = el('div', { class: 'voice-name' }, el('span', { text: v.name }), v.author ? el('span', { class: 'dim', text: ` by ${v.author}` }) : null);
+  if (v.problem) return el('td', { class: 'voice bank' }, who, el('div', { class: 'errors', text: v.problem }));
+  const terms = v.terms
+    ? el('details', { class: 'terms' }, el('summary', { text: 'voicebank terms' }), el('pre', { text: v.terms }))
+    : el('div', { class: 'terms missing', text: 'no readme.txt: ask the voice\'s author for its terms' });
+  return el('td', { class: 'voice bank', title: `UTAU voicebank ${v.bank}` }, who, el('div', { class: 'dim', text: `UTAU voicebank · ${v.bank}` }), terms);
+}
 
 export class OrganiserView {
   private songs: LibrarySong[] = [];
@@ -79,6 +90,7 @@ export class OrganiserView {
         { class: s.valid ? '' : 'invalid', 'data-song': s.id },
         el('td', {}, el('div', { text: s.title }), s.tags.length ? el('div', { class: 'tags', text: s.tags.join(' · ') }) : null, s.valid ? null : el('div', { class: 'errors', text: s.errors.map((e) => `${e.file}:${e.line}:${e.column} ${e.path ? `${e.path}: ` : ''}${e.message}`).join('\n') })),
         el('td', { text: s.credits.map((c) => `${c.name} (${c.role})`).join(', ') }),
+        voiceCell(s.voice),
         el('td', {}, s.license?.url ? el('a', { href: s.license.url, target: '_blank', rel: 'noreferrer', text: s.license.name }) : (s.license?.name ?? '—')),
         el('td', { class: 'num', text: s.duration !== null ? clockText(s.duration) : '—' }),
         el('td', { class: 'num', text: s.bpm !== null ? `${Math.round(s.bpm * 10) / 10}` : '—' }),
@@ -89,7 +101,7 @@ export class OrganiserView {
     byId('library-rows').replaceChildren(...rows);
   }
 
-  /** The vocal is rendered on the server (the project's synth) and played here. */
+  /** The vocal is rendered on the server (the built-in voice or the song's voicebank) and played here. */
   private async listen(song: LibrarySong): Promise<void> {
     const status = byId('listen-status');
     const audio = byId<HTMLAudioElement>('listen-audio');
@@ -105,7 +117,7 @@ export class OrganiserView {
       if (audio.src.startsWith('blob:')) URL.revokeObjectURL(audio.src);
       audio.src = URL.createObjectURL(blob);
       audio.dataset.song = song.id;
-      setText(status, `"${song.title}" — synthesized vocal, ${(blob.size / 1024).toFixed(0)} KiB`);
+      setText(status, `"${song.title}" — sung by ${song.voice.bank === null ? 'the built-in voice' : song.voice.name}, ${(blob.size / 1024).toFixed(0)} KiB`);
       await audio.play().catch(() => setText(status, `"${song.title}" ready: press play (the browser blocked autoplay)`));
     } catch (err) {
       setText(status, `cannot listen: ${(err as Error).message}`);

@@ -52,7 +52,7 @@ function frameRms(x: Float32Array, at: number, len: number): number {
 }
 
 /** First 5 ms frame from `from` (seconds) whose level reaches `share` of the loudest frame up to `to`. */
-function soundStart(x: Float32Array, from: number, to: number, share: number): number {
+export function soundStart(x: Float32Array, from: number, to: number, share: number): number {
   const hop = Math.round(0.005 * SR);
   let peak = 0;
   for (let i = Math.round(from * SR); i < to * SR; i += hop) peak = Math.max(peak, frameRms(x, i, hop));

@@ -76,6 +76,12 @@ describe('lyric forms', () => {
     expect(guess.guessed).toBe(true);
     expect(guess.syllables.length).toBe(2);
   });
+
+  it('maps every ARPAbet vowel to a sung phone (none left undefined)', () => {
+    const nuclei = ['law', 'now', 'sky', 'bed', 'her', 'day', 'boy', 'go', 'cat', 'cup', 'hot', 'see', 'sit', 'book', 'blue']
+      .map((w) => englishSyllables(w).syllables[0]!.nucleus.join('+'));
+    expect(nuclei).toEqual(['ao', 'a+uh', 'a+ih', 'e', 'er', 'e+ih', 'o+ih', 'o+uh', 'ae', 'ah', 'a', 'i', 'ih', 'uh', 'uw']);
+  });
 });
 
 describe('phonemes and singer timing', () => {

@@ -6,61 +6,51 @@
 //   note's consonant;
 // - prefix.map adds the note pitch's prefix and suffix (a pitch subfolder), falling back to the
 //   bare alias;
+// - an English bank (ARPAsing phone pairs, english-choice.ts) sings the phonemizer's phones;
 // - aliases the bank's style expects but lacks are collected, for one warning per song.
 
-import type { VocalNote } from '../../show-files/src/timeline.ts';
+import type { Phoneme, VocalNote } from '../../show-files/src/timeline.ts';
 import { cleanLyric } from '../lyrics.ts';
 import { LEGATO_GAP } from '../melody.ts';
 import type { VoiceBank } from './bank.ts';
 import { lyricMorae, vcConsonant, vowelKana, type MoraSound } from './kana.ts';
 import type { OtoEntry } from './oto.ts';
-import { affixesAt } from './prefix-map.ts';
+import { lookupAlias, type AliasChoice, type Placement } from './placement.ts';
+import { chooseEnglishSamples } from './english-choice.ts';
+import { isArpasingAlias } from './arpasing.ts';
+import { detectLanguage } from '../phonemize.ts';
 
-export interface Placement {
-  /** Index of the sung note in the track. */
-  note: number;
-  kind: 'cv' | 'vcv' | 'vc' | 'alias';
-  entry: OtoEntry;
-  /** Show time the entry's preutterance lands on (the note's beat, or a mora's share of it). */
-  time: number;
-  /** Show time this placement's own part of the note ends (the next placement takes over there). */
-  end: number;
-  /** Pitch of the note, for the prefix map. */
-  pitch: number;
-  /** The consonant(s) of the mora, for lip-sync timing, and its vowel ('n' for ん). */
-  onset: string[];
-  vowel: string;
-}
-
-export interface AliasChoice {
-  placements: Placement[];
-  /** Aliases wanted and missing (sung with a fallback), each once. */
-  missing: string[];
-  /** Notes that could not be sung at all, with why. */
-  unsung: string[];
-}
+export type { AliasChoice, Placement } from './placement.ts';
 
 const VCV_ALIAS = /^[aiueoNn-] \S/;
 const VC_ALIAS = /^[aiueoNn] [a-z]+$/;
 
-/** The bank's style: does it have VCV aliases, VC aliases? */
-export function bankStyle(bank: VoiceBank): { vcv: boolean; vc: boolean } {
+/** The bank's style: VCV aliases, VC aliases, English (ARPAsing) pairs, kana at all? */
+export function bankStyle(bank: VoiceBank): { vcv: boolean; vc: boolean; english: boolean; kana: boolean } {
   let vcv = false;
   let vc = false;
+  let english = false;
+  let kana = false;
   for (const alias of bank.aliases.keys()) {
-    if (VC_ALIAS.test(alias)) vc = true;
+    if (/[\u3040-\u30ff]/.test(alias)) kana = true;
+    if (isArpasingAlias(alias)) english = true;
+    else if (VC_ALIAS.test(alias)) vc = true;
     else if (VCV_ALIAS.test(alias)) vcv = true;
   }
-  return { vcv, vc };
+  // "- s" or "n t" in an English bank are phone pairs, not Japanese VCV or VC.
+  if (english && !kana) return { vcv: false, vc: false, english, kana };
+  return { vcv, vc, english, kana };
 }
 
-function lookup(bank: VoiceBank, alias: string, pitch: number): OtoEntry | undefined {
-  const { prefix, suffix } = affixesAt(bank.prefixMap, pitch);
-  return (prefix || suffix ? bank.entry(prefix + alias + suffix) : undefined) ?? bank.entry(alias);
-}
+const lookup = lookupAlias;
 
-export function chooseSamples(notes: readonly VocalNote[], bank: VoiceBank): AliasChoice {
+/**
+ * @param phonemes the track's timed phones: with them, an English bank (ARPAsing pairs) sings
+ *   English lyrics (and, lacking kana, any lyrics) phone pair by phone pair.
+ */
+export function chooseSamples(notes: readonly VocalNote[], bank: VoiceBank, phonemes?: readonly Phoneme[]): AliasChoice {
   const style = bankStyle(bank);
+  if (phonemes && style.english && (!style.kana || detectLanguage(notes.map((n) => n.lyric)) === 'en')) return chooseEnglishSamples(notes, phonemes, bank);
   const missing = new Set<string>();
   const unsung: string[] = [];
   const placements: Placement[] = [];

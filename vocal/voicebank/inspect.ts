@@ -1,11 +1,12 @@
 // `holostage voice inspect`: what a bank offers and what is wrong with it — its aliases, how much
-// of the kana table it covers, its pitch subfolders, and problems (missing, silent or short
+// of the kana table (and of the English CVVC set) it covers, its pitch subfolders, and problems (missing, silent or short
 // samples, duplicate aliases, lines the parser flagged).
 
 import { entrySpan, type VoiceBank } from './bank.ts';
 import { describeProblem, VoiceBankError } from './errors.ts';
 import { KANA_TABLE } from './kana.ts';
 import { bankStyle } from './aliases.ts';
+import { englishPairSet } from './arpasing.ts';
 
 export interface BankReport {
   name: string;
@@ -13,9 +14,11 @@ export interface BankReport {
   character: { name?: string; image?: string; author?: string; web?: string };
   /** readme.txt: the terms shown to organisers. */
   terms: string;
-  style: { cv: boolean; vcv: boolean; cvvc: boolean };
+  style: { cv: boolean; vcv: boolean; cvvc: boolean; english: boolean };
   aliases: string[];
   kana: { total: number; covered: number; missing: string[] };
+  /** Coverage of the English CVVC set (ARPAsing C-V, V-C, start and end pairs), when the bank has English pairs. */
+  english?: { total: number; covered: number; missing: string[] };
   subfolders: string[];
   prefixMap: boolean;
   samples: number;
@@ -42,7 +45,7 @@ export function inspectBank(bank: VoiceBank): BankReport {
     const span = entrySpan(e, seconds);
     const wanted = e.cutoff < 0 ? e.offset / 1000 - e.cutoff / 1000 : e.offset / 1000;
     if (wanted > seconds + 1e-3 || e.offset / 1000 + e.preutterance / 1000 > seconds) {
-      problems.push(`${where}: "${e.file}" (${(seconds * 1000).toFixed(0)} ms) is shorter than its oto entry (${Math.max(wanted, (e.offset + e.preutterance) / 1000) * 1000} ms)`);
+      problems.push(`${where}: "${e.file}" (${(seconds * 1000).toFixed(0)} ms) is shorter than its oto entry (${(Math.max(wanted, (e.offset + e.preutterance) / 1000) * 1000).toFixed(0)} ms)`);
       continue;
     }
     let energy = 0;
@@ -56,14 +59,17 @@ export function inspectBank(bank: VoiceBank): BankReport {
   for (const alias of aliases) heard.add(alias.replace(/^[aiueonN-] /, '').replace(/[^\u3040-\u30ff]+$/, '').replace(/^[^\u3040-\u30ff]+/, ''));
   const missing = KANA_TABLE.filter((k) => !heard.has(k));
   const style = bankStyle(bank);
+  const pairs = englishPairSet();
+  const englishMissing = pairs.filter((p) => !bank.aliases.has(p));
   return {
     name: bank.displayName,
     folder: bank.name,
     character: { name: bank.character.name, image: bank.character.image, author: bank.character.author, web: bank.character.web },
     terms: bank.readme,
-    style: { cv: aliases.some((a) => /^[\u3040-\u30ff]+$/.test(a)), vcv: style.vcv, cvvc: style.vc },
+    style: { cv: aliases.some((a) => /^[\u3040-\u30ff]+$/.test(a)), vcv: style.vcv, cvvc: style.vc, english: style.english },
     aliases,
     kana: { total: KANA_TABLE.length, covered: KANA_TABLE.length - missing.length, missing },
+    ...(style.english ? { english: { total: pairs.length, covered: pairs.length - englishMissing.length, missing: englishMissing } } : {}),
     subfolders: bank.subfolders,
     prefixMap: bank.prefixMap !== undefined,
     samples: new Set(bank.entries.map((e) => e.file)).size,

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { VoiceBank, type OpenOptions } from './bank.ts';
 import { VoiceBankError } from './errors.ts';
+import { bankText, parseCharacter } from './text.ts';
 
 function listFiles(root: string, rel = '', out: string[] = [], depth = 0): string[] {
   if (depth > 4) return out;
@@ -36,4 +37,31 @@ export function openVoiceBankDir(dir: string, options: OpenOptions = {}): VoiceB
       }
     },
   }, options);
+}
+
+/** What an organiser is shown about a bank: its name, author, web page and terms (readme.txt). */
+export interface BankCard {
+  name: string;
+  author?: string;
+  web?: string;
+  terms: string;
+}
+
+/** Reads only character.txt and readme.txt (names matched case-insensitively, as on Windows). */
+export function readBankCard(dir: string): BankCard {
+  const root = resolve(dir);
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    throw new VoiceBankError(dir, 'voicebank folder not found');
+  }
+  const read = (file: string) => {
+    const real = names.find((n) => n.toLowerCase() === file);
+    return real ? readFileSync(join(root, real)) : undefined;
+  };
+  const character = read('character.txt');
+  const info = character ? parseCharacter(character) : { fields: {} as Record<string, string>, name: undefined, author: undefined, web: undefined };
+  const readme = read('readme.txt');
+  return { name: info.name ?? basename(root), author: info.author, web: info.web, terms: readme ? bankText(readme) : '' };
 }

@@ -114,7 +114,7 @@ function vibratoPhase(plan: PitchPlan, from: number, to: number): (t: number) =>
 
 export function renderWithBank(track: VocalTrack & { pitchCurve?: { time: number; cents: number }[] }, voice: VoiceSettings, bank: VoiceBank, options: BankRenderOptions = {}): BankRender {
   const notes = track.notes as TunedNote[];
-  const choice = chooseSamples(notes, bank);
+  const choice = chooseSamples(notes, bank, track.phonemes);
   const placed = placeSamples(choice.placements);
   const songFrom = placed.length ? Math.min(...placed.map((p) => p.start)) : 0;
   const songTo = placed.length ? Math.max(...placed.map((p) => p.soundEnd)) : 0;

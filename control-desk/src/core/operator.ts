@@ -65,6 +65,8 @@ export interface LibraryRow {
   tags: string[];
   license: { name: string } | null;
   lyrics?: string;
+  /** Who sings it (the built-in voice or a voicebank's name). */
+  voice?: { name: string };
 }
 
 export interface LibraryFilter {
@@ -73,14 +75,14 @@ export interface LibraryFilter {
   tag: string;
 }
 
-/** Search title, creators, licence, tags and lyrics (case-insensitive); exact creator and tag filters. */
+/** Search title, creators, voice, licence, tags and lyrics (case-insensitive); exact creator and tag filters. */
 export function filterLibrary<T extends LibraryRow>(songs: readonly T[], f: LibraryFilter): T[] {
   const words = f.query.toLowerCase().split(/\s+/).filter(Boolean);
   return songs.filter((s) => {
     if (f.creator && !s.credits.some((c) => c.name === f.creator)) return false;
     if (f.tag && !s.tags.includes(f.tag)) return false;
     if (words.length === 0) return true;
-    const hay = [s.title, s.id, ...s.credits.map((c) => c.name), ...s.tags, s.license?.name ?? '', s.lyrics ?? ''].join(' ').toLowerCase();
+    const hay = [s.title, s.id, ...s.credits.map((c) => c.name), s.voice?.name ?? '', ...s.tags, s.license?.name ?? '', s.lyrics ?? ''].join(' ').toLowerCase();
     return words.every((w) => hay.includes(w));
   });
 }

@@ -10,7 +10,9 @@ import { compileShowFolder } from '../../../show-files/src/compile.ts';
 import type { ValidationError } from '../../../show-files/src/errors.ts';
 import type { SongInfo } from '../../../show-files/src/timeline.ts';
 import { writeFileAtomic } from '../atomic.ts';
-import type { LibrarySong } from '../../../protocol/index.ts';
+import type { LibrarySong, LibraryVoice } from '../../../protocol/index.ts';
+import { readBankCard } from '../../../vocal/voicebank/node.ts';
+import { VoiceBankError } from '../../../vocal/voicebank/errors.ts';
 
 /** The upload form: the score bytes plus what the song file needs. */
 export interface SongUpload {
@@ -111,11 +113,16 @@ export class SongLibrary {
     const scoreAbs = scoreRel ? resolve(dirname(abs), scoreRel) : null;
     const stamp = `${mtime(abs)}:${scoreAbs ? mtime(scoreAbs) : 0}`;
     const cached = this.cache.get(file);
-    if (cached && cached.stamp === stamp) return cached;
+    // The voice is read every time: a bank's terms may change without the song changing.
+    const voice = songVoice(this.showDir, abs, raw);
+    if (cached && cached.stamp === stamp) {
+      cached.song.voice = voice;
+      return cached;
+    }
 
     const id = typeof raw?.id === 'string' ? raw.id : basename(file, extname(file));
     const result = await this.compileAlone(file, id);
-    const song = describe(file, id, raw, result.compiled, result.errors, result.warnings, scoreAbs ? rel(this.showDir, scoreAbs) : null);
+    const song = describe(file, id, raw, result.compiled, result.errors, result.warnings, scoreAbs ? rel(this.showDir, scoreAbs) : null, voice);
     const entry = { stamp, song, compiled: result.compiled };
     this.cache.set(file, entry);
     return entry;
@@ -245,6 +252,19 @@ function creditList(raw: Record<string, unknown> | null): { role: string; name: 
   return out;
 }
 
+/** Who sings the song: its `voice.bank` (relative to the song file) with the bank's name and terms, or the built-in voice. */
+function songVoice(showDir: string, songAbs: string, raw: Record<string, unknown> | null): LibraryVoice {
+  const bank = (raw?.voice as { bank?: unknown } | undefined)?.bank;
+  if (typeof bank !== 'string') return { bank: null, name: 'built-in voice' };
+  const abs = resolve(dirname(songAbs), bank);
+  try {
+    return { bank: rel(showDir, abs), ...readBankCard(abs) };
+  } catch (err) {
+    const detail = err instanceof VoiceBankError ? err.detail : (err as Error).message;
+    return { bank: rel(showDir, abs), name: basename(abs), problem: `${rel(showDir, abs)}: ${detail}` };
+  }
+}
+
 function describe(
   file: string,
   id: string,
@@ -253,6 +273,7 @@ function describe(
   errors: ValidationError[],
   warnings: string[],
   score: string | null,
+  voice: LibraryVoice,
 ): LibrarySong {
   if (compiled) {
     const notes = compiled.tracks.vocal.notes;
@@ -270,6 +291,7 @@ function describe(
       score: compiled.score,
       notes: notes.length,
       lyrics: lyricPreview(notes.map((n) => n.lyric)),
+      voice,
       valid: true,
       errors: [],
       warnings,
@@ -290,6 +312,7 @@ function describe(
     score,
     notes: 0,
     lyrics: '',
+    voice,
     valid: false,
     errors,
     warnings,
