@@ -74,7 +74,7 @@ export async function run(args: string[]): Promise<number> {
 /** A show's timecode section and length, or a message with every error. */
 async function readShow(dir: string): Promise<{ fps?: MtcRate; start?: string; duration: number } | string> {
   const result = await compileShowFolder(dir);
-  if (!result.ok || !result.timeline) return `${dir} has ${result.errors.length} error(s):\n${result.errors.map((e) => `  ${formatError(e)}`).join('\n')}`;
+  if (!result.ok) return `${dir} has ${result.errors.length} error(s):\n${result.errors.map((e) => `  ${formatError(e)}`).join('\n')}`;
   const json = JSON.parse(readFileSync(join(dir, 'show.json'), 'utf8')) as { timecode?: { fps?: MtcRate; start?: string } };
   return { fps: json.timecode?.fps, start: json.timecode?.start, duration: result.timeline.duration };
 }
