@@ -48,6 +48,9 @@ export class Chase {
   private last: TimecodeReading | null = null;
   private lastRunningAt = -Infinity;
   private busy = false;
+  /** The revision of the chase's own last command, and whether it left the show playing. */
+  private ownRevision = -1;
+  private playedByChase = false;
   private drifting = 0;
   private errorMs: number | null = null;
   private readings = 0;
@@ -139,6 +142,7 @@ export class Chase {
       return;
     }
     const snap = this.d.snapshot();
+    if (this.takenByOperator(snap)) return;
     if (snap.blackout) {
       this.set('overridden', 'a panic is on: the chase will not lift it; it waits for the timecode to stop and start again');
       return;
@@ -172,10 +176,10 @@ export class Chase {
       const index = entryIndexAt(timeline, at);
       const entry = timeline.entries[index]!;
       const time = Math.min(Math.max(0, at - entry.start), entry.end - entry.start);
-      const seek = await this.d.command({ command: 'seek', entry: index, time });
+      const seek = await this.own({ command: 'seek', entry: index, time });
       if (!seek.ok) return this.refused(seek.error);
       if (seek.state.playing) return;
-      const start = await this.d.command({ command: seek.state.mode === 'stopped' ? 'go' : 'resume' });
+      const start = await this.own({ command: seek.state.mode === 'stopped' ? 'go' : 'resume' });
       if (!start.ok) this.refused(start.error);
     } finally {
       this.busy = false;
@@ -192,11 +196,21 @@ export class Chase {
     try {
       const index = entryIndexAt(timeline, showTime);
       const entry = timeline.entries[index]!;
-      const r = await this.d.command({ command: 'seek', entry: index, time: Math.min(showTime - entry.start, entry.end - entry.start) });
+      const r = await this.own({ command: 'seek', entry: index, time: Math.min(showTime - entry.start, entry.end - entry.start) });
       if (!r.ok) this.refused(r.error);
     } finally {
       this.busy = false;
     }
+  }
+
+  /** A command of the chase's own, remembered so a later change can be told apart as someone else's. */
+  private async own(cmd: TransportCommand): Promise<CommandResult> {
+    const r = await this.d.command(cmd);
+    if (r.ok) {
+      this.ownRevision = r.state.revision;
+      this.playedByChase = r.state.playing;
+    }
+    return r;
   }
 
   private refused(error: string): void {
@@ -206,12 +220,19 @@ export class Chase {
 
   /** The transport changed (from anywhere): an operator's hold, stop or panic takes the show from the chase. */
   transport(snap: TransportSnapshot): void {
-    if (this.busy) return;
+    // While a command of ours is on its way its own announcement arrives first; the next reading checks again.
+    if (!this.busy) this.takenByOperator(snap);
+  }
+
+  /** A change after the chase's last command that held, stopped or blacked out the show it was playing. */
+  private takenByOperator(snap: TransportSnapshot): boolean {
     const chasing = this.state === 'locking' || this.state === 'locked' || this.state === 'freewheel';
-    if (chasing && (snap.blackout || (!snap.playing && !snap.waiting))) {
-      this.d.log('chase: the operator took the show; chasing again when the timecode stops and starts');
-      this.set('overridden', 'the operator took the show (hold, stop or panic): the chase waits for the timecode to stop and start again');
-    }
+    if (!chasing || !this.playedByChase || snap.revision <= this.ownRevision) return false;
+    if (!snap.blackout && (snap.playing || snap.waiting)) return false;
+    this.playedByChase = false;
+    this.d.log('chase: the operator took the show; chasing again when the timecode stops and starts');
+    this.set('overridden', 'the operator took the show (hold, stop or panic): the chase waits for the timecode to stop and start again');
+    return true;
   }
 
   /** Called every few tens of ms: notices a timecode that stopped, freewheels, then holds. */
@@ -242,8 +263,7 @@ export class Chase {
       this.busy = true;
       this.set('lost', `timecode lost at ${tc}: the show is held`);
       this.d.alarm(`${src} timecode lost at ${tc}: the show is held (freewheel ${this.freewheelMs / 1000} s ran out)`);
-      void this.d
-        .command({ command: 'hold' })
+      void this.own({ command: 'hold' })
         .then((r) => (r.ok ? undefined : this.refused(r.error)))
         .finally(() => (this.busy = false));
     }

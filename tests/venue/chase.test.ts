@@ -1,0 +1,203 @@
+// Chasing external timecode: a real show server with `--chase mtc` (the MIDI input path) and
+// `--chase ltc` (a WAV file played in real time), fed by a sender written here from the MIDI and
+// SMPTE specs. The transport locks to the timecode through the controller's gate (the journal
+// says so), freewheels when it stops, then holds with an alarm; absurd timecode and floods are
+// counted and dropped, never a crash.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { showTimeAt, type ChaseView } from '../../protocol/index.ts';
+import { serverClock, type ShowServer } from '../../server/src/server.ts';
+import { ltcSamples } from '../../server/src/venue/ltc.ts';
+import { encodeWav } from '../../vocal/wav.ts';
+import { makeTimeline } from '../server/fixtures.ts';
+import { sleep, startTestServer, tempDir, waitUntil } from '../server/helpers.ts';
+
+let server: ShowServer | null = null;
+let sender: MtcSender | null = null;
+afterEach(async () => {
+  sender?.stop();
+  sender = null;
+  await server?.close();
+  server = null;
+});
+
+const FPS = 25;
+const timeline = makeTimeline([
+  { title: 'One', length: 30 },
+  { title: 'Two', length: 30 },
+]);
+
+/** MIDI Time Code as a console sends it, from the MIDI 1.0 spec: piece n of 8 = F1 0nnn dddd, carrying the frame piece 0 went out on. */
+class MtcSender {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private q = 0;
+  readonly t0: number;
+
+  constructor(private readonly send: (bytes: number[]) => void, private readonly startFrame: number) {
+    this.t0 = serverClock();
+    this.loop();
+  }
+
+  /** Seconds of timecode the sender is at, at server time `at`. */
+  position(at: number): number {
+    return this.startFrame / FPS + (at - this.t0) / 1000;
+  }
+
+  private loop(): void {
+    const due = (): number => this.t0 + (this.q * 1000) / (4 * FPS);
+    while (due() <= serverClock()) {
+      const frame = this.startFrame + 2 * Math.floor(this.q / 8);
+      const h = Math.floor(frame / (FPS * 3600));
+      const m = Math.floor(frame / (FPS * 60)) % 60;
+      const s = Math.floor(frame / FPS) % 60;
+      const f = frame % FPS;
+      const piece = this.q % 8;
+      const nibble = [f & 15, f >> 4, s & 15, s >> 4, m & 15, m >> 4, h & 15, (h >> 4) | (1 << 1)][piece]!; // rate code 1 = 25 fps
+      this.send([0xf1, (piece << 4) | nibble]);
+      this.q++;
+    }
+    this.timer = setTimeout(() => this.loop(), 2);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+function chaseView(): ChaseView {
+  return server!.venue!.status().chase!;
+}
+
+function journalReasons(): string[] {
+  return readFileSync(join(server!.stateDir, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { reason?: string })
+    .flatMap((r) => (r.reason ? [r.reason] : []));
+}
+
+describe('serve --chase mtc', { timeout: 60_000 }, () => {
+  it('locks to an MTC source started at 01:00:00:00, freewheels when it stops, then holds with an alarm', async () => {
+    ({ server } = await startTestServer(timeline, { venue: { chase: { source: 'mtc', offsetSeconds: 3600, freewheelSeconds: 0.5, midiInputName: 'console' } } }));
+    expect(chaseView().state).toBe('waiting');
+    const s = server;
+    sender = new MtcSender((bytes) => void s.midiInput(bytes), 3600 * FPS);
+    await waitUntil(() => chaseView().state === 'locked', 20_000, 'the chase to lock');
+    const view = chaseView();
+    expect(view.rate).toBe(25);
+    expect(view.timecode).toMatch(/^01:00:0\d:\d\d$/);
+    // The show clock follows the sender: measured now, against the sender's own position.
+    const now = serverClock();
+    const snap = server.snapshot(now);
+    expect(snap.playing).toBe(true);
+    expect(Math.abs(showTimeAt(snap, now) - (sender.position(now) - 3600)), 'show time vs timecode').toBeLessThan(2 / FPS);
+    // It moved through the one gate: the journal records the chase's commands.
+    expect(journalReasons().some((r) => /from chase:mtc/.test(r))).toBe(true);
+
+    await sleep(300);
+    sender.stop();
+    const stoppedAt = sender.position(serverClock()) - 3600;
+    await waitUntil(() => chaseView().state === 'freewheel', 10_000, 'freewheel');
+    expect(server.snapshot().playing).toBe(true);
+    expect(server.alarmList().find((a) => a.key === 'chase' && a.active)?.message).toMatch(/MTC timecode stopped at 01:00:0/);
+    await waitUntil(() => chaseView().state === 'lost' && server!.snapshot().mode === 'held', 10_000, 'the hold');
+    const held = server.snapshot();
+    // Held after the freewheel time, not before.
+    expect(held.showTime).toBeGreaterThanOrEqual(stoppedAt + 0.5);
+    expect(server.alarmList().find((a) => a.key === 'chase' && a.active)?.message).toMatch(/lost at .*the show is held/);
+    expect(journalReasons().at(-1)).toBe('hold from chase:mtc');
+
+    // The timecode comes back elsewhere (01:00:20:00): the show jumps there and plays; the alarm clears.
+    sender = new MtcSender((bytes) => void s.midiInput(bytes), (3600 + 20) * FPS);
+    await waitUntil(() => chaseView().state === 'locked', 20_000, 'the chase to lock again');
+    const back = serverClock();
+    expect(Math.abs(server.snapshot(back).showTime + (back - server.snapshot(back).serverTime) / 1000 - (sender.position(back) - 3600))).toBeLessThan(2 / FPS);
+    expect(server.snapshot().entryIndex).toBe(0);
+    expect(server.alarmList().find((a) => a.key === 'chase')?.active).toBe(false);
+  });
+
+  it('an operator\'s hold wins over the timecode, and a panic is never lifted by it', async () => {
+    ({ server } = await startTestServer(timeline, { log: (l) => process.env.DEBUG_CHASE && console.log(serverClock() % 100000, l), venue: { chase: { source: 'mtc', offsetSeconds: 3600, freewheelSeconds: 0.5 } } }));
+    const s = server;
+    sender = new MtcSender((bytes) => void s.midiInput(bytes), 3600 * FPS);
+    await waitUntil(() => chaseView().state === 'locked', 20_000, 'the chase to lock');
+    expect((await server.command({ command: 'hold' }, 'desk')).ok).toBe(true);
+    await waitUntil(() => chaseView().state === 'overridden', 5000, 'the chase to stand back');
+    await sleep(500);
+    expect(server.snapshot().mode).toBe('held');
+    // Timecode stops and starts again: the chase takes the show back.
+    sender.stop();
+    await waitUntil(() => chaseView().state === 'waiting', 5000, 'the chase to wait');
+    sender = new MtcSender((bytes) => void s.midiInput(bytes), 3605 * FPS);
+    await waitUntil(() => chaseView().state === 'locked' && server!.snapshot().playing, 20_000, 'the chase to lock again');
+    // A panic: the chase stands back and does not resume through the blackout.
+    expect((await server.command({ command: 'panic' }, 'desk')).ok).toBe(true);
+    await waitUntil(() => chaseView().state === 'overridden', 5000, 'the chase to stand back after a panic');
+    await waitUntil(() => server!.snapshot().mode === 'held', 10_000, 'the panic fade to end');
+    await sleep(300);
+    expect(server.snapshot().mode).toBe('held');
+    expect(server.snapshot().blackout).not.toBeNull();
+  });
+
+  it('absurd timecode and floods are counted and dropped: the show does not move and the server answers', async () => {
+    ({ server } = await startTestServer(timeline, { venue: { chase: { source: 'mtc', offsetSeconds: 3600, freewheelSeconds: 0.5 } } }));
+    // Hour 31, minute 63, frame 30 at 25 fps, as quarter frames.
+    const sequence = (f: number, s: number, m: number, h: number, code: number): number[][] =>
+      [f & 15, f >> 4, s & 15, s >> 4, m & 15, m >> 4, h & 15, (h >> 4) | (code << 1)].map((n, piece) => [0xf1, (piece << 4) | n]);
+    for (let i = 0; i < 50; i++) {
+      for (const m of [...sequence(0, 0, 0, 31, 1), ...sequence(0, 0, 63, 1, 1), ...sequence(30, 0, 0, 1, 1), ...sequence(0, 0, 1, 0, 2)]) server.midiInput(m);
+    }
+    // Full frames with impossible fields, and short or overlong garbage.
+    server.midiInput([0xf0, 0x7f, 0x7f, 0x01, 0x01, 0x3f, 99, 99, 99, 0xf7]);
+    server.midiInput([0xf0, 0x7f, 0x7f, 0x01, 0x01, 0xff, 0xff, 0xff, 0xff, 0xf7]);
+    const view = chaseView();
+    expect(view.rejected).toBeGreaterThanOrEqual(150);
+    expect(view.state).toBe('waiting');
+    expect(server.snapshot().playing).toBe(false);
+    // A flood of random bytes (some are note-ons the MIDI input maps to GO: the show may move, the chase must not lock).
+    let seed = 3;
+    const rand = (): number => ((seed = (seed * 16807) % 2147483647), seed % 256);
+    for (let i = 0; i < 100_000; i++) server.midiInput(Array.from({ length: 1 + (i % 12) }, rand));
+    expect(chaseView().state).not.toBe('locked');
+    await server.command({ command: 'stop' }, 'test');
+    const res = await fetch(`${server.url}/api/state`, { headers: { authorization: `Bearer ${server.tokens.operator}` } });
+    expect(res.status).toBe(200);
+    // Timecode before the show's start (00:59:00:00) does not move the show.
+    const s = server;
+    sender = new MtcSender((bytes) => void s.midiInput(bytes), 3540 * FPS);
+    await waitUntil(() => chaseView().state === 'outside', 10_000, 'outside the show');
+    expect(chaseView().message).toMatch(/before the show's start/);
+    expect(server.snapshot().playing).toBe(false);
+  });
+});
+
+describe('serve --chase ltc', { timeout: 60_000 }, () => {
+  it('locks to LTC from a WAV file played in real time, then holds when the file ends', async () => {
+    const file = join(tempDir('holostage-ltc-'), 'ltc.wav');
+    // 01:00:05:00 for 3 s at 30 fps: the show (timecode start 01:00:00:00) chases from 5 s.
+    writeFileSync(file, encodeWav([ltcSamples({ rate: 30, startFrame: 3605 * 30, frames: 90, sampleRate: 48000 })], 48000));
+    const openedAt = serverClock();
+    ({ server } = await startTestServer(timeline, { venue: { chase: { source: 'ltc', ltcInput: file, offsetSeconds: 3600, freewheelSeconds: 0.3 } } }));
+    expect(chaseView().input).toContain('ltc.wav');
+    await waitUntil(() => chaseView().state === 'locked', 20_000, 'the chase to lock to LTC');
+    expect(chaseView().rate).toBe(30);
+    const now = serverClock();
+    // The file started playing when the server opened it; the show follows it within two frames.
+    const position = 5 + (now - openedAt) / 1000;
+    expect(showTimeAt(server.snapshot(now), now)).toBeLessThanOrEqual(position + 2 / 30);
+    expect(showTimeAt(server.snapshot(now), now)).toBeGreaterThan(5);
+    await waitUntil(() => chaseView().state === 'lost' && server!.snapshot().mode === 'held', 20_000, 'the hold after the file ends');
+    expect(server.snapshot().showTime).toBeGreaterThan(8);
+    expect(server.alarmList().find((a) => a.key === 'chase' && a.active)?.message).toMatch(/LTC timecode lost/);
+  });
+
+  it('a sound card that cannot be opened is an alarm, not a crash', async () => {
+    ({ server } = await startTestServer(timeline, { venue: { chase: { source: 'ltc', ltcInput: 'alsa:holostage-no-such-device', offsetSeconds: 0 } } }));
+    const alarm = await waitUntil(() => server!.alarmList().find((a) => a.key === 'chase-input' && a.active), 10_000, 'the input alarm');
+    expect(alarm.message).toMatch(/LTC input alsa:holostage-no-such-device: (arecord is not installed|arecord ended).*trying again every 5 s/);
+    expect(server.snapshot().playing).toBe(false);
+  });
+});
