@@ -52,6 +52,7 @@ export class Chase {
   private ownRevision = -1;
   private playedByChase = false;
   private drifting = 0;
+  private refines = 0;
   private errorMs: number | null = null;
   private readings = 0;
   private relocks = 0;
@@ -154,13 +155,21 @@ export class Chase {
     }
     const error = showTimeAt(snap, now) - target;
     this.errorMs = error * 1000;
-    if (Math.abs(error) > frame) {
+    // Locking: a seek from a stop lands late by the time its resume took (a journal write), so a
+    // seek while playing (exact) refines it to a quarter frame, three tries at most; once locked,
+    // only drift beyond a frame moves the show.
+    const tolerance = this.state === 'locked' || this.refines >= 3 ? frame : frame / 4;
+    if (Math.abs(error) > tolerance) {
       this.drifting++;
       // A jump moves at once; a small drift must show twice (one late MIDI byte is not drift).
-      if (Math.abs(error) > 0.25 || this.drifting >= 2) void this.relock(target);
+      if (Math.abs(error) > 0.25 || this.drifting >= 2) {
+        if (this.state !== 'locked') this.refines++;
+        void this.relock(target);
+      }
       return;
     }
     this.drifting = 0;
+    this.refines = 0;
     if (this.state !== 'locked') this.d.log(`chase: locked to ${this.config.source.toUpperCase()} at ${this.view().timecode} (show clock ${this.errorMs.toFixed(1)} ms from it)`);
     this.set('locked', `locked to ${this.config.source.toUpperCase()} at ${this.last!.rate} fps`);
   }

@@ -75,6 +75,8 @@ export class LtcInput {
   private retry: ReturnType<typeof setTimeout> | null = null;
   private child: ChildProcess | null = null;
   private closed = false;
+  /** Server ms a WAV file started playing (null for a live input). */
+  startedAt: number | null = null;
 
   constructor(readonly spec: string, private readonly d: LtcInputDeps) {}
 
@@ -101,7 +103,7 @@ export class LtcInput {
     }
     const channel = wav.channels[0] ?? new Float32Array(0);
     const stream = (this.stream = new LtcStream(wav.sampleRate, this.d));
-    const start = this.d.clock();
+    const start = (this.startedAt = this.d.clock());
     let sent = 0;
     this.d.problem(null);
     // Deliver what a sound card would have by now, every 10 ms.

@@ -37,7 +37,7 @@ const PUSH_MS = 1000;
 export class TimecodeChase {
   readonly chase: Chase;
   readonly mtc = new MtcReader();
-  private ltc: LtcInput | null = null;
+  readonly ltc: LtcInput | null = null;
   private unlisten: (() => void) | null = null;
   private timers: ReturnType<typeof setInterval>[] = [];
 
