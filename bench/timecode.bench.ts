@@ -129,10 +129,10 @@ export async function bench(): Promise<BenchSection> {
     title: 'Timecode chase (MTC, LTC)',
     rows: [
       { name: 'MTC chase: first quarter frame → locked, median', value: ms(quantile(mtc.lock, 0.5)), note: `25 fps from 01:00:00:00, ${mtc.lock.length} starts; max ${ms(Math.max(...mtc.lock))}` },
-      { name: 'MTC chase: |show clock − timecode| while locked, p50', value: ms(quantile(mtc.error, 0.5)), note: `${mtc.error.length} samples over 4 s; ${mtc.relocks} relock(s) in that time` },
+      { name: 'MTC chase: show clock off the timecode (absolute) while locked, p50', value: ms(quantile(mtc.error, 0.5)), note: `${mtc.error.length} samples over 4 s; ${mtc.relocks} relock(s) in that time` },
       { name: 'MTC chase: same, p99', value: ms(quantile(mtc.error, 0.99)), note: `= ${(quantile(mtc.error, 0.99) / frame25).toFixed(2)} frame at 25 fps; baseline: the sender's 2 ms timer wakes late by p99 ${ms(quantile(timer, 0.99))}` },
       { name: 'LTC chase (WAV in real time): open → locked', value: ms(ltc.lock), note: '30 fps; the decoder learns the bit length from 24 edges, then 3 words' },
-      { name: 'LTC chase: |show clock − timecode| while locked, p99', value: ms(quantile(ltc.error, 0.99)), note: `p50 ${ms(quantile(ltc.error, 0.5))}; = ${(quantile(ltc.error, 0.99) / frame30).toFixed(2)} frame at 30 fps` },
+      { name: 'LTC chase: show clock off the timecode (absolute) while locked, p99', value: ms(quantile(ltc.error, 0.99)), note: `p50 ${ms(quantile(ltc.error, 0.5))}; = ${(quantile(ltc.error, 0.99) / frame30).toFixed(2)} frame at 30 fps` },
       { name: 'LTC decoder speed', value: `${Math.round(speed.ltc)}× real time`, note: `48 kHz; baseline peak meter over the same samples ${Math.round(speed.plain)}× (decoder = ${(speed.ltc / speed.plain).toFixed(3)}× it)` },
     ],
     notes: `Load average ${load} at the start. The chase moves the show with a seek through the controller (journal fsync included) when the show clock is more than a frame from the timecode; between relocks the show runs on the server clock, so the error is the sender's timing jitter averaged over 0.4 s plus the server clock's drift against the sender (none here: one machine).`,
