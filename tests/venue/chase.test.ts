@@ -13,7 +13,9 @@ import { ltcSamples } from '../../server/src/venue/ltc.ts';
 import { encodeWav } from '../../vocal/wav.ts';
 import { makeTimeline } from '../server/fixtures.ts';
 import { sleep, startTestServer, tempDir, waitUntil } from '../server/helpers.ts';
-import { FPS, MtcSender } from './mtc-sender.ts';
+import { FPS, MtcSender, quarterFrameAt } from './mtc-sender.ts';
+import { MtcReader } from '../../server/src/venue/mtc-in.ts';
+import { main } from '../../cli/main.ts';
 
 let server: ShowServer | null = null;
 let sender: MtcSender | null = null;
@@ -162,5 +164,62 @@ describe('serve --chase ltc', { timeout: 60_000 }, () => {
     const alarm = await waitUntil(() => server!.alarmList().find((a) => a.key === 'chase-input' && a.active), 10_000, 'the input alarm');
     expect(alarm.message).toMatch(/LTC input alsa:holostage-no-such-device: (arecord is not installed|arecord ended).*trying again every 5 s/);
     expect(server.snapshot().playing).toBe(false);
+  });
+});
+
+describe('reading MTC (the chase\'s reader)', () => {
+  it('places every quarter frame after the first whole sequence exactly, and waits out a broken one', () => {
+    const reader = new MtcReader();
+    const start = (3600 + 59 * 60 + 58) * FPS; // 01:59:58:00, across the hour
+    const quarter = 1000 / (4 * FPS);
+    const readings = [];
+    for (let q = 0; q < 800; q++) {
+      const r = reader.receive(quarterFrameAt(start, q), q * quarter);
+      if (r) readings.push(r);
+    }
+    // The first seven pieces carry nothing yet; from piece 7 on every quarter frame is a reading.
+    expect(readings.length).toBe(800 - 7);
+    for (const r of readings) {
+      expect(r.kind).toBe('running');
+      expect(r.rate).toBe(25);
+      expect(Math.abs(r.seconds - (start / FPS + r.at / 1000))).toBeLessThan(1e-9);
+    }
+    expect(readings.some((r) => r.label.hours === 2)).toBe(true);
+    // A lost byte (piece 3 missing): nothing until the next whole sequence.
+    const broken = new MtcReader();
+    const got: number[] = [];
+    for (let q = 0; q < 40; q++) if (q !== 11 && broken.receive(quarterFrameAt(start, q), q * quarter)) got.push(q);
+    expect(got[0]).toBe(7);
+    expect(got.filter((q) => q > 11 && q < 23)).toEqual([]);
+    expect(got).toContain(23);
+    // A full frame is a locate at its label.
+    const locate = new MtcReader().receive([0xf0, 0x7f, 0x7f, 0x01, 0x01, (1 << 5) | 1, 2, 3, 4, 0xf7], 0);
+    expect(locate).toMatchObject({ kind: 'locate', rate: 25, label: { hours: 1, minutes: 2, seconds: 3, frames: 4 } });
+    expect(locate!.seconds).toBeCloseTo(3723 + 4 / 25, 9);
+  });
+});
+
+describe('serve --chase flags', () => {
+  it('are checked before anything starts, with the nearest flag for a typo', async () => {
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect(await main(['serve', '--chase', 'smpte'])).toBe(2);
+      expect(await main(['serve', '--chase', 'mtc'])).toBe(2);
+      expect(await main(['serve', '--chase', 'ltc'])).toBe(2);
+      expect(await main(['serve', '--chase', 'ltc', '--ltc-input', '/no/such.wav'])).toBe(2);
+      expect(await main(['serve', '--chase', 'ltc', '--ltc-input', '-', '--chase-freewheel', '-1'])).toBe(2);
+      expect(await main(['serve', '--chse', 'mtc'])).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    const text = errors.join('');
+    expect(text).toContain('--chase: expected mtc or ltc, got "smpte"');
+    expect(text).toContain('--chase mtc reads MIDI Time Code from a MIDI input: add --midi-in <name>');
+    expect(text).toContain('--chase ltc needs --ltc-input');
+    expect(text).toContain('--ltc-input: no such file "/no/such.wav"');
+    expect(text).toContain('--chase-freewheel: expected seconds from 0 to 600');
+    expect(text).toContain('unknown flag --chse (did you mean --chase?)');
   });
 });

@@ -53,6 +53,7 @@ export class Chase {
   private playedByChase = false;
   private drifting = 0;
   private refines = 0;
+  private lastParkAt = -Infinity;
   private errorMs: number | null = null;
   private readings = 0;
   private relocks = 0;
@@ -200,7 +201,10 @@ export class Chase {
     const snap = this.d.snapshot();
     const timeline = this.d.timeline();
     if (this.busy || snap.playing || snap.blackout || showTime < (timeline.entries[0]?.start ?? 0) || showTime >= timeline.duration) return;
-    if (Math.abs(snap.showTime - showTime) < 1e-3) return;
+    // One locate per 100 ms at most: a flood of full frames is not a flood of seeks.
+    const now = this.d.clock();
+    if (Math.abs(snap.showTime - showTime) < 1e-3 || now - this.lastParkAt < 100) return;
+    this.lastParkAt = now;
     this.busy = true;
     try {
       const index = entryIndexAt(timeline, showTime);
