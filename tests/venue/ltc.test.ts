@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { LtcDecoder } from '../../server/src/venue/ltc-decode.ts';
 import { ltcSamples } from '../../server/src/venue/ltc.ts';
+import { LtcStream } from '../../server/src/venue/ltc-input.ts';
+import type { TimecodeReading } from '../../server/src/venue/mtc-in.ts';
 import { tempDir } from '../server/helpers.ts';
 
 // ---------------------------------------------------------------- the test's own reader, from the spec
@@ -221,5 +223,29 @@ describe('the streaming LTC decoder (the chase reads audio with it)', () => {
     expect(quiet.push(noise)).toEqual([]);
     expect(quiet.push(new Float32Array(sampleRate))).toEqual([]);
     expect(quiet.push(Float32Array.from({ length: 1000 }, () => NaN))).toEqual([]);
+    // A burst of infinite samples, then LTC: read again once the level is learnt.
+    expect(quiet.push(Float32Array.from({ length: 100 }, (_, i) => (i % 2 ? Infinity : -Infinity)))).toEqual([]);
+    expect(quiet.push(ltcSamples({ rate: 25, startFrame: 0, frames: 50, sampleRate })).length).toBeGreaterThan(40);
+  });
+
+  it('times each word by the audio, following a sound card whose clock runs slow', () => {
+    // The card runs 0.1 % slow (47 952 samples a real second) and hands over 10 ms chunks 0-20 ms late.
+    const nominal = 48000;
+    const actual = nominal * 0.999;
+    const audio = ltcSamples({ rate: 25, startFrame: 0, frames: 25 * 60, sampleRate: nominal });
+    const readings: TimecodeReading[] = [];
+    const stream = new LtcStream(nominal, { reading: (r) => readings.push(r) });
+    let seed = 11;
+    for (let at = 0; at < audio.length; at += 480) {
+      const chunk = audio.subarray(at, at + 480);
+      seed = (seed * 16807) % 2147483647;
+      const captured = ((at + chunk.length) / actual) * 1000;
+      stream.feed(chunk, 1_000_000 + captured + (seed / 2147483647) * 20);
+    }
+    expect(readings.length).toBeGreaterThan(25 * 59);
+    // Server time of a word's end, as heard, vs when the card really captured that sample.
+    const late = readings.filter((r) => r.seconds > 20).map((r) => Math.abs(r.at - (1_000_000 + (r.seconds * nominal * 1000) / actual)));
+    // Without following the card's clock the error would grow to 60 ms by the end.
+    expect(Math.max(...late)).toBeLessThan(15);
   });
 });

@@ -44,7 +44,9 @@ export class LtcDecoder {
   push(samples: ArrayLike<number>): LtcReading[] {
     const out: LtcReading[] = [];
     for (let i = 0; i < samples.length; i++) {
-      const x = samples[i]!;
+      const raw = samples[i]!;
+      // A broken sample (NaN, infinite, over full scale) must not poison the peak for good.
+      const x = raw > 1 ? 1 : raw < -1 ? -1 : raw === raw ? raw : 0;
       const n = this.position + i;
       const a = x < 0 ? -x : x;
       // Peak follower with a slow decay (about a second), so a level change is followed.

@@ -5,8 +5,9 @@
 // the reason goes to the desk as an alarm and it is tried again every 5 s.
 //
 // A sample's server time: the stream's start is estimated as the earliest (arrival - samples so
-// far / rate) over all chunks, since a chunk arrives after its last sample was captured, never
-// before; buffering delays only ever make it later.
+// far / rate) over the chunks of the last 10 s, since a chunk arrives after its last sample was
+// captured, never before (buffering only makes it later); the window lets the estimate follow a
+// sound card whose clock runs a little fast or slow against the server's.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -26,12 +27,14 @@ export interface LtcInputDeps {
 
 const RAW_RATE = 48000;
 const RETRY_MS = 5000;
+const ANCHOR_WINDOW_MS = 10_000;
 
 /** Turns PCM chunks into timed readings. */
 export class LtcStream {
   private readonly decoder: LtcDecoder;
   private samples = 0;
-  private anchor = Infinity;
+  /** Candidate starts (arrival - duration so far) with their arrival, increasing: a monotonic queue for the window's minimum. */
+  private readonly starts: { start: number; arrival: number }[] = [];
   private carry: number | null = null;
 
   constructor(readonly sampleRate: number, private readonly deps: Pick<LtcInputDeps, 'reading' | 'rejected'>) {
@@ -44,10 +47,14 @@ export class LtcStream {
 
   feed(samples: Float32Array, arrival: number): void {
     this.samples += samples.length;
-    this.anchor = Math.min(this.anchor, arrival - (this.samples / this.sampleRate) * 1000);
+    const start = arrival - (this.samples / this.sampleRate) * 1000;
+    while (this.starts.length > 0 && this.starts[this.starts.length - 1]!.start >= start) this.starts.pop();
+    this.starts.push({ start, arrival });
+    while (this.starts[0]!.arrival < arrival - ANCHOR_WINDOW_MS) this.starts.shift();
+    const anchor = this.starts[0]!.start;
     const before = this.decoder.counts.rejected;
     for (const w of this.decoder.push(samples)) {
-      this.deps.reading({ seconds: w.seconds, at: this.anchor + (w.endSample / this.sampleRate) * 1000, rate: w.rate, kind: 'running', label: w.timecode });
+      this.deps.reading({ seconds: w.seconds, at: anchor + (w.endSample / this.sampleRate) * 1000, rate: w.rate, kind: 'running', label: w.timecode });
     }
     if (this.decoder.counts.rejected !== before) this.deps.rejected?.(this.decoder.counts.rejected);
   }
