@@ -13,6 +13,7 @@ import { ltcSamples } from '../../server/src/venue/ltc.ts';
 import { LtcStream } from '../../server/src/venue/ltc-input.ts';
 import type { TimecodeReading } from '../../server/src/venue/mtc-in.ts';
 import { tempDir } from '../server/helpers.ts';
+import { readWords } from './ltc-reader.ts';
 
 // ---------------------------------------------------------------- the test's own reader, from the spec
 
@@ -39,54 +40,6 @@ function readPcm16(bytes: Buffer): { sampleRate: number; samples: Int16Array } {
     at += 8 + size + (size % 2);
   }
   throw new Error('no data chunk');
-}
-
-interface Word {
-  label: string;
-  drop: boolean;
-  zeros: number;
-  /** Sample index of the word's first edge. */
-  start: number;
-}
-
-/**
- * Biphase mark read with a known bit length: the level changes at every bit boundary; an interval
- * near half a bit is half of a 1 (two of them make the bit), near a whole bit is a 0. Fields are
- * BCD, least significant bit first; a word ends with 0011111111111101.
- */
-function readWords(samples: Int16Array, samplesPerBit: number): Word[] {
-  // The file starts from silence: its first sample is an edge.
-  const edges: number[] = [0];
-  for (let i = 1; i < samples.length; i++) if (samples[i - 1]! < 0 !== samples[i]! < 0) edges.push(i);
-  const bits: { bit: number; start: number }[] = [];
-  let half: number | null = null;
-  for (let i = 1; i < edges.length; i++) {
-    const d = edges[i]! - edges[i - 1]!;
-    if (d > samplesPerBit * 0.75) {
-      expect(half, 'a half bit followed by a whole one').toBeNull();
-      bits.push({ bit: 0, start: edges[i - 1]! });
-    } else if (half === null) half = edges[i - 1]!;
-    else {
-      bits.push({ bit: 1, start: half });
-      half = null;
-    }
-  }
-  const sync = '0011111111111101';
-  const words: Word[] = [];
-  const text = bits.map((b) => b.bit).join('');
-  for (let end = text.indexOf(sync); end >= 0; end = text.indexOf(sync, end + 16)) {
-    const from = end - 64;
-    if (from < 0) continue;
-    const w = bits.slice(from, from + 80).map((b) => b.bit);
-    const num = (at: number, width: number): number => w.slice(at, at + width).reduce((v, b, i) => v + b * 2 ** i, 0);
-    const two = (n: number): string => String(n).padStart(2, '0');
-    const h = num(56, 2) * 10 + num(48, 4);
-    const m = num(40, 3) * 10 + num(32, 4);
-    const s = num(24, 3) * 10 + num(16, 4);
-    const f = num(8, 2) * 10 + num(0, 4);
-    words.push({ label: `${two(h)}:${two(m)}:${two(s)}:${two(f)}`, drop: w[10] === 1, zeros: w.filter((b) => b === 0).length, start: bits[from]!.start });
-  }
-  return words;
 }
 
 /** Labels from a start, counted by hand: HH:MM:SS:FF at a nominal rate, drop frame skipping ;00 and ;01 except every tenth minute. */
