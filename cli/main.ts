@@ -21,6 +21,7 @@ const commands: Record<string, CommandEntry> = {
   voice: { summary: 'voice inspect <dir> --json   describe a UTAU voicebank: aliases, kana coverage, problems', load: () => import('./commands/voice.ts') },
   serve: { summary: 'serve [--show dir] [--port n] [--host h]   run the show controller', load: () => import('./commands/serve.ts') },
   tokens: { summary: 'tokens [--show dir]        print the access URLs and tokens again', load: () => import('./commands/tokens.ts') },
+  ltc: { summary: 'ltc --fps 25 --start 01:00:00:00 --duration 60 -o ltc.wav   SMPTE LTC timecode as a WAV (or --show dir)', load: () => import('./commands/ltc.ts') },
   midi: { summary: 'midi list                  list MIDI output ports', load: () => import('./commands/midi.ts') },
   avatar: { summary: 'avatar inspect <file.vrm> --json   describe a VRM avatar', load: () => import('./commands/avatar.ts') },
 };

@@ -12,6 +12,7 @@ import { flagNumber, flagString, parseArgs } from './args.ts';
 import { studioLinks } from '../../server/src/studio/links.ts';
 import { parseMtcRate, venueOptionsFor } from '../../server/src/venue/config.ts';
 import type { MtcRate } from '../../server/src/venue/timecode.ts';
+import { CHASE_FLAGS, CHASE_HELP, chaseOptionsFor } from '../../server/src/venue/chase-config.ts';
 
 export const DEFAULT_SHOW = join(REPO_ROOT, 'show-files', 'demo');
 
@@ -42,7 +43,7 @@ const HELP = `usage: holostage serve [options]
                            (default: the show's timecode.fps; off without either)
   --sacn                   send the songs' DMX cues over sACN (E1.31) multicast (default: on when
                            show.json has a "sacn" section)
-  --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
+${CHASE_HELP}  --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
   --edge                   with --redis: serve viewers only, following the primary on that redis
                            (same --show on every node; the primary is the one without --edge)
 `;
@@ -50,7 +51,7 @@ const HELP = `usage: holostage serve [options]
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, {
     booleans: ['sacn', 'midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy'],
-    values: ['show', 'port', 'host', 'state', 'resume-window', 'heartbeat', 'go-guard', 'panic-fade', 'midi', 'midi-port', 'midi-in', 'record', 'lighting-priority', 'redis', 'osc-port', 'mtc-fps'],
+    values: ['show', 'port', 'host', 'state', 'resume-window', 'heartbeat', 'go-guard', 'panic-fade', 'midi', 'midi-port', 'midi-in', 'record', 'lighting-priority', 'redis', 'osc-port', 'mtc-fps', ...CHASE_FLAGS],
   });
   if (p.flags.has('help')) {
     process.stdout.write(HELP);
@@ -79,6 +80,11 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   const showDir = resolve(flagString(p, 'show') ?? DEFAULT_SHOW);
+  const chase = chaseOptionsFor(showDir, { chase: flagString(p, 'chase'), ltcInput: flagString(p, 'ltc-input'), freewheel: flagString(p, 'chase-freewheel'), midiIn: flagString(p, 'midi-in') });
+  if (typeof chase === 'string') {
+    process.stderr.write(`holostage serve: ${chase}\n`);
+    return 2;
+  }
   const log = (line: string): void => {
     process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   };
@@ -134,7 +140,7 @@ export async function run(args: string[]): Promise<number> {
     warmVocals: true,
     redisUrl,
     edge,
-    venue: venueOptionsFor(showDir, { oscPort: oscPort as number | undefined, mtcFps: mtcFps as MtcRate | undefined, sacn: p.flags.has('sacn') }),
+    venue: { ...venueOptionsFor(showDir, { oscPort: oscPort as number | undefined, mtcFps: mtcFps as MtcRate | undefined, sacn: p.flags.has('sacn') }), chase },
   });
 
   // The show must go on: a promise nobody awaited that fails is logged, never fatal.
@@ -175,6 +181,7 @@ export async function run(args: string[]): Promise<number> {
     const venue = server.venue?.status();
     if (venue?.osc) out.write(`  osc: udp${server.venue?.oscTcp ? ' and tcp' : ''} ${host}:${venue.osc.port} (/connect with the operator token or the show's osc.passcode)\n`);
     if (venue?.sacn) out.write(`  dmx: sACN universe(s) ${venue.sacn.universes.join(', ') || '(no DMX cues)'} ${venue.sacn.unicast.length ? `to ${venue.sacn.unicast.join(', ')}` : 'multicast'}\n`);
+    if (venue?.chase) out.write(`  chase: ${venue.chase.input}, freewheel ${venue.chase.freewheelSeconds} s\n`);
     if (venue?.mtc) out.write(`  timecode: MTC out at ${venue.mtc.rate} fps on the lighting output (${venue.mtc.thread} thread)\n`);
     out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);
   }

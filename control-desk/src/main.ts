@@ -7,6 +7,7 @@ import { OperatorView } from './operator-view.ts';
 import { OrganiserView } from './organiser-view.ts';
 import { AudiencePanel } from './audience.ts';
 import { ReviewView } from './review-view.ts';
+import { ChasePanel } from './chase-panel.ts';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
@@ -15,6 +16,7 @@ const link = new DeskLink(token);
 const operator = new OperatorView(link);
 const organiser = new OrganiserView(link);
 const audience = new AudiencePanel(link.socket);
+const chase = new ChasePanel(link.socket);
 const review = new ReviewView(link, () => void organiser.loadLibrary());
 let organiserLoaded = false;
 
@@ -59,4 +61,4 @@ function frame(): void {
 requestAnimationFrame(frame);
 
 // For tests and the screenshot script: the desk's live state, read-only.
-(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser, audience, review };
+(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser, audience, review, chase };

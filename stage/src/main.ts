@@ -20,6 +20,7 @@ import type { ClockWorkerReport, ClockWorkerStart } from './net/clock-worker.ts'
 import { clipsFromFiles } from './render/clips.ts';
 import { describeVrm, type AvatarDescription } from './avatar/describe.ts';
 import { AudioPlayer } from './audio/player.ts';
+import { openLtcOutput, tapOutput, type LtcOutput } from './audio/ltc-output.ts';
 import { FrameStats } from './stats.ts';
 import { CrowdGlowLayer } from './render/crowd-glow.ts';
 import { StudioPreview } from './preview/studio-preview.ts';
@@ -75,6 +76,8 @@ let crowd: CrowdFrame | null = null;
 let lastGlowAt = 0;
 let pass: OutputPass | null = null;
 let audio: AudioPlayer | null = null;
+/** LTC on one channel of this output's sound (`ltc=left|right`, stream and preview outputs with audio). */
+let ltc: LtcOutput | null = null;
 let assetsLoaded = 0;
 let assetsTotal = 0;
 let ready = false;
@@ -168,8 +171,11 @@ async function loadShow(tl: Timeline): Promise<void> {
   }
   audio?.stop();
   audio = null;
+  ltc?.track.stop();
+  ltc = null;
   if (audioCtx) {
-    audio = new AudioPlayer(audioCtx);
+    ltc = await openLtcOutput(audioCtx, params.get('ltc'));
+    audio = new AudioPlayer(audioCtx, ltc?.showAudio);
     for (const [song, buffers] of loaded.audio) audio.addSong({ song, start: tl.songs[song]!.start, buffers });
     void audioCtx.resume().catch(() => {});
   }
@@ -235,6 +241,7 @@ function render(now: number): void {
   renderer.info.reset();
   pass.render(renderer, scene.scene, scene.camera);
   audio?.update(frame.song, showTime, clock.playing, black);
+  ltc?.track.update(showTime, clock.playing);
   history.push({ wall, showTime, aa: frame.mouth.aa });
   if (history.length > 600) history.splice(0, history.length - 600);
   if (debug) statusEl.textContent = statusLine();
@@ -296,7 +303,10 @@ Object.defineProperty(window, '__holostage', {
       settingsProblem,
       timelineRevision: link.timelineRevision,
       audio: audio ? { state: audio.ctx.state, ...audio.position(), restarts: audio.restarts, drift: audio.drift } : null,
+      ltc: ltc ? { rate: ltc.track.rate, offsetSeconds: ltc.track.offsetSeconds, restarts: ltc.track.restarts, scheduledFrames: ltc.track.scheduledFrames } : null,
     }),
+    /** Records the output's two channels for `seconds`, with the show clock's timecode at each block (LTC tests). */
+    audioTap: (seconds: number) => (ltc ? tapOutput(ltc, seconds, (at) => clock.showTime() + settings.latencyMs / 1000 + (at - ltc!.track.contextNow()) + ltc!.track.offsetSeconds) : Promise.resolve(null)),
     /** Recent frames as [epoch ms at the frame, show time drawn, aa weight drawn]. */
     studioPreview: () => studioPreview.state(),
     history: () => history.map((h) => [h.wall, h.showTime, h.aa] as const),

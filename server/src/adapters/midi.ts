@@ -9,6 +9,7 @@ import type { AlarmBoard } from '../show/alarms.ts';
 export class MidiInputAdapter {
   private closeInput: (() => void) | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
+  private readonly taps = new Set<(bytes: readonly number[]) => void>();
 
   constructor(
     private readonly controller: ShowController,
@@ -28,8 +29,15 @@ export class MidiInputAdapter {
     this.retry.unref();
   }
 
+  /** Every raw message is also handed to these (the MTC chase); returns the way to stop. */
+  listen(fn: (bytes: readonly number[]) => void): () => void {
+    this.taps.add(fn);
+    return () => this.taps.delete(fn);
+  }
+
   /** One message from the console; null when it maps to no command. */
   receive(bytes: readonly number[]): Promise<CommandResult> | null {
+    for (const tap of this.taps) tap(bytes);
     const { lighting } = this.controller.timeline;
     const command = commandFromMidi(bytes, { mscDeviceId: lighting.mscDeviceId, channel: lighting.channel, notes: this.notes });
     return command ? this.controller.command({ command }, 'midi') : null;

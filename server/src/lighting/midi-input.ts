@@ -49,13 +49,15 @@ interface EasymidiInput {
   close(): void;
 }
 
-/** easymidi's parsed message back to raw bytes (only what commandFromMidi reads). */
+/** easymidi's parsed message back to raw bytes (what commandFromMidi and the MTC chase read). */
 export function bytesFromEasymidi(msg: Record<string, unknown>): number[] | null {
   const type = msg._type;
   const ch = Number(msg.channel ?? 0);
   if (type === 'sysex') return Array.from(msg.bytes as number[]);
   if (type === 'noteon') return [0x90 | ch, Number(msg.note), Number(msg.velocity)];
   if (type === 'noteoff') return [0x80 | ch, Number(msg.note), Number(msg.velocity)];
+  // A quarter frame of MIDI Time Code (easymidi: type = piece 0-7, value = nibble), for the chase.
+  if (type === 'mtc') return [0xf1, ((Number(msg.type) & 7) << 4) | (Number(msg.value) & 0x0f)];
   return null;
 }
 

@@ -14,6 +14,8 @@ import { LightingThread } from '../lighting/lighting-thread.ts';
 import type { Timeline } from '../../../show-files/src/timeline.ts';
 import { SacnSender, type SacnOptions } from './sacn.ts';
 import { collectDmxEvents } from './dmx-levels.ts';
+import { TimecodeChase, type ChaseOptions, type MidiTap } from './timecode-chase.ts';
+import type { ChaseView } from '../../../protocol/index.ts';
 
 export interface VenueOptions {
   /** OSC over UDP: port (0 picks a free one), interface (default the server's), passcode (default the operator token). */
@@ -22,6 +24,8 @@ export interface VenueOptions {
   mtc?: MtcConfig;
   /** sACN (E1.31) DMX out of the songs' DMX cues. */
   sacn?: SacnOptions;
+  /** Follow external timecode (serve --chase mtc|ltc). */
+  chase?: ChaseOptions;
 }
 
 export interface VenueStatus {
@@ -29,6 +33,7 @@ export interface VenueStatus {
   /** Counts only when timed on this thread (the lighting thread keeps its own). */
   mtc: (MtcConfig & { thread: 'lighting' | 'main'; counts: MtcCounts | null }) | null;
   sacn: { universes: number[]; packets: number; unicast: string[] } | null;
+  chase?: ChaseView | null;
 }
 
 export interface VenueDeps {
@@ -39,6 +44,9 @@ export interface VenueDeps {
   alarms: AlarmBoard;
   clock: () => number;
   log: (line: string) => void;
+  /** The MIDI input (MTC for the chase) and a push to the desks (the chase's view). */
+  midiIn?: MidiTap;
+  toOperators?: (event: string, payload: unknown) => void;
 }
 
 export class Venue {
@@ -50,6 +58,7 @@ export class Venue {
   mtc: MtcOut | null = null;
   sacn: SacnSender | null = null;
   private dmxTimeline: Timeline | null = null;
+  chase: TimecodeChase | null = null;
 
   constructor(private readonly options: VenueOptions, private readonly d: VenueDeps) {}
 
@@ -74,6 +83,10 @@ export class Venue {
       this.refreshDmx();
       this.sacn.start();
     }
+    if (this.options.chase) {
+      this.chase = new TimecodeChase(this.options.chase, this.d);
+      this.chase.start();
+    }
     if (mtc && this.d.lighting instanceof LightingThread) this.d.lighting.setTimecode(mtc);
     else if (mtc) {
       this.mtc = new MtcOut({ ...mtc, clock: this.d.clock, send: (bytes, label) => void this.d.lighting.send(bytes, { label }) });
@@ -83,6 +96,7 @@ export class Venue {
 
   transport(snapshot: TransportSnapshot): void {
     this.mtc?.follow(snapshot);
+    this.chase?.transport(snapshot);
     this.osc?.transport(snapshot);
     // A change of position or show: the whole DMX look of the new moment goes out at once.
     this.refreshDmx();
@@ -102,11 +116,12 @@ export class Venue {
 
   status(): VenueStatus {
     const mtc = this.options.mtc;
-    return { osc: this.osc?.status() ?? null, mtc: mtc ? { ...mtc, thread: this.mtc ? 'main' : 'lighting', counts: this.mtc?.counts() ?? null } : null, sacn: this.sacn ? { universes: this.sacn.universes(), packets: this.sacn.sent, unicast: this.options.sacn?.unicast ?? [] } : null };
+    return { osc: this.osc?.status() ?? null, mtc: mtc ? { ...mtc, thread: this.mtc ? 'main' : 'lighting', counts: this.mtc?.counts() ?? null } : null, sacn: this.sacn ? { universes: this.sacn.universes(), packets: this.sacn.sent, unicast: this.options.sacn?.unicast ?? [] } : null, chase: this.chase?.status() ?? null };
   }
 
   async close(): Promise<void> {
     this.mtc?.stop();
+    this.chase?.close();
     await this.sacn?.close();
     await this.oscTcp?.close();
     await this.osc?.close();

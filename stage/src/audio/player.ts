@@ -21,7 +21,11 @@ export class AudioPlayer {
   /** Audio position minus where the show clock wanted it, at the last frame, before any correction (s). */
   drift = 0;
 
-  constructor(readonly ctx: AudioContext) {}
+  /** `out`: where the sound goes (default the speakers; one channel of them when LTC takes the other). */
+  constructor(
+    readonly ctx: AudioContext,
+    private readonly out: AudioNode = ctx.destination,
+  ) {}
 
   addSong(a: SongAudio): void {
     this.songs.set(a.song, a);
@@ -84,7 +88,7 @@ export class AudioPlayer {
       src.buffer = buffer;
       const g = this.ctx.createGain();
       g.gain.value = gain;
-      src.connect(g).connect(this.ctx.destination);
+      src.connect(g).connect(this.out);
       src.start(when, offset);
       this.sources.push(src);
     }
