@@ -185,7 +185,8 @@ describe('MTC out on the main thread (any other driver)', () => {
     await server.command({ command: 'go' }, 'test');
     await sleep(300);
     await server.command({ command: 'seek', entry: 1, time: 10 }, 'test');
-    await sleep(700);
+    // Two seconds of play: on two busy cores the lighting thread may lose some of the first.
+    await sleep(2000);
     await server.command({ command: 'hold' }, 'test');
     await sleep(200);
     await server.close();
@@ -193,12 +194,14 @@ describe('MTC out on the main thread (any other driver)', () => {
     const messages = readRecording(file);
     const cue = messages.find((m) => m.bytes[0] === 0x90)!;
     const showTimeOf = (at: number): number => 40.25 + (at - cue.at) / 1000;
-    // Full frames: the start (stopped at 0), the GO at 0, the seek at 40 s, the hold at 40.7 s.
+    // Full frames: the start (stopped at 0), the GO at 0, the seek at 40 s, the hold about 2 s later.
     const full = decodeFullFrames(messages);
-    expect(full.map((f) => Math.floor(f.seconds))).toEqual([0, 0, 40, 40]);
+    expect(full.map((f) => Math.floor(f.seconds)).slice(0, 3)).toEqual([0, 0, 40]);
+    expect(full).toHaveLength(4);
+    expect(full[3]!.seconds).toBeGreaterThan(40.5);
     expect(Math.abs(full[2]!.seconds - showTimeOf(full[2]!.at))).toBeLessThan(1 / 25);
     const after = decodeQuarterFrames(messages.filter((m) => m.at > full[2]!.at));
-    expect(after.length).toBeGreaterThanOrEqual(6); // 0.7 s at 25 fps: 8 complete times
+    expect(after.length).toBeGreaterThanOrEqual(6); // 2 s at 25 fps: 25 complete times
     for (const d of after) expect(Math.abs(d.seconds - showTimeOf(d.at))).toBeLessThan(1 / 25);
     // Held: the last quarter frame is before the hold's full frame.
     const lastQuarter = messages.filter((m) => m.bytes[0] === 0xf1).at(-1)!;
