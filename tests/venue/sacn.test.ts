@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileShowFolder } from '../../show-files/src/compile.ts';
 import type { DmxEvent } from '../../show-files/src/timeline.ts';
-import { dmxLevelsAt } from '../../server/src/venue/dmx-levels.ts';
+import { dmxLevelsAt } from '../../show-files/src/dmx-levels.ts';
 import type { ShowServer } from '../../server/src/server.ts';
 import { makeTimeline } from '../server/fixtures.ts';
 import { copyDemoShow, sleep, startTestServer, waitUntil } from '../server/helpers.ts';

@@ -1,5 +1,5 @@
-// The venue adapters, composed: OSC (remote control with feedback) and MTC out (the show clock as
-// timecode). Each only reads the controller or calls its one gate; server.ts hands them the
+// The venue adapters, composed: OSC (remote control with feedback), MTC out (the show clock as
+// timecode) and DMX (sACN, Art-Net) on its own thread. Each only reads the controller or calls its one gate; server.ts hands them the
 // controller's announcements (transport, alarms) and starts them on the primary only.
 
 import type { Alarm, TransportSnapshot } from '../../../protocol/index.ts';
@@ -12,8 +12,10 @@ import { MtcOut } from './mtc-out.ts';
 import type { MtcConfig, MtcCounts } from './mtc-plan.ts';
 import { LightingThread } from '../lighting/lighting-thread.ts';
 import type { Timeline } from '../../../show-files/src/timeline.ts';
-import { SacnSender, type SacnOptions } from './sacn.ts';
-import { collectDmxEvents } from './dmx-levels.ts';
+import type { SacnOptions } from './sacn.ts';
+import type { ArtNetOptions, ArtNode } from './artnet.ts';
+import { collectDmxEvents } from '../../../show-files/src/dmx-levels.ts';
+import { DmxThread } from './dmx-thread.ts';
 
 export interface VenueOptions {
   /** OSC over UDP: port (0 picks a free one), interface (default the server's), passcode (default the operator token). */
@@ -22,13 +24,18 @@ export interface VenueOptions {
   mtc?: MtcConfig;
   /** sACN (E1.31) DMX out of the songs' DMX cues. */
   sacn?: SacnOptions;
+  /** Art-Net DMX out of the same cues, to the nodes ArtPoll finds (and any listed). */
+  artnet?: ArtNetOptions;
+  /** DMX frames a second (default 44). */
+  dmxRate?: number;
 }
 
 export interface VenueStatus {
   osc: OscStatus | null;
   /** Counts only when timed on this thread (the lighting thread keeps its own). */
   mtc: (MtcConfig & { thread: 'lighting' | 'main'; counts: MtcCounts | null }) | null;
-  sacn: { universes: number[]; packets: number; unicast: string[] } | null;
+  sacn: { universes: number[]; packets: number; unicast: string[]; sync: number | null } | null;
+  artnet: { universes: number[]; packets: number; port: number | null; nodes: ArtNode[] } | null;
 }
 
 export interface VenueDeps {
@@ -48,7 +55,8 @@ export class Venue {
   oscTcpPort: number | null = null;
   /** MTC timed on this thread, when the driver is not a lighting thread. */
   mtc: MtcOut | null = null;
-  sacn: SacnSender | null = null;
+  /** The DMX loop (sACN and Art-Net) on its own thread. */
+  dmx: DmxThread | null = null;
   private dmxTimeline: Timeline | null = null;
 
   constructor(private readonly options: VenueOptions, private readonly d: VenueDeps) {}
@@ -68,11 +76,18 @@ export class Venue {
       }
       this.d.log(`osc: listening on udp${this.oscTcp ? ' and tcp' : ''} ${host}:${port}`);
     }
-    if (this.options.sacn) {
-      const c = this.d.controller;
-      this.sacn = new SacnSender(this.options.sacn, () => ({ showTime: c.showTimeNow(), blackout: c.state.blackout !== null }));
+    if (this.options.sacn || this.options.artnet) {
+      const { alarms } = this.d;
+      const onNode = (node: ArtNode, present: boolean): void => {
+        const key = `artnet:${node.ip}`;
+        if (present) alarms.clear(key);
+        else alarms.raise(key, 'warning', `Art-Net node ${node.shortName || node.ip} (${node.ip}) stopped answering polls: its universes ${node.universes.join(', ')} get no DMX`);
+        this.d.log(`artnet: node ${node.ip} "${node.shortName}" ${present ? `found (universes ${node.universes.join(', ')})` : 'gone'}`);
+      };
+      this.dmx = new DmxThread({ sacn: this.options.sacn, artnet: this.options.artnet, rate: this.options.dmxRate, clock: this.d.clock, log: this.d.log, onNode });
       this.refreshDmx();
-      this.sacn.start();
+      this.dmx.update(this.d.controller.snapshot());
+      await this.dmx.start();
     }
     if (mtc && this.d.lighting instanceof LightingThread) this.d.lighting.setTimecode(mtc);
     else if (mtc) {
@@ -86,14 +101,14 @@ export class Venue {
     this.osc?.transport(snapshot);
     // A change of position or show: the whole DMX look of the new moment goes out at once.
     this.refreshDmx();
-    this.sacn?.frame();
+    this.dmx?.update(snapshot);
   }
 
   private refreshDmx(): void {
     const timeline = this.d.controller.timeline;
-    if (!this.sacn || timeline === this.dmxTimeline) return;
+    if (!this.dmx || timeline === this.dmxTimeline) return;
     this.dmxTimeline = timeline;
-    this.sacn.setEvents(collectDmxEvents(timeline));
+    this.dmx.setEvents(collectDmxEvents(timeline));
   }
 
   alarms(list: readonly Alarm[]): void {
@@ -102,12 +117,12 @@ export class Venue {
 
   status(): VenueStatus {
     const mtc = this.options.mtc;
-    return { osc: this.osc?.status() ?? null, mtc: mtc ? { ...mtc, thread: this.mtc ? 'main' : 'lighting', counts: this.mtc?.counts() ?? null } : null, sacn: this.sacn ? { universes: this.sacn.universes(), packets: this.sacn.sent, unicast: this.options.sacn?.unicast ?? [] } : null };
+    return { osc: this.osc?.status() ?? null, mtc: mtc ? { ...mtc, thread: this.mtc ? 'main' : 'lighting', counts: this.mtc?.counts() ?? null } : null, sacn: this.dmx && this.options.sacn ? { universes: this.dmx.universes(), packets: this.dmx.counts.sacnPackets, unicast: this.options.sacn.unicast ?? [], sync: this.options.sacn.sync ?? null } : null, artnet: this.dmx && this.options.artnet ? { universes: this.dmx.universes(), packets: this.dmx.counts.artnetPackets, port: this.dmx.counts.artnetPort, nodes: this.dmx.counts.nodes } : null };
   }
 
   async close(): Promise<void> {
     this.mtc?.stop();
-    await this.sacn?.close();
+    await this.dmx?.close();
     await this.oscTcp?.close();
     await this.osc?.close();
   }

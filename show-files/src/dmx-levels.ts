@@ -2,7 +2,7 @@
 // the whole look of that moment (what the MIDI chase does for notes and programs). A cue fades
 // each of its channels from `from` (or the level the channel has at the cue) to `to`, linearly.
 
-import type { DmxEvent, Timeline } from '../../../show-files/src/timeline.ts';
+import type { DmxEvent, Timeline } from './timeline.ts';
 
 /** Every DMX cue of the show, in time order. */
 export function collectDmxEvents(timeline: Timeline): DmxEvent[] {
