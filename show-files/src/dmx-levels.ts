@@ -2,11 +2,16 @@
 // the whole look of that moment (what the MIDI chase does for notes and programs). A cue fades
 // each of its channels from `from` (or the level the channel has at the cue) to `to`, linearly.
 
-import type { DmxEvent, Timeline } from './timeline.ts';
+import type { DmxEvent, OscCueEvent, Timeline } from './timeline.ts';
 
 /** Every DMX cue of the show, in time order. */
 export function collectDmxEvents(timeline: Timeline): DmxEvent[] {
   return timeline.songs.flatMap((s) => s.tracks.dmx ?? []).sort((a, b) => a.time - b.time);
+}
+
+/** Every outgoing OSC cue of the show, in time order (they travel with the DMX cues to the venue thread). */
+export function collectOscCues(timeline: Timeline): OscCueEvent[] {
+  return timeline.songs.flatMap((s) => s.tracks.osc ?? []).sort((a, b) => a.time - b.time);
 }
 
 export function dmxUniverses(events: readonly DmxEvent[]): number[] {

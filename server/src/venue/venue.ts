@@ -14,8 +14,9 @@ import { LightingThread } from '../lighting/lighting-thread.ts';
 import type { Timeline } from '../../../show-files/src/timeline.ts';
 import type { SacnOptions } from './sacn.ts';
 import type { ArtNetOptions, ArtNode } from './artnet.ts';
-import { collectDmxEvents } from '../../../show-files/src/dmx-levels.ts';
-import { DmxThread } from './dmx-thread.ts';
+import { collectDmxEvents, collectOscCues } from '../../../show-files/src/dmx-levels.ts';
+import { VenueThread, type VenueThreadCounts } from './venue-thread.ts';
+import type { OscCueReport } from './osc-cues.ts';
 
 export interface VenueOptions {
   /** OSC over UDP: port (0 picks a free one), interface (default the server's), passcode (default the operator token). */
@@ -28,6 +29,8 @@ export interface VenueOptions {
   artnet?: ArtNetOptions;
   /** DMX frames a second (default 44). */
   dmxRate?: number;
+  /** Every status the venue thread reports (the bench reads DMX frame timing from it). */
+  onThreadStatus?: (counts: VenueThreadCounts) => void;
 }
 
 export interface VenueStatus {
@@ -55,9 +58,12 @@ export class Venue {
   oscTcpPort: number | null = null;
   /** MTC timed on this thread, when the driver is not a lighting thread. */
   mtc: MtcOut | null = null;
-  /** The DMX loop (sACN and Art-Net) on its own thread. */
-  dmx: DmxThread | null = null;
-  private dmxTimeline: Timeline | null = null;
+  /** The DMX loop (sACN, Art-Net) and the outgoing OSC cues, on the venue thread. */
+  thread: VenueThread | null = null;
+  /** The last outgoing OSC cue's outcome. */
+  lastOscCue: (OscCueReport & { at: number }) | null = null;
+  private cueTimeline: Timeline | null = null;
+  private closed = false;
 
   constructor(private readonly options: VenueOptions, private readonly d: VenueDeps) {}
 
@@ -76,19 +82,8 @@ export class Venue {
       }
       this.d.log(`osc: listening on udp${this.oscTcp ? ' and tcp' : ''} ${host}:${port}`);
     }
-    if (this.options.sacn || this.options.artnet) {
-      const { alarms } = this.d;
-      const onNode = (node: ArtNode, present: boolean): void => {
-        const key = `artnet:${node.ip}`;
-        if (present) alarms.clear(key);
-        else alarms.raise(key, 'warning', `Art-Net node ${node.shortName || node.ip} (${node.ip}) stopped answering polls: its universes ${node.universes.join(', ')} get no DMX`);
-        this.d.log(`artnet: node ${node.ip} "${node.shortName}" ${present ? `found (universes ${node.universes.join(', ')})` : 'gone'}`);
-      };
-      this.dmx = new DmxThread({ sacn: this.options.sacn, artnet: this.options.artnet, rate: this.options.dmxRate, clock: this.d.clock, log: this.d.log, onNode });
-      this.refreshDmx();
-      this.dmx.update(this.d.controller.snapshot());
-      await this.dmx.start();
-    }
+    // The venue thread runs when DMX goes out, or once the show has an outgoing OSC cue.
+    if (this.options.sacn || this.options.artnet || collectOscCues(this.d.controller.timeline).length) await this.startThread();
     if (mtc && this.d.lighting instanceof LightingThread) this.d.lighting.setTimecode(mtc);
     else if (mtc) {
       this.mtc = new MtcOut({ ...mtc, clock: this.d.clock, send: (bytes, label) => void this.d.lighting.send(bytes, { label }) });
@@ -96,20 +91,53 @@ export class Venue {
     }
   }
 
+  private async startThread(): Promise<void> {
+    const { alarms, log } = this.d;
+    const onNode = (node: ArtNode, present: boolean): void => {
+      const key = `artnet:${node.ip}`;
+      if (present) alarms.clear(key);
+      else alarms.raise(key, 'warning', `Art-Net node ${node.shortName || node.ip} (${node.ip}) stopped answering polls: its universes ${node.universes.join(', ')} get no DMX`);
+      log(`artnet: node ${node.ip} "${node.shortName}" ${present ? `found (universes ${node.universes.join(', ')})` : 'gone'}`);
+      this.changed();
+    };
+    const onOscCue = (report: OscCueReport): void => {
+      this.lastOscCue = { ...report, at: this.d.clock() };
+      const key = `osc-cue:${report.target}`;
+      if (report.ok) alarms.clear(key);
+      else {
+        alarms.raise(key, 'warning', `OSC cue "${report.label}" to ${report.target}: ${report.error}`);
+        log(`osc cue: "${report.label}" to ${report.target}: ${report.error}`);
+      }
+      this.changed();
+    };
+    this.thread = new VenueThread({ sacn: this.options.sacn, artnet: this.options.artnet, rate: this.options.dmxRate, clock: this.d.clock, log, onNode, onOscCue, onStatus: this.options.onThreadStatus });
+    this.refreshCues();
+    this.thread.update(this.d.controller.snapshot());
+    await this.thread.start();
+  }
+
   transport(snapshot: TransportSnapshot): void {
     this.mtc?.follow(snapshot);
     this.osc?.transport(snapshot);
+    // A new show may bring the first OSC cue: the thread starts then.
+    if (!this.thread && !this.closed && collectOscCues(this.d.controller.timeline).length) void this.startThread();
     // A change of position or show: the whole DMX look of the new moment goes out at once.
-    this.refreshDmx();
-    this.dmx?.update(snapshot);
+    this.refreshCues();
+    this.thread?.update(snapshot);
   }
 
-  private refreshDmx(): void {
+  private refreshCues(): void {
     const timeline = this.d.controller.timeline;
-    if (!this.dmx || timeline === this.dmxTimeline) return;
-    this.dmxTimeline = timeline;
-    this.dmx.setEvents(collectDmxEvents(timeline));
+    if (!this.thread || timeline === this.cueTimeline) return;
+    this.cueTimeline = timeline;
+    this.thread.setEvents(collectDmxEvents(timeline), collectOscCues(timeline));
   }
+
+  /** Something the desk's protocol panel shows changed (published by the view, see venue-view.ts). */
+  private changed(): void {
+    this.onChange?.();
+  }
+  onChange: (() => void) | null = null;
 
   alarms(list: readonly Alarm[]): void {
     this.osc?.alarms(list);
@@ -117,12 +145,13 @@ export class Venue {
 
   status(): VenueStatus {
     const mtc = this.options.mtc;
-    return { osc: this.osc?.status() ?? null, mtc: mtc ? { ...mtc, thread: this.mtc ? 'main' : 'lighting', counts: this.mtc?.counts() ?? null } : null, sacn: this.dmx && this.options.sacn ? { universes: this.dmx.universes(), packets: this.dmx.counts.sacnPackets, unicast: this.options.sacn.unicast ?? [], sync: this.options.sacn.sync ?? null } : null, artnet: this.dmx && this.options.artnet ? { universes: this.dmx.universes(), packets: this.dmx.counts.artnetPackets, port: this.dmx.counts.artnetPort, nodes: this.dmx.counts.nodes } : null };
+    return { osc: this.osc?.status() ?? null, mtc: mtc ? { ...mtc, thread: this.mtc ? 'main' : 'lighting', counts: this.mtc?.counts() ?? null } : null, sacn: this.thread && this.options.sacn ? { universes: this.thread.universes(), packets: this.thread.counts.sacnPackets, unicast: this.options.sacn.unicast ?? [], sync: this.options.sacn.sync ?? null } : null, artnet: this.thread && this.options.artnet ? { universes: this.thread.universes(), packets: this.thread.counts.artnetPackets, port: this.thread.counts.artnetPort, nodes: this.thread.counts.nodes } : null };
   }
 
   async close(): Promise<void> {
     this.mtc?.stop();
-    await this.dmx?.close();
+    this.closed = true;
+    await this.thread?.close();
     await this.oscTcp?.close();
     await this.osc?.close();
   }

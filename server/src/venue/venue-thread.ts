@@ -1,17 +1,18 @@
-// The DMX thread, main side: hands the worker (dmx-worker.ts) the show's DMX cues and every
-// transport snapshot, and mirrors what it reports (frames, packets, Art-Net nodes). If the worker
-// dies it is started again and given the cues and the position now, so its first frame re-sends
-// the whole current look.
+// The venue thread, main side: hands the worker (venue-worker.ts) the show's DMX and OSC cues and
+// every transport snapshot, and mirrors what it reports (frames, packets, Art-Net nodes, OSC cue
+// sends). If the worker dies it is started again and given the cues and the position now, so its
+// first frame re-sends the whole current look (cues that fell in the gap are not fired late).
 
 import { Worker } from 'node:worker_threads';
-import type { DmxEvent } from '../../../show-files/src/timeline.ts';
-import type { TransportSnapshot } from '../../../protocol/index.ts';
+import type { DmxEvent, OscCueEvent } from '../../../show-files/src/timeline.ts';
+import type { OscCueReport } from './osc-cues.ts';
+import { showTimeAt, type TransportSnapshot } from '../../../protocol/index.ts';
 import { dmxUniverses } from '../../../show-files/src/dmx-levels.ts';
 import type { SacnOptions } from './sacn.ts';
 import type { ArtNetOptions, ArtNode } from './artnet.ts';
 import { DMX_RATE } from './dmx-out.ts';
 
-export interface DmxThreadData {
+export interface VenueThreadData {
   sacn: SacnOptions | null;
   artnet: ArtNetOptions | null;
   rate: number;
@@ -21,9 +22,9 @@ export interface DmxThreadData {
   entry: string;
 }
 
-export type ToDmxThread = { type: 'events'; events: readonly DmxEvent[] } | { type: 'update'; snapshot: TransportSnapshot } | { type: 'close' };
+export type ToVenueThread = { type: 'events'; dmx: readonly DmxEvent[]; osc: readonly OscCueEvent[] } | { type: 'update'; snapshot: TransportSnapshot; continuous: boolean } | { type: 'close' };
 
-export interface DmxThreadCounts {
+export interface VenueThreadCounts {
   frames: number;
   skipped: number;
   lastFrameAt: number | null;
@@ -33,18 +34,21 @@ export interface DmxThreadCounts {
   nodes: ArtNode[];
   pollsAnswered: number;
   malformed: number;
+  oscCuesSent: number;
+  oscCuesFailed: number;
   /** Lateness (sent − due, ms) of each frame since the previous status. */
   lateness: number[];
 }
 
-export type FromDmxThread =
+export type FromVenueThread =
   | { type: 'ready'; artnetPort: number | null }
-  | ({ type: 'status' } & DmxThreadCounts)
+  | ({ type: 'status' } & VenueThreadCounts)
   | { type: 'node'; node: ArtNode; present: boolean }
   | { type: 'log'; line: string }
+  | { type: 'osc-cue'; report: OscCueReport }
   | { type: 'closed' };
 
-export interface DmxThreadOptions {
+export interface VenueThreadOptions {
   sacn?: SacnOptions;
   artnet?: ArtNetOptions;
   /** Frames a second (default 44). */
@@ -56,35 +60,38 @@ export interface DmxThreadOptions {
   /** An Art-Net node answered for the first time, or stopped answering. */
   onNode?: (node: ArtNode, present: boolean) => void;
   /** Every status the worker reports (the bench reads the frame lateness from it). */
-  onStatus?: (counts: DmxThreadCounts) => void;
+  onStatus?: (counts: VenueThreadCounts) => void;
+  /** Every OSC cue sent, or failed (a host that does not resolve is reported when the cues arrive). */
+  onOscCue?: (report: OscCueReport) => void;
 }
 
 const hrMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
-export class DmxThread {
+export class VenueThread {
   /** The running worker (public so a test can kill it and watch it come back). */
   worker: Worker | null = null;
-  private events: readonly DmxEvent[] = [];
+  private dmx: readonly DmxEvent[] = [];
+  private osc: readonly OscCueEvent[] = [];
   private snapshot: TransportSnapshot | null = null;
   private closed = false;
   private ready: Promise<void> = Promise.resolve();
-  counts: DmxThreadCounts = { frames: 0, skipped: 0, lastFrameAt: null, sacnPackets: 0, artnetPackets: 0, artnetPort: null, nodes: [], pollsAnswered: 0, malformed: 0, lateness: [] };
+  counts: VenueThreadCounts = { frames: 0, skipped: 0, lastFrameAt: null, sacnPackets: 0, artnetPackets: 0, artnetPort: null, nodes: [], pollsAnswered: 0, malformed: 0, oscCuesSent: 0, oscCuesFailed: 0, lateness: [] };
   restarts = 0;
 
-  constructor(private readonly o: DmxThreadOptions) {}
+  constructor(private readonly o: VenueThreadOptions) {}
 
   /** Start the worker; resolves once its sockets are open (the Art-Net port is known). */
   start(): Promise<void> {
-    const data: DmxThreadData = { sacn: this.o.sacn ?? null, artnet: this.o.artnet ?? null, rate: this.o.rate ?? DMX_RATE, epochMs: this.o.clock() - hrMs(), statusMs: this.o.statusMs ?? 500, entry: new URL('./dmx-worker.ts', import.meta.url).href };
-    const worker = new Worker(new URL('../lighting/worker-boot.mjs', import.meta.url), { workerData: data, name: 'holostage-dmx' });
+    const data: VenueThreadData = { sacn: this.o.sacn ?? null, artnet: this.o.artnet ?? null, rate: this.o.rate ?? DMX_RATE, epochMs: this.o.clock() - hrMs(), statusMs: this.o.statusMs ?? 500, entry: new URL('./venue-worker.ts', import.meta.url).href };
+    const worker = new Worker(new URL('../lighting/worker-boot.mjs', import.meta.url), { workerData: data, name: 'holostage-venue' });
     this.worker = worker;
     this.ready = new Promise((resolve) => {
-      worker.on('message', (m: FromDmxThread) => {
+      worker.on('message', (m: FromVenueThread) => {
         if (m.type === 'ready') {
           this.counts = { ...this.counts, artnetPort: m.artnetPort };
           worker.unref();
-          this.post({ type: 'events', events: this.events });
-          if (this.snapshot) this.post({ type: 'update', snapshot: this.snapshot });
+          this.post({ type: 'events', dmx: this.dmx, osc: this.osc });
+          if (this.snapshot) this.post({ type: 'update', snapshot: this.snapshot, continuous: false });
           resolve();
         } else if (m.type === 'status') {
           const { type: _t, ...counts } = m;
@@ -92,12 +99,13 @@ export class DmxThread {
           this.o.onStatus?.(counts);
         } else if (m.type === 'node') this.o.onNode?.(m.node, m.present);
         else if (m.type === 'log') this.o.log(m.line);
+        else if (m.type === 'osc-cue') this.o.onOscCue?.(m.report);
       });
       const died = (why: string): void => {
         if (this.worker !== worker || this.closed) return;
         this.worker = null;
         resolve();
-        this.o.log(`dmx: thread stopped (${why}); restarting`);
+        this.o.log(`venue: thread stopped (${why}); restarting`);
         const t = setTimeout(() => {
           if (this.closed) return;
           this.restarts++;
@@ -111,22 +119,26 @@ export class DmxThread {
     return this.ready;
   }
 
-  private post(m: ToDmxThread): void {
+  private post(m: ToVenueThread): void {
     this.worker?.postMessage(m);
   }
 
-  setEvents(events: readonly DmxEvent[]): void {
-    this.events = events;
-    this.post({ type: 'events', events });
+  setEvents(dmx: readonly DmxEvent[], osc: readonly OscCueEvent[]): void {
+    this.dmx = dmx;
+    this.osc = osc;
+    this.post({ type: 'events', dmx, osc });
   }
 
   universes(): number[] {
-    return dmxUniverses(this.events);
+    return dmxUniverses(this.dmx);
   }
 
+  /** Follow a snapshot; one that carries on from where the last left off (a resume) skips OSC cues already sent. */
   update(snapshot: TransportSnapshot): void {
+    const before = this.snapshot;
+    const continuous = before !== null && Math.abs(showTimeAt(before, snapshot.serverTime) - snapshot.showTime) < 0.001;
     this.snapshot = snapshot;
-    this.post({ type: 'update', snapshot });
+    this.post({ type: 'update', snapshot, continuous });
   }
 
   async close(): Promise<void> {
@@ -135,10 +147,10 @@ export class DmxThread {
     this.worker = null;
     if (!worker) return;
     const done = new Promise<void>((resolve) => {
-      worker.on('message', (m: FromDmxThread) => m.type === 'closed' && resolve());
+      worker.on('message', (m: FromVenueThread) => m.type === 'closed' && resolve());
       worker.on('exit', () => resolve());
     });
-    worker.postMessage({ type: 'close' } satisfies ToDmxThread);
+    worker.postMessage({ type: 'close' } satisfies ToVenueThread);
     let timeout: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([done, new Promise((r) => (timeout = setTimeout(r, 2000)))]);
     clearTimeout(timeout);
