@@ -39,6 +39,8 @@ export interface VenueStatus {
   mtc: (MtcConfig & { thread: 'lighting' | 'main'; counts: MtcCounts | null }) | null;
   sacn: { universes: number[]; packets: number; unicast: string[]; sync: number | null } | null;
   artnet: { universes: number[]; packets: number; port: number | null; nodes: ArtNode[] } | null;
+  /** Outgoing OSC cues (when the venue thread runs). */
+  oscCues: { sent: number; failed: number; last: (OscCueReport & { at: number }) | null } | null;
 }
 
 export interface VenueDeps {
@@ -145,7 +147,7 @@ export class Venue {
 
   status(): VenueStatus {
     const mtc = this.options.mtc;
-    return { osc: this.osc?.status() ?? null, mtc: mtc ? { ...mtc, thread: this.mtc ? 'main' : 'lighting', counts: this.mtc?.counts() ?? null } : null, sacn: this.thread && this.options.sacn ? { universes: this.thread.universes(), packets: this.thread.counts.sacnPackets, unicast: this.options.sacn.unicast ?? [], sync: this.options.sacn.sync ?? null } : null, artnet: this.thread && this.options.artnet ? { universes: this.thread.universes(), packets: this.thread.counts.artnetPackets, port: this.thread.counts.artnetPort, nodes: this.thread.counts.nodes } : null };
+    return { osc: this.osc?.status() ?? null, mtc: mtc ? { ...mtc, thread: this.mtc ? 'main' : 'lighting', counts: this.mtc?.counts() ?? null } : null, sacn: this.thread && this.options.sacn ? { universes: this.thread.universes(), packets: this.thread.counts.sacnPackets, unicast: this.options.sacn.unicast ?? [], sync: this.options.sacn.sync ?? null } : null, artnet: this.thread && this.options.artnet ? { universes: this.thread.universes(), packets: this.thread.counts.artnetPackets, port: this.thread.counts.artnetPort, nodes: this.thread.counts.nodes } : null, oscCues: this.thread ? { sent: this.thread.counts.oscCuesSent, failed: this.thread.counts.oscCuesFailed, last: this.lastOscCue } : null };
   }
 
   async close(): Promise<void> {
