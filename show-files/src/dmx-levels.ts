@@ -32,6 +32,19 @@ function levelOf(f: Fade | undefined, t: number): number {
   return Math.round(f.from + (f.to - f.from) * k);
 }
 
+/** The level of every channel of one universe that a cue has set by show time `t` (channel -> 0-255); channels no cue has reached are absent. */
+export function cuedLevelsAt(events: readonly DmxEvent[], universe: number, t: number): Map<number, number> {
+  const fades = new Map<number, Fade>();
+  for (const e of events) {
+    if (e.time > t) break;
+    if (e.universe !== universe) continue;
+    for (const c of e.channels) fades.set(c.channel, { start: e.time, from: c.from ?? levelOf(fades.get(c.channel), e.time), to: c.to, seconds: e.fade });
+  }
+  const out = new Map<number, number>();
+  for (const [channel, f] of fades) out.set(channel, levelOf(f, t));
+  return out;
+}
+
 /** The 512 levels of each universe the cues use, at show time `t` (cues at or before t). */
 export function dmxLevelsAt(events: readonly DmxEvent[], t: number): Map<number, Uint8Array> {
   const fades = new Map<number, Map<number, Fade>>();
