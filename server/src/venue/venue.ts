@@ -2,7 +2,8 @@
 // timecode) and DMX (sACN, Art-Net) on its own thread. Each only reads the controller or calls its one gate; server.ts hands them the
 // controller's announcements (transport, alarms) and starts them on the primary only.
 
-import type { Alarm, TransportSnapshot } from '../../../protocol/index.ts';
+import type { Alarm, TransportSnapshot, VenueView } from '../../../protocol/index.ts';
+import { venueViewOf, type OscTargetOutcome } from './venue-view.ts';
 import type { ShowController } from '../show/controller.ts';
 import type { AlarmBoard } from '../show/alarms.ts';
 import type { LightingDriver } from '../lighting/driver.ts';
@@ -51,6 +52,8 @@ export interface VenueDeps {
   alarms: AlarmBoard;
   clock: () => number;
   log: (line: string) => void;
+  /** The desk's venue panel: called on every change (at most 4 a second) and once a second. */
+  publish?: (view: VenueView) => void;
 }
 
 export class Venue {
@@ -65,6 +68,10 @@ export class Venue {
   /** The last outgoing OSC cue's outcome. */
   lastOscCue: (OscCueReport & { at: number }) | null = null;
   private cueTimeline: Timeline | null = null;
+  private readonly goneNodes = new Map<string, ArtNode>();
+  private readonly oscTargets = new Map<string, OscTargetOutcome>();
+  private publishSoon: ReturnType<typeof setTimeout> | null = null;
+  private publishTimer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
 
   constructor(private readonly options: VenueOptions, private readonly d: VenueDeps) {}
@@ -86,6 +93,10 @@ export class Venue {
     }
     // The venue thread runs when DMX goes out, or once the show has an outgoing OSC cue.
     if (this.options.sacn || this.options.artnet || collectOscCues(this.d.controller.timeline).length) await this.startThread();
+    if (this.d.publish) {
+      this.publishTimer = setInterval(() => this.publish(), 1000);
+      this.publishTimer.unref();
+    }
     if (mtc && this.d.lighting instanceof LightingThread) this.d.lighting.setTimecode(mtc);
     else if (mtc) {
       this.mtc = new MtcOut({ ...mtc, clock: this.d.clock, send: (bytes, label) => void this.d.lighting.send(bytes, { label }) });
@@ -97,6 +108,8 @@ export class Venue {
     const { alarms, log } = this.d;
     const onNode = (node: ArtNode, present: boolean): void => {
       const key = `artnet:${node.ip}`;
+      if (present) this.goneNodes.delete(node.ip);
+      else this.goneNodes.set(node.ip, node);
       if (present) alarms.clear(key);
       else alarms.raise(key, 'warning', `Art-Net node ${node.shortName || node.ip} (${node.ip}) stopped answering polls: its universes ${node.universes.join(', ')} get no DMX`);
       log(`artnet: node ${node.ip} "${node.shortName}" ${present ? `found (universes ${node.universes.join(', ')})` : 'gone'}`);
@@ -104,6 +117,7 @@ export class Venue {
     };
     const onOscCue = (report: OscCueReport): void => {
       this.lastOscCue = { ...report, at: this.d.clock() };
+      this.oscTargets.set(report.target, { ok: report.ok, error: report.error, label: report.label, at: this.lastOscCue.at });
       const key = `osc-cue:${report.target}`;
       if (report.ok) alarms.clear(key);
       else {
@@ -135,14 +149,39 @@ export class Venue {
     this.thread.setEvents(collectDmxEvents(timeline), collectOscCues(timeline));
   }
 
-  /** Something the desk's protocol panel shows changed (published by the view, see venue-view.ts). */
+  /** Something the desk's panel shows changed: publish soon (at most 4 times a second). */
   private changed(): void {
-    this.onChange?.();
+    if (this.publishSoon || !this.d.publish) return;
+    this.publishSoon = setTimeout(() => {
+      this.publishSoon = null;
+      this.publish();
+    }, 250);
+    this.publishSoon.unref();
   }
-  onChange: (() => void) | null = null;
+
+  private publish(): void {
+    if (!this.closed) this.d.publish?.(this.view());
+  }
+
+  /** The desk's venue panel (protocol/venue.ts). */
+  view(): VenueView {
+    const st = this.status();
+    const counts = this.thread?.counts;
+    const osc = this.osc && st.osc ? { status: st.osc, tcp: this.oscTcp !== null, host: this.options.osc?.host ?? this.d.host, peers: this.osc.peerList() } : null;
+    return venueViewOf({
+      now: this.d.clock(),
+      osc,
+      oscCues: st.oscCues && (this.oscTargets.size || collectOscCues(this.d.controller.timeline).length) ? { sent: st.oscCues.sent, failed: st.oscCues.failed, targets: this.oscTargets } : null,
+      sacn: st.sacn ? { ...st.sacn, priority: this.options.sacn?.priority ?? 100, lastFrameAt: counts?.lastFrameAt ?? null } : null,
+      artnet: st.artnet ? { ...st.artnet, gone: [...this.goneNodes.values()], pollsAnswered: counts?.pollsAnswered ?? 0, listed: this.options.artnet?.nodes ?? [], pollMs: this.options.artnet?.pollMs ?? 3000 } : null,
+      mtc: st.mtc,
+    });
+  }
 
   alarms(list: readonly Alarm[]): void {
     this.osc?.alarms(list);
+    // An OSC peer's alarm comes and goes with its subscription: the panel shows it at once.
+    this.changed();
   }
 
   status(): VenueStatus {
@@ -153,6 +192,8 @@ export class Venue {
   async close(): Promise<void> {
     this.mtc?.stop();
     this.closed = true;
+    if (this.publishTimer) clearInterval(this.publishTimer);
+    if (this.publishSoon) clearTimeout(this.publishSoon);
     await this.thread?.close();
     await this.oscTcp?.close();
     await this.osc?.close();
