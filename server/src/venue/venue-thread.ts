@@ -19,6 +19,7 @@ export interface VenueThreadData {
   /** Server clock minus process.hrtime, ms: the worker rebuilds the server clock from it. */
   epochMs: number;
   statusMs: number;
+  priority: 'realtime' | 'nice' | 'normal';
   entry: string;
 }
 
@@ -53,6 +54,8 @@ export interface VenueThreadOptions {
   artnet?: ArtNetOptions;
   /** Frames a second (default 44). */
   rate?: number;
+  /** How the thread asks to be run (default 'realtime', as the lighting thread; see lighting/thread-priority.ts). */
+  priority?: 'realtime' | 'nice' | 'normal';
   /** How often the worker reports its counts, ms (default 500). */
   statusMs?: number;
   clock: () => number;
@@ -82,7 +85,7 @@ export class VenueThread {
 
   /** Start the worker; resolves once its sockets are open (the Art-Net port is known). */
   start(): Promise<void> {
-    const data: VenueThreadData = { sacn: this.o.sacn ?? null, artnet: this.o.artnet ?? null, rate: this.o.rate ?? DMX_RATE, epochMs: this.o.clock() - hrMs(), statusMs: this.o.statusMs ?? 500, entry: new URL('./venue-worker.ts', import.meta.url).href };
+    const data: VenueThreadData = { sacn: this.o.sacn ?? null, artnet: this.o.artnet ?? null, rate: this.o.rate ?? DMX_RATE, epochMs: this.o.clock() - hrMs(), statusMs: this.o.statusMs ?? 500, priority: this.o.priority ?? 'realtime', entry: new URL('./venue-worker.ts', import.meta.url).href };
     const worker = new Worker(new URL('../lighting/worker-boot.mjs', import.meta.url), { workerData: data, name: 'holostage-venue' });
     this.worker = worker;
     this.ready = new Promise((resolve) => {

@@ -13,6 +13,7 @@ import { SacnTransport } from './sacn.ts';
 import { ArtNetTransport } from './artnet.ts';
 import { OscCueSender } from './osc-cues.ts';
 import type { VenueThreadData, FromVenueThread, ToVenueThread } from './venue-thread.ts';
+import { raiseThreadPriority } from '../lighting/thread-priority.ts';
 
 const data = workerData as VenueThreadData;
 const port = parentPort!;
@@ -107,6 +108,7 @@ port.on('message', (m: ToVenueThread) => {
 });
 
 const statusTimer = setInterval(status, data.statusMs);
+post({ type: 'log', line: `venue: ${raiseThreadPriority('venue thread', data.priority)}` });
 void (async () => {
   const artnetPort = artnet ? await artnet.start().catch((err: Error) => (post({ type: 'log', line: `artnet: cannot listen (${err.message}); Art-Net is off` }), null)) : null;
   post({ type: 'ready', artnetPort });
