@@ -5,6 +5,7 @@
 // left (sent − due, on the sender) and the spacing of packets at a UDP receiver on 127.0.0.1
 // (the interval's distance from 22.73 ms; the receiver runs in a worker of its own, at real-time
 // priority where allowed, so neither the busy loop nor other work on the machine delays it).
+// Also: outgoing OSC cues' timing (sent − due) on the same thread, beside the frames.
 
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -72,12 +73,15 @@ function playing(): TransportSnapshot {
 
 const jitterOf = (arrivals: number[]): number[] => arrivals.slice(1).map((t, i) => Math.abs(t - arrivals[i]! - PERIOD));
 
-async function onVenueThread(): Promise<{ lateness: number[]; jitter: number[]; skipped: number }> {
+async function onVenueThread(): Promise<{ lateness: number[]; jitter: number[]; skipped: number; oscLate: number[] }> {
   const rx = await receiver();
   const lateness: number[] = [];
+  const oscLate: number[] = [];
   let skipped = 0;
-  const thread = new VenueThread({ sacn: { unicast: ['127.0.0.1'], port: rx.port }, clock: serverClock, log: () => {}, onStatus: (c) => ((skipped = c.skipped), lateness.push(...c.lateness)) });
-  thread.setEvents(dmx, []);
+  const thread = new VenueThread({ sacn: { unicast: ['127.0.0.1'], port: rx.port }, clock: serverClock, log: () => {}, onStatus: (c) => ((skipped = c.skipped), lateness.push(...c.lateness)), onOscCue: (r) => r.ok && oscLate.push(r.firedAt - r.due) });
+  // OSC cues every 50 ms from 1 s on, to the same receiver (it counts only the sACN packets).
+  const oscCues = Array.from({ length: 90 }, (_, k) => ({ time: 1 + k * 0.05, host: '127.0.0.1', port: rx.port, address: '/bench/cue', args: [k], label: `cue ${k}`, cue: k }));
+  thread.setEvents(dmx, oscCues);
   thread.update(playing());
   await thread.start();
   const stopLoad = mainThreadLoad(4, 10);
@@ -87,7 +91,7 @@ async function onVenueThread(): Promise<{ lateness: number[]; jitter: number[]; 
   stopLoad();
   const arrivals = await rx.stop();
   await thread.close();
-  return { lateness, jitter: jitterOf(arrivals.slice(5)), skipped };
+  return { lateness, jitter: jitterOf(arrivals.slice(5)), skipped, oscLate };
 }
 
 async function onMainThreadInterval(): Promise<{ lateness: number[]; jitter: number[] }> {
@@ -126,6 +130,7 @@ export async function bench(): Promise<BenchSection> {
       { name: 'frame sent − due on the venue thread, p50 / p99', value: `${ms(quantile(thread.lateness, 0.5))} / ${ms(p99(thread.lateness))}`, note: `${thread.lateness.length} frames in ${SECONDS} s, ${thread.skipped} skipped, main thread busy 40 %` },
       { name: 'receiver jitter (interval − 22.73 ms, absolute), venue thread, p99', value: ms(p99(thread.jitter)), note: `p50 ${ms(quantile(thread.jitter, 0.5))}; ${thread.jitter.length} intervals at a UDP receiver on 127.0.0.1` },
       { name: 'baseline: main-thread setInterval, frame-to-frame jitter p99', value: ms(p99(main.lateness)), note: `same loop, same load; venue thread = ${(p99(thread.lateness) / Math.max(p99(main.lateness), 1e-6)).toPrecision(2)}× the baseline's p99` },
+      { name: 'OSC cue sent − due on the venue thread, p99', value: ms(p99(thread.oscLate)), note: `${thread.oscLate.length} cues 50 ms apart beside the DMX frames; p50 ${ms(quantile(thread.oscLate, 0.5))}` },
       { name: 'baseline: receiver jitter, p99', value: ms(p99(main.jitter)), note: `p50 ${ms(quantile(main.jitter, 0.5))}; venue thread = ${(p99(thread.jitter) / Math.max(p99(main.jitter), 1e-6)).toPrecision(2)}× the baseline` },
     ],
     notes: `Load average ${load} at the start. Universe 1 carries a 512-channel fade (every level changes every frame), universe 2 one channel. The venue thread wakes 2 ms early with a timer and blocks (Atomics.wait) to the frame's instant; a frame over a period late is skipped, never sent in a burst.`,
