@@ -40,7 +40,7 @@ describe('Art-Net out', () => {
     const node = await TestNode.open(0); // port-address 0 = holostage universe 1
     sockets.push(node.socket);
     const s = await serve(node);
-    await waitUntil(() => node.dmx.length >= 3, 5000, 'ArtDmx after the node answered a poll');
+    await waitUntil(() => node.dmx.length >= 3, 15_000, 'ArtDmx after the node answered a poll');
     expect(node.polls).toBeGreaterThan(0);
     // Universe 2 has no node: nothing goes out for it.
     expect(node.dmx.every((d) => d.portAddress === 0)).toBe(true);
@@ -50,9 +50,9 @@ describe('Art-Net out', () => {
 
     await s.command({ command: 'seek', entry: 0, time: 1 }, 'test');
     // The venue thread gets the seek by message: packets already on their way show the old look.
-    await waitUntil(() => lastFor(node, 0)?.levels[0] === 128, 3000, 'the look of 1 s');
+    await waitUntil(() => lastFor(node, 0)?.levels[0] === 128, 15_000, 'the look of 1 s');
     node.dmx.length = 0;
-    await waitUntil(() => node.dmx.length >= 3, 3000, 'ArtDmx after the seek');
+    await waitUntil(() => node.dmx.length >= 3, 15_000, 'ArtDmx after the seek');
     for (const d of node.dmx) expect(d.levels.slice(0, 2)).toEqual([128, 150]);
     // Sequence runs 1-255 per universe (0 would switch the node's reordering off).
     for (let i = 1; i < node.dmx.length; i++) expect(node.dmx[i]!.sequence).toBe((node.dmx[i - 1]!.sequence % 255) + 1);
@@ -60,9 +60,9 @@ describe('Art-Net out', () => {
     await s.command({ command: 'seek', entry: 0, time: 7 }, 'test');
     await s.command({ command: 'resume' }, 'test');
     await s.command({ command: 'panic' }, 'test');
-    await waitUntil(() => lastFor(node, 0)?.levels[0] === 0, 3000, 'black');
+    await waitUntil(() => lastFor(node, 0)?.levels[0] === 0, 15_000, 'black');
     node.dmx.length = 0;
-    await waitUntil(() => node.dmx.length >= 3, 3000, 'ArtDmx after panic');
+    await waitUntil(() => node.dmx.length >= 3, 15_000, 'ArtDmx after panic');
     for (const d of node.dmx) expect(d.levels.every((l) => l === 0)).toBe(true);
   });
 
@@ -70,7 +70,7 @@ describe('Art-Net out', () => {
     const node = await TestNode.open(0);
     sockets.push(node.socket);
     const s = await serve(node);
-    const port = await waitUntil(() => s.venue!.status().artnet!.port, 5000, 'the Art-Net port');
+    const port = await waitUntil(() => s.venue!.status().artnet!.port, 15_000, 'the Art-Net port');
     const poller = createSocket('udp4');
     sockets.push(poller);
     const replies: PollReply[] = [];
@@ -81,7 +81,7 @@ describe('Art-Net out', () => {
     poll.writeUInt16LE(0x2000, 8);
     poll[11] = 14;
     poller.send(poll, port, '127.0.0.1');
-    await waitUntil(() => replies.length >= 2, 3000, 'two ArtPollReplies (universes 1 and 2)');
+    await waitUntil(() => replies.length >= 2, 15_000, 'two ArtPollReplies (universes 1 and 2)');
     for (const r of replies) expect(r).toMatchObject({ ip: [127, 0, 0, 1], port: 6454, shortName: 'holostage', numPorts: 1, style: 1 });
     // Input ports (DMX onto the network) on port-addresses 0 and 1, bind indexes 1 and 2.
     expect(replies.map((r) => [r.portType & 0x40, r.portAddress, r.bindIndex]).sort()).toEqual([[0x40, 0, 1], [0x40, 1, 2]]);
@@ -91,7 +91,7 @@ describe('Art-Net out', () => {
     const node = await TestNode.open(0);
     sockets.push(node.socket);
     const s = await serve(node, 200);
-    await waitUntil(() => node.dmx.length > 0, 5000, 'DMX to the node');
+    await waitUntil(() => node.dmx.length > 0, 15_000, 'DMX to the node');
     node.answering = false;
     const alarm = await waitUntil(() => s.alarms.current.find((a) => a.key === 'artnet:127.0.0.1' && a.active), 10_000, 'the node-gone alarm');
     expect(alarm.message).toMatch(/Art-Net node TESTNODE \(127\.0\.0\.1\) stopped answering polls/);
@@ -105,7 +105,7 @@ describe('Art-Net out', () => {
     sockets.push(node.socket);
     const s = await serve(node);
     await s.command({ command: 'seek', entry: 0, time: 3 }, 'test');
-    await waitUntil(() => lastFor(node, 0)?.levels[0] === 255, 5000, 'the look at 3 s');
+    await waitUntil(() => lastFor(node, 0)?.levels[0] === 255, 15_000, 'the look at 3 s');
     const thread = s.venue!.thread!;
     await thread.worker!.terminate();
     node.dmx.length = 0;
@@ -117,7 +117,7 @@ describe('Art-Net out', () => {
     const node = await TestNode.open(0);
     sockets.push(node.socket);
     const s = await serve(node);
-    const port = await waitUntil(() => s.venue!.status().artnet!.port, 5000, 'the Art-Net port');
+    const port = await waitUntil(() => s.venue!.status().artnet!.port, 15_000, 'the Art-Net port');
     const attacker = createSocket('udp4');
     sockets.push(attacker);
     await new Promise<void>((r) => attacker.bind(0, '127.0.0.1', () => r()));
@@ -126,7 +126,7 @@ describe('Art-Net out', () => {
     hugePorts.writeUInt16BE(0xffff, 172);
     const junk = [Buffer.alloc(0), Buffer.from('hello'), Buffer.from('Art-Net\0'), Buffer.from('Art-Net\0\x00\x20'), shortReply, Buffer.alloc(60_000, 0xff), hugePorts];
     for (let i = 0; i < 2000; i++) attacker.send(junk[i % junk.length]!, port, '127.0.0.1');
-    await waitUntil(() => s.venue!.thread!.counts.malformed > 0, 5000, 'malformed packets counted');
+    await waitUntil(() => s.venue!.thread!.counts.malformed > 0, 15_000, 'malformed packets counted');
     const replies: Buffer[] = [];
     attacker.on('message', (m) => replies.push(m));
     const poll = Buffer.alloc(14);
@@ -134,9 +134,9 @@ describe('Art-Net out', () => {
     poll.writeUInt16LE(0x2000, 8);
     poll[11] = 14;
     attacker.send(poll, port, '127.0.0.1');
-    await waitUntil(() => replies.length > 0, 5000, 'a poll answered after the flood');
+    await waitUntil(() => replies.length > 0, 15_000, 'a poll answered after the flood');
     node.dmx.length = 0;
-    await waitUntil(() => node.dmx.length > 2, 5000, 'DMX still flowing');
+    await waitUntil(() => node.dmx.length > 2, 15_000, 'DMX still flowing');
     expect(s.venue!.thread!.restarts).toBe(0);
   });
 });

@@ -86,7 +86,7 @@ describe('OSC cues on the show', () => {
       { address: '/cue/1/start', args: [] },
       { address: '/mixer/fader', args: [7, 0.25, 'vocals', 1] },
     ]);
-    await waitUntil(() => server!.venue!.status().oscCues?.sent === 2, 5000, 'sends counted');
+    await waitUntil(() => server!.venue!.status().oscCues?.sent === 2, 15_000, 'sends counted');
     // A seek back before the first cue plays both again.
     got.length = 0;
     await server.command({ command: 'seek', entry: 0, time: 0.2 }, 'test');

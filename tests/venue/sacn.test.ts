@@ -116,7 +116,7 @@ describe('sACN out', () => {
     const timeline = makeTimeline([{ title: 'Lights', length: 20 }]);
     timeline.songs[0]!.tracks.dmx = dmx;
     ({ server } = await startTestServer(timeline, { venue: { sacn: { unicast: ['127.0.0.1'], port: receiver.address().port, priority: 150, sourceName: 'holostage test' } } }));
-    await waitUntil(() => packets.some((p) => p.universe === 2), 3000, 'packets for both universes');
+    await waitUntil(() => packets.some((p) => p.universe === 2), 15_000, 'packets for both universes');
     const first = packets.find((p) => p.universe === 1)!;
     expect(first).toMatchObject({ priority: 150, sourceName: 'holostage test' });
     expect(first.levels).toHaveLength(512);
@@ -125,26 +125,26 @@ describe('sACN out', () => {
 
     await server.command({ command: 'seek', entry: 0, time: 1 }, 'test');
     // The DMX loop runs on the venue thread and gets the seek by message: packets already on their way show the old look.
-    await waitUntil(() => packets.filter((p) => p.universe === 1).at(-1)?.levels[0] === 128, 3000, 'the look of 1 s');
+    await waitUntil(() => packets.filter((p) => p.universe === 1).at(-1)?.levels[0] === 128, 15_000, 'the look of 1 s');
     packets.length = 0;
-    await waitUntil(() => packets.filter((p) => p.universe === 1).length >= 3, 3000, 'packets after the seek');
+    await waitUntil(() => packets.filter((p) => p.universe === 1).length >= 3, 15_000, 'packets after the seek');
     const u1 = packets.filter((p) => p.universe === 1);
     for (const p of u1) expect(p.levels.slice(0, 2)).toEqual([128, 150]);
     // Sequence numbers count up per universe.
     for (let i = 1; i < u1.length; i++) expect(u1[i]!.sequence).toBe((u1[i - 1]!.sequence + 1) & 0xff);
 
     await server.command({ command: 'seek', entry: 0, time: 7 }, 'test');
-    await waitUntil(() => packets.filter((p) => p.universe === 1).at(-1)?.levels[1] === 0, 3000, 'the look of 7 s');
+    await waitUntil(() => packets.filter((p) => p.universe === 1).at(-1)?.levels[1] === 0, 15_000, 'the look of 7 s');
     packets.length = 0;
-    await waitUntil(() => packets.filter((p) => p.universe === 2).length >= 2, 3000, 'universe 2');
+    await waitUntil(() => packets.filter((p) => p.universe === 2).length >= 2, 15_000, 'universe 2');
     expect(packets.find((p) => p.universe === 2)!.levels[511]).toBe(10);
     expect(packets.find((p) => p.universe === 1)!.levels.slice(0, 2)).toEqual([255, 0]);
 
     await server.command({ command: 'resume' }, 'test');
     await server.command({ command: 'panic' }, 'test');
-    await waitUntil(() => packets.filter((p) => p.universe === 1).at(-1)?.levels[0] === 0, 3000, 'black');
+    await waitUntil(() => packets.filter((p) => p.universe === 1).at(-1)?.levels[0] === 0, 15_000, 'black');
     packets.length = 0;
-    await waitUntil(() => packets.length >= 4, 3000, 'packets after panic');
+    await waitUntil(() => packets.length >= 4, 15_000, 'packets after panic');
     for (const p of packets) expect(p.levels.every((l) => l === 0)).toBe(true);
   });
 });
@@ -158,7 +158,7 @@ describe('sACN universe sync', () => {
     const timeline = makeTimeline([{ title: 'Lights', length: 20 }]);
     timeline.songs[0]!.tracks.dmx = dmx;
     ({ server } = await startTestServer(timeline, { venue: { sacn: { unicast: ['127.0.0.1'], port: receiver.address().port, sync: 7 } } }));
-    await waitUntil(() => log.filter((p) => p.kind === 'sync').length >= 6, 5000, 'sync packets');
+    await waitUntil(() => log.filter((p) => p.kind === 'sync').length >= 6, 15_000, 'sync packets');
     const data = log.filter((p) => p.kind === 'data');
     expect(data.length).toBeGreaterThan(0);
     for (const p of data) expect(p.syncAddress).toBe(7);

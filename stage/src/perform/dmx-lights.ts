@@ -11,7 +11,13 @@
 
 import type { DmxEvent } from '../../../show-files/src/timeline.ts';
 import { cuedLevelsAt } from '../../../show-files/src/dmx-levels.ts';
-import { FIXTURES, type LightsState } from './lights.ts';
+
+/** A fixture as lights.ts keeps it (written here without importing it: lights.ts imports this module). */
+interface Fixture {
+  intensity: number;
+  hue: number;
+  saturation: number;
+}
 
 export const STAGE_DMX_UNIVERSE = 1;
 export const CHANNELS_PER_FIXTURE = 4;
@@ -31,11 +37,11 @@ export function rgbToHsv(r: number, g: number, b: number): { h: number; s: numbe
 }
 
 /** Lay the stage patch's DMX levels at show time `t` over the fixtures (after the MIDI events). */
-export function applyDmxToFixtures(state: LightsState, events: readonly DmxEvent[], t: number): void {
+export function applyDmxToFixtures(fixtures: Fixture[], events: readonly DmxEvent[], t: number): void {
   if (!events.length) return;
   const levels = cuedLevelsAt(events, STAGE_DMX_UNIVERSE, t);
   if (!levels.size) return;
-  for (let k = 0; k < FIXTURES; k++) {
+  for (let k = 0; k < fixtures.length; k++) {
     const base = k * CHANNELS_PER_FIXTURE + 1;
     const dimmer = levels.get(base);
     const r = levels.get(base + 1);
@@ -43,7 +49,7 @@ export function applyDmxToFixtures(state: LightsState, events: readonly DmxEvent
     const b = levels.get(base + 3);
     const colour = r !== undefined || g !== undefined || b !== undefined;
     if (dimmer === undefined && !colour) continue;
-    const f = state.fixtures[k]!;
+    const f = fixtures[k]!;
     let intensity = dimmer === undefined ? 1 : dimmer / 255;
     if (colour) {
       const hsv = rgbToHsv(r ?? 0, g ?? 0, b ?? 0);

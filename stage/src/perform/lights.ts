@@ -141,7 +141,7 @@ export class LightsPlayer {
     // The frame's state: MIDI's, then the DMX levels of this instant over it (fades move every frame).
     this.state.master = this.midi.master;
     this.midi.fixtures.forEach((f, k) => Object.assign(this.state.fixtures[k]!, f));
-    applyDmxToFixtures(this.state, this.dmx, t);
+    applyDmxToFixtures(this.state.fixtures, this.dmx, t);
     return this.state;
   }
 }
