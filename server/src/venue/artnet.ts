@@ -158,6 +158,8 @@ export class ArtNetTransport implements DmxTransport {
   private readonly sequence = new Map<number, number>();
   private universesSent: number[] = [];
   private localIp = '0.0.0.0';
+  /** This machine's addresses: our own broadcast poll comes back to us and is not answered. */
+  private readonly ownAddresses = new Set<string>();
   private boundPort: number | null = null;
   packets = 0;
   pollsAnswered = 0;
@@ -183,6 +185,7 @@ export class ArtNetTransport implements DmxTransport {
     this.boundPort = socket.address().port;
     const bound = socket.address().address;
     this.localIp = bound === '0.0.0.0' ? firstLanAddress() : bound;
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4') this.ownAddresses.add(a.address);
     this.poll();
     this.pollTimer = setInterval(() => this.poll(), this.o.pollMs ?? 3000);
     this.pollTimer.unref();
@@ -213,7 +216,7 @@ export class ArtNetTransport implements DmxTransport {
 
   private receive(m: Buffer, r: RemoteInfo): void {
     const op = artnetOpCode(m);
-    if (op === OP_POLL && m.length >= 12) return this.answerPoll(r);
+    if (op === OP_POLL && m.length >= 12) return r.port === this.boundPort && this.ownAddresses.has(r.address) ? undefined : this.answerPoll(r);
     if (op === OP_POLL_REPLY) {
       const reply = parsePollReply(m);
       if (!reply) return void this.malformed++;

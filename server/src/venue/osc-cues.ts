@@ -26,6 +26,9 @@ export interface OscCueReport {
 export class OscCueSender {
   private readonly plan = new CuePlan<OscCueEvent>();
   private socket: Socket | null;
+  /** For IPv6 receivers, opened on the first. */
+  private socket6: Socket | null = null;
+  private closed = false;
   /** Resolved addresses by host name (an IP stands for itself); an Error when the lookup failed. */
   private readonly addresses = new Map<string, Promise<string | Error>>();
   sent = 0;
@@ -60,7 +63,7 @@ export class OscCueSender {
   private resolve(host: string): Promise<string | Error> {
     let known = this.addresses.get(host);
     if (!known) {
-      known = isIP(host) === 4 ? Promise.resolve(host) : lookup(host, { family: 4 }).then((r) => r.address, (err: Error) => new Error(`cannot resolve "${host}": ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+      known = isIP(host) ? Promise.resolve(host) : lookup(host, { family: 4 }).then((r) => r.address, (err: Error) => new Error(`cannot resolve "${host}": ${(err as NodeJS.ErrnoException).code ?? err.message}`));
       this.addresses.set(host, known);
     }
     return known;
@@ -80,15 +83,26 @@ export class OscCueSender {
       return done(`cannot encode ${event.address}: ${(err as Error).message}`);
     }
     // An IP goes out at once; a name waits for its (usually cached) lookup.
-    const address = isIP(event.host) === 4 ? event.host : await this.resolve(event.host);
+    const address = isIP(event.host) ? event.host : await this.resolve(event.host);
     if (address instanceof Error) return done(address.message);
-    if (!this.socket) return done('closed');
-    this.socket.send(packet, event.port, address, (err) => done(err ? `send to ${target} failed: ${err.message}` : undefined));
+    const socket = isIP(address) === 6 ? this.v6() : this.socket;
+    if (!socket || this.closed) return done('closed');
+    socket.send(packet, event.port, address, (err) => done(err ? `send to ${target} failed: ${err.message}` : undefined));
+  }
+
+  private v6(): Socket {
+    if (!this.socket6) {
+      this.socket6 = createSocket('udp6');
+      this.socket6.on('error', () => {});
+    }
+    return this.socket6;
   }
 
   close(): void {
+    this.closed = true;
     this.plan.stop();
     this.socket?.close();
-    this.socket = null;
+    this.socket6?.close();
+    this.socket = this.socket6 = null;
   }
 }
