@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { waitUntil } from '../server/helpers.ts';
 import { TestNode } from '../venue/artnet-node.ts';
-import { OscTestClient } from '../venue/osc-client.ts';
+import { OscTestClient, oscPacket } from '../venue/osc-client.ts';
 import { copyDemo, launchChromium, startDeskServer, type DeskServer } from './helpers.ts';
 
 const OUT = join(import.meta.dirname, '../../dist/test-screenshots/desk');
@@ -55,6 +55,9 @@ describe('desk venue panel in chromium', { timeout: 120_000 }, () => {
     const osc = await OscTestClient.open(server.venue!.status().osc!.port!);
     closers.push(() => osc.close());
     expect((await osc.ask('/updates', [1])).status).toBe('ok');
+    // A live Companion: /thump keeps the subscription (2 s here) until the test lets it go quiet.
+    const keepAlive = setInterval(() => osc.sendRaw(oscPacket('/thump')), 300);
+    closers.push(() => clearInterval(keepAlive));
     await server.command({ command: 'go' }, 'test');
     await waitUntil(() => node.dmx.length > 0, 10_000, 'DMX to the node');
 
@@ -77,6 +80,7 @@ describe('desk venue panel in chromium', { timeout: 120_000 }, () => {
 
     // The node stops answering polls; the OSC subscriber says nothing more.
     node.answering = false;
+    clearInterval(keepAlive);
     await page.waitForSelector('#venue li[data-protocol="artnet"][data-state="alarm"]', { timeout: 20_000 });
     await page.waitForSelector('#venue li[data-protocol="osc"][data-state="alarm"]', { timeout: 20_000 });
     const after = await rows();
