@@ -95,6 +95,28 @@ describe('OSC cues on the show', () => {
     expect(got.map((g) => g.r.address)).toEqual(['/cue/1/start', '/mixer/fader']);
   });
 
+  it('a venue thread killed mid-song comes back without firing the cues it missed in a burst', async () => {
+    listener = createSocket('udp4');
+    const got: number[] = [];
+    listener.on('message', (m) => got.push(decodeOsc(m).args[0] as number));
+    await new Promise<void>((r) => listener!.bind(0, '127.0.0.1', () => r()));
+    const port = listener.address().port;
+    const timeline = makeTimeline([{ title: 'Cues', length: 60 }]);
+    // A cue every 0.25 s: the thread's restart (0.5 s pause, then its start) misses several.
+    timeline.songs[0]!.tracks.osc = Array.from({ length: 200 }, (_, k) => ({ time: 0.5 + k * 0.25, host: '127.0.0.1', port, address: '/tick', args: [k], label: `tick ${k}`, cue: k }));
+    ({ server } = await startTestServer(timeline, { venue: {} }));
+    const thread = await waitUntil(() => server!.venue!.thread, 10_000, 'the venue thread');
+    await server.command({ command: 'go' }, 'test');
+    await waitUntil(() => got.length >= 2, 15_000, 'the first cues');
+    await thread.worker!.terminate();
+    const before = got.length;
+    await waitUntil(() => thread.restarts === 1 && got.length >= before + 3, 20_000, 'cues from the restarted thread');
+    // Each cue at most once, in order, and the ones due while no thread ran were left out, not sent late.
+    for (let i = 1; i < got.length; i++) expect(got[i]!).toBeGreaterThan(got[i - 1]!);
+    const missed = got[got.length - 1]! + 1 - got.length;
+    expect(missed).toBeGreaterThan(0);
+  });
+
   it('a host that does not resolve raises an alarm naming the cue and the host, and the show plays on', async () => {
     const timeline = makeTimeline([{ title: 'Cues', length: 30 }]);
     timeline.songs[0]!.tracks.osc = [{ time: 0.2, host: 'no-such-host.invalid', port: 9000, address: '/go', args: [], label: 'lost cue', cue: 0 }];

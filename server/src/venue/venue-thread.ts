@@ -94,7 +94,13 @@ export class VenueThread {
           this.counts = { ...this.counts, artnetPort: m.artnetPort };
           worker.unref();
           this.post({ type: 'events', dmx: this.dmx, osc: this.osc });
-          if (this.snapshot) this.post({ type: 'update', snapshot: this.snapshot, continuous: false });
+          // Planned from the position now: OSC cues that fell due while the thread was starting are
+          // not fired late in a burst (the DMX look is the same either way).
+          const snap = this.snapshot;
+          if (snap) {
+            const now = this.o.clock();
+            this.post({ type: 'update', snapshot: { ...snap, showTime: showTimeAt(snap, now), serverTime: now }, continuous: false });
+          }
           resolve();
         } else if (m.type === 'status') {
           const { type: _t, ...counts } = m;
