@@ -29,8 +29,9 @@ const HELP = `usage: holostage serve [options]
   --midi-virtual           create a virtual MIDI port with that name instead of opening one
   --midi-in <name>         MIDI input whose MSC GO/STOP/RESUME/ALL_OFF or notes 60-66 drive the show
   --record <file.mid>      also record every lighting message to a Standard MIDI File
-  --lighting-priority <p>  realtime (default), nice or normal: how the thread that fires the
-                           lighting cues asks to be run (raising it needs root or CAP_SYS_NICE)
+  --lighting-priority <p>  realtime (default), nice or normal: how the threads that fire the
+                           lighting cues and the DMX/OSC cues ask to be run (raising it needs
+                           root or CAP_SYS_NICE)
   --no-pages               serve the API only (no /stage, /desk, /live pages)
   --dev                    serve the pages through vite with hot reload (for page developers;
                            loopback only, refused with another --host)
@@ -136,7 +137,7 @@ export async function run(args: string[]): Promise<number> {
     warmVocals: true,
     redisUrl,
     edge,
-    venue: venueOptionsFor(showDir, { oscPort: oscPort as number | undefined, mtcFps: mtcFps as MtcRate | undefined, sacn: p.flags.has('sacn'), artnet: p.flags.has('artnet') }),
+    venue: { ...venueOptionsFor(showDir, { oscPort: oscPort as number | undefined, mtcFps: mtcFps as MtcRate | undefined, sacn: p.flags.has('sacn'), artnet: p.flags.has('artnet') }), threadPriority: priority as LightingThreadPriority },
   });
 
   // The show must go on: a promise nobody awaited that fails is logged, never fatal.

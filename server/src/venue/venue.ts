@@ -30,6 +30,8 @@ export interface VenueOptions {
   artnet?: ArtNetOptions;
   /** DMX frames a second (default 44). */
   dmxRate?: number;
+  /** How the venue thread asks to be run (default 'realtime'; `serve --lighting-priority` sets both threads). */
+  threadPriority?: 'realtime' | 'nice' | 'normal';
   /** Every status the venue thread reports (the bench reads DMX frame timing from it). */
   onThreadStatus?: (counts: VenueThreadCounts) => void;
 }
@@ -126,7 +128,7 @@ export class Venue {
       }
       this.changed();
     };
-    this.thread = new VenueThread({ sacn: this.options.sacn, artnet: this.options.artnet, rate: this.options.dmxRate, clock: this.d.clock, log, onNode, onOscCue, onStatus: this.options.onThreadStatus });
+    this.thread = new VenueThread({ sacn: this.options.sacn, artnet: this.options.artnet, rate: this.options.dmxRate, priority: this.options.threadPriority, clock: this.d.clock, log, onNode, onOscCue, onStatus: this.options.onThreadStatus });
     this.refreshCues();
     this.thread.update(this.d.controller.snapshot());
     await this.thread.start();
