@@ -31,6 +31,8 @@ export const EVENTS = {
   alarms: 'alarms',
   /** operator -> server: acknowledge an alarm by id. */
   alarmAck: 'alarm:ack',
+  /** server -> operators: each venue protocol's status (protocol/venue.ts). */
+  venue: 'venue',
   /** operator -> server, ack(result): replace the setlist (saved atomically). */
   setlistSave: 'setlist:save',
 } as const;

@@ -10,3 +10,4 @@ export * from './cluster.ts';
 export * from './clock-sync.ts';
 export * from './studio-preview.ts';
 export * from './chase.ts';
+export * from './venue.ts';

@@ -30,8 +30,9 @@ const HELP = `usage: holostage serve [options]
   --midi-virtual           create a virtual MIDI port with that name instead of opening one
   --midi-in <name>         MIDI input whose MSC GO/STOP/RESUME/ALL_OFF or notes 60-66 drive the show
   --record <file.mid>      also record every lighting message to a Standard MIDI File
-  --lighting-priority <p>  realtime (default), nice or normal: how the thread that fires the
-                           lighting cues asks to be run (raising it needs root or CAP_SYS_NICE)
+  --lighting-priority <p>  realtime (default), nice or normal: how the threads that fire the
+                           lighting cues and the DMX/OSC cues ask to be run (raising it needs
+                           root or CAP_SYS_NICE)
   --no-pages               serve the API only (no /stage, /desk, /live pages)
   --dev                    serve the pages through vite with hot reload (for page developers;
                            loopback only, refused with another --host)
@@ -43,6 +44,8 @@ const HELP = `usage: holostage serve [options]
                            (default: the show's timecode.fps; off without either)
   --sacn                   send the songs' DMX cues over sACN (E1.31) multicast (default: on when
                            show.json has a "sacn" section)
+  --artnet                 send them over Art-Net to the nodes ArtPoll finds (default: on when
+                           show.json has an "artnet" section)
 ${CHASE_HELP}  --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
   --edge                   with --redis: serve viewers only, following the primary on that redis
                            (same --show on every node; the primary is the one without --edge)
@@ -50,7 +53,7 @@ ${CHASE_HELP}  --redis <url>            share broadcasts and cheers with other p
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, {
-    booleans: ['sacn', 'midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy'],
+    booleans: ['sacn', 'artnet', 'midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy'],
     values: ['show', 'port', 'host', 'state', 'resume-window', 'heartbeat', 'go-guard', 'panic-fade', 'midi', 'midi-port', 'midi-in', 'record', 'lighting-priority', 'redis', 'osc-port', 'mtc-fps', ...CHASE_FLAGS],
   });
   if (p.flags.has('help')) {
@@ -140,7 +143,7 @@ export async function run(args: string[]): Promise<number> {
     warmVocals: true,
     redisUrl,
     edge,
-    venue: { ...venueOptionsFor(showDir, { oscPort: oscPort as number | undefined, mtcFps: mtcFps as MtcRate | undefined, sacn: p.flags.has('sacn') }), chase },
+    venue: { ...venueOptionsFor(showDir, { oscPort: oscPort as number | undefined, mtcFps: mtcFps as MtcRate | undefined, sacn: p.flags.has('sacn'), artnet: p.flags.has('artnet') }), threadPriority: priority as LightingThreadPriority, chase },
   });
 
   // The show must go on: a promise nobody awaited that fails is logged, never fatal.
@@ -180,7 +183,8 @@ export async function run(args: string[]): Promise<number> {
     out.write(`  lighting: ${status.driver}${status.connected ? (status.port ? ` on "${status.port}"` : '') : ` not connected: ${status.error}`} (cues timed on their own thread)\n`);
     const venue = server.venue?.status();
     if (venue?.osc) out.write(`  osc: udp${server.venue?.oscTcp ? ' and tcp' : ''} ${host}:${venue.osc.port} (/connect with the operator token or the show's osc.passcode)\n`);
-    if (venue?.sacn) out.write(`  dmx: sACN universe(s) ${venue.sacn.universes.join(', ') || '(no DMX cues)'} ${venue.sacn.unicast.length ? `to ${venue.sacn.unicast.join(', ')}` : 'multicast'}\n`);
+    if (venue?.sacn) out.write(`  dmx: sACN universe(s) ${venue.sacn.universes.join(', ') || '(no DMX cues)'} ${venue.sacn.unicast.length ? `to ${venue.sacn.unicast.join(', ')}` : 'multicast'}${venue.sacn.sync ? `, synchronized on universe ${venue.sacn.sync}` : ''}\n`);
+    if (venue?.artnet) out.write(`  dmx: Art-Net universe(s) ${venue.artnet.universes.join(', ') || '(no DMX cues)'} to the nodes ArtPoll finds${venue.artnet.port ? ` (listening on ${venue.artnet.port})` : ''}\n`);
     if (venue?.chase) out.write(`  chase: ${venue.chase.input}, freewheel ${venue.chase.freewheelSeconds} s\n`);
     if (venue?.mtc) out.write(`  timecode: MTC out at ${venue.mtc.rate} fps on the lighting output (${venue.mtc.thread} thread)\n`);
     out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);

@@ -8,6 +8,7 @@ import { OrganiserView } from './organiser-view.ts';
 import { AudiencePanel } from './audience.ts';
 import { ReviewView } from './review-view.ts';
 import { ChasePanel } from './chase-panel.ts';
+import { VenuePanel } from './venue-panel.ts';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
@@ -18,6 +19,8 @@ const organiser = new OrganiserView(link);
 const audience = new AudiencePanel(link.socket);
 const chase = new ChasePanel(link.socket);
 const review = new ReviewView(link, () => void organiser.loadLibrary());
+const venue = new VenuePanel(link.socket, () => link.sync.serverNow());
+setInterval(() => venue.render(), 1000);
 let organiserLoaded = false;
 
 type ViewName = 'operator' | 'organiser';
@@ -61,4 +64,4 @@ function frame(): void {
 requestAnimationFrame(frame);
 
 // For tests and the screenshot script: the desk's live state, read-only.
-(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser, audience, review, chase };
+(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser, audience, review, chase, venue };

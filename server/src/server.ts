@@ -241,7 +241,7 @@ export class ShowServer {
     if (this.options.midiInputPort) this.midi.open(this.options.midiInputPort);
     if (this.options.venue) {
       const log = this.options.log ?? (() => {});
-      this.venue = new Venue(this.options.venue, { controller: this.controller, lighting: this.options.lighting, host: this.options.host ?? '127.0.0.1', operatorToken: () => this.access.tokens.operator, alarms: this.alarms, clock: this.clock, log, midiIn: this.midi, toOperators: (event, payload) => this.io.to('operator').emit(event, payload) });
+      this.venue = new Venue(this.options.venue, { controller: this.controller, lighting: this.options.lighting, host: this.options.host ?? '127.0.0.1', operatorToken: () => this.access.tokens.operator, alarms: this.alarms, clock: this.clock, log, midiIn: this.midi, toOperators: (event, payload) => this.io.to('operator').emit(event, payload), publish: (view) => this.sockets.venue(view) });
       await this.venue.start();
     }
     this.cluster.servePrimary(this.clock);

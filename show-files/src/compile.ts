@@ -17,6 +17,7 @@ import type {
   EffectEvent,
   LightingConfig,
   DmxEvent,
+  OscCueEvent,
   LightingEvent,
   MotionEvent,
   OutputConfig,
@@ -91,7 +92,7 @@ function voiceOf(v: SongFile['voice'], bank?: string): VoiceSettings {
   };
 }
 
-type MidiCueFile = Exclude<LightingCueFile, { type: 'dmx' }>;
+type MidiCueFile = Exclude<LightingCueFile, { type: 'dmx' | 'osc' }>;
 
 export function lightingMessage(cue: MidiCueFile, lighting: LightingConfig): Pick<LightingEvent, 'kind' | 'channel' | 'bytes' | 'label'> {
   if (cue.type === 'msc') {
@@ -147,13 +148,17 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
   const camera: CameraEvent[] = fillCamera(writtenCamera, auto.camera).map((e, k, all) => ({ ...e, end: all[k + 1]?.time ?? round(end) }));
 
   const lightingCues = (cues.lighting ?? []).map((c, cue) => ({ c, cue, time: round(start + times.lighting[cue]!) }));
-  const lightingEvents: LightingEvent[] = byTime(lightingCues.flatMap(({ c, cue, time }) => (c.type === 'dmx' ? [] : [{ time, ...lightingMessage(c, lighting), cue }])));
+  const lightingEvents: LightingEvent[] = byTime(lightingCues.flatMap(({ c, cue, time }) => (c.type === 'dmx' || c.type === 'osc' ? [] : [{ time, ...lightingMessage(c, lighting), cue }])));
   const dmx: DmxEvent[] = byTime(
     lightingCues.flatMap(({ c, cue, time }) =>
       c.type !== 'dmx'
         ? []
         : [{ time, universe: c.universe, channels: Object.entries(c.channels).map(([ch, v]) => ({ channel: Number(ch), from: Array.isArray(v) ? v[0] : null, to: Array.isArray(v) ? v[1] : v })).sort((a, b) => a.channel - b.channel), fade: c.fade ?? 0, label: c.label ?? `DMX u${c.universe}`, cue }],
     ),
+  );
+
+  const osc: OscCueEvent[] = byTime(
+    lightingCues.flatMap(({ c, cue, time }) => (c.type !== 'osc' ? [] : [{ time, host: c.host, port: c.port, address: c.address, args: c.args ?? [], label: c.label ?? `OSC ${c.address} to ${c.host}:${c.port}`, cue }])),
   );
 
   const effects: EffectEvent[] = byTime(
@@ -185,7 +190,7 @@ function compileSong(song: LoadedSong, start: number, lighting: LightingConfig):
     ...(data.audio ? { backingAudio: { file: relFromShow(song, data.audio.file), gainDb: data.audio.gainDb ?? 0 } } : {}),
     voice,
     ...(data.avatar ? { avatar: relFromShow(song, data.avatar) } : {}),
-    tracks: { vocal, motion, camera, lighting: lightingEvents, effects, ...(dmx.length ? { dmx } : {}), ...(auto.expressions.length ? { expressions: auto.expressions } : {}) },
+    tracks: { vocal, motion, camera, lighting: lightingEvents, effects, ...(dmx.length ? { dmx } : {}), ...(osc.length ? { osc } : {}), ...(auto.expressions.length ? { expressions: auto.expressions } : {}) },
   };
 }
 

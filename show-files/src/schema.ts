@@ -35,6 +35,19 @@ export function numberIn(min: number, max: number, what = 'a number') {
 const nonEmpty = (what: string) =>
   z.string({ error: (iss) => `expected ${what} (text), got ${describeValue(iss.input)}` }).trim().min(1, { error: `${what} must not be empty` });
 
+/** A dotted-quad IPv4 address, each part 0-255. */
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const ipv4 = (what: string) => z.string({ error: (iss) => `expected ${what} (an IPv4 address such as "10.0.0.30"), got ${describeValue(iss.input)}` }).regex(IPV4, { error: (iss) => `expected ${what} (an IPv4 address such as "10.0.0.30"), got ${describeValue(iss.input)}` });
+/** A host: an IPv4 address, an IPv6 address, or a DNS name (RFC 1123 labels; a last label of only digits is a mistyped address). */
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+export function isHostName(h: string): boolean {
+  if (IPV4.test(h)) return true;
+  if (h.includes(':')) return /^[0-9a-f:.]{2,45}$/i.test(h) && (h.match(/:/g) ?? []).length >= 2;
+  return DNS_NAME.test(h) && !/(^|\.)\d+\.?$/.test(h);
+}
+const hostName = (what: string) =>
+  z.string({ error: (iss) => `expected ${what}'s host (an IP address or a name such as "qlab.local"), got ${describeValue(iss.input)}` }).refine(isHostName, { error: (iss) => `expected ${what}'s host (an IP address or a name such as "qlab.local"), got ${describeValue(iss.input)}` });
+
 /** A path relative to the file that names it. */
 const relativePath = (what: string) =>
   nonEmpty(what).refine((p) => !/^([a-z]+:)?[\\/]/i.test(p) && !p.includes('\\'), { error: `${what} must be a relative path with / separators` });
@@ -138,7 +151,9 @@ export const showSchema = z.strictObject({
     })
     .optional(),
   /** sACN (E1.31) DMX out: unicast receivers (multicast without), priority 0-200 (default 100). */
-  sacn: z.strictObject({ unicast: z.array(nonEmpty('a host')).max(32).optional(), priority: intIn(0, 200).optional() }).optional(),
+  sacn: z.strictObject({ unicast: z.array(nonEmpty('a host')).max(32).optional(), priority: intIn(0, 200).optional(), sync: intIn(1, 63999).optional() }).optional(),
+  /** Art-Net DMX out: nodes found by ArtPoll (sent to the broadcast address), plus any listed here. */
+  artnet: z.strictObject({ nodes: z.array(ipv4('a node address')).max(64).optional(), broadcast: ipv4('a broadcast address').optional() }).optional(),
   /** Song files relative to the show folder. */
   songs: z.array(relativePath('a song file')).min(1, { error: 'a show needs at least one song file' }).max(MAX_SONGS, { error: `a show may list at most ${MAX_SONGS} song files` }),
   setlist: z.array(setlistEntrySchema).min(1, { error: 'the setlist is empty' }).max(MAX_SETLIST, { error: `a setlist may have at most ${MAX_SETLIST} entries` }),
@@ -211,6 +226,22 @@ function mscNumber(what: string) {
   const fits = (text: string) => text.length <= MSC_NUMBER_MAX_CHARS && MSC_DIGITS.test(text);
   return z.union([z.number().min(0).refine((n) => fits(String(n)), { error }), z.string().refine(fits, { error })], { error });
 }
+/** An OSC argument a cue sends: numbers go as int32 when whole, float32 otherwise; {type, value} forces one. */
+const INT32 = 2 ** 31;
+const oscArgError = (iss: { input?: unknown }) => `expected an OSC argument (a number, text, true, false, null or {"type": "i"|"f"|"d", "value": n}), got ${describeValue(iss.input)}`;
+export const oscCueArgSchema = z.union(
+  [
+    z.number().refine((n) => !Number.isInteger(n) || Math.abs(n) < INT32, { error: (iss) => `a whole number beyond 32 bits does not fit OSC's int32: write {"type": "d", "value": ${describeValue(iss.input)}}` }),
+    z.string().max(1000, { error: 'an OSC text argument may have at most 1000 characters' }),
+    z.boolean(),
+    z.null(),
+    z
+      .strictObject({ type: z.enum(['i', 'f', 'd'], { error: (iss) => `expected an OSC type "i", "f" or "d", got ${describeValue(iss.input)}` }), value: z.number({ error: (iss) => `expected a number, got ${describeValue(iss.input)}` }) })
+      .refine((a) => a.type !== 'i' || (Number.isInteger(a.value) && Math.abs(a.value) < INT32), { error: 'an "i" argument must be a whole number within 32 bits', path: ['value'] }),
+  ],
+  { error: oscArgError },
+);
+
 export const MSC_COMMAND_NAMES = ['GO', 'STOP', 'RESUME', 'ALL_OFF'] as const;
 
 export const lightingCueSchema = z.discriminatedUnion(
@@ -231,6 +262,16 @@ export const lightingCueSchema = z.discriminatedUnion(
       })
       // MSC fields go cue, list: a list without a cue has nothing to stand after.
       .refine((c) => c.list === undefined || c.cue !== undefined, { error: 'a cue "list" needs a "cue" number too', path: ['list'] }),
+    // An OSC message to another system (QLab, a media server, a sound desk) at the cue's time.
+    z.strictObject({
+      at: cueTime,
+      type: z.literal('osc'),
+      host: hostName('the receiver'),
+      port: intIn(1, 65535),
+      address: z.string({ error: (iss) => `expected an OSC address such as "/cue/5/start", got ${describeValue(iss.input)}` }).regex(/^\/[\x21-\x7e]{0,255}$/, { error: (iss) => `expected an OSC address starting with "/" (printable characters, no spaces), got ${describeValue(iss.input)}` }).refine((a) => !/[#,]/.test(a), { error: (iss) => `an OSC address may not contain "#" or ",", got ${describeValue(iss.input)}` }),
+      args: z.array(oscCueArgSchema).max(32, { error: 'an OSC cue may send at most 32 arguments' }).optional(),
+      label: z.string().optional(),
+    }),
     // DMX levels over the network (sACN), by channel: a level to fade to, or [from, to].
     z.strictObject({
       at: cueTime,
@@ -249,7 +290,7 @@ export const lightingCueSchema = z.discriminatedUnion(
       label: z.string().optional(),
     }),
   ],
-  { error: (iss) => `expected "type": one of noteOn, noteOff, cc, program, msc, dmx, got ${describeValue((iss.input as { type?: unknown } | undefined)?.type)}` },
+  { error: (iss) => `expected "type": one of noteOn, noteOff, cc, program, msc, osc, dmx, got ${describeValue((iss.input as { type?: unknown } | undefined)?.type)}` },
 );
 
 export const EFFECTS = ['confetti', 'sparkles', 'fog', 'strobe', 'spotlight', 'glow', 'fireworks'] as const;

@@ -173,6 +173,21 @@ export interface DmxEvent {
   cue: number;
 }
 
+/** An OSC argument as a cue sends it: numbers go as int32 when whole, float32 otherwise; {type, value} forces one. */
+export type OscCueArg = number | string | boolean | null | { type: 'i' | 'f' | 'd'; value: number };
+
+/** An outgoing OSC cue: one message to another system (QLab, a media server) at `time`. */
+export interface OscCueEvent {
+  time: number;
+  host: string;
+  port: number;
+  address: string;
+  args: OscCueArg[];
+  label: string;
+  /** Index of the lighting cue in the song file. */
+  cue: number;
+}
+
 export interface SongTracks {
   vocal: VocalTrack;
   motion: MotionEvent[];
@@ -181,6 +196,8 @@ export interface SongTracks {
   effects: EffectEvent[];
   /** DMX cues (sACN); absent when the song has none. */
   dmx?: DmxEvent[];
+  /** Outgoing OSC cues; absent when the song has none. */
+  osc?: OscCueEvent[];
   /** Expressions over time (auto-direction, from a mood tag); absent when none. */
   expressions?: ExpressionEvent[];
 }

@@ -4,11 +4,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import type { CameraEvent, LightingEvent, Timeline } from '../../show-files/src/timeline.ts';
+import type { CameraEvent, DmxEvent, LightingEvent, Timeline } from '../../show-files/src/timeline.ts';
 import { mouthAt, lyricVowel, visemeOf, ATTACK, RELEASE } from '../../stage/src/perform/mouth.ts';
 import { Performer, createFrame } from '../../stage/src/perform/performer.ts';
 import { LipSync } from '../../vocal/lipsync.ts';
 import { LightsPlayer, applyLightingEvent, initialLights } from '../../stage/src/perform/lights.ts';
+import { rgbToHsv } from '../../stage/src/perform/dmx-lights.ts';
 import { cameraAt, SHOTS } from '../../stage/src/perform/camera.ts';
 import { blinkAt } from '../../stage/src/perform/face.ts';
 import { Pose } from '../../stage/src/perform/pose.ts';
@@ -250,6 +251,51 @@ describe('lighting -> virtual lights', () => {
     expect(player.at(3.5).fixtures[0]!.intensity).toBe(0);
     expect(player.at(1.5).fixtures[1]!.intensity).toBe(0); // seek back
     expect(player.at(1.5).fixtures[0]!.intensity).toBe(1);
+  });
+});
+
+describe('DMX cues -> virtual lights (stage patch: universe 1, fixture k at 4k+1 dimmer, red, green, blue)', () => {
+  const ev = (time: number, bytes: number[]): LightingEvent => ({ time, kind: 'noteOn', channel: 1, bytes, label: '', cue: 0 });
+  const dmx = (time: number, channels: Record<number, number | [number, number]>, fade = 0, universe = 1): DmxEvent => ({
+    time,
+    universe,
+    channels: Object.entries(channels).map(([c, v]) => ({ channel: Number(c), from: Array.isArray(v) ? v[0] : null, to: Array.isArray(v) ? v[1] : v })),
+    fade,
+    label: '',
+    cue: 0,
+  });
+
+  it('sets a fixture\'s intensity, hue and saturation from its channels, with fades, over what MIDI set', () => {
+    const player = new LightsPlayer();
+    // MIDI: fixtures 0 and 1 full on, blue preset; DMX: fixture 1 a red wash fading in, fixture 2 the dimmer only.
+    player.setTrack([ev(0, [0x90, 0, 127]), ev(0, [0x90, 1, 127]), ev(0, [0xc0, 6])], [dmx(1, { 6: 255 }), dmx(1, { 5: [0, 255] }, 2), dmx(2, { 9: 128 })]);
+    const before = player.at(0.5);
+    expect(before.fixtures[1]).toEqual({ intensity: 1, hue: 0.66, saturation: 1 });
+    const mid = player.at(2);
+    // Half way through the 2 s fade of the dimmer: 128/255 of full, red (hue 0), saturated.
+    expect(mid.fixtures[1]!.intensity).toBeCloseTo(128 / 255, 6);
+    expect(mid.fixtures[1]!.hue).toBe(0);
+    expect(mid.fixtures[1]!.saturation).toBe(1);
+    // Fixture 0 has no DMX: MIDI's full blue stays.
+    expect(mid.fixtures[0]).toEqual({ intensity: 1, hue: 0.66, saturation: 1 });
+    // Fixture 2: dimmer only, so its colour stays MIDI's (blue) at half level.
+    expect(mid.fixtures[2]).toEqual({ intensity: 128 / 255, hue: 0.66, saturation: 1 });
+    expect(player.at(4).fixtures[1]!.intensity).toBe(1);
+    // Back before the DMX cues: MIDI's look again, exactly.
+    expect(player.at(0.5).fixtures[1]).toEqual({ intensity: 1, hue: 0.66, saturation: 1 });
+  });
+
+  it('mixes colour from red, green and blue, and ignores other universes and channels past the rig', () => {
+    const player = new LightsPlayer();
+    player.setTrack([], [dmx(0, { 29: 255, 30: 0, 31: 255, 32: 255 }), dmx(0, { 1: 255 }, 0, 2), dmx(0, { 33: 255 })]);
+    const s = player.at(1);
+    // Fixture 7 (channels 29-32): cyan (green + blue), full.
+    expect(s.fixtures[7]!.hue).toBeCloseTo(0.5, 9);
+    expect(s.fixtures[7]!.saturation).toBe(1);
+    expect(s.fixtures[7]!.intensity).toBe(1);
+    // Universe 2 and channel 33 light nothing.
+    expect(s.fixtures.slice(0, 7).every((f) => f.intensity === 0)).toBe(true);
+    expect(rgbToHsv(255, 128, 0).h).toBeCloseTo(128 / 255 / 6, 6);
   });
 });
 

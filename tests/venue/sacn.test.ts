@@ -7,16 +7,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileShowFolder } from '../../show-files/src/compile.ts';
 import type { DmxEvent } from '../../show-files/src/timeline.ts';
-import { dmxLevelsAt } from '../../server/src/venue/dmx-levels.ts';
+import { dmxLevelsAt } from '../../show-files/src/dmx-levels.ts';
 import type { ShowServer } from '../../server/src/server.ts';
 import { makeTimeline } from '../server/fixtures.ts';
-import { copyDemoShow, sleep, startTestServer, waitUntil } from '../server/helpers.ts';
+import { copyDemoShow, startTestServer, waitUntil } from '../server/helpers.ts';
 
 interface E131 {
   priority: number;
   sequence: number;
   universe: number;
   sourceName: string;
+  syncAddress: number;
   levels: number[];
 }
 
@@ -41,7 +42,20 @@ function parseE131(b: Buffer): E131 {
   const count = b.readUInt16BE(123);
   if (count !== b.length - 125 || b[125] !== 0) fail('property count / start code');
   const name = b.toString('utf8', 44, 108);
-  return { priority: b[108]!, sequence: b[111]!, universe: b.readUInt16BE(113), sourceName: name.slice(0, name.indexOf('\0')), levels: [...b.subarray(126)] };
+  return { priority: b[108]!, sequence: b[111]!, universe: b.readUInt16BE(113), sourceName: name.slice(0, name.indexOf('\0')), syncAddress: b.readUInt16BE(109), levels: [...b.subarray(126)] };
+}
+
+/** An E1.31 synchronization packet (root vector 8, framing vector 1, 49 bytes): its sequence and sync address. */
+function parseE131Sync(b: Buffer): { sequence: number; syncAddress: number } {
+  const fail = (what: string): never => {
+    throw new Error(`not an E1.31 sync packet: ${what}`);
+  };
+  if (b.length !== 49) fail(`${b.length} bytes`);
+  if (b.readUInt16BE(0) !== 0x10 || b.toString('latin1', 4, 16) !== 'ASC-E1.17\0\0\0') fail('preamble / ACN identifier');
+  if (b.readUInt16BE(16) !== (0x7000 | 33) || b.readUInt32BE(18) !== 8) fail('root layer');
+  if (b.readUInt16BE(38) !== (0x7000 | 11) || b.readUInt32BE(40) !== 1) fail('framing layer');
+  if (b.readUInt16BE(47) !== 0) fail('reserved');
+  return { sequence: b[44]!, syncAddress: b.readUInt16BE(45) };
 }
 
 const dmx: DmxEvent[] = [
@@ -102,7 +116,7 @@ describe('sACN out', () => {
     const timeline = makeTimeline([{ title: 'Lights', length: 20 }]);
     timeline.songs[0]!.tracks.dmx = dmx;
     ({ server } = await startTestServer(timeline, { venue: { sacn: { unicast: ['127.0.0.1'], port: receiver.address().port, priority: 150, sourceName: 'holostage test' } } }));
-    await waitUntil(() => packets.some((p) => p.universe === 2), 3000, 'packets for both universes');
+    await waitUntil(() => packets.some((p) => p.universe === 2), 15_000, 'packets for both universes');
     const first = packets.find((p) => p.universe === 1)!;
     expect(first).toMatchObject({ priority: 150, sourceName: 'holostage test' });
     expect(first.levels).toHaveLength(512);
@@ -110,24 +124,51 @@ describe('sACN out', () => {
     expect(first.levels.slice(0, 3)).toEqual([0, 50, 0]);
 
     await server.command({ command: 'seek', entry: 0, time: 1 }, 'test');
+    // The DMX loop runs on the venue thread and gets the seek by message: packets already on their way show the old look.
+    await waitUntil(() => packets.filter((p) => p.universe === 1).at(-1)?.levels[0] === 128, 15_000, 'the look of 1 s');
     packets.length = 0;
-    await waitUntil(() => packets.filter((p) => p.universe === 1).length >= 3, 3000, 'packets after the seek');
+    await waitUntil(() => packets.filter((p) => p.universe === 1).length >= 3, 15_000, 'packets after the seek');
     const u1 = packets.filter((p) => p.universe === 1);
     for (const p of u1) expect(p.levels.slice(0, 2)).toEqual([128, 150]);
     // Sequence numbers count up per universe.
     for (let i = 1; i < u1.length; i++) expect(u1[i]!.sequence).toBe((u1[i - 1]!.sequence + 1) & 0xff);
 
     await server.command({ command: 'seek', entry: 0, time: 7 }, 'test');
+    await waitUntil(() => packets.filter((p) => p.universe === 1).at(-1)?.levels[1] === 0, 15_000, 'the look of 7 s');
     packets.length = 0;
-    await waitUntil(() => packets.filter((p) => p.universe === 2).length >= 2, 3000, 'universe 2');
+    await waitUntil(() => packets.filter((p) => p.universe === 2).length >= 2, 15_000, 'universe 2');
     expect(packets.find((p) => p.universe === 2)!.levels[511]).toBe(10);
     expect(packets.find((p) => p.universe === 1)!.levels.slice(0, 2)).toEqual([255, 0]);
 
     await server.command({ command: 'resume' }, 'test');
     await server.command({ command: 'panic' }, 'test');
-    await sleep(100);
+    await waitUntil(() => packets.filter((p) => p.universe === 1).at(-1)?.levels[0] === 0, 15_000, 'black');
     packets.length = 0;
-    await waitUntil(() => packets.length >= 4, 3000, 'packets after panic');
+    await waitUntil(() => packets.length >= 4, 15_000, 'packets after panic');
     for (const p of packets) expect(p.levels.every((l) => l === 0)).toBe(true);
+  });
+});
+
+describe('sACN universe sync', () => {
+  it('data packets name the sync universe, and one sync packet follows every frame of both universes', async () => {
+    receiver = createSocket('udp4');
+    const log: ({ kind: 'data' } & E131 | { kind: 'sync'; sequence: number; syncAddress: number })[] = [];
+    receiver.on('message', (m) => log.push(m.length === 49 ? { kind: 'sync', ...parseE131Sync(m) } : { kind: 'data', ...parseE131(m) }));
+    await new Promise<void>((r) => receiver!.bind(0, '127.0.0.1', () => r()));
+    const timeline = makeTimeline([{ title: 'Lights', length: 20 }]);
+    timeline.songs[0]!.tracks.dmx = dmx;
+    ({ server } = await startTestServer(timeline, { venue: { sacn: { unicast: ['127.0.0.1'], port: receiver.address().port, sync: 7 } } }));
+    await waitUntil(() => log.filter((p) => p.kind === 'sync').length >= 6, 15_000, 'sync packets');
+    const data = log.filter((p) => p.kind === 'data');
+    expect(data.length).toBeGreaterThan(0);
+    for (const p of data) expect(p.syncAddress).toBe(7);
+    const syncs = log.filter((p) => p.kind === 'sync');
+    for (const p of syncs) expect(p.syncAddress).toBe(7);
+    for (let i = 1; i < syncs.length; i++) expect(syncs[i]!.sequence).toBe((syncs[i - 1]!.sequence + 1) & 0xff);
+    // Between two sync packets: one data packet per universe (UDP on loopback keeps the order of one sender).
+    const first = log.findIndex((p) => p.kind === 'sync');
+    const second = log.findIndex((p, i) => i > first && p.kind === 'sync');
+    expect(log.slice(first + 1, second).map((p) => (p.kind === 'data' ? p.universe : -1)).sort()).toEqual([1, 2]);
+    expect(server!.venue!.status().sacn).toMatchObject({ sync: 7, universes: [1, 2] });
   });
 });

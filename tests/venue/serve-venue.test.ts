@@ -56,13 +56,15 @@ describe('serve with OSC and timecode from show.json', { timeout: 150_000 }, () 
     expect(quarterFrames.find((d) => d[1]! >> 4 === 6)![1]! & 0x0f).toBe(1);
   });
 
-  it('a bad osc or timecode section is refused with its line, like any show error', async () => {
+  it('a bad osc, timecode, sacn or artnet section is refused with its line, like any show error', async () => {
     const show = copyDemoShow();
-    withVenue(show, { osc: { port: 70000 }, timecode: { fps: 28 } });
+    withVenue(show, { osc: { port: 70000 }, timecode: { fps: 28 }, sacn: { sync: 0 }, artnet: { nodes: ['10.0.0.256'] } });
     const r = await compileShowFolder(show);
     if (r.ok) throw new Error('a bad osc/timecode section compiled');
     const messages = r.errors.map((e) => `${e.file}:${e.line} ${e.path} ${e.message}`).join('\n');
     expect(messages).toMatch(/show\.json:\d+ osc\.port .*65535/);
     expect(messages).toMatch(/show\.json:\d+ timecode\.fps expected 24, 25, 29\.97 or 30 frames per second, got 28/);
+    expect(messages).toMatch(/show\.json:\d+ sacn\.sync expected 1-63999, got 0/);
+    expect(messages).toMatch(/show\.json:\d+ artnet\.nodes\[0\] expected a node address \(an IPv4 address such as "10\.0\.0\.30"\), got "10\.0\.0\.256"/);
   });
 });

@@ -3,7 +3,7 @@
 // nothing about the show itself.
 
 import type { Server as IoServer, Socket } from 'socket.io';
-import { EVENTS, type Alarm, type Hello, type LightingView, type OutputHealth, type Role, type ShowSummary, type TransportCommand, type TransportSnapshot } from '../../../protocol/index.ts';
+import { EVENTS, type Alarm, type Hello, type LightingView, type OutputHealth, type Role, type ShowSummary, type TransportCommand, type TransportSnapshot, type VenueView } from '../../../protocol/index.ts';
 import type { OutputSettings } from '../../../show-files/src/timeline.ts';
 import { hex } from '../../../show-files/src/midi.ts';
 import { clientAddress, identityKey, sanitizeHealth, type ClientBudgets } from '../budgets.ts';
@@ -58,6 +58,11 @@ export class SocketAdapter {
 
   lighting(view: LightingView): void {
     this.d.io.to('operator').emit(EVENTS.lighting, view);
+  }
+
+  /** The venue protocols' status (OSC, Art-Net, sACN, MTC) for the desk's panel. */
+  venue(view: VenueView): void {
+    this.d.io.to('operator').emit(EVENTS.venue, view);
   }
 
   pushOutputs(): void {

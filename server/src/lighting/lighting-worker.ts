@@ -5,11 +5,9 @@
 // every message it posts, so a new plan or a panic interrupts that block at once.
 // Started through worker-boot.mjs (see lighting-thread.ts for the main side and the messages).
 
-import { readlinkSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { getPriority, setPriority } from 'node:os';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CuePlan } from './scheduler.ts';
+import { raiseThreadPriority } from './thread-priority.ts';
 import { MtcPlan } from '../venue/mtc-plan.ts';
 import { createDriver } from './driver-spec.ts';
 import { type LightingDriverStatus, type TransportSnapshot } from '../../../protocol/index.ts';
@@ -22,9 +20,6 @@ const signal = new Int32Array(data.signal);
 const TIMER_LEAD_MS = data.timerLeadMs;
 /** The last stretch before a cue is a busy spin (Atomics.wait oversleeps by tens of µs). */
 const SPIN_MS = data.spinMs;
-/** Low among real-time priorities (1-99): above every ordinary thread, below the kernel's own. */
-const REALTIME_PRIORITY = 10;
-const NICE = -10;
 
 // The server clock (timeOrigin + performance.now() on the main thread), from this thread's
 // monotonic clock: the main thread measured its offset from process.hrtime, which every thread shares.
@@ -141,46 +136,6 @@ port.on('message', (message: ToLightingThread) => {
   if (apply(message)) schedule();
 });
 
-/**
- * Ask the OS to run this thread ahead of ordinary work (a renderer, a build) on a shared machine,
- * as audio software does for its audio thread: first real-time (SCHED_FIFO, through util-linux's
- * chrt, since Node has no call for it), else a lower nice value. Linux takes a thread id where
- * these want a process, and /proc/thread-self names ours. Both need root or CAP_SYS_NICE; without,
- * the thread stays at the process's priority and says so. The thread sleeps between cues and spins
- * at most spinMs before each, so it never holds a core for long.
- */
-function raisePriority(priority: LightingThreadData['priority']): string {
-  if (priority === 'normal') return 'lighting thread at normal priority';
-  let tid: number;
-  try {
-    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (!Number.isInteger(tid)) throw new Error('no thread id');
-  } catch {
-    return 'lighting thread at normal priority (this system does not name its threads)';
-  }
-  const why: string[] = [];
-  if (priority === 'realtime') {
-    try {
-      execFileSync('chrt', ['--fifo', '--pid', String(REALTIME_PRIORITY), String(tid)], { stdio: 'pipe', timeout: 2000 });
-      return `lighting thread at real-time priority (SCHED_FIFO ${REALTIME_PRIORITY})`;
-    } catch (err) {
-      why.push(`real-time: ${firstLine(err)}`);
-    }
-  }
-  try {
-    setPriority(tid, NICE);
-    return `lighting thread at nice ${getPriority(tid)}${why.length ? ` (${why.join('; ')})` : ''}`;
-  } catch (err) {
-    why.push(`nice ${NICE}: ${firstLine(err)}`);
-  }
-  return `lighting thread at normal priority (could not raise it: ${why.join('; ')})`;
-}
-
-function firstLine(err: unknown): string {
-  const e = err as { stderr?: Buffer; message?: string };
-  return (e.stderr?.toString().trim() || e.message || String(err)).split('\n')[0]!.replace(/^chrt: /, '');
-}
-
-post({ type: 'note', text: raisePriority(data.priority) });
+post({ type: 'note', text: raiseThreadPriority('lighting thread', data.priority) });
 driver.open();
 post({ type: 'status', status: driver.status() });

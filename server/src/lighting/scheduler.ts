@@ -31,14 +31,14 @@ export interface CueRunner {
   stop(): void;
 }
 
-/** Which cue is next and when it is due; no timers, so it can run on any thread. */
-export class CuePlan {
-  private events: readonly LightingEvent[] = [];
+/** Which cue is next and when it is due; no timers, so it can run on any thread (MIDI cues, and the venue thread's OSC cues). */
+export class CuePlan<E extends { time: number } = LightingEvent> {
+  private events: readonly E[] = [];
   private plan: TransportSnapshot | null = null;
   private next = 0;
   private lastFired = -1;
 
-  setEvents(events: readonly LightingEvent[]): void {
+  setEvents(events: readonly E[]): void {
     this.events = events;
     this.plan = null;
     this.next = 0;
@@ -73,7 +73,7 @@ export class CuePlan {
   }
 
   /** Fire every cue due by `now`, in order (cues at the same instant go out together). */
-  fireDue(now: () => number, send: (event: LightingEvent, index: number, due: number, firedAt: number) => void): void {
+  fireDue(now: () => number, send: (event: E, index: number, due: number, firedAt: number) => void): void {
     const plan = this.plan;
     if (!plan) return;
     while (this.next < this.events.length && this.events[this.next]!.time < plan.holdAt) {

@@ -14,6 +14,8 @@ export interface VenueFlags {
   mtcFps?: MtcRate;
   /** --sacn: send the DMX cues over sACN even without a "sacn" section (multicast). */
   sacn?: boolean;
+  /** --artnet: send the DMX cues over Art-Net to the nodes ArtPoll finds, even without an "artnet" section. */
+  artnet?: boolean;
 }
 
 /** A --mtc-fps value as a rate, or an error line. */
@@ -33,10 +35,11 @@ export function venueOptionsFor(showDir: string, flags: VenueFlags): VenueOption
     venue.mtc = { rate, offsetSeconds: start ? (parseTimecode(start, rate) ?? 0) : 0 };
   }
   if (section.sacn || flags.sacn) venue.sacn = { ...section.sacn };
+  if (section.artnet || flags.artnet) venue.artnet = { ...section.artnet };
   return venue;
 }
 
-function readShowSections(showDir: string): { osc?: { port?: number; passcode?: string }; timecode?: { fps: MtcRate; start?: string }; sacn?: { unicast?: string[]; priority?: number } } {
+function readShowSections(showDir: string): { osc?: { port?: number; passcode?: string }; timecode?: { fps: MtcRate; start?: string }; sacn?: { unicast?: string[]; priority?: number; sync?: number }; artnet?: { nodes?: string[]; broadcast?: string } } {
   let data: Record<string, unknown>;
   try {
     data = JSON.parse(readFileSync(join(showDir, 'show.json'), 'utf8')) as Record<string, unknown>;
@@ -46,5 +49,6 @@ function readShowSections(showDir: string): { osc?: { port?: number; passcode?: 
   const osc = showSchema.shape.osc.safeParse(data.osc);
   const timecode = showSchema.shape.timecode.safeParse(data.timecode);
   const sacn = showSchema.shape.sacn.safeParse(data.sacn);
-  return { sacn: sacn.success ? sacn.data : undefined, osc: osc.success ? osc.data : undefined, timecode: timecode.success ? (timecode.data as { fps: MtcRate; start?: string } | undefined) : undefined };
+  const artnet = showSchema.shape.artnet.safeParse(data.artnet);
+  return { sacn: sacn.success ? sacn.data : undefined, artnet: artnet.success ? artnet.data : undefined, osc: osc.success ? osc.data : undefined, timecode: timecode.success ? (timecode.data as { fps: MtcRate; start?: string } | undefined) : undefined };
 }

@@ -104,6 +104,12 @@ export class OscServer {
     };
   }
 
+  /** The peers heard from, most recent first (the desk's protocol panel). */
+  peerList(): { key: string; role: OscRole; subscribed: boolean; seenAt: number; lapsed: boolean }[] {
+    const now = Date.now();
+    return [...this.peers.values()].sort((a, b) => b.seenAt - a.seenAt).map((p) => ({ key: p.key, role: p.role, subscribed: p.subscribedUntil > now, seenAt: p.seenAt, lapsed: this.lapsed.has(p.key) }));
+  }
+
   /** Every transport change, from the controller's announcement. */
   transport(_snapshot: TransportSnapshot): void {
     const view = this.o.controller.stateView();

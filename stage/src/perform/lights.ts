@@ -1,5 +1,5 @@
-// Virtual stage lights that follow the same lighting events that go out over MIDI, so a show can
-// be rehearsed with no console. The state at a show time is the result of replaying the song's
+// Virtual stage lights that follow the same lighting events that go out over MIDI (and the DMX
+// cues, dmx-lights.ts), so a show can be rehearsed with no console. The state at a show time is the result of replaying the song's
 // lighting events up to that time (a cursor makes forward play O(1) per frame; a jump back replays).
 //
 // Mapping (documented in docs/stage.md):
@@ -17,8 +17,9 @@
 //                                           console's own cue contents are unknown to the stage)
 //   MSC ALL_OFF                          -> every fixture off; MSC RESUME / STOP: no change
 
-import type { LightingEvent } from '../../../show-files/src/timeline.ts';
+import type { DmxEvent, LightingEvent } from '../../../show-files/src/timeline.ts';
 import { tryDecodeMidi } from '../../../show-files/src/midi.ts';
+import { applyDmxToFixtures } from './dmx-lights.ts';
 
 export const FIXTURES = 8;
 
@@ -100,22 +101,30 @@ function mscCueWhole(cue: string): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-/** Replays a song's lighting track to any show time; cheap when time moves forward. */
+/** One empty list, so a song without DMX cues keeps the same track from frame to frame. */
+const NO_DMX: readonly DmxEvent[] = [];
+
+/** Replays a song's lighting track to any show time; cheap when time moves forward. DMX cues (dmx-lights.ts) lie on top. */
 export class LightsPlayer {
   readonly state = initialLights();
   private events: readonly LightingEvent[] = [];
+  private dmx: readonly DmxEvent[] = [];
+  /** The fixtures as MIDI left them, before the DMX overlay of the last frame. */
+  private readonly midi = initialLights();
   /** Number of events applied so far. */
   private applied = 0;
   private lastT = -Infinity;
 
   /** Selects the track (a new song); the state restarts dark. */
-  setTrack(events: readonly LightingEvent[]): void {
-    if (events === this.events) return;
+  setTrack(events: readonly LightingEvent[], dmx: readonly DmxEvent[] = NO_DMX): void {
+    if (events === this.events && dmx === this.dmx) return;
     this.events = events;
+    this.dmx = dmx;
     this.rewind();
   }
 
   private rewind(): void {
+    resetLights(this.midi);
     resetLights(this.state);
     this.applied = 0;
     this.lastT = -Infinity;
@@ -126,9 +135,13 @@ export class LightsPlayer {
     this.lastT = t;
     const ev = this.events;
     while (this.applied < ev.length && ev[this.applied]!.time <= t) {
-      applyLightingEvent(this.state, ev[this.applied]!.bytes);
+      applyLightingEvent(this.midi, ev[this.applied]!.bytes);
       this.applied++;
     }
+    // The frame's state: MIDI's, then the DMX levels of this instant over it (fades move every frame).
+    this.state.master = this.midi.master;
+    this.midi.fixtures.forEach((f, k) => Object.assign(this.state.fixtures[k]!, f));
+    applyDmxToFixtures(this.state.fixtures, this.dmx, t);
     return this.state;
   }
 }

@@ -132,7 +132,7 @@ export class Performer {
 
     // Stage.
     cameraAt(song ? song.tracks.camera : [], t, out.camera);
-    this.lights.setTrack(song ? song.tracks.lighting : []);
+    this.lights.setTrack(song ? song.tracks.lighting : [], song?.tracks.dmx);
     out.lights = this.lights.at(t);
     return out;
   }
