@@ -1,8 +1,8 @@
-// `holostage sing` on two cores: the synthesizer restarts from nothing in the rests between
-// phrases (vocal/dsp/restarts.ts), so the song splits there into two parts that share no state.
-// A worker thread renders the second part while this thread renders the first; the samples are
-// exactly those of one straight render. Short songs, songs without a rest near the middle, or a
-// worker that fails to start are rendered here alone.
+// `holostage sing` on two cores (opt-in): the synthesizer restarts from nothing in the rests
+// between phrases (vocal/dsp/restarts.ts), so the song splits there into two parts that share no
+// state. A worker thread renders the second part while this thread renders the first; the samples
+// are exactly those of one straight render. Short songs, songs without a rest near the middle, or
+// a worker that fails to start are rendered here alone.
 
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +16,15 @@ import type { RenderedVocal } from '../vocal/render.ts';
 const MIN_PARALLEL_SECONDS = 6;
 
 /**
- * Where a render worker starts: the bundled entry when the CLI runs from its bundle; run from
- * source, a worker would spend longer registering tsx than the render takes, so none is used.
+ * Where a render worker starts, when asked for one (HOLOSTAGE_RENDER_THREADS=2): the bundled
+ * entry when the CLI runs from its bundle (run from source, a worker would spend longer
+ * registering tsx than the render takes). One thread is the default: measured on this 2-core
+ * machine with other work running, a second isolate's start-up and cold JIT cost more than half
+ * of a 29 s song's render saves (0.34 s against 0.29 s for the whole process).
  */
 export function bundledWorkerEntry(): string | undefined {
   const bundle = process.env.HOLOSTAGE_CLI_BUNDLE;
+  if (process.env.HOLOSTAGE_RENDER_THREADS !== '2') return undefined;
   return bundle ? join(bundle, 'render-worker.mjs') : undefined;
 }
 

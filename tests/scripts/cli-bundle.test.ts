@@ -36,7 +36,7 @@ describe('the CLI bundle', () => {
     expect(currentBundle(dir)).toBeNull();
   });
 
-  it('sings the same WAV as the sources, on two threads', async () => {
+  it('sings the same WAV as the sources, on two threads when asked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'holostage-bundle-'));
     // Inside the repository, so the bundle finds its packages in node_modules as dist/cli does.
     const out = join(root, 'dist', `cli-test-${process.pid}`);
@@ -50,7 +50,7 @@ describe('the CLI bundle', () => {
     // A launcher of the test bundle, as bin/holostage.js launches dist/cli.
     const launcher = join(dir, 'launch.mjs');
     writeFileSync(launcher, `const { main } = await import(${JSON.stringify(join(out, 'main.mjs'))}); process.exitCode = await main(process.argv.slice(2));`);
-    const fromBundle = execFileSync('node', [launcher, 'sing', score, '-o', join(dir, 'bundle.wav'), '--float'], { cwd: root, env: { ...process.env, HOLOSTAGE_CLI_BUNDLE: out }, encoding: 'utf8' });
+    const fromBundle = execFileSync('node', [launcher, 'sing', score, '-o', join(dir, 'bundle.wav'), '--float'], { cwd: root, env: { ...process.env, HOLOSTAGE_CLI_BUNDLE: out, HOLOSTAGE_RENDER_THREADS: '2' }, encoding: 'utf8' });
     expect(fromBundle).toContain('on 2 threads');
     const a = readFileSync(join(dir, 'source.wav'));
     const b = readFileSync(join(dir, 'bundle.wav'));
