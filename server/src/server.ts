@@ -21,7 +21,7 @@ import { ensurePagesBuilt } from './pages-build.ts';
 import { registerDeskApi, type DeskApi } from './desk-api.ts';
 import { mountVocalAudio } from './vocal-audio.ts';
 import { lockStateDir, sweepTempFiles } from './state-lock.ts';
-import { apiNotFound, BODY_LIMITS, jsonErrors } from './http-guard.ts';
+import { apiNotFound, BODY_LIMITS, jsonErrors, refuseStrangerBodies } from './http-guard.ts';
 import { ClientBudgets } from './budgets.ts';
 import { FanHub } from './fans/hub.ts';
 import { mountStudio, type Studio } from './studio/routes.ts';
@@ -137,7 +137,7 @@ export class ShowServer {
     this.clock = options.edge ? () => this.cluster.primaryNow(baseClock) : baseClock;
     this.node = { role: options.edge ? 'edge' : 'primary', name: nodeName(options.edge ? 'edge' : 'primary') };
     this.access.publicViewing = options.publicViewing ?? false;
-    this.http = createServer(this.app);
+    this.http = createServer(refuseStrangerBodies((t) => (identify(this.access.tokens, t)?.role === 'operator' || this.studio?.creators.identify(t) ? true : identify(this.access.tokens, t) ? 403 : 401), this.app));
     // destroyUpgrade off: other websocket upgrades on this port (the pages' vite client) are not socket.io's to kill.
     // One socket message is at most 256 kB (a setlist); the default 1 MB lets anyone make us parse 1 MB.
     this.io = new IoServer(this.http, { serveClient: false, pingInterval: 5000, pingTimeout: 5000, destroyUpgrade: false, maxHttpBufferSize: 256 * 1024 });
@@ -265,8 +265,7 @@ export class ShowServer {
     // The desk's library, score upload and vocal preview routes (before the pages' catch-alls).
     this.deskApi = registerDeskApi(app, { showDir: this.showDir, access: this.access, alarms: this.alarms, exclusive: (run) => this.controller.exclusive(run) }, operatorBody(this.access, BODY_LIMITS.upload));
     this.studio = mountStudio(app, { stateDir: this.stateDir, isOperator: (req) => identify(this.access.tokens, requestToken(req))?.role === 'operator', library: () => this.deskApi?.library ?? null, exclusive: (run) => this.controller.exclusive(run), log, toPreviewOutputs: (event, payload) => this.toPreviewOutputs(event, payload) });
-    const c = this.controller;
-    const vocals = mountVocalAudio(app, () => ({ timeline: c.timeline, fingerprint: c.fingerprint, showDir: this.showDir }), log);
+    const vocals = mountVocalAudio(app, () => ({ timeline: this.controller.timeline, fingerprint: this.controller.fingerprint, showDir: this.showDir }), log);
     if (this.options.warmVocals) void vocals.warm();
     this.pagesClose = mountPages(app, { mode: this.options.pages ?? 'auto', http: this.http, showDir: this.showDir, stateDir: this.stateDir, repoRoot: this.options.pagesRoot, failed: this.pagesFailed });
     app.get('/', (_req, res) => {

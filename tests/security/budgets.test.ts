@@ -71,6 +71,18 @@ describe('HTTP bodies and errors', () => {
     expect(s.snapshot().playing).toBe(false);
   });
 
+  it('refuses a stranger\'s body before any routing, on any path; the operator token in ?token= still reaches its route', async () => {
+    const s = await start();
+    const nowhere = await partialBody(`${s.url}/api/no-such-route`, 'POST', 2_000_000, 16);
+    expect(nowhere.status).toBe(401);
+    expect(JSON.parse(nowhere.body)).toMatchObject({ ok: false });
+    const page = await partialBody(`${s.url}/desk/index.html`, 'POST', 2_000_000, 16, s.tokens.outputs[Object.keys(s.tokens.outputs)[0]!]);
+    expect(page.status).toBe(403);
+    const go = await send(`${s.url}/api/transport/go?token=${s.tokens.operator}`, 'POST', '{}');
+    expect(go.status).toBe(200);
+    expect(s.snapshot().playing).toBe(true);
+  });
+
   it('limits each route\'s body, and answers parser errors and unknown routes as JSON without stacks or paths', async () => {
     const s = await start();
     const op = s.tokens.operator;
