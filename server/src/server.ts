@@ -262,7 +262,7 @@ export class ShowServer {
     // The desk's library, score upload and vocal preview routes (before the pages' catch-alls).
     this.deskApi = registerDeskApi(app, { showDir: this.showDir, access: this.access, alarms: this.alarms, exclusive: (run) => this.controller.exclusive(run) }, operatorBody(this.access, BODY_LIMITS.upload));
     this.studio = mountStudio(app, { stateDir: this.stateDir, isOperator: (req) => identify(this.access.tokens, requestToken(req))?.role === 'operator', library: () => this.deskApi?.library ?? null, exclusive: (run) => this.controller.exclusive(run), log, toPreviewOutputs: (event, payload) => this.toPreviewOutputs(event, payload) });
-    const vocals = mountVocalAudio(app, () => ({ timeline: this.controller.timeline, fingerprint: this.controller.fingerprint, showDir: this.showDir }), log);
+    const vocals = mountVocalAudio(app, () => ({ timeline: this.controller.timeline, fingerprint: this.controller.fingerprint, showDir: this.showDir }), log, this.alarms);
     if (this.options.warmVocals) void vocals.warm();
     this.pagesClose = mountPages(app, { mode: this.options.pages ?? 'auto', http: this.http, showDir: this.showDir, stateDir: this.stateDir, repoRoot: this.options.pagesRoot, failed: this.pagesFailed });
     app.get('/', (_req, res) => {

@@ -103,6 +103,27 @@ describe('a song that cannot play', () => {
     desk.close();
   });
 
+  it('a vocal that cannot be rendered raises an alarm for its song and answers 500 without details', async () => {
+    const showDir = copyDemoShow();
+    const compiled = await compileShowFolder(showDir);
+    if (!compiled.ok) throw new Error('the demo show must compile');
+    // A voicebank that went away after the show was compiled.
+    const broken = { ...compiled.timeline, songs: compiled.timeline.songs.map((s, i) => (i === 0 ? { ...s, voice: { ...s.voice, bank: 'voices/removed-bank' } } : s)) };
+    server = new ShowServer({ showDir, stateDir: tempDir(), timeline: broken, lighting: new RecorderDriver(null), pages: false, port: 0 });
+    await server.start();
+    const song = server.timeline.songs[0]!;
+    const res = await fetch(`${server.url}${song.vocalAudio}`);
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ ok: false, error: 'vocal render failed (the desk shows an alarm with the reason)' });
+    expect(text).not.toContain(showDir);
+    const alarm = server.alarmList().find((a) => a.key === `vocal:${song.id}`);
+    expect(alarm?.level).toBe('critical');
+    expect(alarm?.message).toContain(`the vocal of "${song.title}" could not be rendered (`);
+    expect(alarm?.message).toMatch(/the show goes on without it$/);
+    expect((await getJson(`${server.url}/api/state`)).status).toBe(200);
+  });
+
   it('serve starts with a broken song and says which file is wrong', async () => {
     const showDir = copyDemoShow();
     editJson(join(showDir, 'scores', 'sakura-signal.json'), (score) => {
