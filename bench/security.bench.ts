@@ -56,20 +56,57 @@ interface Server {
   url: string;
   operator: string;
   viewer: string;
+  /** The server's CPU time and requests since the last call (SIGUSR2 asks for them). */
+  usage(): Promise<{ cpuMs: number; requests: number }>;
 }
 
-function startServer(): Promise<Server> {
-  const proc = spawn(process.execPath, [join(repoRoot, 'bin/run-ts.js'), join(repoRoot, 'bench/security-node.ts')], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+/** A server process that prints one JSON line once it listens, and one more on each SIGUSR2. */
+function startReporting(args: string[]): Promise<Server> {
+  const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const waiting: ((line: string) => void)[] = [];
+  let out = '';
+  let seen = 0;
   return new Promise((resolve, reject) => {
-    let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ proc, ...(JSON.parse(line) as Omit<Server, 'proc'>) });
+      const lines = out.split('\n').slice(0, -1).filter((l) => l.startsWith('{'));
+      for (; seen < lines.length; seen++) {
+        if (seen === 0) {
+          const usage = () => new Promise<{ cpuMs: number; requests: number }>((res) => {
+            waiting.push((line) => res(JSON.parse(line) as { cpuMs: number; requests: number }));
+            proc.kill('SIGUSR2');
+          });
+          resolve({ proc, ...(JSON.parse(lines[0]!) as { url: string; operator: string; viewer: string }), usage });
+        } else waiting.shift()?.(lines[seen]!);
+      }
     });
     proc.once('exit', (code) => reject(new Error(`security bench server exited (${code}): ${out}`)));
   });
 }
+
+/** Bare Node answering every request as holostage answers a stranger's body: the floor to compare with. */
+const BARE_REFUSER = `
+  const http = require('node:http');
+  const answer = JSON.stringify({ ok: false, error: 'unauthorized' });
+  let requests = 0;
+  let cpu = process.cpuUsage();
+  const server = http.createServer((req, res) => {
+    requests++;
+    res.statusCode = 401;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(answer));
+    res.setHeader('Connection', 'close');
+    res.once('finish', () => req.socket.destroy());
+    res.end(answer);
+  });
+  process.on('SIGUSR2', () => {
+    const used = process.cpuUsage(cpu);
+    process.stdout.write(JSON.stringify({ cpuMs: (used.user + used.system) / 1000, requests }) + '\\n');
+    cpu = process.cpuUsage();
+    requests = 0;
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ url: 'http://127.0.0.1:' + server.address().port }) + '\\n'));
+`;
 
 function socketFor(url: string, token: string): Promise<Socket> {
   const s = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
@@ -96,6 +133,10 @@ async function pingsDuring(client: Socket, ms: number, attack: () => Promise<voi
   stop = true;
   await pinger;
   return rtts;
+}
+
+function exited(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => (proc.exitCode !== null ? resolve() : proc.once('exit', () => resolve())));
 }
 
 /**
@@ -169,21 +210,42 @@ export async function bench(): Promise<BenchSection> {
   rows.push({ name: `slowest of ${mutants.toLocaleString('en')} fuzz mutants (load + validate + compile)`, value: `${slowest.ms.toFixed(1)} ms`, note: `aim < 1 s; ${slowest.kind} seed ${slowest.seed}; mean ${(total / mutants).toFixed(2)} ms` });
   rows.push({ name: 'slowest fuzz mutant, timed again (best of 3, the 30 slowest)', value: `${retimed.ms.toFixed(1)} ms`, note: `${retimed.kind} seed ${retimed.seed}` });
 
-  // 4. Clock pings under attack, against a quiet baseline.
-  const server = await startServer();
+  // 4. What a stranger's refused 2 MB request costs the server, against bare Node giving the same answer.
+  const bare = await startReporting(['-e', BARE_REFUSER]);
+  let bareCost: { cpuMs: number; requests: number };
+  try {
+    await bare.usage();
+    await exited(bodyFlood(bare.url, 4000));
+    bareCost = await bare.usage();
+  } finally {
+    bare.proc.kill('SIGTERM');
+  }
+
+  // 5. Clock pings under attack, against a quiet baseline.
+  const server = await startReporting([join(repoRoot, 'bin/run-ts.js'), join(repoRoot, 'bench/security-node.ts')]);
   try {
     const pinger = await socketFor(server.url, server.viewer);
     await pingsDuring(pinger, 500, () => new Promise((r) => setTimeout(r, 50)));
+    await server.usage();
+    let t0 = performance.now();
     const quiet = await pingsDuring(pinger, 4000, () => new Promise((r) => setTimeout(r, 50)));
+    // What the pings and the server's own timers cost, per ms, to take off the flood's figure.
+    const idle = await server.usage();
+    const idleCpuPerMs = idle.cpuMs / (performance.now() - t0);
+    t0 = performance.now();
     const attacker = bodyFlood(server.url, 5000);
     const flooded = await pingsDuring(pinger, 5000, () => new Promise((r) => setTimeout(r, 50)));
-    attacker.kill();
+    await exited(attacker);
+    const used = await server.usage();
+    const ourCost = { cpuMs: used.cpuMs - idleCpuPerMs * (performance.now() - t0), requests: used.requests };
     const flooder = await socketFor(server.url, server.viewer);
     const timelineFlood = await pingsDuring(pinger, 5000, async () => {
       await Promise.all(Array.from({ length: 20 }, () => flooder.timeout(5000).emitWithAck(EVENTS.timeline).catch(() => undefined)));
     });
     rows.push({ name: 'clock ping p99, quiet (baseline)', value: `${p99(quiet).toFixed(1)} ms`, note: `${quiet.length} pings, median ${median(quiet).toFixed(1)} ms` });
     rows.push({ name: 'clock ping p99 while 8 strangers POST 2 MB bodies', value: `${p99(flooded).toFixed(1)} ms`, note: `aim < 50 ms (533 ms before); ${(p99(flooded) / p99(quiet)).toFixed(1)}× quiet` });
+    const perRequest = (c: { cpuMs: number; requests: number }) => c.cpuMs / Math.max(1, c.requests);
+    rows.push({ name: 'server CPU per refused 2 MB request (during the flood above)', value: `${perRequest(ourCost).toFixed(3)} ms`, note: `${ourCost.requests} requests, less the server's CPU while quiet; bare Node giving the same answer: ${perRequest(bareCost).toFixed(3)} ms (${bareCost.requests} requests), ${(perRequest(ourCost) / perRequest(bareCost)).toFixed(2)}× that (through express it was about 0.5 ms)` });
     rows.push({ name: 'clock ping p99 while a viewer floods show:timeline', value: `${p99(timelineFlood).toFixed(1)} ms`, note: `368 ms before; ${(p99(timelineFlood) / p99(quiet)).toFixed(1)}× quiet` });
     pinger.close();
     flooder.close();
@@ -194,6 +256,6 @@ export async function bench(): Promise<BenchSection> {
   return {
     title: 'Security: refusing bad input and hostile clients',
     rows,
-    notes: `Load average ${load} at the start, ${loadavg()[0]!.toFixed(2)} at the end (other sessions share these 2 cores; the ratios to the same-run baselines are the figures to compare). Validation is loadShow (read, parse, schema, cross-file checks) without the compile step (bench/compile.bench.ts has the whole pipeline). The fuzz mutants are the test suite's (tests/security/fuzz.test.ts, same seeds); its figure is the slowest single mutant. The ping figures are round trips of one viewer's clock:ping every 20 ms; the body flood comes from another process, the timeline flood from a second viewer socket in this one; the server runs in its own process (bench/security-node.ts).`,
+    notes: `Load average ${load} at the start, ${loadavg()[0]!.toFixed(2)} at the end (other sessions share these 2 cores; the ratios to the same-run baselines are the figures to compare). Validation is loadShow (read, parse, schema, cross-file checks) without the compile step (bench/compile.bench.ts has the whole pipeline). The fuzz mutants are the test suite's (tests/security/fuzz.test.ts, same seeds); its figure is the slowest single mutant. The ping figures are round trips of one viewer's clock:ping every 20 ms; the body flood comes from another process, the timeline flood from a second viewer socket in this one; the server runs in its own process (bench/security-node.ts). The flood's attacker runs on the same two cores as the server and the pinger, which a LAN attacker would not: under load the p99 is mostly the scheduler, so the server's own cost per refused request, against bare Node giving the same answer in the same run, is the figure that says what the server spends on a stranger (it was about 0.5 ms through express, 2.5× bare Node).`,
   };
 }

@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { formatError } from '../../show-files/src/errors.ts';
 import { REPO_ROOT } from '../../server/src/pages-spec.ts';
-import { isLoopback, ShowInvalidError, ShowServer } from '../../server/src/server.ts';
+import { isLoopback, ShowServer } from '../../server/src/server.ts';
 import { NullDriver, type LightingDriver } from '../../server/src/lighting/driver.ts';
 import type { LightingDriverSpec } from '../../server/src/lighting/driver-spec.ts';
 import { LightingThread, type LightingThreadPriority } from '../../server/src/lighting/lighting-thread.ts';
@@ -153,10 +153,8 @@ export async function run(args: string[]): Promise<number> {
   try {
     await server.start();
   } catch (err) {
-    if (err instanceof ShowInvalidError) {
-      process.stderr.write(`holostage serve: ${showDir} cannot be started, ${err.message}:\n`);
-      for (const e of err.errors) process.stderr.write(`  ${formatError(e)}\n`);
-    } else process.stderr.write(`holostage serve: ${(err as Error).message}\n`);
+    // (A show that does not load is not one of these: the server starts with an alarm naming the file.)
+    process.stderr.write(`holostage serve: ${(err as Error).message}\n`);
     await server.close().catch(() => {});
     return 1;
   }

@@ -3,7 +3,10 @@
 // stranger's 2 MB POST costs a header parse and a 401; errors answer JSON without stacks or paths.
 
 import { RateLimiter } from './fans/crowd.ts';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { bearerToken } from './adapters/auth.ts';
 
 /** Body limits per route: a transport command is a few bytes, a setlist a few hundred entries. */
 export const BODY_LIMITS = {
@@ -17,12 +20,52 @@ export const BODY_LIMITS = {
  * For a request about to be refused: when it carries a body, answer with `Connection: close`, so
  * the server drops the connection after the answer instead of reading (and discarding) megabytes.
  */
-export function refuseUnread(req: Request, res: Response): void {
-  const length = Number(req.get('content-length') ?? 0);
-  if (!(length > 0 || req.get('transfer-encoding'))) return;
-  res.set('Connection', 'close');
+export function refuseUnread(req: IncomingMessage, res: ServerResponse): void {
+  if (!hasBody(req)) return;
+  res.setHeader('Connection', 'close');
   // Node would otherwise drain the unread body to reuse the connection: cut it once the answer is out.
   res.once('finish', () => req.socket.destroy());
+}
+
+/** Whether a request announces a body (a length above 0, or chunks). */
+function hasBody(req: IncomingMessage): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}
+
+/** The token a raw request carries: `Authorization: Bearer`, else one `?token=` (as requestToken reads them). */
+function rawRequestToken(req: IncomingMessage): string | undefined {
+  const bearer = bearerToken(req.headers.authorization);
+  if (bearer !== undefined) return bearer;
+  const q = req.url?.indexOf('?') ?? -1;
+  const token = q >= 0 ? parseQuery(req.url!.slice(q + 1)).token : undefined;
+  return typeof token === 'string' ? token : undefined;
+}
+
+const REFUSED_BODY_ANSWERS = {
+  401: JSON.stringify({ ok: false, error: 'unauthorized: send the token as "Authorization: Bearer <token>"' }),
+  403: JSON.stringify({ ok: false, error: 'forbidden: this token cannot send requests with a body (only the operator and creators can)' }),
+} as const;
+
+/**
+ * The request handler in front of the app: a body from a caller whose token may send none (no
+ * token, a wrong one, a viewer's or an output's) is refused before express sees it. A flood of
+ * such requests is the cheapest attack there is, so it gets the cheapest answer: express's set-up
+ * of a request alone costs more than this whole answer (bench/security.bench.ts). Routes still
+ * check their own roles; socket.io's path never reaches here (engine.io takes it first, with its
+ * own size limit).
+ */
+export function refuseStrangerBodies(mayPost: (token: string | undefined) => true | 401 | 403, app: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const verdict = hasBody(req) ? mayPost(rawRequestToken(req)) : true;
+    if (verdict === true) return app(req, res);
+    const answer = REFUSED_BODY_ANSWERS[verdict];
+    res.statusCode = verdict;
+    if (verdict === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(answer));
+    refuseUnread(req, res);
+    res.end(answer);
+  };
 }
 
 export function jsonBody(limit: string): RequestHandler {

@@ -21,7 +21,7 @@ import { ensurePagesBuilt } from './pages-build.ts';
 import { registerDeskApi, type DeskApi } from './desk-api.ts';
 import { mountVocalAudio } from './vocal-audio.ts';
 import { lockStateDir, sweepTempFiles } from './state-lock.ts';
-import { apiNotFound, BODY_LIMITS, jsonErrors } from './http-guard.ts';
+import { apiNotFound, BODY_LIMITS, jsonErrors, refuseStrangerBodies } from './http-guard.ts';
 import { ClientBudgets } from './budgets.ts';
 import { FanHub } from './fans/hub.ts';
 import { mountStudio, type Studio } from './studio/routes.ts';
@@ -30,13 +30,14 @@ import { ClusterRole, type Access } from './fans/cluster-role.ts';
 import { ShowController } from './show/controller.ts';
 import { AlarmBoard } from './show/alarms.ts';
 import { OutputMonitor } from './show/outputs.ts';
-import { defaultCompiler, ShowInvalidError, type ShowCompiler } from './show/compiler.ts';
+import { defaultCompiler, type LoadedShowResult, type ShowCompiler } from './show/compiler.ts';
+import { fallbackShow, LastGoodShow } from './show/last-good.ts';
 import { SocketAdapter } from './adapters/sockets.ts';
 import { mountShowApi, operatorBody } from './adapters/http.ts';
 import { MidiInputAdapter } from './adapters/midi.ts';
 import { Venue, type VenueOptions } from './venue/venue.ts';
 
-export { defaultCompiler, ShowInvalidError, type LoadedShowResult, type ShowCompiler } from './show/compiler.ts';
+export { defaultCompiler, type LoadedShowResult, type ShowCompiler } from './show/compiler.ts';
 export { DRIFT_MARGIN_SECONDS } from './show/outputs.ts';
 
 export interface ShowServerOptions {
@@ -120,6 +121,7 @@ export class ShowServer {
   private readonly access: Access = { tokens: { operator: '', viewer: '', outputs: {} }, publicViewing: false };
   private readonly cluster: ClusterRole;
   private readonly budgets: ClientBudgets;
+  private readonly lastGood: LastGoodShow;
   private readonly pagesFailed = new Map<string, string>();
   private pagesClose: (() => Promise<void>) | null = null;
   private redis: { close: () => Promise<void> } | null = null;
@@ -137,7 +139,7 @@ export class ShowServer {
     this.clock = options.edge ? () => this.cluster.primaryNow(baseClock) : baseClock;
     this.node = { role: options.edge ? 'edge' : 'primary', name: nodeName(options.edge ? 'edge' : 'primary') };
     this.access.publicViewing = options.publicViewing ?? false;
-    this.http = createServer(this.app);
+    this.http = createServer(refuseStrangerBodies((t) => (identify(this.access.tokens, t)?.role === 'operator' || this.studio?.creators.identify(t) ? true : identify(this.access.tokens, t) ? 403 : 401), this.app));
     // destroyUpgrade off: other websocket upgrades on this port (the pages' vite client) are not socket.io's to kill.
     // One socket message is at most 256 kB (a setlist); the default 1 MB lets anyone make us parse 1 MB.
     this.io = new IoServer(this.http, { serveClient: false, pingInterval: 5000, pingTimeout: 5000, destroyUpgrade: false, maxHttpBufferSize: 256 * 1024 });
@@ -147,12 +149,13 @@ export class ShowServer {
       this.sockets.alarms(list);
       this.venue?.alarms(list);
     });
+    this.lastGood = new LastGoodShow(this.stateDir, this.alarms, log);
     this.showLighting = new ShowLighting(options.lighting, this.clock, () => this.controller.showTimeNow(), (view) => this.sockets.lighting(view));
     this.controller = new ShowController({
       showDir: this.showDir,
       journalFile: join(this.stateDir, 'journal.jsonl'),
       clock: this.clock,
-      compile: options.compile ?? defaultCompiler,
+      compile: this.lastGood.keeping(options.compile ?? defaultCompiler),
       lighting: this.showLighting,
       alarms: this.alarms,
       transport: options.transport,
@@ -185,16 +188,9 @@ export class ShowServer {
     const o = this.options;
     const log = o.log ?? (() => {});
     if (o.redisUrl) this.redis = await attachRedisAdapter(this.io, o.redisUrl, log);
-    let timeline = o.timeline;
-    let warnings: string[] = [];
-    let leftOut: LeftOutSong[] = [];
-    if (!timeline) {
-      const result = await this.controller.compile(this.showDir);
-      if (!result.ok || !result.timeline) throw new ShowInvalidError(result.errors);
-      timeline = result.timeline;
-      warnings = result.warnings;
-      leftOut = result.leftOut ?? [];
-    }
+    // A show that fails as a whole: the last good one (or an empty stage) and an alarm naming the file.
+    const compiled: LoadedShowResult = o.timeline ? { ok: true, timeline: o.timeline, errors: [], warnings: [] } : await this.controller.compile(this.showDir);
+    const { timeline, warnings, leftOut = [] } = compiled.ok && compiled.timeline ? { ...compiled, timeline: compiled.timeline } : fallbackShow(this.stateDir, compiled, this.alarms, log);
     this.controller.setTimeline(timeline, warnings);
     this.fans = new FanHub({ io: this.io, clock: this.clock, node: this.node.name, merging: !o.edge, clustered: !!o.redisUrl, cheerRate: o.cheerRate, cheerBurst: o.cheerBurst, fansPerAddress: o.fansPerAddress });
     if (o.edge) await this.cluster.follow(o.clock ?? serverClock, this.clock);
@@ -229,6 +225,7 @@ export class ShowServer {
     // One server per state folder: its journal has one writer (and a refused second server never
     // opens the MIDI port).
     this.releaseLock = lockStateDir(this.stateDir);
+    this.lastGood.own();
     // Half-written files from a server killed mid-save: ours to clear now that we hold the lock.
     const swept = sweepTempFiles([this.stateDir, this.showDir]);
     if (swept.length) this.options.log?.(`cleaned up ${swept.length} temp file(s) a stopped server left: ${swept.join(', ')}`);
@@ -265,8 +262,7 @@ export class ShowServer {
     // The desk's library, score upload and vocal preview routes (before the pages' catch-alls).
     this.deskApi = registerDeskApi(app, { showDir: this.showDir, access: this.access, alarms: this.alarms, exclusive: (run) => this.controller.exclusive(run) }, operatorBody(this.access, BODY_LIMITS.upload));
     this.studio = mountStudio(app, { stateDir: this.stateDir, isOperator: (req) => identify(this.access.tokens, requestToken(req))?.role === 'operator', library: () => this.deskApi?.library ?? null, exclusive: (run) => this.controller.exclusive(run), log, toPreviewOutputs: (event, payload) => this.toPreviewOutputs(event, payload) });
-    const c = this.controller;
-    const vocals = mountVocalAudio(app, () => ({ timeline: c.timeline, fingerprint: c.fingerprint, showDir: this.showDir }), log);
+    const vocals = mountVocalAudio(app, () => ({ timeline: this.controller.timeline, fingerprint: this.controller.fingerprint, showDir: this.showDir }), log, this.alarms);
     if (this.options.warmVocals) void vocals.warm();
     this.pagesClose = mountPages(app, { mode: this.options.pages ?? 'auto', http: this.http, showDir: this.showDir, stateDir: this.stateDir, repoRoot: this.options.pagesRoot, failed: this.pagesFailed });
     app.get('/', (_req, res) => {

@@ -5,6 +5,7 @@
 import type { Express } from 'express';
 import type { SongInfo, Timeline } from '../../show-files/src/timeline.ts';
 import { renderSongVocal } from './vocal-bank.ts';
+import type { AlarmBoard } from './show/alarms.ts';
 
 export const VOCAL_SAMPLE_RATE = 22050;
 
@@ -32,7 +33,11 @@ export interface VocalAudio {
   warm(): Promise<void>;
 }
 
-export function mountVocalAudio(app: Express, current: () => { timeline: Timeline; fingerprint: string; showDir: string }, log: (line: string) => void): VocalAudio {
+/**
+ * A render that fails (a voicebank folder removed while the show runs, say) raises an alarm for its
+ * song and answers 500 without the details; the show and every other song go on.
+ */
+export function mountVocalAudio(app: Express, current: () => { timeline: Timeline; fingerprint: string; showDir: string }, log: (line: string) => void, alarms: Pick<AlarmBoard, 'raise' | 'clear'>): VocalAudio {
   const cache = new Map<string, Promise<Buffer>>();
   const vocalOf = (index: number): Promise<Buffer> | undefined => {
     const { timeline, fingerprint } = current();
@@ -43,10 +48,18 @@ export function mountVocalAudio(app: Express, current: () => { timeline: Timelin
     if (!wav) {
       if (cache.size > 64) cache.clear();
       const t0 = performance.now();
-      wav = render(song, current().showDir).then((buf) => {
-        log(`vocal: rendered "${song.title}" (${song.duration.toFixed(1)} s) in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-        return buf;
-      });
+      wav = render(song, current().showDir).then(
+        (buf) => {
+          log(`vocal: rendered "${song.title}" (${song.duration.toFixed(1)} s) in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+          alarms.clear(`vocal:${song.id}`);
+          return buf;
+        },
+        (err: Error) => {
+          log(`vocal: "${song.title}" could not be rendered: ${err.stack ?? err.message}`);
+          alarms.raise(`vocal:${song.id}`, 'critical', `the vocal of "${song.title}" could not be rendered (${err.message.slice(0, 200)}); the show goes on without it`);
+          throw err;
+        },
+      );
       cache.set(key, wav);
       wav.catch(() => cache.delete(key));
     }
@@ -61,8 +74,8 @@ export function mountVocalAudio(app: Express, current: () => { timeline: Timelin
     }
     try {
       res.type('audio/wav').set('Cache-Control', 'public, max-age=31536000, immutable').send(await wav);
-    } catch (err) {
-      res.status(500).json({ ok: false, error: `vocal render failed: ${(err as Error).message}` });
+    } catch {
+      res.status(500).json({ ok: false, error: 'vocal render failed (the desk shows an alarm with the reason)' });
     }
   });
   return {

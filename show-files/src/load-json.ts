@@ -36,7 +36,7 @@ export class FileReport {
 export async function readJson<T>(
   absPath: string,
   rel: string,
-  schema: z.ZodType<T>,
+  schema: { safeParse(value: unknown): z.ZodSafeParseResult<T> },
   errors: ValidationError[],
   onParsed?: (raw: unknown) => void,
 ): Promise<LoadedJson<T> | undefined> {

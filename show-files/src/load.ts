@@ -4,9 +4,9 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import type { z } from 'zod';
 import { FileReport, readJson, type LoadedJson } from './load-json.ts';
-import { MAX_SONG_SECONDS, parseMusicalTime, showSchema, songSchema, type CueTimeValue, type ShowFile, type SongFile } from './schema.ts';
+import { MAX_SONG_SECONDS, parseMusicalTime, showSchema, type CueTimeValue, type ShowFile, type SongFile } from './schema.ts';
+import { songCheck } from './song-check.ts';
 import { TICKS_PER_QUARTER, TempoMap, type TimeSignature } from './tempo.ts';
 import { readScoreFile, SCORE_EXTENSIONS, ScoreError, type Score } from './score/index.ts';
 import { tidyErrors, type ValidationError } from './errors.ts';
@@ -128,7 +128,7 @@ async function loadSong(
     new FileReport(show.file, show.positions, errors).error(['songs', index], `song file "${relPath}" not found`);
     return undefined;
   }
-  const loaded = await readJson(abs, rel, songSchema, errors, (raw) => {
+  const loaded = await readJson(abs, rel, songCheck, errors, (raw) => {
     const id = (raw as { id?: unknown } | null)?.id;
     onRawId(typeof id === 'string' ? id : undefined);
   });

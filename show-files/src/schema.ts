@@ -13,7 +13,8 @@ export const MAX_SONGS = 500;
 export const MAX_SETLIST = 1000;
 export const MAX_CUES_PER_TRACK = 20_000;
 
-function cueList<T extends z.ZodType>(cue: T) {
+/** A track of cues, at most MAX_CUES_PER_TRACK of them (song-check.ts reads a track with the same limit). */
+export function cueList<T extends z.ZodType>(cue: T) {
   return z.array(cue).max(MAX_CUES_PER_TRACK, { error: `at most ${MAX_CUES_PER_TRACK} cues per track` }).optional();
 }
 
@@ -52,7 +53,7 @@ const hostName = (what: string) =>
 const relativePath = (what: string) =>
   nonEmpty(what).refine((p) => !/^([a-z]+:)?[\\/]/i.test(p) && !p.includes('\\'), { error: `${what} must be a relative path with / separators` });
 
-const MUSICAL_TIME = /^(\d{1,5}):(\d{1,3})(?::(\d{1,6}))?$/;
+export const MUSICAL_TIME = /^(\d{1,5}):(\d{1,3})(?::(\d{1,6}))?$/;
 
 /** A cue time: seconds from the song's start, or "bar:beat" / "bar:beat:tick" (1-based bar and beat). */
 const cueTimeError = (iss: { input?: unknown }) => `expected seconds (a number >= 0) or "bar:beat[:tick]" such as "5:1" or "12:3:240", got ${describeValue(iss.input)}`;
@@ -73,7 +74,8 @@ export function parseMusicalTime(s: string): Readonly<{ bar: number; beat: numbe
 
 const timeSignature = z.string().regex(/^\d{1,2}\/(1|2|4|8|16|32)$/, { error: (iss) => `expected a time signature such as "4/4" or "6/8", got ${describeValue(iss.input)}` });
 
-const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: (iss) => `expected a colour "#rrggbb", got ${describeValue(iss.input)}` });
+export const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+const hexColor = z.string().regex(HEX_COLOR, { error: (iss) => `expected a colour "#rrggbb", got ${describeValue(iss.input)}` });
 const metres = numberIn(-1000, 1000, 'metres');
 const vec3 = z.tuple([metres, metres, metres], { error: 'expected [x, y, z] in metres' });
 
@@ -187,13 +189,15 @@ export const voiceSchema = z.strictObject({
   bank: relativePath('a voicebank folder').optional(),
 });
 
-const BUILTIN_MOTIONS = ['idle', 'dance', 'sway', 'wave', 'bow', 'jump', 'point', 'step', 'clap', 'reach', 'open'] as const;
+export const BUILTIN_MOTIONS = ['idle', 'dance', 'sway', 'wave', 'bow', 'jump', 'point', 'step', 'clap', 'reach', 'open'] as const;
 export const BUILTIN_MOTION_NAMES: readonly string[] = BUILTIN_MOTIONS;
+/** A motion clip from a file: VRM animation, BVH or MMD motion. */
+export const MOTION_FILE = /\.(vrma|bvh|vmd)$/i;
 
 export const motionCueSchema = z.strictObject({
   at: cueTime,
   /** A built-in motion or a .vrma / .bvh / .vmd (MMD) file relative to the song file. */
-  clip: nonEmpty('a motion clip').refine((c) => BUILTIN_MOTION_NAMES.includes(c) || /\.(vrma|bvh|vmd)$/i.test(c), {
+  clip: nonEmpty('a motion clip').refine((c) => BUILTIN_MOTION_NAMES.includes(c) || MOTION_FILE.test(c), {
     error: (iss) => `expected one of ${BUILTIN_MOTIONS.join(', ')} or a .vrma/.bvh/.vmd file, got ${describeValue(iss.input)}`,
   }),
   /** Seconds to blend from the previous motion. */
@@ -218,7 +222,7 @@ const channelField = intIn(1, 16).optional();
 
 /** MSC cue, list and path numbers travel as ASCII digits and dots: at most this many characters. */
 export const MSC_NUMBER_MAX_CHARS = 16;
-const MSC_DIGITS = /^\d+(\.\d+)*$/;
+export const MSC_DIGITS = /^\d+(\.\d+)*$/;
 
 /** A cue (or list) number as MSC sends it: digits and dots, as a JSON number or a string. */
 function mscNumber(what: string) {

@@ -103,6 +103,27 @@ describe('a song that cannot play', () => {
     desk.close();
   });
 
+  it('a vocal that cannot be rendered raises an alarm for its song and answers 500 without details', async () => {
+    const showDir = copyDemoShow();
+    const compiled = await compileShowFolder(showDir);
+    if (!compiled.ok) throw new Error('the demo show must compile');
+    // A voicebank that went away after the show was compiled.
+    const broken = { ...compiled.timeline, songs: compiled.timeline.songs.map((s, i) => (i === 0 ? { ...s, voice: { ...s.voice, bank: 'voices/removed-bank' } } : s)) };
+    server = new ShowServer({ showDir, stateDir: tempDir(), timeline: broken, lighting: new RecorderDriver(null), pages: false, port: 0 });
+    await server.start();
+    const song = server.timeline.songs[0]!;
+    const res = await fetch(`${server.url}${song.vocalAudio}`);
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ ok: false, error: 'vocal render failed (the desk shows an alarm with the reason)' });
+    expect(text).not.toContain(showDir);
+    const alarm = server.alarmList().find((a) => a.key === `vocal:${song.id}`);
+    expect(alarm?.level).toBe('critical');
+    expect(alarm?.message).toContain(`the vocal of "${song.title}" could not be rendered (`);
+    expect(alarm?.message).toMatch(/the show goes on without it$/);
+    expect((await getJson(`${server.url}/api/state`)).status).toBe(200);
+  });
+
   it('serve starts with a broken song and says which file is wrong', async () => {
     const showDir = copyDemoShow();
     editJson(join(showDir, 'scores', 'sakura-signal.json'), (score) => {
@@ -122,4 +143,60 @@ describe('a song that cannot play', () => {
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 90_000);
+});
+
+describe('a show.json that does not load', () => {
+  let server: ShowServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  const start = async (showDir: string, stateDir: string): Promise<ShowServer> => {
+    server = new ShowServer({ showDir, stateDir, lighting: new RecorderDriver(null), pages: false, port: 0, transport: { goGuardMs: 0 } });
+    await server.start();
+    return server;
+  };
+
+  it('starts on an empty stage the first time, with an alarm naming file and line, and takes the mended file on LOAD', async () => {
+    const showDir = copyDemoShow();
+    const showFile = join(showDir, 'show.json');
+    const good = readFileSync(showFile, 'utf8');
+    writeFileSync(showFile, good.replace('"type": "song"', '"type": "sng"'));
+    const s = await start(showDir, tempDir());
+    const alarm = s.alarmList().find((a) => a.key === 'show');
+    expect(alarm?.level).toBe('critical');
+    expect(alarm?.message).toMatch(/^the show does not load: show\.json:\d+:\d+ setlist\[0\]\.type: .*nothing to play until it is mended/);
+    expect(s.timeline.songs).toEqual([]);
+    // The server answers like any other: state, a GO into the empty stage, a stop.
+    expect((await getJson(`${s.url}/api/state`)).status).toBe(200);
+    const desk = connect(s.url, s.tokens.operator);
+    await once(desk, 'hello');
+    expect((await emitAck<{ ok: boolean }>(desk, 'transport:command', { command: 'go' })).ok).toBe(true);
+    expect((await emitAck<{ ok: boolean }>(desk, 'transport:command', { command: 'stop' })).ok).toBe(true);
+    // A LOAD of the still-broken file is refused with its errors; the mended one loads and clears the alarm.
+    const refused = await emitAck<{ ok: boolean; errors?: unknown[] }>(desk, 'transport:command', { command: 'load' });
+    expect(refused.ok).toBe(false);
+    expect(refused.errors?.length).toBeGreaterThan(0);
+    writeFileSync(showFile, good);
+    expect((await emitAck<{ ok: boolean }>(desk, 'transport:command', { command: 'load' })).ok).toBe(true);
+    expect(s.timeline.songs.map((song) => song.id)).toEqual(['sakura-signal', 'neon-lullaby', 'hello-hologram']);
+    expect(s.alarmList().find((a) => a.key === 'show')?.active).toBe(false);
+    desk.close();
+  });
+
+  it('keeps the last good show across a restart with a broken show.json', async () => {
+    const showDir = copyDemoShow();
+    const stateDir = tempDir();
+    const first = await start(showDir, stateDir);
+    const entries = first.timeline.entries.map((e) => e.id);
+    const fingerprint = (await getJson(`${first.url}/api/show`)).json.fingerprint;
+    await first.close();
+    // Half a file, as a copy cut short would leave it.
+    const showFile = join(showDir, 'show.json');
+    writeFileSync(showFile, readFileSync(showFile, 'utf8').slice(0, 200));
+    const s = await start(showDir, stateDir);
+    expect(s.timeline.entries.map((e) => e.id)).toEqual(entries);
+    expect((await getJson(`${s.url}/api/show`)).json.fingerprint).toBe(fingerprint);
+    expect(s.alarmList().find((a) => a.key === 'show')?.message).toMatch(/^the show does not load: show\.json:\d+:\d+ invalid JSON: .*playing the last good show, saved 20\d\d-/);
+  });
 });

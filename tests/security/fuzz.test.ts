@@ -20,6 +20,6 @@ describe('fuzzing the show format', () => {
       expect(r.refused).toBeGreaterThan(PER_KIND / 10);
       expect(r.accepted).toBeGreaterThan(0);
       console.log(`fuzz ${kind}: ${r.mutants} mutants, ${r.accepted} accepted, ${r.refused} refused, slowest ${r.maxMs.toFixed(1)} ms (seed ${r.maxSeed}), total ${(r.totalMs / 1000).toFixed(1)} s`);
-    }, 120_000);
+    }, 480_000); // seconds on a quiet machine; ust took 103 s on two cores at load 25
   }
 });

@@ -22,9 +22,3 @@ export const defaultCompiler: ShowCompiler = async (dirOrFile) => {
   const r = await compileShowFolder(dirOrFile, { leaveOutBrokenSongs: true });
   return r.ok ? { ok: true, timeline: r.timeline, errors: [], warnings: r.warnings, leftOut: r.leftOut } : { ok: false, errors: r.errors, warnings: r.warnings, leftOut: r.leftOut };
 };
-
-export class ShowInvalidError extends Error {
-  constructor(readonly errors: ValidationError[]) {
-    super(`the show has ${errors.length} validation error(s)`);
-  }
-}
