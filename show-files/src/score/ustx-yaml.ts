@@ -94,7 +94,7 @@ export function readSimpleYaml(text: string): UstxYaml | undefined {
       const nl = text.indexOf('\n', next);
       const lineEnd = nl < 0 ? length : nl;
       let e = lineEnd;
-      if (e > next && text.charCodeAt(e - 1) === 13) e--;
+      if (nl >= 0 && e > next && text.charCodeAt(e - 1) === 13) e--;
       let p = next;
       while (p < e && text.charCodeAt(p) === SPACE) p++;
       line++;
@@ -211,15 +211,19 @@ export function readSimpleYaml(text: string): UstxYaml | undefined {
     const seq: unknown[] = [];
     const lines: number[] = [];
     for (;;) {
-      lines.push(line);
       let p = pos + 1;
       while (p < end && text.charCodeAt(p) === SPACE) p++;
       if (p === end || text.charCodeAt(p) === HASH) {
+        // The item is on the lines below (its place is there), or empty.
+        const entryLine = line;
         advance();
-        seq.push(!eof && indent > col ? blockNode() : null);
+        const below = !eof && indent > col;
+        lines.push(below ? line : entryLine);
+        seq.push(below ? blockNode() : null);
       } else if (isEntry(p)) {
         giveUp(); // "- - x": a sequence in a sequence, written compactly
       } else {
+        lines.push(line);
         const key = readKey(p);
         if (key !== undefined) seq.push(blockMap(indent + (p - pos), key));
         else {
@@ -243,7 +247,7 @@ export function readSimpleYaml(text: string): UstxYaml | undefined {
       expectLineEnd(after);
       return value;
     }
-    startsPlain(p);
+    startsPlain(p, false);
     let e = p;
     for (let i = p; i < end; i++) {
       const ch = text.charCodeAt(i);
@@ -258,10 +262,14 @@ export function readSimpleYaml(text: string): UstxYaml | undefined {
   }
 
   /** Characters that cannot begin a plain scalar (or that this reader leaves to the full parser). */
-  function startsPlain(p: number): void {
+  function startsPlain(p: number, inFlow: boolean): void {
     const c = text.charCodeAt(p);
     if (c < 128 && NOT_PLAIN_START[c] === 1) giveUp();
-    if ((c === DASH || c === 63 || c === COLON) && (p + 1 >= end || text.charCodeAt(p + 1) === SPACE)) giveUp(); // - ? :
+    if (c === DASH || c === 63 || c === COLON) {
+      // - ? : begin a plain scalar only when a safe character follows (in flow, not , [ ] { }).
+      const next = p + 1 < end ? text.charCodeAt(p + 1) : SPACE;
+      if (next === SPACE || (inFlow && (next === 44 || next === 91 || next === 93 || next === 123 || next === 125))) giveUp();
+    }
   }
 
   /** The plain scalar from p to e: integers are read in place, the rest as the core schema says. */
@@ -337,7 +345,7 @@ export function readSimpleYaml(text: string): UstxYaml | undefined {
     if (c === 123) return flowMap(p);
     if (c === 91) return flowSeq(p);
     if (c === 34 || c === 39) return quoted(p);
-    startsPlain(p);
+    startsPlain(p, true);
     let e = p;
     let i = p;
     for (; i < end; i++) {
