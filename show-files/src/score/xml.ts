@@ -19,6 +19,21 @@ export interface XmlElement {
 }
 
 const NOT_SPACE = /\S/;
+/** The children of every leaf (never added to: a first child replaces it). */
+const NO_CHILDREN: XmlElement[] = [];
+
+/** The attributes of every element that has none. */
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * saxes hands attributes in a prototype-less object, which V8 keeps as a hash table: large, and
+ * slow to carry through garbage collection in a tree of thousands of elements. Kept as a plain
+ * object (or the shared empty one) instead.
+ */
+function keptAttributes(attributes: Record<string, string>): Record<string, string> {
+  for (const _ in attributes) return { ...attributes };
+  return NO_ATTRIBUTES;
+}
 
 function localName(name: string): string {
   const colon = name.indexOf(':');
@@ -28,15 +43,18 @@ function localName(name: string): string {
 /** Well-formed XML into a tree; a ScoreError with the line of the first error otherwise. */
 export function parseXml(text: string, file: string): XmlElement {
   const parser = new SaxesParser({ position: true });
-  const top: XmlElement = { name: '', attrs: {}, children: [], text: '', line: 1 };
+  const top: XmlElement = { name: '', attrs: {}, children: NO_CHILDREN, text: '', line: 1 };
   const stack: XmlElement[] = [top];
   let startLine = 1;
   parser.on('opentagstart', () => {
     startLine = parser.line;
   });
   parser.on('opentag', (tag) => {
-    const el: XmlElement = { name: localName(tag.name), attrs: tag.attributes as Record<string, string>, children: [], text: '', line: startLine };
-    stack[stack.length - 1]!.children.push(el);
+    // Most elements are leaves: they share one empty list until a child comes.
+    const el: XmlElement = { name: localName(tag.name), attrs: keptAttributes(tag.attributes as Record<string, string>), children: NO_CHILDREN, text: '', line: startLine };
+    const parent = stack[stack.length - 1]!;
+    if (parent.children === NO_CHILDREN) parent.children = [el];
+    else parent.children.push(el);
     stack.push(el);
   });
   parser.on('text', (t) => {
@@ -48,7 +66,7 @@ export function parseXml(text: string, file: string): XmlElement {
   });
   parser.on('closetag', () => {
     const el = stack.pop()!;
-    el.text = el.text.trim();
+    if (el.text !== '') el.text = el.text.trim();
   });
   try {
     parser.write(text).close();
