@@ -70,10 +70,15 @@ export function ustxShape(name: unknown): Ease {
 
 /** VBR=length,period,depth,in,out,shift,drift (missing fields as UTAU's defaults). */
 export function parseVbr(value: string): UtauVibrato | undefined {
-  const f = value.split(',').map((s) => Number(s.trim()));
-  const at = (i: number, fallback: number) => (Number.isFinite(f[i]) ? f[i]! : fallback);
-  const v: UtauVibrato = { length: at(0, 0), period: at(1, 175), depth: at(2, 25), fadeIn: at(3, 10), fadeOut: at(4, 10), shift: at(5, 0), drift: at(6, 0) };
+  // Number() ignores the white space around a field; an empty field is 0, a missing one the default.
+  const f = value.split(',');
+  const v: UtauVibrato = { length: field(f, 0, 0), period: field(f, 1, 175), depth: field(f, 2, 25), fadeIn: field(f, 3, 10), fadeOut: field(f, 4, 10), shift: field(f, 5, 0), drift: field(f, 6, 0) };
   return v.length > 0 && v.period > 0 && v.depth > 0 ? v : undefined;
+}
+
+function field(fields: readonly string[], i: number, fallback: number): number {
+  const n = i < fields.length ? Number(fields[i]) : NaN;
+  return Number.isFinite(n) ? n : fallback;
 }
 
 /** A UTAU vibrato in the model's terms (seconds), for a note lasting `seconds`. */
