@@ -17,6 +17,10 @@ function isRecord(v: unknown): v is Plain {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function noteError(file: string, part: number, note: number, line: number | undefined, detail: string): ScoreError {
+  return new ScoreError(file, `voice part ${part} note ${note}: ${detail}`, line);
+}
+
 export function parseUstx(bytes: Uint8Array, file: string): Score {
   const { text } = decodeJapaneseText(bytes);
   const { root, keyLine, itemLines } = readUstxYaml(text, file);
@@ -66,14 +70,11 @@ export function parseUstx(bytes: Uint8Array, file: string): Score {
     for (let i = 0; i < list.length; i++) {
       const n: unknown = list[i];
       const line = noteLine(i);
-      const fail = (detail: string): never => {
-        throw new ScoreError(file, `voice part ${p} note ${i}: ${detail}`, line);
-      };
-      if (!isRecord(n)) fail('must be a mapping');
-      const note = n as Plain;
-      if (typeof note.position !== 'number' || !(note.position >= 0 && note.position < 1e9)) fail(`position must be a number >= 0, got ${JSON.stringify(note.position)}`);
-      if (typeof note.duration !== 'number' || !(note.duration > 0 && note.duration < 1e9)) fail(`duration must be a number > 0, got ${JSON.stringify(note.duration)}`);
-      if (typeof note.tone !== 'number' || !Number.isInteger(note.tone) || note.tone < 0 || note.tone > 127) fail(`tone must be a MIDI number 0-127, got ${JSON.stringify(note.tone)}`);
+      if (!isRecord(n)) throw noteError(file, p, i, line, 'must be a mapping');
+      const note = n;
+      if (typeof note.position !== 'number' || !(note.position >= 0 && note.position < 1e9)) throw noteError(file, p, i, line, `position must be a number >= 0, got ${JSON.stringify(note.position)}`);
+      if (typeof note.duration !== 'number' || !(note.duration > 0 && note.duration < 1e9)) throw noteError(file, p, i, line, `duration must be a number > 0, got ${JSON.stringify(note.duration)}`);
+      if (typeof note.tone !== 'number' || !Number.isInteger(note.tone) || note.tone < 0 || note.tone > 127) throw noteError(file, p, i, line, `tone must be a MIDI number 0-127, got ${JSON.stringify(note.tone)}`);
       const lyric = note.lyric === undefined || note.lyric === null ? 'a' : String(note.lyric);
       const scoreNote: ScoreNote = {
         tick: partStart + (note.position as number),
