@@ -21,19 +21,8 @@ export interface XmlElement {
 const NOT_SPACE = /\S/;
 /** The children of every leaf (never added to: a first child replaces it). */
 const NO_CHILDREN: XmlElement[] = [];
-
 /** The attributes of every element that has none. */
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
-
-/**
- * saxes hands attributes in a prototype-less object, which V8 keeps as a hash table: large, and
- * slow to carry through garbage collection in a tree of thousands of elements. Kept as a plain
- * object (or the shared empty one) instead.
- */
-function keptAttributes(attributes: Record<string, string>): Record<string, string> {
-  for (const _ in attributes) return { ...attributes };
-  return NO_ATTRIBUTES;
-}
 
 function localName(name: string): string {
   const colon = name.indexOf(':');
@@ -49,9 +38,17 @@ export function parseXml(text: string, file: string): XmlElement {
   parser.on('opentagstart', () => {
     startLine = parser.line;
   });
+  // saxes hands each element's attributes in a prototype-less object, which V8 keeps as a hash
+  // table (large, and slow to carry through garbage collection in a tree of thousands of
+  // elements); they are gathered into a plain object as they come instead.
+  let attributes: Record<string, string> | undefined;
+  parser.on('attribute', (attr) => {
+    (attributes ??= {})[attr.name] = attr.value;
+  });
   parser.on('opentag', (tag) => {
     // Most elements are leaves: they share one empty list until a child comes.
-    const el: XmlElement = { name: localName(tag.name), attrs: keptAttributes(tag.attributes as Record<string, string>), children: NO_CHILDREN, text: '', line: startLine };
+    const el: XmlElement = { name: localName(tag.name), attrs: attributes ?? NO_ATTRIBUTES, children: NO_CHILDREN, text: '', line: startLine };
+    attributes = undefined;
     const parent = stack[stack.length - 1]!;
     if (parent.children === NO_CHILDREN) parent.children = [el];
     else parent.children.push(el);
