@@ -35,6 +35,8 @@ export function parseXml(text: string, file: string): XmlElement {
   const top: XmlElement = { name: '', attrs: {}, children: NO_CHILDREN, text: '', line: 1 };
   const stack: XmlElement[] = [top];
   let startLine = 1;
+  // One string per element name for the whole tree (thousands of <note>s share one "note").
+  const names = new Map<string, string>();
   parser.on('opentagstart', () => {
     startLine = parser.line;
   });
@@ -47,7 +49,9 @@ export function parseXml(text: string, file: string): XmlElement {
   });
   parser.on('opentag', (tag) => {
     // Most elements are leaves: they share one empty list until a child comes.
-    const el: XmlElement = { name: localName(tag.name), attrs: attributes ?? NO_ATTRIBUTES, children: NO_CHILDREN, text: '', line: startLine };
+    let name = names.get(tag.name);
+    if (name === undefined) names.set(tag.name, (name = localName(tag.name)));
+    const el: XmlElement = { name, attrs: attributes ?? NO_ATTRIBUTES, children: NO_CHILDREN, text: '', line: startLine };
     attributes = undefined;
     const parent = stack[stack.length - 1]!;
     if (parent.children === NO_CHILDREN) parent.children = [el];
