@@ -6,23 +6,12 @@
 
 import { SaxesParser } from 'saxes';
 import { ScoreError } from './model.ts';
+import { readSimpleXml } from './xml-simple.ts';
+import { NO_ATTRIBUTES, NO_CHILDREN, type XmlElement } from './xml-tree.ts';
 
-export interface XmlElement {
-  /** Local name ("v4:note" is "note": the importers match by local name). */
-  name: string;
-  attrs: Record<string, string>;
-  children: XmlElement[];
-  /** Text directly inside the element (CDATA included), trimmed. */
-  text: string;
-  /** Line where the element's start tag begins. */
-  line: number;
-}
+export type { XmlElement } from './xml-tree.ts';
 
 const NOT_SPACE = /\S/;
-/** The children of every leaf (never added to: a first child replaces it). */
-const NO_CHILDREN: XmlElement[] = [];
-/** The attributes of every element that has none. */
-const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 function localName(name: string): string {
   const colon = name.indexOf(':');
@@ -31,6 +20,12 @@ function localName(name: string): string {
 
 /** Well-formed XML into a tree; a ScoreError with the line of the first error otherwise. */
 export function parseXml(text: string, file: string): XmlElement {
+  // The part of XML score tools write is read by a one-walk reader; anything else by saxes.
+  return readSimpleXml(text) ?? parseXmlStrict(text, file);
+}
+
+/** The same through saxes alone. */
+export function parseXmlStrict(text: string, file: string): XmlElement {
   const parser = new SaxesParser({ position: true });
   const top: XmlElement = { name: '', attrs: {}, children: NO_CHILDREN, text: '', line: 1 };
   const stack: XmlElement[] = [top];
