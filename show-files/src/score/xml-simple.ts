@@ -41,14 +41,18 @@ function read(text: string): XmlElement {
   const openNames: string[] = [];
   let root: XmlElement | undefined;
 
-  /** Counts the line breaks in text[from, to) (lone \r is left to saxes). */
-  const countLines = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) {
-      const c = text.charCodeAt(k);
-      if (c === 10) line++;
-      else if (c === 13 && text.charCodeAt(k + 1) !== 10) giveUp();
+  // Lines are counted only where an element starts: the line breaks before a position, found
+  // with one moving cursor (positions are asked in increasing order).
+  let nextLf = text.indexOf('\n');
+  const lineAt = (p: number): number => {
+    while (nextLf >= 0 && nextLf < p) {
+      line++;
+      nextLf = text.indexOf('\n', nextLf + 1);
     }
+    return line;
   };
+  // A lone \r (not before \n) is a line break saxes counts; such files are left to it.
+  for (let cr = text.indexOf('\r'); cr >= 0; cr = text.indexOf('\r', cr + 1)) if (text.charCodeAt(cr + 1) !== 10) giveUp();
   /** A character XML 1.0 does not allow (controls, surrogates, U+FFFE/FFFF) or that this reader leaves alone. */
   const badChar = (c: number): boolean => (c < 32 && c !== 9 && c !== 10 && c !== 13) || (c >= 0xd800 && c <= 0xdfff) || c >= 0xfffe;
 
@@ -102,7 +106,6 @@ function read(text: string): XmlElement {
     const close = text.indexOf('-->', at + 4);
     if (close < 0 || text.indexOf('--', at + 4) < close) giveUp();
     for (let k = at + 4; k < close; k++) if (badChar(text.charCodeAt(k))) giveUp();
-    countLines(at, close);
     return close + 3;
   };
 
@@ -119,13 +122,11 @@ function read(text: string): XmlElement {
   for (;;) {
     const from = i;
     while (i < length && isSpace(text.charCodeAt(i))) i++;
-    countLines(from, i);
     if (text.startsWith('<!--', i)) {
       i = skipComment(i);
     } else if (text.startsWith('<!DOCTYPE', i)) {
       const m = DOCTYPE.exec(text.slice(i, i + 600));
       if (!m || root) giveUp();
-      countLines(i, i + m![0].length);
       i += m![0].length;
     } else break;
   }
@@ -145,7 +146,6 @@ function read(text: string): XmlElement {
         const value = decode(i, end);
         if (NOT_SPACE.test(value) || stack.length === 0) addText(value);
       }
-      countLines(i, end);
       i = end;
       continue;
     }
@@ -159,7 +159,6 @@ function read(text: string): XmlElement {
       if (!top || k - (i + 2) !== open!.length || !text.startsWith(open!, i + 2)) giveUp();
       while (k < length && isSpace(text.charCodeAt(k))) k++;
       if (text.charCodeAt(k) !== 62) giveUp();
-      countLines(i, k);
       if (top!.text !== '') top!.text = top!.text.trim();
       i = k + 1;
       continue;
@@ -175,7 +174,6 @@ function read(text: string): XmlElement {
         for (let k = i + 9; k < close; k++) if (badChar(text.charCodeAt(k))) giveUp();
         if (hasCr(i, close)) giveUp();
         addText(text.slice(i + 9, close));
-        countLines(i, close);
         i = close + 3;
         continue;
       }
@@ -183,7 +181,7 @@ function read(text: string): XmlElement {
     }
     // <name attr="value" ...> or <name .../>
     if (!isNameStart(next) || (root !== undefined && stack.length === 0)) giveUp();
-    const startLine = line;
+    const startLine = lineAt(i);
     let k = i + 2;
     while (k < length && isNameChar(text.charCodeAt(k))) k++;
     const rawName = text.slice(i + 1, k);
@@ -217,7 +215,6 @@ function read(text: string): XmlElement {
       k = close + 1;
     }
     const selfClosing = text.charCodeAt(k) === 47;
-    countLines(i, k);
     let name = names.get(rawName);
     if (name === undefined) {
       const colon = rawName.indexOf(':');
