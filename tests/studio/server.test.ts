@@ -2,6 +2,8 @@
 // tokens, per-creator drafts, import, submit, and the organiser's review queue. A creator token is
 // refused every operator action, over HTTP and over the show's sockets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { strToU8, zipSync } from 'fflate';
 import { io as connect } from 'socket.io-client';
 import { copyDemo, startDeskServer, type DeskServer } from '../desk/helpers.ts';
 import { issueCreator, revokeCreator, type Creator } from '../../server/src/studio/creators.ts';
@@ -80,6 +82,21 @@ describe('studio server', () => {
     const bad = await json(await api('/api/studio/import', miku.token, { method: 'POST', body: JSON.stringify({ fileName: 'broken.ust', dataBase64: broken }) }));
     expect(bad.status).toBe(422);
     expect(bad.body.error).toMatch(/^broken\.ust:6: .*NoteNum/);
+    // Every format fans write in: OpenUtau, MusicXML (plain and compressed), Vocaloid 4 and 5.
+    const container = '<container><rootfiles><rootfile full-path="s.musicxml"/></rootfiles></container>';
+    const musicXml = readFileSync('tests/fixtures/scores/repeat-verses.musicxml');
+    const others: [string, Uint8Array][] = [
+      ['two-parts.ustx', readFileSync('tests/fixtures/scores/two-parts.ustx')],
+      ['verses.musicxml', musicXml],
+      ['verses.mxl', zipSync({ 'META-INF/container.xml': strToU8(container), 's.musicxml': musicXml })],
+      ['tuned.vsqx', readFileSync('tests/fixtures/scores/tuned-v4.vsqx')],
+      ['song.vpr', zipSync({ 'Project/sequence.json': readFileSync('tests/fixtures/scores/vpr-sequence.json') })],
+    ];
+    for (const [fileName, bytes] of others) {
+      const res = await json(await api('/api/studio/import', miku.token, { method: 'POST', body: JSON.stringify({ fileName, dataBase64: Buffer.from(bytes).toString('base64') }) }));
+      expect(res.status, `${fileName}: ${JSON.stringify(res.body).slice(0, 200)}`).toBe(200);
+      expect(res.body.project.notes.length, fileName).toBeGreaterThan(1);
+    }
     const huge = await json(await api('/api/studio/import', miku.token, { method: 'POST', body: JSON.stringify({ fileName: 'big.mid', dataBase64: 'A'.repeat(10 * 1024 * 1024) }) }));
     expect(huge.status).toBe(413);
     expect(huge.body.error).toMatch(/too large/);

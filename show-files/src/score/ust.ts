@@ -10,29 +10,91 @@ import { applyUtauTuning, parseVbr, ustShape, type UtauPitchPoint, type UtauTuni
 
 const UST_RESOLUTION = 480;
 
-interface Section {
-  name: string;
-  line: number;
-  values: Map<string, { value: string; line: number }>;
+/** One [#...] section: its keys in file order, each with its value and line (a later key wins). */
+class Section {
+  readonly keys: string[] = [];
+  readonly values: string[] = [];
+  readonly lines: number[] = [];
+  constructor(
+    readonly name: string,
+    readonly line: number,
+  ) {}
+
+  private find(key: string): number {
+    for (let i = this.keys.length - 1; i >= 0; i--) if (this.keys[i] === key) return i;
+    return -1;
+  }
+
+  get(key: string): { value: string; line: number } | undefined {
+    const i = this.find(key);
+    return i < 0 ? undefined : { value: this.values[i]!, line: this.lines[i]! };
+  }
+
+  value(key: string): string | undefined {
+    const i = this.find(key);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  has(key: string): boolean {
+    return this.find(key) >= 0;
+  }
 }
 
-function parseSections(text: string): Section[] {
+/** White space as String.trim and \\s see it. */
+const isSpace = (c: number): boolean =>
+  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+
+/** Text from `from` to `to` without the white space around it (String.trim without the copy). */
+function trimmedSlice(text: string, from: number, to: number): string {
+  let a = from;
+  let b = to;
+  while (a < b && isSpace(text.charCodeAt(a))) a++;
+  while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+  return text.slice(a, b);
+}
+
+/** Lines end at \r\n, \n or \r (old Mac files). */
+function parseSections(source: string): Section[] {
+  // A lone \r (not before \n) is rare: such text is brought to \n first.
+  const text = source.indexOf('\r') >= 0 && LONE_CR.test(source) ? source.replace(/\r\n?/g, '\n') : source;
   const sections: Section[] = [];
   let current: Section | undefined;
-  const lines = text.split(/\r\n|\r|\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
-    const line = i + 1;
-    const header = /^\s*\[#([^\]]+)\]\s*$/.exec(raw);
-    if (header) {
-      current = { name: header[1]!.trim().toUpperCase(), line, values: new Map() };
+  let line = 0;
+  let start = 0;
+  while (start <= text.length) {
+    line++;
+    const lf = text.indexOf('\n', start);
+    const next = lf < 0 ? text.length + 1 : lf + 1;
+    const end = lf < 0 ? text.length : lf > start && text.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
+    const header = sectionName(text, start, end);
+    if (header !== undefined) {
+      current = new Section(header, line);
       sections.push(current);
-      continue;
+    } else if (current) {
+      const eq = text.indexOf('=', start);
+      if (eq > start && eq < end) {
+        current.keys.push(trimmedSlice(text, start, eq));
+        current.values.push(trimmedSlice(text, eq + 1, end));
+        current.lines.push(line);
+      }
     }
-    const eq = raw.indexOf('=');
-    if (current && eq > 0) current.values.set(raw.slice(0, eq).trim(), { value: raw.slice(eq + 1).trim(), line });
+    start = next;
   }
   return sections;
+}
+
+const LONE_CR = /\r(?!\n)/;
+
+/** The name in a "[#NAME]" line (upper case, trimmed), or undefined for any other line. */
+function sectionName(text: string, start: number, end: number): string | undefined {
+  let a = start;
+  let b = end;
+  while (a < b && isSpace(text.charCodeAt(a))) a++;
+  while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+  if (b - a < 4 || text.charCodeAt(a) !== 91 || text.charCodeAt(a + 1) !== 35 || text.charCodeAt(b - 1) !== 93) return undefined; // [# ... ]
+  const close = text.indexOf(']', a + 2);
+  if (close !== b - 1) return undefined;
+  return trimmedSlice(text, a + 2, b - 1).toUpperCase();
 }
 
 /** UTAU writes tempos like "120.00"; some locales wrote "120,00". */
@@ -49,7 +111,7 @@ export function parseUst(bytes: Uint8Array, file: string): Score {
   const warnings: string[] = [];
   const tempo: TempoPoint[] = [];
   const setting = sections.find((s) => s.name === 'SETTING');
-  const songTempo = setting?.values.get('Tempo');
+  const songTempo = setting?.get('Tempo');
   if (songTempo) {
     const bpm = parseTempo(songTempo.value);
     if (!(bpm > 0 && bpm < 1000)) throw new ScoreError(file, `[#SETTING] Tempo must be a positive number, got "${songTempo.value}"`, songTempo.line);
@@ -63,25 +125,25 @@ export function parseUst(bytes: Uint8Array, file: string): Score {
   let index = 0;
   for (const s of sections) {
     if (!/^\d+$/.test(s.name)) continue; // VERSION, SETTING, TRACKEND, plugin PREV/NEXT/INSERT/DELETE
-    const length = s.values.get('Length');
+    const length = s.get('Length');
     if (!length) throw new ScoreError(file, `note [#${s.name}] has no Length`, s.line);
     const ticks = Number(length.value);
     if (!Number.isFinite(ticks) || ticks < 0) throw new ScoreError(file, `note [#${s.name}]: Length must be a number of ticks, got "${length.value}"`, length.line);
-    const noteTempo = s.values.get('Tempo');
+    const noteTempo = s.get('Tempo');
     if (noteTempo && noteTempo.value !== '') {
       const bpm = parseTempo(noteTempo.value);
       if (!(bpm > 0 && bpm < 1000)) throw new ScoreError(file, `note [#${s.name}]: Tempo must be a positive number, got "${noteTempo.value}"`, noteTempo.line);
       tempo.push({ tick, bpm });
     }
-    const lyric = s.values.get('Lyric')?.value ?? '';
+    const lyric = s.value('Lyric') ?? '';
     if (!isRestLyric(lyric) && lyric !== '' && ticks > 0) {
-      const noteNum = s.values.get('NoteNum');
+      const noteNum = s.get('NoteNum');
       const pitch = noteNum ? Number(noteNum.value) : NaN;
       if (!Number.isInteger(pitch) || pitch < 0 || pitch > 127) {
         throw new ScoreError(file, `note [#${s.name}] "${lyric}": NoteNum must be a MIDI number 0-127, got "${noteNum?.value ?? ''}"`, noteNum?.line ?? s.line);
       }
       const note: ScoreNote = { tick, durationTicks: ticks, pitch, lyric, source: { line: s.line, index } };
-      const intensity = s.values.get('Intensity');
+      const intensity = s.get('Intensity');
       if (intensity && intensity.value !== '') {
         const value = Number(intensity.value);
         if (!(value >= 0 && value <= 1000)) throw new ScoreError(file, `note [#${s.name}]: Intensity must be a number 0-200, got "${intensity.value}"`, intensity.line);
@@ -89,7 +151,7 @@ export function parseUst(bytes: Uint8Array, file: string): Score {
       }
       const tuning = readTuning(s);
       if (tuning) tunings.set(note, tuning);
-      if (s.values.has('PitchBend') || s.values.has('Piches')) mode1Lines.push(s.line);
+      if (s.has('PitchBend') || s.has('Piches')) mode1Lines.push(s.line);
       notes.push(note);
     } else if (lyric === '' && ticks > 0) {
       warnings.push(`${file}:${s.line}: note [#${s.name}] has no lyric; treated as a rest`);
@@ -113,10 +175,16 @@ export function parseUst(bytes: Uint8Array, file: string): Score {
 /** Numbers of a PBW/PBY list ("20,30,,40"; empty = 0). */
 function numberList(value: string | undefined): number[] {
   if (value === undefined || value.trim() === '') return [];
-  return value.split(',').map((v) => {
-    const n = Number(v.trim());
-    return Number.isFinite(n) ? n : 0;
-  });
+  const out: number[] = [];
+  let from = 0;
+  for (;;) {
+    const comma = value.indexOf(',', from);
+    // Number() ignores the white space around a field; an empty field is 0.
+    const n = Number(value.slice(from, comma < 0 ? value.length : comma));
+    out.push(Number.isFinite(n) ? n : 0);
+    if (comma < 0) return out;
+    from = comma + 1;
+  }
 }
 
 /**
@@ -125,8 +193,8 @@ function numberList(value: string | undefined): number[] {
  * to each next point, PBY their pitches, PBM their shapes.
  */
 function readTuning(s: Section): UtauTuning | undefined {
-  const pbs = s.values.get('PBS')?.value;
-  const vbr = s.values.get('VBR')?.value;
+  const pbs = s.value('PBS');
+  const vbr = s.value('VBR');
   const vibrato = vbr ? parseVbr(vbr) : undefined;
   let points: UtauPitchPoint[] | undefined;
   let snapFirst = true;
@@ -136,15 +204,15 @@ function readTuning(s: Section): UtauTuning | undefined {
     const y0 = ys === undefined || ys.trim() === '' ? undefined : Number(ys);
     if (Number.isFinite(x0)) {
       snapFirst = y0 === undefined || !Number.isFinite(y0);
-      const widths = numberList(s.values.get('PBW')?.value);
-      const heights = numberList(s.values.get('PBY')?.value);
-      const shapes = (s.values.get('PBM')?.value ?? '').split(',');
+      const widths = numberList(s.value('PBW'));
+      const heights = numberList(s.value('PBY'));
+      const shapes = (s.value('PBM') ?? '').split(',');
       points = [{ x: x0, y: snapFirst ? 0 : y0!, shape: ustShape(shapes[0] ?? '') }];
       let x = x0;
-      widths.forEach((w, i) => {
-        x += Math.max(0, w);
-        points!.push({ x, y: heights[i] ?? 0, shape: ustShape(shapes[i + 1] ?? '') });
-      });
+      for (let i = 0; i < widths.length; i++) {
+        x += Math.max(0, widths[i]!);
+        points.push({ x, y: heights[i] ?? 0, shape: ustShape(shapes[i + 1] ?? '') });
+      }
     }
   }
   if (!points && !vibrato) return undefined;

@@ -15,10 +15,10 @@ export function readUstxTuning(note: Plain): UtauTuning | undefined {
   let points: UtauPitchPoint[] | undefined;
   let snapFirst = true;
   if (isRecord(note.pitch) && Array.isArray(note.pitch.data)) {
-    points = note.pitch.data
-      .filter(isRecord)
-      .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y))
-      .map((p) => ({ x: p.x as number, y: p.y as number, shape: ustxShape(p.shape) }));
+    points = [];
+    for (const p of note.pitch.data as unknown[]) {
+      if (isRecord(p) && Number.isFinite(p.x) && Number.isFinite(p.y)) points.push({ x: p.x as number, y: p.y as number, shape: ustxShape(p.shape) });
+    }
     if (points.length < 2) points = undefined;
     snapFirst = note.pitch.snap_first !== false;
   }
@@ -33,11 +33,16 @@ export function readUstxTuning(note: Plain): UtauTuning | undefined {
 
 /** Value of a note expression (phoneme_expressions at index 0, or the older note_expressions). */
 export function noteExpression(note: Plain, abbr: string): number | undefined {
-  for (const key of ['phoneme_expressions', 'note_expressions']) {
-    const list = note[key];
-    if (!Array.isArray(list)) continue;
-    const e = list.find((x) => isRecord(x) && x.abbr === abbr && (x.index === undefined || x.index === 0 || x.index === null));
-    if (isRecord(e) && typeof e.value === 'number' && Number.isFinite(e.value)) return e.value;
+  return expressionIn(note.phoneme_expressions, abbr) ?? expressionIn(note.note_expressions, abbr);
+}
+
+/** The first expression with this abbreviation (at index 0) in a list, when its value is a number. */
+function expressionIn(list: unknown, abbr: string): number | undefined {
+  if (!Array.isArray(list)) return undefined;
+  for (const x of list as unknown[]) {
+    if (isRecord(x) && x.abbr === abbr && (x.index === undefined || x.index === 0 || x.index === null)) {
+      return typeof x.value === 'number' && Number.isFinite(x.value) ? x.value : undefined;
+    }
   }
   return undefined;
 }

@@ -2,7 +2,6 @@
 // time signature, and every voice part: note positions are relative to their part's position.
 // Several parts (on one or several tracks) are merged into the one vocal line, in time order.
 
-import { parseDocument, isMap, isSeq, type Node as YamlNode, LineCounter } from 'yaml';
 import { TempoMap, type TempoPoint, type TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
@@ -10,6 +9,7 @@ import { decodeJapaneseText } from './text.ts';
 import type { CurvePoint } from './pitch-curve.ts';
 import { applyUtauTuning, type UtauTuning } from './utau-tuning.ts';
 import { dynOverNote, noteExpression, partCurve, readUstxTuning } from './ustx-tuning.ts';
+import { readUstxYaml } from './ustx-yaml.ts';
 
 type Plain = Record<string, unknown>;
 
@@ -17,37 +17,25 @@ function isRecord(v: unknown): v is Plain {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function noteError(file: string, part: number, note: number, line: number | undefined, detail: string): ScoreError {
+  return new ScoreError(file, `voice part ${part} note ${note}: ${detail}`, line);
+}
+
 export function parseUstx(bytes: Uint8Array, file: string): Score {
   const { text } = decodeJapaneseText(bytes);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    throw new ScoreError(file, `not valid YAML: ${e.message.split('\n')[0]}`, e.linePos?.[0].line);
-  }
-  let root: unknown;
-  try {
-    // At most 100 alias expansions: a "billion laughs" document is refused, not expanded.
-    root = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  } catch (err) {
-    throw new ScoreError(file, `not a readable OpenUtau project: ${(err as Error).message}`, 1);
-  }
+  const { root, keyLine, itemLines } = readUstxYaml(text, file);
   if (!isRecord(root)) throw new ScoreError(file, 'not an OpenUtau project: expected a YAML mapping', 1);
-  // Line numbers of each part and note, for error messages.
-  const lineOf = (node: YamlNode | null | undefined): number | undefined =>
-    node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-  const partsNode = doc.get('voice_parts', true) as YamlNode | undefined;
 
   const resolution = root.resolution ?? 480;
   if (typeof resolution !== 'number' || !Number.isInteger(resolution) || resolution <= 0) {
-    throw new ScoreError(file, `resolution must be a positive integer, got ${JSON.stringify(resolution)}`, lineOf(doc.get('resolution', true) as YamlNode));
+    throw new ScoreError(file, `resolution must be a positive integer, got ${JSON.stringify(resolution)}`, keyLine('resolution'));
   }
 
   const tempo: TempoPoint[] = [];
   if (Array.isArray(root.tempos) && root.tempos.length > 0) {
     root.tempos.forEach((t, i) => {
       if (!isRecord(t) || typeof t.position !== 'number' || !(t.position >= 0 && t.position < 1e9) || typeof t.bpm !== 'number' || !(t.bpm > 0 && t.bpm < 1000)) {
-        throw new ScoreError(file, `tempos[${i}] must have a position and a positive bpm`);
+        throw new ScoreError(file, `tempos[${i}] must have a position and a positive bpm`, itemLines(['tempos'])(i));
       }
       tempo.push({ tick: t.position, bpm: t.bpm });
     });
@@ -71,25 +59,22 @@ export function parseUstx(bytes: Uint8Array, file: string): Score {
   const pitd: CurvePoint[][] = [];
   let velocityNotes = 0;
   root.voice_parts.forEach((part, p) => {
-    const partNode = isSeq(partsNode) ? (partsNode.items[p] as YamlNode) : undefined;
-    if (!isRecord(part)) throw new ScoreError(file, `voice part ${p} must be a mapping`, lineOf(partNode));
+    if (!isRecord(part)) throw new ScoreError(file, `voice part ${p} must be a mapping`, itemLines(['voice_parts'])(p));
     const partStart = typeof part.position === 'number' && part.position >= 0 && part.position < 1e9 ? part.position : 0;
     const deviation = partCurve(part, 'pitd', partStart);
     if (deviation) pitd.push(deviation);
     const dyn = partCurve(part, 'dyn', partStart);
     const list = part.notes ?? [];
-    if (!Array.isArray(list)) throw new ScoreError(file, `voice part ${p}: notes must be a list`, lineOf(partNode));
-    const notesNode = isMap(partNode) ? (partNode.get('notes', true) as YamlNode | undefined) : undefined;
-    list.forEach((n, i) => {
-      const line = isSeq(notesNode) ? lineOf(notesNode.items[i] as YamlNode) : undefined;
-      const fail = (detail: string): never => {
-        throw new ScoreError(file, `voice part ${p} note ${i}: ${detail}`, line);
-      };
-      if (!isRecord(n)) fail('must be a mapping');
-      const note = n as Plain;
-      if (typeof note.position !== 'number' || !(note.position >= 0 && note.position < 1e9)) fail(`position must be a number >= 0, got ${JSON.stringify(note.position)}`);
-      if (typeof note.duration !== 'number' || !(note.duration > 0 && note.duration < 1e9)) fail(`duration must be a number > 0, got ${JSON.stringify(note.duration)}`);
-      if (typeof note.tone !== 'number' || !Number.isInteger(note.tone) || note.tone < 0 || note.tone > 127) fail(`tone must be a MIDI number 0-127, got ${JSON.stringify(note.tone)}`);
+    if (!Array.isArray(list)) throw new ScoreError(file, `voice part ${p}: notes must be a list`, itemLines(['voice_parts'])(p));
+    const noteLine = itemLines(['voice_parts', p, 'notes']);
+    for (let i = 0; i < list.length; i++) {
+      const n: unknown = list[i];
+      const line = noteLine(i);
+      if (!isRecord(n)) throw noteError(file, p, i, line, 'must be a mapping');
+      const note = n;
+      if (typeof note.position !== 'number' || !(note.position >= 0 && note.position < 1e9)) throw noteError(file, p, i, line, `position must be a number >= 0, got ${JSON.stringify(note.position)}`);
+      if (typeof note.duration !== 'number' || !(note.duration > 0 && note.duration < 1e9)) throw noteError(file, p, i, line, `duration must be a number > 0, got ${JSON.stringify(note.duration)}`);
+      if (typeof note.tone !== 'number' || !Number.isInteger(note.tone) || note.tone < 0 || note.tone > 127) throw noteError(file, p, i, line, `tone must be a MIDI number 0-127, got ${JSON.stringify(note.tone)}`);
       const lyric = note.lyric === undefined || note.lyric === null ? 'a' : String(note.lyric);
       const scoreNote: ScoreNote = {
         tick: partStart + (note.position as number),
@@ -108,7 +93,7 @@ export function parseUstx(bytes: Uint8Array, file: string): Score {
       const tuning = readUstxTuning(note);
       if (tuning) tunings.set(scoreNote, tuning);
       notes.push(scoreNote);
-    });
+    }
   });
   if (root.voice_parts.length > 1) {
     const tracks = new Set(root.voice_parts.map((v) => (isRecord(v) ? v.track_no : undefined)));

@@ -7,7 +7,8 @@
 
 import type { TempoMap } from '../tempo.ts';
 import type { NoteVibrato, ScoreNote } from './model.ts';
-import { absoluteToOffsets, clipBefore, drawShaped, sumPieces, tidyCurve, type CurvePoint, type Ease } from './pitch-curve.ts';
+import { clipBefore, drawShapedInto, tidyCurve, type CurvePoint, type Ease, type ShapedPoint } from './pitch-curve.ts';
+import { addOffsetPiece, PiecePool, sumPool } from './curve-pieces.ts';
 
 export interface UtauPitchPoint {
   /** Milliseconds from the note's start. */
@@ -69,10 +70,15 @@ export function ustxShape(name: unknown): Ease {
 
 /** VBR=length,period,depth,in,out,shift,drift (missing fields as UTAU's defaults). */
 export function parseVbr(value: string): UtauVibrato | undefined {
-  const f = value.split(',').map((s) => Number(s.trim()));
-  const at = (i: number, fallback: number) => (Number.isFinite(f[i]) ? f[i]! : fallback);
-  const v: UtauVibrato = { length: at(0, 0), period: at(1, 175), depth: at(2, 25), fadeIn: at(3, 10), fadeOut: at(4, 10), shift: at(5, 0), drift: at(6, 0) };
+  // Number() ignores the white space around a field; an empty field is 0, a missing one the default.
+  const f = value.split(',');
+  const v: UtauVibrato = { length: field(f, 0, 0), period: field(f, 1, 175), depth: field(f, 2, 25), fadeIn: field(f, 3, 10), fadeOut: field(f, 4, 10), shift: field(f, 5, 0), drift: field(f, 6, 0) };
   return v.length > 0 && v.period > 0 && v.depth > 0 ? v : undefined;
+}
+
+function field(fields: readonly string[], i: number, fallback: number): number {
+  const n = i < fields.length ? Number(fields[i]) : NaN;
+  return Number.isFinite(n) ? n : fallback;
 }
 
 /** A UTAU vibrato in the model's terms (seconds), for a note lasting `seconds`. */
@@ -87,24 +93,29 @@ export function vibratoToModel(v: UtauVibrato, seconds: number): NoteVibrato {
 /** The vibrato a note gets when the creator tuned vibrato on other notes but not on this one. */
 export const NO_VIBRATO: NoteVibrato = { depth: 0, rate: 5.5, delay: 0 };
 
-/** One note's points as an absolute pitch region (cents = MIDI × 100) over ticks. */
-export function notePitchRegion(note: ScoreNote, prev: ScoreNote | undefined, tuning: UtauTuning, map: TempoMap): CurvePoint[] {
+/** One note's points drawn into `region` as an absolute pitch region (cents = MIDI × 100) over ticks. */
+export function drawNotePitchRegion(region: PiecePool, note: ScoreNote, prev: ScoreNote | undefined, tuning: UtauTuning, map: TempoMap): void {
   const points = tuning.points;
-  if (!points || points.length < 2) return [];
+  if (!points || points.length < 2) return;
   const start = map.secondsAt(note.tick);
   const end = note.tick + note.durationTicks;
   const base = note.pitch * 100;
-  const shaped = points.map((p, i) => {
-    let y = p.y;
-    if (i === 0 && tuning.snapFirst) y = prev && prev.tick + prev.durationTicks === note.tick ? (prev.pitch - note.pitch) * 10 : 0;
-    return { tick: map.tickAt(start + p.x / 1000), cents: base + y * 10, shape: p.shape };
-  });
-  shaped.sort((a, b) => a.tick - b.tick);
+  const snapTo = prev && prev.tick + prev.durationTicks === note.tick ? (prev.pitch - note.pitch) * 10 : 0;
+  const shaped: ShapedPoint[] = [];
+  let ordered = true;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    const y = i === 0 && tuning.snapFirst ? snapTo : p.y;
+    const tick = map.tickAt(start + p.x / 1000);
+    if (i > 0 && !(tick >= shaped[i - 1]!.tick)) ordered = false;
+    shaped.push({ tick, cents: base + y * 10, shape: p.shape });
+  }
+  if (!ordered) shaped.sort((a, b) => a.tick - b.tick);
   // Held flat to the note's start and end, as OpenUtau draws them.
   if (shaped[0]!.tick > note.tick) shaped.unshift({ tick: note.tick, cents: shaped[0]!.cents, shape: 'linear' });
   const last = shaped[shaped.length - 1]!;
   if (last.tick < end) shaped.push({ tick: end, cents: last.cents, shape: 'linear' });
-  return drawShaped(shaped);
+  drawShapedInto(region, shaped);
 }
 
 /**
@@ -119,23 +130,27 @@ export function applyUtauTuning(
   warnings: string[],
   file: string,
 ): CurvePoint[] | undefined {
-  const pieces: CurvePoint[][] = [...extraOffsets];
+  const pieces = new PiecePool();
+  for (const extra of extraOffsets) pieces.addPoints(extra);
+  const region = new PiecePool();
   let vibratos = 0;
   let phased = 0;
-  notes.forEach((note, i) => {
+  for (let i = 0; i < notes.length; i++) {
+    const note = notes[i]!;
     const tuning = tuningOf(note);
-    if (!tuning) return;
-    const region = notePitchRegion(note, notes[i - 1], tuning, map);
-    if (region.length > 0) pieces.push(absoluteToOffsets(region, notes));
+    if (!tuning) continue;
+    region.clear();
+    drawNotePitchRegion(region, note, notes[i - 1], tuning, map);
+    addOffsetPiece(pieces, region, 0, region.size, notes);
     if (tuning.vibrato) {
       note.vibrato = vibratoToModel(tuning.vibrato, map.secondsAt(note.tick + note.durationTicks) - map.secondsAt(note.tick));
       vibratos++;
       if (tuning.vibrato.shift !== 0 || tuning.vibrato.drift !== 0) phased++;
     }
-  });
+  }
   // A file with tuned vibratos sings the others without one (the creator chose none there).
   if (vibratos > 0) for (const note of notes) note.vibrato ??= { ...NO_VIBRATO };
   if (phased > 0) warnings.push(`${file}: vibrato phase (shift) and centre (drift) on ${phased} note${phased === 1 ? '' : 's'} not kept; depth, rate, length and fades are`);
-  const curve = clipBefore(sumPieces(pieces), 0);
+  const curve = clipBefore(sumPool(pieces), 0);
   return curve.length >= 2 ? tidyCurve(curve) : undefined;
 }

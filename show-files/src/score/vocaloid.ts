@@ -7,7 +7,8 @@
 
 import type { TempoMap } from '../tempo.ts';
 import type { NoteVibrato, ScoreNote } from './model.ts';
-import { absoluteToOffsets, clipBefore, ease, sumPieces, tidyCurve, type CurvePoint } from './pitch-curve.ts';
+import { clipBefore, ease, tidyCurve, type CurvePoint } from './pitch-curve.ts';
+import { addOffsetPiece, PiecePool, sumPool } from './curve-pieces.ts';
 import { NO_VIBRATO } from './utau-tuning.ts';
 
 export interface ControlEvent {
@@ -54,48 +55,71 @@ function sorted(events: ControlEvent[]): ControlEvent[] {
   return events.filter((e) => Number.isFinite(e.tick) && Number.isFinite(e.value)).sort((a, b) => a.tick - b.tick);
 }
 
-/** A part's pitch bend as a step curve of cents over the part (empty when it never bends). */
-function bendPiece(part: VocaloidPart): CurvePoint[] {
+/** A part's pitch bend as a step curve of cents over the part, added to `into` (nothing when it never bends). */
+function addBendPiece(into: PiecePool, part: VocaloidPart): boolean {
   const pit = sorted(part.pit);
   const pbs = sorted(part.pbs);
-  if (!pit.some((e) => e.value !== 0)) return [];
-  const ticks = [...new Set([part.start, ...pit.map((e) => e.tick), ...pbs.map((e) => e.tick)])].filter((t) => t >= part.start && t < part.end).sort((a, b) => a - b);
-  const out: CurvePoint[] = [];
-  ticks.forEach((t, i) => {
-    const raw = heldAt(pit, t, 0);
-    const range = Math.min(24, Math.max(0, heldAt(pbs, t, 2)));
-    const cents = ((raw < 0 ? raw / 8192 : raw / 8191) * range * 100);
-    const until = ticks[i + 1] ?? part.end;
-    out.push({ tick: t, cents }, { tick: until, cents });
-  });
-  return out;
+  if (!pit.some((e) => e.value !== 0)) return false;
+  const ticks = [part.start];
+  for (const e of pit) ticks.push(e.tick);
+  for (const e of pbs) ticks.push(e.tick);
+  ticks.sort((a, b) => a - b);
+  // Each distinct tick inside the part, in order; both lists are walked with the ticks (no search).
+  let k = 0;
+  let pitAt = 0;
+  let pbsAt = 0;
+  let added = 0;
+  while (k < ticks.length) {
+    const t = ticks[k]!;
+    while (k < ticks.length && ticks[k] === t) k++;
+    if (!(t >= part.start && t < part.end)) continue;
+    while (pitAt < pit.length && pit[pitAt]!.tick <= t) pitAt++;
+    while (pbsAt < pbs.length && pbs[pbsAt]!.tick <= t) pbsAt++;
+    const raw = pitAt > 0 ? pit[pitAt - 1]!.value : 0;
+    const range = Math.min(24, Math.max(0, pbsAt > 0 ? pbs[pbsAt - 1]!.value : 2));
+    const cents = (raw < 0 ? raw / 8192 : raw / 8191) * range * 100;
+    let until = part.end;
+    for (let n = k; n < ticks.length; n++) {
+      const u = ticks[n]!;
+      if (u >= part.start && u < part.end) {
+        until = u;
+        break;
+      }
+    }
+    into.push(t, cents);
+    into.push(until, cents);
+    added++;
+  }
+  into.close();
+  return added > 0;
 }
 
-/** Glides like Vocaloid's own between touching notes, as absolute pitch regions. */
-function standInGlides(notes: readonly ScoreNote[], map: TempoMap): CurvePoint[][] {
-  const pieces: CurvePoint[][] = [];
+/** Glides like Vocaloid's own between touching notes, as pieces of offsets from the written notes. */
+function addStandInGlides(into: PiecePool, notes: readonly ScoreNote[], map: TempoMap): void {
+  const glide = new PiecePool();
   for (let i = 1; i < notes.length; i++) {
     const prev = notes[i - 1]!;
     const note = notes[i]!;
     if (prev.tick + prev.durationTicks !== note.tick || prev.pitch === note.pitch) continue;
     // Drawn in time, not ticks, so the glide stays centred on the beat across a tempo change.
     const at = map.secondsAt(note.tick);
-    const glide: CurvePoint[] = [];
+    glide.clear();
     for (let s = 0; s <= GLIDE_STEPS; s++) {
       const tick = Math.min(note.tick + note.durationTicks, Math.max(prev.tick, map.tickAt(at + GLIDE_SECONDS * (s / GLIDE_STEPS - 0.5))));
-      glide.push({ tick, cents: (prev.pitch + (note.pitch - prev.pitch) * ease('sineInOut', s / GLIDE_STEPS)) * 100 });
+      glide.push(tick, (prev.pitch + (note.pitch - prev.pitch) * ease('sineInOut', s / GLIDE_STEPS)) * 100);
     }
-    pieces.push(glide);
+    addOffsetPiece(into, glide, 0, glide.size, notes);
   }
-  return pieces;
 }
 
 /** The score's pitch curve from the parts' pitch bends; undefined when nothing bends. */
 export function vocaloidPitchCurve(parts: readonly VocaloidPart[], notes: readonly ScoreNote[], map: TempoMap): CurvePoint[] | undefined {
-  const bends = parts.map(bendPiece).filter((p) => p.length > 0);
-  if (bends.length === 0 || notes.length === 0) return undefined;
-  const glides = standInGlides(notes, map).map((g) => absoluteToOffsets(g, notes));
-  const curve = clipBefore(sumPieces([...bends, ...glides]), 0);
+  const pieces = new PiecePool();
+  let bends = 0;
+  for (const part of parts) if (addBendPiece(pieces, part)) bends++;
+  if (bends === 0 || notes.length === 0) return undefined;
+  addStandInGlides(pieces, notes, map);
+  const curve = clipBefore(sumPool(pieces), 0);
   return curve.length >= 2 ? tidyCurve(curve) : undefined;
 }
 

@@ -76,18 +76,16 @@ function readSequence(data: Plain, file: string, options: ScoreImportOptions): S
     }
     parts.push(part);
     list(rawPart.notes).forEach((raw, i) => {
-      const where = `track ${number} part ${p + 1} note ${i + 1}`;
-      if (!isRecord(raw)) throw new ScoreError(file, `${where} must be an object`);
-      if (!finite(raw.pos) || raw.pos < 0 || raw.pos > 1e9) throw new ScoreError(file, `${where}: "pos" must be a tick >= 0, got ${JSON.stringify(raw.pos)}`);
-      if (!finite(raw.duration) || !(raw.duration > 0 && raw.duration < 1e9)) throw new ScoreError(file, `${where}: "duration" must be a length > 0, got ${JSON.stringify(raw.duration)}`);
-      if (!Number.isInteger(raw.number) || (raw.number as number) < 0 || (raw.number as number) > 127) throw new ScoreError(file, `${where}: "number" must be a MIDI number 0-127, got ${JSON.stringify(raw.number)}`);
+      if (!isRecord(raw)) throw new ScoreError(file, `${noteWhere(number, p, i)} must be an object`);
+      if (!finite(raw.pos) || raw.pos < 0 || raw.pos > 1e9) throw new ScoreError(file, `${noteWhere(number, p, i)}: "pos" must be a tick >= 0, got ${JSON.stringify(raw.pos)}`);
+      if (!finite(raw.duration) || !(raw.duration > 0 && raw.duration < 1e9)) throw new ScoreError(file, `${noteWhere(number, p, i)}: "duration" must be a length > 0, got ${JSON.stringify(raw.duration)}`);
+      if (!Number.isInteger(raw.number) || (raw.number as number) < 0 || (raw.number as number) > 127) throw new ScoreError(file, `${noteWhere(number, p, i)}: "number" must be a MIDI number 0-127, got ${JSON.stringify(raw.number)}`);
       const lyric = typeof raw.lyric === 'string' && raw.lyric.trim() !== '' ? raw.lyric.trim() : 'a';
       const note: ScoreNote = { tick: start + raw.pos, durationTicks: raw.duration, pitch: raw.number as number, lyric, source: { index: i, part: p } };
       if (raw.isProtected === true) locked++;
       const v = raw.vibrato;
       if (isRecord(v) && finite(v.type) && v.type > 0 && finite(v.duration) && v.duration > 0) {
-        const values = (k: string) => list(v[k]).filter(isRecord).map((x) => Number(x.value));
-        vibratos.set(note, { ticks: Math.min(v.duration, raw.duration), depth: meanValue(values('depths'), 64), rate: meanValue(values('rates'), 50) });
+        vibratos.set(note, { ticks: Math.min(v.duration, raw.duration), depth: meanValue(pointValues(v.depths), 64), rate: meanValue(pointValues(v.rates), 50) });
       }
       notes.push(note);
       part.end = Math.max(part.end, note.tick + note.durationTicks);
@@ -104,6 +102,18 @@ function readSequence(data: Plain, file: string, options: ScoreImportOptions): S
   const curve = vocaloidPitchCurve(parts, score.notes, map);
   if (curve) score.pitchCurve = curve;
   return score;
+}
+
+/** Where a note is, for its error messages. */
+function noteWhere(track: number, part: number, note: number): string {
+  return `track ${track} part ${part + 1} note ${note + 1}`;
+}
+
+/** The values of a vibrato's depth or rate points. */
+function pointValues(points: unknown): number[] {
+  const values: number[] = [];
+  for (const x of list(points)) if (isRecord(x)) values.push(Number(x.value));
+  return values;
 }
 
 function readTempo(master: Plain, file: string): TempoPoint[] {

@@ -72,14 +72,13 @@ export function parseVsqxTree(root: XmlElement, file: string, options: ScoreImpo
     }
     parts.push(part);
     children(partEl, 'note').forEach((el, i) => {
-      const where = `track ${track.number} part ${p + 1} note ${i + 1}`;
       const line = el.line;
       const pos = childNumber(el, tags.pos);
       const dur = childNumber(el, tags.dur);
       const pitch = childNumber(el, tags.noteNum);
-      if (pos === undefined || pos < 0 || pos > 1e9) throw new ScoreError(file, `${where}: <${tags.pos}> must be a tick >= 0, got "${childText(el, tags.pos) ?? ''}"`, line);
-      if (dur === undefined || !(dur > 0 && dur < 1e9)) throw new ScoreError(file, `${where}: <${tags.dur}> must be a length > 0, got "${childText(el, tags.dur) ?? ''}"`, line);
-      if (pitch === undefined || !Number.isInteger(pitch) || pitch < 0 || pitch > 127) throw new ScoreError(file, `${where}: <${tags.noteNum}> must be a MIDI number 0-127, got "${childText(el, tags.noteNum) ?? ''}"`, line);
+      if (pos === undefined || pos < 0 || pos > 1e9) throw new ScoreError(file, `${noteWhere(track.number, p, i)}: <${tags.pos}> must be a tick >= 0, got "${childText(el, tags.pos) ?? ''}"`, line);
+      if (dur === undefined || !(dur > 0 && dur < 1e9)) throw new ScoreError(file, `${noteWhere(track.number, p, i)}: <${tags.dur}> must be a length > 0, got "${childText(el, tags.dur) ?? ''}"`, line);
+      if (pitch === undefined || !Number.isInteger(pitch) || pitch < 0 || pitch > 127) throw new ScoreError(file, `${noteWhere(track.number, p, i)}: <${tags.noteNum}> must be a MIDI number 0-127, got "${childText(el, tags.noteNum) ?? ''}"`, line);
       const note: ScoreNote = { tick: start + pos, durationTicks: dur, pitch, lyric: (childText(el, tags.lyric) ?? '').trim() || 'a', source: { line, index: i, part: p } };
       if (child(el, tags.phoneme)?.attrs.lock === '1') locked++;
       const vibrato = readVibrato(child(el, tags.style), tags, dur);
@@ -130,16 +129,33 @@ function chooseTrack(tracks: XmlElement[], tags: Tags, options: ScoreImportOptio
   return t;
 }
 
+/** Where a note is, for its error messages. */
+function noteWhere(track: number, part: number, note: number): string {
+  return `track ${track} part ${part + 1} note ${note + 1}`;
+}
+
+/** A number from the style attribute (<v id="vibLen">) with this id; undefined when there is none. */
+function styleValue(style: XmlElement, tags: Tags, id: string): number | undefined {
+  for (const el of style.children) if (el.name === tags.styleAttr && el.attrs.id === id) return Number(el.text);
+  return undefined;
+}
+
+/** The values of the point list (<seq id="vibDep">) with this id. */
+function styleSequence(style: XmlElement, tags: Tags, id: string): number[] {
+  const values: number[] = [];
+  for (const seq of style.children) {
+    if (seq.name !== tags.seq || seq.attrs.id !== id) continue;
+    for (const point of seq.children) if (point.name === tags.seqPoint) values.push(Number(childText(point, tags.seqValue)));
+    break;
+  }
+  return values;
+}
+
 /** vibLen (% of the note, at its end), vibType (0 = none) and the vibDep/vibRate point lists. */
 function readVibrato(style: XmlElement | undefined, tags: Tags, duration: number): VocaloidVibrato | undefined {
   if (!style) return undefined;
-  const attr = (id: string) => {
-    const el = children(style, tags.styleAttr).find((a) => a.attrs.id === id);
-    return el ? Number(el.text) : undefined;
-  };
-  const length = attr('vibLen') ?? 0;
-  const type = attr('vibType') ?? 0;
+  const length = styleValue(style, tags, 'vibLen') ?? 0;
+  const type = styleValue(style, tags, 'vibType') ?? 0;
   if (!(length > 0) || !(type > 0)) return undefined;
-  const seq = (id: string) => children(children(style, tags.seq).find((s) => s.attrs.id === id), tags.seqPoint).map((p) => Number(childText(p, tags.seqValue)));
-  return { ticks: (duration * Math.min(100, length)) / 100, depth: meanValue(seq('vibDep'), 64), rate: meanValue(seq('vibRate'), 50) };
+  return { ticks: (duration * Math.min(100, length)) / 100, depth: meanValue(styleSequence(style, tags, 'vibDep'), 64), rate: meanValue(styleSequence(style, tags, 'vibRate'), 50) };
 }

@@ -6,17 +6,10 @@
 
 import { SaxesParser } from 'saxes';
 import { ScoreError } from './model.ts';
+import { readSimpleXml } from './xml-simple.ts';
+import { NO_ATTRIBUTES, NO_CHILDREN, type XmlElement } from './xml-tree.ts';
 
-export interface XmlElement {
-  /** Local name ("v4:note" is "note": the importers match by local name). */
-  name: string;
-  attrs: Record<string, string>;
-  children: XmlElement[];
-  /** Text directly inside the element (CDATA included), trimmed. */
-  text: string;
-  /** Line where the element's start tag begins. */
-  line: number;
-}
+export type { XmlElement } from './xml-tree.ts';
 
 const NOT_SPACE = /\S/;
 
@@ -27,16 +20,37 @@ function localName(name: string): string {
 
 /** Well-formed XML into a tree; a ScoreError with the line of the first error otherwise. */
 export function parseXml(text: string, file: string): XmlElement {
+  // The part of XML score tools write is read by a one-walk reader; anything else by saxes.
+  return readSimpleXml(text) ?? parseXmlStrict(text, file);
+}
+
+/** The same through saxes alone. */
+export function parseXmlStrict(text: string, file: string): XmlElement {
   const parser = new SaxesParser({ position: true });
-  const top: XmlElement = { name: '', attrs: {}, children: [], text: '', line: 1 };
+  const top: XmlElement = { name: '', attrs: {}, children: NO_CHILDREN, text: '', line: 1 };
   const stack: XmlElement[] = [top];
   let startLine = 1;
+  // One string per element name for the whole tree (thousands of <note>s share one "note").
+  const names = new Map<string, string>();
   parser.on('opentagstart', () => {
     startLine = parser.line;
   });
+  // saxes hands each element's attributes in a prototype-less object, which V8 keeps as a hash
+  // table (large, and slow to carry through garbage collection in a tree of thousands of
+  // elements); they are gathered into a plain object as they come instead.
+  let attributes: Record<string, string> | undefined;
+  parser.on('attribute', (attr) => {
+    (attributes ??= {})[attr.name] = attr.value;
+  });
   parser.on('opentag', (tag) => {
-    const el: XmlElement = { name: localName(tag.name), attrs: tag.attributes as Record<string, string>, children: [], text: '', line: startLine };
-    stack[stack.length - 1]!.children.push(el);
+    // Most elements are leaves: they share one empty list until a child comes.
+    let name = names.get(tag.name);
+    if (name === undefined) names.set(tag.name, (name = localName(tag.name)));
+    const el: XmlElement = { name, attrs: attributes ?? NO_ATTRIBUTES, children: NO_CHILDREN, text: '', line: startLine };
+    attributes = undefined;
+    const parent = stack[stack.length - 1]!;
+    if (parent.children === NO_CHILDREN) parent.children = [el];
+    else parent.children.push(el);
     stack.push(el);
   });
   parser.on('text', (t) => {
@@ -48,7 +62,7 @@ export function parseXml(text: string, file: string): XmlElement {
   });
   parser.on('closetag', () => {
     const el = stack.pop()!;
-    el.text = el.text.trim();
+    if (el.text !== '') el.text = el.text.trim();
   });
   try {
     parser.write(text).close();
