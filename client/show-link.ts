@@ -7,6 +7,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { ClockSync, ClockSyncLoop, EVENTS, type Hello, type TimelineReply, type TransportSnapshot } from '../protocol/index.ts';
 import type { Timeline } from '../show-files/src/timeline.ts';
 import { SyncedShowClock } from './show-clock.ts';
+import { Failover } from './failover.ts';
 
 export interface ShowLinkOptions {
   /** The server; the page's own origin when left out. */
@@ -52,6 +53,8 @@ export class ShowLink {
   readonly clock = new SyncedShowClock(this.sync);
   readonly socket: Socket;
   readonly loop: ClockSyncLoop;
+  /** The other server of a warm-standby pair, dialled when this one goes. */
+  readonly failover: Failover;
   connected = false;
   everConnected = false;
   /** Successful connects so far (a reconnect counts again). */
@@ -72,6 +75,7 @@ export class ShowLink {
     if (options.reconnectionDelayMax !== undefined) socketOptions.reconnectionDelayMax = options.reconnectionDelayMax;
     this.socket = options.url === undefined ? io(socketOptions) : io(options.url, socketOptions);
     this.loop = new ClockSyncLoop(this.sync, this.socket);
+    this.failover = new Failover(this.socket, options.url);
     this.wire();
   }
 
@@ -102,7 +106,7 @@ export class ShowLink {
       this.connected = false;
       // Keep going on the last snapshot and clock offset until the server is back.
       this.loop.stop();
-      if (reason === SERVER_DISCONNECT) setTimeout(() => s.connect(), REDIAL_MS);
+      if (reason === SERVER_DISCONNECT) this.failover.serverClosed(REDIAL_MS);
       this.emitLocal('connection');
     });
     s.on('connect_error', (err: Error) => {

@@ -9,3 +9,4 @@ export * from './crowd.ts';
 export * from './cluster.ts';
 export * from './clock-sync.ts';
 export * from './studio-preview.ts';
+export * from './standby.ts';
