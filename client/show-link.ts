@@ -26,6 +26,8 @@ export interface ShowLinkOptions {
   resetClockOnConnect?: boolean;
   /** How long a timeline request may take, ms. */
   timelineTimeoutMs?: number;
+  /** More socket.io options, for tools and tests in Node (e.g. `localAddress`, to connect from many loopback addresses). */
+  socketOptions?: Record<string, unknown>;
 }
 
 export interface ShowLinkEvents {
@@ -70,6 +72,7 @@ export class ShowLink {
       auth: options.token ? { token: options.token } : {},
       transports: ['websocket'],
     };
+    if (options.socketOptions) Object.assign(socketOptions, options.socketOptions);
     if (options.query) socketOptions.query = options.query;
     if (options.reconnectionDelay !== undefined) socketOptions.reconnectionDelay = options.reconnectionDelay;
     if (options.reconnectionDelayMax !== undefined) socketOptions.reconnectionDelayMax = options.reconnectionDelayMax;

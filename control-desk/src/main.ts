@@ -7,6 +7,7 @@ import { OperatorView } from './operator-view.ts';
 import { OrganiserView } from './organiser-view.ts';
 import { AudiencePanel } from './audience.ts';
 import { ReviewView } from './review-view.ts';
+import { PairPanel } from './pair-panel.ts';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
@@ -16,6 +17,7 @@ const operator = new OperatorView(link);
 const organiser = new OrganiserView(link);
 const audience = new AudiencePanel(link.socket);
 const review = new ReviewView(link, () => void organiser.loadLibrary());
+const pair = new PairPanel(link.socket, (event, payload, timeoutMs) => link.link.request(event, payload, timeoutMs));
 let organiserLoaded = false;
 
 type ViewName = 'operator' | 'organiser';
@@ -59,4 +61,4 @@ function frame(): void {
 requestAnimationFrame(frame);
 
 // For tests and the screenshot script: the desk's live state, read-only.
-(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser, audience, review };
+(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser, audience, review, pair };

@@ -79,7 +79,7 @@ export class ReplicaSource {
   }
 
   private beat(): void {
-    if (!this.o.isPrimary()) return;
+    if (!this.o.isPrimary() || this.peers.size === 0) return;
     const beat = this.o.beat();
     for (const p of this.peers) {
       p.socket.timeout(this.o.heartbeatMs * 5).emit(STANDBY_EVENTS.heartbeat, beat, (err: Error | null, reply: { lagMs?: unknown } | undefined) => {
