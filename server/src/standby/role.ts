@@ -72,6 +72,8 @@ export class StandbyRole {
   private checking = false;
   private promoting: Promise<TakeOverResult> | null = null;
   private askedAt = -Infinity;
+  /** Resolves a hand-over the operator asked for here, once we stood down. */
+  private handedOver: ((r: TakeOverResult) => void) | null = null;
   private lastPushed = '';
   private closed = false;
 
@@ -189,12 +191,16 @@ export class StandbyRole {
     if (this.role === 'standby') return this.promote(`taken over from ${from}`, true);
     const peer = this.source.current();
     if (!peer) return { ok: false, error: 'no standby is connected to this primary' };
-    try {
-      const reply = (await peer.socket.timeout(this.opts.handOverTimeoutMs * 3).emitWithAck(STANDBY_EVENTS.handOver, { from })) as TakeOverResult;
-      return reply ?? { ok: false, error: 'the standby did not answer' };
-    } catch {
-      return { ok: false, error: 'the standby did not answer' };
-    }
+    // The standby answers by asking us to stand down (and closes its link as it takes over, so
+    // its own reply may never arrive): our standing down is the answer.
+    const handed = new Promise<TakeOverResult>((resolve) => (this.handedOver = resolve));
+    const asked = peer.socket
+      .timeout(this.opts.handOverTimeoutMs * 3)
+      .emitWithAck(STANDBY_EVENTS.handOver, { from })
+      .then((r: TakeOverResult | null) => r ?? { ok: false as const, error: 'the standby did not answer' }, () => ({ ok: false as const, error: 'the standby did not answer' }));
+    const result = await Promise.race([handed, asked]);
+    this.handedOver = null;
+    return result;
   }
 
   /**
@@ -248,15 +254,19 @@ export class StandbyRole {
     this.peerName = name;
     this.peerTerm = term;
     d.controller.standDown(`standby: this server stood down (${why}); ${url} is primary`);
+    this.handedOver?.({ ok: true, note: `handed the show over to ${name} at ${url} (term ${term})` });
     await d.primaryOnly.stop();
     writePair(d.stateDir, { peer: originOf(url), term });
     d.log(`standby: stood down (${why}); following ${name} at ${url} (term ${term})`);
     d.alarms.clear('standby:takeover');
     d.alarms.raise('standby:role', 'warning', `this server stood down (${why}) and is now the standby of ${url}`);
-    // Pages go to the new primary (after our answer to the standby has gone out).
-    setTimeout(() => {
-      for (const s of d.io.of('/').sockets.values()) if (!isStandbyLink(s)) s.disconnect(true);
-    }, 20);
+    // Pages go to the new primary: outputs and viewers at once (after our answer to the standby has
+    // gone out), desks a little later, so one that pressed "hand over" here hears how it went.
+    const moveOn = (operators: boolean): void => {
+      for (const s of d.io.of('/').sockets.values()) if (!isStandbyLink(s) && (s.rooms.has('operator') === operators)) s.disconnect(true);
+    };
+    setTimeout(() => moveOn(false), 20).unref();
+    setTimeout(() => moveOn(true), 1000).unref();
     await this.follow(url, 5000);
   }
 
