@@ -5,7 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PairView } from '../../../protocol/index.ts';
+import type { PairView, TokenHashes } from '../../../protocol/index.ts';
 import { writeFileAtomic } from '../atomic.ts';
 
 export interface PairRecord {
@@ -13,6 +13,8 @@ export interface PairRecord {
   peer: string | null;
   /** The highest term this server has served in or seen. */
   term: number;
+  /** The pair's tokens as hashes, once this server has mirrored a primary. */
+  tokens?: TokenHashes;
 }
 
 export const PAIR_FILE = 'pair.json';
@@ -22,7 +24,8 @@ export function readPair(stateDir: string): PairRecord {
   if (!existsSync(file)) return { peer: null, term: 0 };
   try {
     const r = JSON.parse(readFileSync(file, 'utf8')) as Partial<PairRecord>;
-    return { peer: typeof r.peer === 'string' && r.peer ? r.peer : null, term: Number.isInteger(r.term) ? r.term! : 0 };
+    const tokens = r.tokens && typeof r.tokens.operator === 'string' && typeof r.tokens.viewer === 'string' && r.tokens.outputs && typeof r.tokens.outputs === 'object' ? r.tokens : undefined;
+    return { peer: typeof r.peer === 'string' && r.peer ? r.peer : null, term: Number.isInteger(r.term) ? r.term! : 0, ...(tokens ? { tokens } : {}) };
   } catch {
     // A damaged file is no pair: this server starts as it was told to.
     return { peer: null, term: 0 };

@@ -72,6 +72,8 @@ export class StandbyRole {
   private checking = false;
   private promoting: Promise<TakeOverResult> | null = null;
   private askedAt = -Infinity;
+  /** The silent primary answered on its own address (a cut link, not a dead server). */
+  private primaryAnswers = false;
   /** Resolves a hand-over the operator asked for here, once we stood down. */
   private handedOver: ((r: TakeOverResult) => void) | null = null;
   private lastPushed = '';
@@ -111,9 +113,13 @@ export class StandbyRole {
     return this.d.baseClock() + this.clockOffsetMs;
   }
 
-  /** A standby admits operators (its desk, a standby's link) and sends everyone else to the primary. */
+  /**
+   * A standby admits operators (its desk, a standby's link) and sends everyone else to the primary,
+   * unless the primary has gone quiet: then pages are let in (they see the last mirrored state, as
+   * they would offline) and get the takeover's snapshot the moment it comes.
+   */
   refuses(identity: Identity): string | null {
-    if (this.role === 'primary' || identity.role === 'operator') return null;
+    if (this.role === 'primary' || identity.role === 'operator' || this.primaryLost()) return null;
     return `standby: this server is the standby${this.peerUrl ? `; the show is on ${this.peerUrl}` : ''}`;
   }
 
@@ -128,10 +134,16 @@ export class StandbyRole {
     this.term = pair.term;
     this.peerUrl = pair.peer;
     this.operatorToken = this.options.token ?? (this.options.of ? tokenInUrl(this.options.of) : null) ?? d.access.tokens.operator;
+    // A server that mirrored a primary keeps its tokens (as hashes): the pages' links stay valid after a restart.
+    if (pair.tokens) d.access.tokens = { operator: '', viewer: '', outputs: {}, hashes: pair.tokens };
     let follow = this.options.of ? originOf(this.options.of) : null;
-    if (!follow && pair.peer) {
-      const peer = await askPeer(pair.peer, this.operatorToken, 1500);
-      if (peer?.self.role === 'primary' && peer.self.term >= this.term) follow = pair.peer;
+    const peerUrl = follow ?? pair.peer;
+    if (peerUrl) {
+      // Where does the other server stand? A primary with our term or higher: follow it. One that
+      // follows us (we took over, then were restarted): we are the primary. No answer: as told.
+      const peer = await askPeer(peerUrl, this.operatorToken, 1500);
+      if (peer?.self.role === 'primary' && peer.self.term >= this.term) follow = peerUrl;
+      else if (peer?.self.role === 'standby' && this.term >= peer.self.term) follow = null;
     }
     this.source.start();
     d.io.on('connection', (socket) => {
@@ -143,7 +155,7 @@ export class StandbyRole {
         void this.takeOver('desk').then(reply);
       });
     });
-    this.watch = setInterval(() => void this.tick(), 100);
+    this.watch = setInterval(() => void this.tick(), 50);
     this.watch.unref();
     if (!follow) {
       return false;
@@ -180,7 +192,7 @@ export class StandbyRole {
     this.link = link;
     const ok = await link.ready(waitMs);
     if (ok) {
-      writePair(d.stateDir, { peer: this.peerUrl, term: this.term });
+      this.savePair();
       d.log(`standby: following ${this.peerName} at ${this.peerUrl} (term ${this.term}, clock offset ${link.offsetMs?.toFixed(2)} ms)`);
     } else d.alarms.raise('standby:link', 'critical', `the standby cannot reach its primary at ${this.peerUrl}: no failover until it does`);
     return ok;
@@ -225,7 +237,7 @@ export class StandbyRole {
     this.role = 'primary';
     this.term = term;
     this.peerLive = !!final;
-    writePair(d.stateDir, { peer: this.peerUrl, term });
+    this.savePair();
     const snapshot = await d.controller.takeOver(mirrored?.state ?? d.controller.state, `standby took over (term ${term}): ${reason}`);
     await d.primaryOnly.start();
     const note = `took over from ${this.peerName || this.peerUrl} at ${snapshot.showTime.toFixed(3)} s (term ${term}): ${reason}`;
@@ -256,7 +268,8 @@ export class StandbyRole {
     d.controller.standDown(`standby: this server stood down (${why}); ${url} is primary`);
     this.handedOver?.({ ok: true, note: `handed the show over to ${name} at ${url} (term ${term})` });
     await d.primaryOnly.stop();
-    writePair(d.stateDir, { peer: originOf(url), term });
+    this.peerUrl = originOf(url);
+    this.savePair();
     d.log(`standby: stood down (${why}); following ${name} at ${url} (term ${term})`);
     d.alarms.clear('standby:takeover');
     d.alarms.raise('standby:role', 'warning', `this server stood down (${why}) and is now the standby of ${url}`);
@@ -270,7 +283,7 @@ export class StandbyRole {
     await this.follow(url, 5000);
   }
 
-  /** Every 100 ms: the standby watches the primary's heartbeat; a primary watches for a split that healed. */
+  /** Every 50 ms: the standby watches the primary's heartbeat; a primary watches for a split that healed. */
   private async tick(): Promise<void> {
     if (this.checking || this.closed) return;
     this.checking = true;
@@ -283,11 +296,22 @@ export class StandbyRole {
     }
   }
 
+  /** The link is down or silent and the primary was not heard to answer since: a takeover is near. */
+  private primaryLost(): boolean {
+    const link = this.link;
+    return !!link?.latest && !this.primaryAnswers && (!link.connected || link.silentMs() > 2 * this.opts.heartbeatMs);
+  }
+
   private async watchPrimary(): Promise<void> {
     const link = this.link;
     if (!link || !link.latest) return;
     const silent = link.silentMs();
     this.peerLive = silent < this.opts.takeoverAfterMs;
+    if (link.connected && silent < 2 * this.opts.heartbeatMs) {
+      this.primaryAnswers = false;
+      // The primary is back (a blip): pages that came here meanwhile go back to it.
+      for (const s of this.d.io.of('/').sockets.values()) if (!s.rooms.has('operator')) s.disconnect(true);
+    }
     if (link.lagMs !== null && link.lagMs > LAG_ALARM_MS) this.d.alarms.raise('standby:lag', 'warning', `replication lag ${link.lagMs.toFixed(0)} ms from the primary`);
     else this.d.alarms.clear('standby:lag');
     if (this.peerLive) return this.d.alarms.clear('standby:link');
@@ -296,6 +320,7 @@ export class StandbyRole {
     const answer = await askPeer(link.latest.url || this.peerUrl!, this.operatorToken, 300);
     if (this.role !== 'standby' || this.link !== link || link.silentMs() < this.opts.takeoverAfterMs) return;
     if (answer?.self.role === 'primary') {
+      this.primaryAnswers = true;
       this.d.alarms.raise('standby:link', 'critical', `the replication link to the primary (${this.peerUrl}) is down, but the primary still answers: not taking over (press take over if it must)`);
       return;
     }
@@ -329,12 +354,17 @@ export class StandbyRole {
     if (p && p.url) {
       this.peerUrl = p.url;
       this.peerName = p.name;
-      writePair(this.d.stateDir, { peer: p.url, term: this.term });
+      this.savePair();
       this.d.alarms.clear('standby:peer');
       this.d.alarms.clear('standby:role');
     }
     this.d.io.emit(STANDBY_EVENTS.servers, this.servers());
     this.push();
+  }
+
+  private savePair(): void {
+    const hashes = this.d.access.tokens.hashes;
+    writePair(this.d.stateDir, { peer: this.peerUrl, term: this.term, ...(hashes ? { tokens: hashes } : {}) });
   }
 
   private replicaState(): ReplicaState {

@@ -2,7 +2,7 @@
 // timecode). Each only reads the controller or calls its one gate; server.ts hands them the
 // controller's announcements (transport, alarms) and starts them on the primary only.
 
-import type { Alarm, TransportSnapshot } from '../../../protocol/index.ts';
+import type { Alarm, TakeOverResult, TransportSnapshot } from '../../../protocol/index.ts';
 import type { ShowController } from '../show/controller.ts';
 import type { AlarmBoard } from '../show/alarms.ts';
 import type { LightingDriver } from '../lighting/driver.ts';
@@ -39,6 +39,8 @@ export interface VenueDeps {
   alarms: AlarmBoard;
   clock: () => number;
   log: (line: string) => void;
+  /** Warm standby: /holostage/takeover hands the show to the standby. */
+  takeOver?: (from: string) => Promise<TakeOverResult>;
 }
 
 export class Venue {
@@ -56,7 +58,7 @@ export class Venue {
   async start(): Promise<void> {
     const { osc, mtc } = this.options;
     if (osc) {
-      this.osc = new OscServer({ controller: this.d.controller, port: osc.port, host: osc.host ?? this.d.host, passcode: () => osc.passcode || this.d.operatorToken(), log: this.d.log, alarms: this.d.alarms, subscriptionMs: osc.subscriptionMs });
+      this.osc = new OscServer({ controller: this.d.controller, port: osc.port, host: osc.host ?? this.d.host, passcode: () => osc.passcode || this.d.operatorToken(), log: this.d.log, alarms: this.d.alarms, subscriptionMs: osc.subscriptionMs, takeOver: this.d.takeOver });
       const host = osc.host ?? this.d.host;
       const port = await this.osc.start();
       this.oscTcp = new OscTcpServer(this.osc, this.d.log);
