@@ -253,7 +253,7 @@ export class ShowServer {
     if (!on) return void (this.midi.close(), await this.venue?.close(), (this.venue = null));
     if (o.midiInputPort) this.midi.open(o.midiInputPort);
     if (!o.venue) return;
-    this.venue = new Venue(o.venue, { controller: this.controller, lighting: o.lighting, host: o.host ?? '127.0.0.1', operatorToken: () => this.access.tokens.operator, alarms: this.alarms, clock: this.clock, log: o.log ?? (() => {}), takeOver: (from) => this.pair.takeOver(from) });
+    this.venue = new Venue(o.venue, { controller: this.controller, lighting: o.lighting, host: o.host ?? '127.0.0.1', operatorToken: () => this.pair.operatorToken, alarms: this.alarms, clock: this.clock, log: o.log ?? (() => {}), takeOver: (from) => this.pair.takeOver(from) });
     await this.venue.start();
   }
 

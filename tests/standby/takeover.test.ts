@@ -14,6 +14,7 @@ import type { ShowServer } from '../../server/src/server.ts';
 import type { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
 import { tokenHash } from '../../server/src/tokens.ts';
 import { connect, copyDemoShow, emitAck, once, post, startTestServer, tempDir, waitUntil } from '../server/helpers.ts';
+import { OscTestClient } from '../venue/osc-client.ts';
 
 interface Running {
   server: ShowServer;
@@ -21,11 +22,11 @@ interface Running {
 }
 
 async function startPrimary(): Promise<Running> {
-  return startTestServer(undefined, { showDir: copyDemoShow(), stateDir: join(tempDir(), 'state') });
+  return startTestServer(undefined, { showDir: copyDemoShow(), stateDir: join(tempDir(), 'state'), venue: { osc: { port: 0 } } });
 }
 
 async function startStandby(primaryUrl: string, operator: string): Promise<Running> {
-  return startTestServer(undefined, { showDir: copyDemoShow(), stateDir: join(tempDir(), 'state'), standby: { of: `${primaryUrl}/desk?token=${operator}` } });
+  return startTestServer(undefined, { showDir: copyDemoShow(), stateDir: join(tempDir(), 'state'), standby: { of: `${primaryUrl}/desk?token=${operator}` }, venue: { osc: { port: 0 } } });
 }
 
 const fired = (r: RecorderDriver, label: string): boolean => r.messages.some((m) => m.label === label);
@@ -149,6 +150,21 @@ describe('warm standby with both servers alive', { timeout: 120_000 }, () => {
     // Only the operator may ask.
     const refused = await post(`${b.server.url}/api/standby/take-over`, 'not-a-token');
     expect(refused.status).toBe(401);
+  });
+
+  it('OSC /holostage/takeover on the primary hands the show to the standby (the venue protocols move with it)', async () => {
+    expect(b.server.venue).toBeNull();
+    const osc = await OscTestClient.open(a.server.venue!.osc!.status().port!);
+    try {
+      expect(await osc.ask('/connect', [operator])).toMatchObject({ status: 'ok' });
+      const reply = await osc.ask('/holostage/takeover');
+      expect(reply).toMatchObject({ address: '/holostage/takeover', status: 'ok', data: { note: expect.stringMatching(/^handed the show over to .* \(term 3\)$/) } });
+    } finally {
+      osc.close();
+    }
+    await waitUntil(() => b.server.pair.role === 'primary' && b.server.venue?.osc?.status().listening, 5000, 'the standby to take over with its OSC');
+    expect(a.server.pair.role).toBe('standby');
+    expect(a.server.venue).toBeNull();
   });
 });
 

@@ -67,7 +67,8 @@ export class StandbyRole {
   private readonly source: ReplicaSource;
   private readonly mirror: ShowMirror;
   private readonly opts: Required<Omit<StandbyOptions, 'of' | 'token'>>;
-  private operatorToken = '';
+  /** The operator token itself (a mirrored server keeps only hashes): for the link, and OSC's /connect. */
+  operatorToken = '';
   private watch: ReturnType<typeof setInterval> | null = null;
   private checking = false;
   private promoting: Promise<TakeOverResult> | null = null;
