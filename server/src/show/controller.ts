@@ -123,10 +123,11 @@ export class ShowController {
 
   /** Our state from here on: journal it, chase the lighting if asked, arm the timers. */
   private async begin(state: TransportState, reason: string, chase: boolean): Promise<void> {
-    const now = this.o.clock();
     this.state = state;
     await this.journal.close().catch(() => {});
-    await this.journal.open([{ type: 'state', at: now, show: this.fingerprint, state, reason }]);
+    await this.journal.open([{ type: 'state', at: this.o.clock(), show: this.fingerprint, state, reason }]);
+    // The lighting state of the moment it goes out (opening the journal takes a while on a busy disk).
+    const now = this.o.clock();
     const start = transitionOf(this.timeline, state, state, now);
     if (chase) this.o.lighting.chase(start.snapshot.showTime);
     this.o.lighting.follow(start);
