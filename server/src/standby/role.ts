@@ -6,9 +6,11 @@
 // primary (a network split that healed), the lower term stands down and follows the other. A
 // primary killed and restarted finds its peer in <state>/pair.json and comes back as standby.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Express } from 'express';
 import type { Server as IoServer } from 'socket.io';
-import { STANDBY_EVENTS, type PairView, type ReplicaState, type ServerMs, type TakeOverResult, type TransportSnapshot } from '../../../protocol/index.ts';
+import { STANDBY_EVENTS, type Heartbeat, type PairView, type ReplicaState, type ServerMs, type TakeOverResult, type TransportSnapshot } from '../../../protocol/index.ts';
 import type { ShowController } from '../show/controller.ts';
 import type { AlarmBoard } from '../show/alarms.ts';
 import type { Access } from '../fans/cluster-role.ts';
@@ -19,7 +21,7 @@ import { ReplicaLink } from './link.ts';
 import { ReplicaSource, isStandbyLink, type StandbyPeer } from './source.ts';
 import { ShowMirror } from './mirror.ts';
 import { askPeer, originOf, readPair, tokenInUrl, writePair } from './peer.ts';
-import { mountStandbyRoutes } from './routes.ts';
+import { answerPages, mountStandbyRoutes } from './routes.ts';
 
 export interface StandbyOptions {
   /** Start as the standby of this primary (its address; a desk link's ?token= is the operator token). */
@@ -86,15 +88,8 @@ export class StandbyRole {
   ) {
     this.opts = { takeoverAfterMs: options.takeoverAfterMs ?? 1000, heartbeatMs: options.heartbeatMs ?? 200, handOverTimeoutMs: options.handOverTimeoutMs ?? 1000 };
     this.mirror = new ShowMirror({ controller: d.controller, access: d.access, alarms: d.alarms, showDir: d.showDir, log: d.log, adopted: () => d.announce(d.controller.snapshot()) });
-    this.source = new ReplicaSource({
-      io: d.io,
-      heartbeatMs: this.opts.heartbeatMs,
-      isPrimary: () => this.role === 'primary',
-      state: () => this.replicaState(),
-      beat: () => ({ term: this.term, at: d.baseClock() + this.clockOffsetMs, revision: d.controller.state.revision }),
-      changed: () => this.peerChanged(),
-      standDown: (peer, term) => this.standDownFor(peer, term),
-    });
+    const beat = (): Heartbeat => ({ term: this.term, at: this.now(), revision: d.controller.state.revision });
+    this.source = new ReplicaSource({ io: d.io, heartbeatMs: this.opts.heartbeatMs, isPrimary: () => this.role === 'primary', state: () => this.replicaState(), beat, changed: () => this.peerChanged(), standDown: (peer, term) => this.standDownFor(peer, term) });
     // Every change the controller announces is mirrored at once.
     const inner = d.controller.events;
     d.controller.events = {
@@ -147,20 +142,10 @@ export class StandbyRole {
       else if (peer?.self.role === 'standby' && this.term >= peer.self.term) follow = null;
     }
     this.source.start();
-    d.io.on('connection', (socket) => {
-      socket.emit(STANDBY_EVENTS.servers, this.servers());
-      if ((socket.data as { identity?: Identity }).identity?.role === 'operator') socket.emit(STANDBY_EVENTS.pair, this.view());
-      socket.on(STANDBY_EVENTS.takeOver, (_p: unknown, ack: unknown) => {
-        const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
-        if ((socket.data as { identity?: Identity }).identity?.role !== 'operator' || isStandbyLink(socket)) return reply({ ok: false, error: 'forbidden: only the operator can take over' });
-        void this.takeOver('desk').then(reply);
-      });
-    });
+    answerPages(d.io, { servers: () => this.servers(), view: () => this.view(), takeOver: (from) => this.takeOver(from) });
     this.watch = setInterval(() => void this.tick(), 50);
     this.watch.unref();
-    if (!follow) {
-      return false;
-    }
+    if (!follow) return false;
     this.role = 'standby';
     d.controller.readOnly = 'standby: this server mirrors the primary; take over first';
     d.controller.adopt(initialState(d.controller.timeline, this.now(), 0));
@@ -370,12 +355,8 @@ export class StandbyRole {
 
   private replicaState(): ReplicaState {
     const { controller: c, access } = this.d;
-    let setlist: unknown = null;
-    try {
-      setlist = readSetlist(this.d.showDir);
-    } catch {
-      // A show built from a timeline alone (tests) has no show.json: the standby keeps its own.
-    }
+    // A show built from a timeline alone (tests) has no show.json: the standby then keeps its own.
+    const setlist: unknown = existsSync(join(this.d.showDir, 'show.json')) ? readSetlist(this.d.showDir) : null;
     return { node: this.d.name, url: this.d.url(), term: this.term, state: c.state, fingerprint: c.fingerprint, showRevision: c.showRevision, setlist, tokens: hashTokens(access.tokens), publicViewing: access.publicViewing, at: this.now() };
   }
 
