@@ -207,4 +207,22 @@ describe('warm standby: a network partition of the replication link', { timeout:
     expect(b.server.pair.role).toBe('standby');
     expect(b.recorder.messages).toEqual([]);
   });
+
+  it('an operator forces a take over while the link is cut: the old primary finds the higher term and stands down', async () => {
+    proxy.cut(true);
+    await waitUntil(() => b.server.alarmList().some((x) => x.key === 'standby:link' && x.active), 20_000, 'the standby to see the link down');
+    // The standby cannot ask the primary to stand down over the cut link: it takes over anyway (term 1).
+    const forced = await post(`${b.server.url}/api/standby/take-over`, a.server.tokens.operator);
+    expect(forced.status).toBe(200);
+    expect(b.server.pair.role).toBe('primary');
+    expect(b.server.pair.term).toBe(1);
+    // The old primary asks its peer on its own address, sees a primary with a higher term, and stands down.
+    await waitUntil(() => a.server.pair.role === 'standby', 10_000, 'the old primary to stand down');
+    const sentByOld = a.recorder.messages.length;
+    expect(a.server.alarmList().find((x) => x.key === 'standby:role')?.message).toMatch(/another primary with term 1 was found/);
+    await waitUntil(() => a.server.pair.view().peer?.live === true && a.server.state.revision === b.server.state.revision, 10_000, 'the old primary mirroring the new one');
+    await waitUntil(() => fired(b.recorder, 'interlude sweep'), 30_000, 'the new primary to fire the next cue (37.5 s)');
+    expect(a.recorder.messages.length).toBe(sentByOld);
+    proxy.cut(false);
+  });
 });
