@@ -111,6 +111,10 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`holostage serve: --standby-of: expected the primary's address (http://host:port, or its desk link), got "${standbyOf}"\n`);
     return 2;
   }
+  if (standbyOf !== undefined && redisUrl) {
+    process.stderr.write('holostage serve: --standby-of with --redis is not supported yet: on one redis the standby would share the primary\'s broadcasts (and the lease that would fence it is not built); run the standby without --redis\n');
+    return 2;
+  }
   if (standbyOf !== undefined && edge) {
     process.stderr.write('holostage serve: --standby-of and --edge do not go together: a standby is a whole server, an edge serves viewers only\n');
     return 2;
@@ -196,7 +200,7 @@ export async function run(args: string[]): Promise<number> {
   }
   if (server.pair.role === 'standby') {
     const view = server.pair.view();
-    out.write(`  standby of ${view.peer?.name ?? '?'} at ${view.peer?.url ?? standbyOf}: mirroring (term ${view.self.term}); pages dial the primary and come here on a takeover\n`);
+    out.write(`  standby of ${view.peer?.url ?? standbyOf} (term ${view.self.term}): ${view.note}; pages dial the primary and come here on a takeover\n`);
     out.write(`  ${'control desk'.padEnd(22)} ${server.url}/desk?token=<the primary's operator token>\n`);
   } else if (edge) {
     out.write(`  edge of ${server.primaryName} via ${redisUrl}: viewers only (no operator, outputs or lighting here)\n`);

@@ -374,7 +374,7 @@ export class StandbyRole {
     const silentMs = standby ? (this.link && Number.isFinite(this.link.silentMs()) ? Math.round(this.link.silentMs()) : null) : linked ? Math.round(performance.now() - linked.answeredAt) : null;
     const peer = this.peerUrl ? { name: this.peerName || this.peerUrl, url: this.peerUrl, role: standby ? ('primary' as const) : ('standby' as const), live: this.peerLive, term: this.peerTerm } : null;
     const note = standby
-      ? this.link?.connected ? `standby of ${peer?.name}: mirroring, ready to take over` : `standby: the primary ${this.peerUrl} is not reachable`
+      ? this.link?.connected ? `mirroring ${peer?.name}, ready to take over` : `the primary ${this.peerUrl} is not reachable: no failover until it is`
       : peer ? (this.peerLive ? `primary; standby ${peer.name} is live` : `primary; the standby ${peer.url} is not answering`) : 'primary without a standby';
     return { self: { name: this.d.name, url: this.d.url(), role: this.role, live: true, term: this.term }, peer, lagMs, silentMs, note: this.mirror.inStep ? note : `${note}; the standby's show differs from the primary's` };
   }
