@@ -3,38 +3,23 @@
 // folders, each recording its lighting to a Standard MIDI File, so a test can SIGKILL one and
 // start it again with the same command line.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PairView } from '../../protocol/index.ts';
-import { copyDemoShow, getJson, tempDir, waitUntil } from '../server/helpers.ts';
-import { freePort } from '../server/serve-process.ts';
+import { copyDemoShow, getJson, tempDir } from '../server/helpers.ts';
+import { freePort, killServe, startServe as startServeChild, type ServeChild } from '../server/serve-process.ts';
 
-const repoRoot = join(import.meta.dirname, '../..');
-
-export interface ServeProcess {
-  proc: ChildProcess;
-  output: () => string;
+export interface ServeProcess extends ServeChild {
   args: string[];
 }
 
 /** Starts `holostage serve` and waits until it prints its desk line (a primary) or "standby of". */
 export async function startServe(args: string[], ready: RegExp = /control desk/): Promise<ServeProcess> {
-  const proc = spawn(process.execPath, [join(repoRoot, 'bin/holostage.js'), 'serve', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await waitUntil(() => ready.test(out) || proc.exitCode !== null, 120_000, `serve to print ${ready}`);
-  if (proc.exitCode !== null) throw new Error(`serve exited ${proc.exitCode}:\n${out}`);
-  return { proc, output: () => out, args };
+  return { ...(await startServeChild(args, ready)), args };
 }
 
 export function kill(p: ServeProcess | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  return new Promise((resolve) => {
-    if (!p || p.proc.exitCode !== null || p.proc.signalCode !== null) return resolve();
-    p.proc.once('exit', () => resolve());
-    p.proc.kill(signal);
-  });
+  return p ? killServe(p, signal) : Promise.resolve();
 }
 
 export interface Side {
