@@ -7,6 +7,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { ClockSync, ClockSyncLoop, EVENTS, type Hello, type TimelineReply, type TransportSnapshot } from '../protocol/index.ts';
 import type { Timeline } from '../show-files/src/timeline.ts';
 import { SyncedShowClock } from './show-clock.ts';
+import { Failover } from './failover.ts';
 
 export interface ShowLinkOptions {
   /** The server; the page's own origin when left out. */
@@ -25,6 +26,8 @@ export interface ShowLinkOptions {
   resetClockOnConnect?: boolean;
   /** How long a timeline request may take, ms. */
   timelineTimeoutMs?: number;
+  /** More socket.io options, for tools and tests in Node (e.g. `localAddress`, to connect from many loopback addresses). */
+  socketOptions?: Record<string, unknown>;
 }
 
 export interface ShowLinkEvents {
@@ -52,6 +55,8 @@ export class ShowLink {
   readonly clock = new SyncedShowClock(this.sync);
   readonly socket: Socket;
   readonly loop: ClockSyncLoop;
+  /** The other server of a warm-standby pair, dialled when this one goes. */
+  readonly failover: Failover;
   connected = false;
   everConnected = false;
   /** Successful connects so far (a reconnect counts again). */
@@ -67,11 +72,13 @@ export class ShowLink {
       auth: options.token ? { token: options.token } : {},
       transports: ['websocket'],
     };
+    if (options.socketOptions) Object.assign(socketOptions, options.socketOptions);
     if (options.query) socketOptions.query = options.query;
     if (options.reconnectionDelay !== undefined) socketOptions.reconnectionDelay = options.reconnectionDelay;
     if (options.reconnectionDelayMax !== undefined) socketOptions.reconnectionDelayMax = options.reconnectionDelayMax;
     this.socket = options.url === undefined ? io(socketOptions) : io(options.url, socketOptions);
     this.loop = new ClockSyncLoop(this.sync, this.socket);
+    this.failover = new Failover(this.socket, options.url);
     this.wire();
   }
 
@@ -102,7 +109,7 @@ export class ShowLink {
       this.connected = false;
       // Keep going on the last snapshot and clock offset until the server is back.
       this.loop.stop();
-      if (reason === SERVER_DISCONNECT) setTimeout(() => s.connect(), REDIAL_MS);
+      if (reason === SERVER_DISCONNECT) this.failover.serverClosed(REDIAL_MS);
       this.emitLocal('connection');
     });
     s.on('connect_error', (err: Error) => {

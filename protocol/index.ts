@@ -11,3 +11,4 @@ export * from './clock-sync.ts';
 export * from './studio-preview.ts';
 export * from './chase.ts';
 export * from './venue.ts';
+export * from './standby.ts';

@@ -49,12 +49,17 @@ const HELP = `usage: holostage serve [options]
 ${CHASE_HELP}  --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
   --edge                   with --redis: serve viewers only, following the primary on that redis
                            (same --show on every node; the primary is the one without --edge)
+  --standby-of <url>       run as the warm standby of the primary at <url> (its desk link, with
+                           ?token=, or --token): mirrors its state and takes over when it goes
+                           silent or an operator asks (docs/SCALING.md, "Warm standby")
+  --token <operator>       the primary's operator token, for --standby-of without ?token=
+  --takeover-after <ms>    the standby takes over after the primary is silent this long (default 1000)
 `;
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, {
     booleans: ['sacn', 'artnet', 'midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy'],
-    values: ['show', 'port', 'host', 'state', 'resume-window', 'heartbeat', 'go-guard', 'panic-fade', 'midi', 'midi-port', 'midi-in', 'record', 'lighting-priority', 'redis', 'osc-port', 'mtc-fps', ...CHASE_FLAGS],
+    values: ['show', 'port', 'host', 'state', 'resume-window', 'heartbeat', 'go-guard', 'panic-fade', 'midi', 'midi-port', 'midi-in', 'record', 'lighting-priority', 'redis', 'osc-port', 'mtc-fps', 'standby-of', 'token', 'takeover-after', ...CHASE_FLAGS],
   });
   if (p.flags.has('help')) {
     process.stdout.write(HELP);
@@ -66,6 +71,7 @@ export async function run(args: string[]): Promise<number> {
     heartbeat: flagNumber(p, 'heartbeat', 1000, 10, 60_000),
     guard: flagNumber(p, 'go-guard', 300, 0, 10_000),
     fade: flagNumber(p, 'panic-fade', 2, 0, 60),
+    takeoverAfter: flagNumber(p, 'takeover-after', 1000, 100, 60_000),
   };
   for (const v of Object.values(numbers)) {
     if (typeof v === 'string') {
@@ -109,6 +115,19 @@ export async function run(args: string[]): Promise<number> {
   }
   const redisUrl = flagString(p, 'redis');
   const edge = p.flags.has('edge');
+  const standbyOf = flagString(p, 'standby-of');
+  if (standbyOf !== undefined && !/^https?:\/\/[^\s/]+/.test(standbyOf)) {
+    process.stderr.write(`holostage serve: --standby-of: expected the primary's address (http://host:port, or its desk link), got "${standbyOf}"\n`);
+    return 2;
+  }
+  if (standbyOf !== undefined && redisUrl) {
+    process.stderr.write('holostage serve: --standby-of with --redis is not supported yet: on one redis the standby would share the primary\'s broadcasts (and the lease that would fence it is not built); run the standby without --redis\n');
+    return 2;
+  }
+  if (standbyOf !== undefined && edge) {
+    process.stderr.write('holostage serve: --standby-of and --edge do not go together: a standby is a whole server, an edge serves viewers only\n');
+    return 2;
+  }
   if (edge && !redisUrl) {
     process.stderr.write('holostage serve: --edge needs --redis <url> (the primary\'s redis)\n');
     return 2;
@@ -143,6 +162,7 @@ export async function run(args: string[]): Promise<number> {
     warmVocals: true,
     redisUrl,
     edge,
+    standby: { of: standbyOf, token: flagString(p, 'token'), takeoverAfterMs: n.takeoverAfter },
     venue: { ...venueOptionsFor(showDir, { oscPort: oscPort as number | undefined, mtcFps: mtcFps as MtcRate | undefined, sacn: p.flags.has('sacn'), artnet: p.flags.has('artnet') }), threadPriority: priority as LightingThreadPriority, chase },
   });
 
@@ -187,7 +207,11 @@ export async function run(args: string[]): Promise<number> {
     if (venue?.mtc) out.write(`  timecode: MTC out at ${venue.mtc.rate} fps on the lighting output (${venue.mtc.thread} thread)\n`);
     out.write(`  tokens: ${join(server.stateDir, 'tokens.json')} (\`holostage tokens\` shows these again)\n`);
   }
-  if (edge) {
+  if (server.pair.role === 'standby') {
+    const view = server.pair.view();
+    out.write(`  standby of ${view.peer?.url ?? standbyOf} (term ${view.self.term}): ${view.note}; pages dial the primary and come here on a takeover\n`);
+    out.write(`  ${'control desk'.padEnd(22)} ${server.url}/desk?token=<the primary's operator token>\n`);
+  } else if (edge) {
     out.write(`  edge of ${server.primaryName} via ${redisUrl}: viewers only (no operator, outputs or lighting here)\n`);
     out.write(`  ${'fan viewer'.padEnd(22)} ${server.url}/live${server.publicViewing ? '' : `?token=${server.tokens.viewer}`}\n`);
   } else {

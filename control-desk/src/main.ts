@@ -9,6 +9,7 @@ import { AudiencePanel } from './audience.ts';
 import { ReviewView } from './review-view.ts';
 import { ChasePanel } from './chase-panel.ts';
 import { VenuePanel } from './venue-panel.ts';
+import { PairPanel } from './pair-panel.ts';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
@@ -21,6 +22,7 @@ const chase = new ChasePanel(link.socket);
 const review = new ReviewView(link, () => void organiser.loadLibrary());
 const venue = new VenuePanel(link.socket, () => link.sync.serverNow());
 setInterval(() => venue.render(), 1000);
+const pair = new PairPanel(link.socket, (event, payload, timeoutMs) => link.link.request(event, payload, timeoutMs));
 let organiserLoaded = false;
 
 type ViewName = 'operator' | 'organiser';
@@ -64,4 +66,4 @@ function frame(): void {
 requestAnimationFrame(frame);
 
 // For tests and the screenshot script: the desk's live state, read-only.
-(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser, audience, review, chase, venue };
+(window as unknown as { holostageDesk: unknown }).holostageDesk = { link, operator, organiser, audience, review, chase, venue, pair };

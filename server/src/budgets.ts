@@ -5,7 +5,7 @@
 // capped per identity too. All of it is pure bookkeeping, cheap enough to run on every packet.
 
 import type { Socket } from 'socket.io';
-import { EVENTS, type Role, CROWD_EVENTS } from '../../protocol/index.ts';
+import { EVENTS, type Role, CROWD_EVENTS, STANDBY_EVENTS } from '../../protocol/index.ts';
 import { RateLimiter } from './fans/crowd.ts';
 
 export interface EventBudget {
@@ -31,6 +31,10 @@ export const EVENT_BUDGETS: Record<string, EventBudget> = {
   [EVENTS.alarmAck]: { rate: 10, burst: 20, maxBytes: 64 },
   // Cheers have their own fan-level limits (fans/hub.ts); this only bounds the packet.
   [CROWD_EVENTS.cheer]: { rate: 50, burst: 100, maxBytes: 256 },
+  // Warm standby: the operator's take over, and a standby's link (server/src/standby).
+  [STANDBY_EVENTS.takeOver]: { rate: 2, burst: 5, maxBytes: 64 },
+  [STANDBY_EVENTS.standDown]: { rate: 2, burst: 5, maxBytes: 64 },
+  [STANDBY_EVENTS.self]: { rate: 2, burst: 5, maxBytes: 512 },
 };
 
 export const IDENTITY_SHARE = 4;

@@ -3,7 +3,6 @@
 // MIDI in). Like a plugin host, this file only wires parts together; each part says what it does.
 
 import { createServer, type Server as HttpServer } from 'node:http';
-import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import { Server as IoServer } from 'socket.io';
@@ -36,9 +35,12 @@ import { SocketAdapter } from './adapters/sockets.ts';
 import { mountShowApi, operatorBody } from './adapters/http.ts';
 import { MidiInputAdapter } from './adapters/midi.ts';
 import { Venue, type VenueOptions } from './venue/venue.ts';
+import { StandbyRole, type StandbyOptions } from './standby/role.ts';
+import { isLoopback, listeningUrl } from './listen.ts';
 
 export { defaultCompiler, type LoadedShowResult, type ShowCompiler } from './show/compiler.ts';
 export { DRIFT_MARGIN_SECONDS } from './show/outputs.ts';
+export { isLoopback } from './listen.ts';
 
 export interface ShowServerOptions {
   /** The show folder (holds show.json; setlist edits are saved there). */
@@ -89,6 +91,8 @@ export interface ShowServerOptions {
   trustProxy?: boolean;
   /** Venue protocols on the primary: OSC remote control, MTC out (server/src/venue, docs/venue.md). */
   venue?: VenueOptions;
+  /** Warm standby: `of` makes this server the standby of that primary (server/src/standby, docs/SCALING.md). */
+  standby?: StandbyOptions;
 }
 
 export const serverClock = (): number => performance.timeOrigin + performance.now();
@@ -108,6 +112,8 @@ export class ShowServer {
   readonly showLighting: ShowLighting;
   readonly sockets: SocketAdapter;
   readonly midi: MidiInputAdapter;
+  /** Primary or standby of a pair (a lone server is a primary without a standby). */
+  readonly pair: StandbyRole;
   /** OSC and timecode (started on the primary when options.venue asks for them). */
   venue: Venue | null = null;
   /** Viewers, cheers and the crowd (server/src/fans). */
@@ -135,8 +141,8 @@ export class ShowServer {
     if (options.pages === 'dev' && !isLoopback(options.host ?? '127.0.0.1')) throw new Error('--dev serves the pages through vite\'s dev server, which is for this machine only: use --host 127.0.0.1 (or drop --dev)');
     const log = options.log ?? (() => {});
     const baseClock = options.clock ?? serverClock;
-    // An edge runs on the primary's clock, as estimated over redis.
-    this.clock = options.edge ? () => this.cluster.primaryNow(baseClock) : baseClock;
+    // An edge runs on the primary's clock, as estimated over redis; a standby on its primary's, over its link.
+    this.clock = options.edge ? () => this.cluster.primaryNow(baseClock) : () => this.pair.now();
     this.node = { role: options.edge ? 'edge' : 'primary', name: nodeName(options.edge ? 'edge' : 'primary') };
     this.access.publicViewing = options.publicViewing ?? false;
     this.http = createServer(refuseStrangerBodies((t) => (identify(this.access.tokens, t)?.role === 'operator' || this.studio?.creators.identify(t) ? true : identify(this.access.tokens, t) ? 403 : 401), this.app));
@@ -170,7 +176,7 @@ export class ShowServer {
       playingShowTime: () => (this.controller.state.mode === 'playing' ? this.controller.showTimeNow() : null),
       connections: () => this.sockets.connections(),
     });
-    this.sockets = new SocketAdapter({ io: this.io, access: this.access, budgets: this.budgets, controller: this.controller, alarms: this.alarms, outputs: this.outputs, lighting: this.showLighting, fans: () => this.fans, clock: this.clock, trustProxy: options.trustProxy ?? false });
+    this.sockets = new SocketAdapter({ io: this.io, access: this.access, budgets: this.budgets, controller: this.controller, alarms: this.alarms, outputs: this.outputs, lighting: this.showLighting, fans: () => this.fans, clock: this.clock, trustProxy: options.trustProxy ?? false, refuse: (id) => this.pair.refuses(id) });
     this.cluster = new ClusterRole({ io: this.io, controller: this.controller, access: this.access, node: this.node, showDir: this.showDir, log, clustered: !!options.redisUrl });
     this.controller.events = {
       transport: (snap) => {
@@ -181,6 +187,7 @@ export class ShowServer {
       showLoaded: (summary) => this.sockets.showLoaded(summary),
     };
     this.midi = new MidiInputAdapter(this.controller, this.alarms, options.midiInputNotes);
+    this.pair = new StandbyRole({ io: this.io, app: this.app, controller: this.controller, alarms: this.alarms, access: this.access, stateDir: this.stateDir, showDir: this.showDir, name: this.node.name, url: () => this.url, baseClock, log, announce: (snap) => this.sockets.transport(snap), primaryOnly: { start: () => this.primaryOnly(true), stop: () => this.primaryOnly(false) } }, options.standby);
   }
 
   /** Load the show, recover from the journal, open the lighting, listen. */
@@ -211,12 +218,8 @@ export class ShowServer {
       this.http.once('error', rej);
       this.http.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => res());
     });
-    const addr = this.http.address();
-    const port = typeof addr === 'object' && addr ? addr.port : o.port;
-    const host = o.host ?? '127.0.0.1';
-    // Listening on every interface: print an address the venue network can reach.
-    const shown = host === '0.0.0.0' || host === '::' ? (lanAddress() ?? '127.0.0.1') : host;
-    this.url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+    this.url = listeningUrl(this.http, o.host ?? '127.0.0.1', o.port);
+    this.pair.listening();
   }
 
   /** The primary (or a lone server): tokens, lighting, the journal and the clock are ours. */
@@ -229,19 +232,26 @@ export class ShowServer {
     // Half-written files from a server killed mid-save: ours to clear now that we hold the lock.
     const swept = sweepTempFiles([this.stateDir, this.showDir]);
     if (swept.length) this.options.log?.(`cleaned up ${swept.length} temp file(s) a stopped server left: ${swept.join(', ')}`);
+    const standby = await this.pair.prepare();
     await this.showLighting.open((s) => {
       if (s.connected) this.alarms.clear('midi');
       else this.alarms.raise('midi', 'critical', s.error ?? `lighting driver ${s.driver} is not connected`);
       this.showLighting.log.pushNow();
     });
+    if (standby) return;
     await this.controller.recover();
-    if (this.options.midiInputPort) this.midi.open(this.options.midiInputPort);
-    if (this.options.venue) {
-      const log = this.options.log ?? (() => {});
-      this.venue = new Venue(this.options.venue, { controller: this.controller, lighting: this.options.lighting, host: this.options.host ?? '127.0.0.1', operatorToken: () => this.access.tokens.operator, alarms: this.alarms, clock: this.clock, log, midiIn: this.midi, toOperators: (event, payload) => this.io.to('operator').emit(event, payload), publish: (view) => this.sockets.venue(view) });
-      await this.venue.start();
-    }
+    await this.primaryOnly(true);
     this.cluster.servePrimary(this.clock);
+  }
+
+  /** MIDI in and the venue protocols run on the primary only: started on taking over, stopped on standing down. */
+  private async primaryOnly(on: boolean): Promise<void> {
+    const o = this.options;
+    if (!on) return void (this.midi.close(), await this.venue?.close(), (this.venue = null));
+    if (o.midiInputPort) this.midi.open(o.midiInputPort);
+    if (!o.venue) return;
+    this.venue = new Venue(o.venue, { controller: this.controller, lighting: o.lighting, host: o.host ?? '127.0.0.1', operatorToken: () => this.pair.operatorToken, alarms: this.alarms, clock: this.clock, log: o.log ?? (() => {}), takeOver: (from) => this.pair.takeOver(from), midiIn: this.midi, toOperators: (event, payload) => this.io.to('operator').emit(event, payload), publish: (view) => this.sockets.venue(view) });
+    await this.venue.start();
   }
 
   private mountHttp(log: (line: string) => void): void {
@@ -276,6 +286,7 @@ export class ShowServer {
     if (this.closed) return;
     this.closed = true;
     this.controller.stop();
+    this.pair.close();
     this.sockets.close();
     this.midi.close();
     await this.venue?.close();
@@ -370,18 +381,6 @@ export class ShowServer {
   accessUrls(): { label: string; url: string }[] {
     return accessUrls(this.url, this.access.tokens, this.controller.timeline.outputs.map((o) => o.id));
   }
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-/** The first non-internal IPv4 address of this machine, if any. */
-function lanAddress(): string | null {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return null;
 }
 
 export async function startShowServer(options: ShowServerOptions): Promise<ShowServer> {

@@ -1,17 +1,19 @@
 // Access tokens: generated on first start, kept in the state folder (never in the repo), one per
 // role and one per configured output. A token decides the role; nothing else does.
 
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
-import type { Role } from '../../protocol/index.ts';
+import type { Role, TokenHashes } from '../../protocol/index.ts';
 
 export interface Tokens {
   operator: string;
   viewer: string;
   /** Output id -> token. */
   outputs: Record<string, string>;
+  /** A standby knows only the primary's token hashes (the tokens above are then empty). */
+  hashes?: TokenHashes;
 }
 
 export interface Identity {
@@ -51,9 +53,20 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** The hashes a primary mirrors to its standby. */
+export function hashTokens(tokens: Tokens): TokenHashes {
+  if (tokens.hashes) return tokens.hashes;
+  return { operator: tokenHash(tokens.operator), viewer: tokenHash(tokens.viewer), outputs: Object.fromEntries(Object.entries(tokens.outputs).map(([id, t]) => [id, tokenHash(t)])) };
+}
+
 /** The identity a token grants, or null for a missing or unknown token. */
 export function identify(tokens: Tokens, token: unknown): Identity | null {
   if (typeof token !== 'string' || token.length === 0) return null;
+  if (tokens.hashes) return identify({ ...tokens.hashes, hashes: undefined }, tokenHash(token));
   if (same(token, tokens.operator)) return { role: 'operator' };
   if (same(token, tokens.viewer)) return { role: 'viewer' };
   for (const [outputId, t] of Object.entries(tokens.outputs)) if (same(token, t)) return { role: 'output', outputId };

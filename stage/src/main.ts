@@ -272,6 +272,7 @@ Object.defineProperty(window, '__holostage', {
       kind,
       ready,
       connected: link.connected,
+      server: link.failover.current ?? location.origin,
       showTime: frame.showTime,
       playing: clock.playing,
       entry: frame.entry,

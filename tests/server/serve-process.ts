@@ -25,12 +25,13 @@ export interface ServeChild {
   output: () => string;
 }
 
-export async function startServe(args: string[]): Promise<ServeChild> {
+/** Starts `holostage serve` and waits until it prints `ready` (the fan viewer line by default). */
+export async function startServe(args: string[], ready: RegExp = /fan viewer/): Promise<ServeChild> {
   const proc = spawn(process.execPath, [join(repoRoot, 'bin/holostage.js'), 'serve', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await waitUntil(() => out.includes('fan viewer') || proc.exitCode !== null, 90_000, 'the server to start');
+  await waitUntil(() => ready.test(out) || proc.exitCode !== null, 120_000, 'the server to start');
   if (proc.exitCode !== null) throw new Error(`serve exited ${proc.exitCode}:\n${out}`);
   return { proc, output: () => out };
 }

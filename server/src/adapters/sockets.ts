@@ -30,6 +30,8 @@ export interface SocketAdapterDeps {
   fans: () => FanHub;
   clock: () => number;
   trustProxy: boolean;
+  /** Why this server turns an identity away (a standby sends outputs and viewers to its primary), or null. */
+  refuse?: (identity: Identity) => string | null;
 }
 
 type Reply = (reply: unknown) => void;
@@ -116,6 +118,8 @@ export class SocketAdapter {
       const open = access.publicViewing && (token === undefined || token === '');
       const identity = open ? { role: 'viewer' as const } : identify(access.tokens, token);
       if (!identity) return next(new Error('unauthorized: missing or unknown token'));
+      const refused = this.d.refuse?.(identity);
+      if (refused) return next(new Error(refused));
       const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], this.d.trustProxy);
       const key = identityKey(identity.role, identity.outputId, address);
       if (!budgets.admit(key, identity.role)) return next(new Error(`too many connections for this ${identity.role === 'viewer' ? 'address' : 'token'}`));

@@ -63,6 +63,11 @@ export class ShowLighting {
     for (const e of lightingStateAt(this.events, showTime, false)) this.send(e.bytes, `chase ${e.label}`);
   }
 
+  /** Stop firing cues (this server stood down); the driver stays open for a later takeover. */
+  silence(): void {
+    this.scheduler.stop();
+  }
+
   send(bytes: readonly number[], label: string): boolean {
     const delivered = this.driver.send(bytes, { label });
     this.log.sent(bytes, label, this.clock(), this.showTimeNow(), delivered);

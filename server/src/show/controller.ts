@@ -54,6 +54,8 @@ export class ShowController {
   leftOut: LeftOutSong[] = [];
   /** What the journal recovery did at start, if anything. */
   recoveryNote: string | null = null;
+  /** Why this server may not move the show (it is a standby), or null on the primary. */
+  readOnly: string | null = null;
   /** Set by the composition once sockets exist; until then nothing is announced. */
   events: ShowEvents = { transport: () => {}, showLoaded: () => {} };
 
@@ -102,15 +104,45 @@ export class ShowController {
     // Revisions keep rising across restarts, even into a different show, so clients that drop
     // stale snapshots by revision never drop the new server's.
     const lastRevision = records.reduce((m, r) => (r.type === 'state' && r.state.revision > m ? r.state.revision : m), -1);
-    this.state = recovery ? recovery.state : initialState(this.timeline, now, lastRevision + 1);
     this.recoveryNote = recovery?.note ?? null;
-    await this.journal.open([{ type: 'state', at: now, show: this.fingerprint, state: this.state, reason: recovery ? `recovered: ${recovery.note}` : 'start' }]);
     if (recovery) this.o.log(`journal: ${recovery.note}`);
-    const start = transitionOf(this.timeline, this.state, this.state, now);
-    if (recovery?.resumedPlaying) this.o.lighting.chase(start.snapshot.showTime);
+    await this.begin(recovery ? recovery.state : initialState(this.timeline, now, lastRevision + 1), recovery ? `recovered: ${recovery.note}` : 'start', !!recovery?.resumedPlaying);
+  }
+
+  /**
+   * A standby becomes primary with the state it mirrored: the same anchor (no jump for any
+   * output), a newer revision, the rig's lighting state sent once, then our own journal.
+   */
+  async takeOver(mirrored: TransportState, reason: string): Promise<TransportSnapshot> {
+    this.readOnly = null;
+    await this.begin({ ...settle(this.timeline, mirrored, this.o.clock()), revision: mirrored.revision + 1 }, reason, !mirrored.blackout);
+    const snapshot = this.snapshot();
+    this.events.transport(snapshot);
+    return snapshot;
+  }
+
+  /** Our state from here on: journal it, chase the lighting if asked, arm the timers. */
+  private async begin(state: TransportState, reason: string, chase: boolean): Promise<void> {
+    this.state = state;
+    await this.journal.close().catch(() => {});
+    await this.journal.open([{ type: 'state', at: this.o.clock(), show: this.fingerprint, state, reason }]);
+    // The lighting state of the moment it goes out (opening the journal takes a while on a busy disk).
+    const now = this.o.clock();
+    const start = transitionOf(this.timeline, state, state, now);
+    if (chase) this.o.lighting.chase(start.snapshot.showTime);
     this.o.lighting.follow(start);
     this.armHoldTimer(start.holdDue);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = setInterval(() => this.writeHeartbeat(), this.o.heartbeatMs ?? 1000);
+  }
+
+  /** This server stands down (the standby took over): nothing moves the show or the lights here any more. */
+  standDown(why: string): void {
+    this.readOnly = why;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.holdTimer = this.heartbeat = null;
+    this.o.lighting.silence();
   }
 
   /** An edge: the state comes from the primary, as it is (no journal, no lighting). */
@@ -137,6 +169,7 @@ export class ShowController {
   /** The one gate every transport command passes through, whatever its source. */
   async command(cmd: TransportCommand, source: string): Promise<CommandResult> {
     const now = this.o.clock();
+    if (this.readOnly) return { ok: false, error: this.readOnly, state: this.snapshot(now) };
     const decided = decide(this.timeline, this.state, cmd, now, this.config);
     if (!decided.ok) {
       this.o.log(`transport: ${cmd.command} from ${source} refused: ${decided.error}`);
@@ -191,6 +224,7 @@ export class ShowController {
   /** Reload the show folder from disk (stopped shows only). Never rejects: a failure is an answer. */
   async reload(source: string): Promise<ShowChangeResult> {
     try {
+      if (this.readOnly) return { ok: false, error: this.readOnly };
       if (this.state.mode !== 'stopped') return { ok: false, error: 'load: stop the show before loading it again' };
       const result = await this.compile(this.o.showDir);
       if (!result.ok || !result.timeline) return { ok: false, error: `load: the show has ${result.errors.length} error(s)`, errors: result.errors };
@@ -208,6 +242,7 @@ export class ShowController {
   /** Replace the setlist in show.json (validated as a whole show first), then load it. */
   saveSetlist(setlist: unknown, source: string): Promise<SetlistSaveResult> {
     return this.exclusive(async (): Promise<SetlistSaveResult> => {
+      if (this.readOnly) return { ok: false, error: this.readOnly };
       if (this.state.mode !== 'stopped') return { ok: false, error: 'setlist: stop the show before changing the setlist' };
       const checked = await checkSetlist(this.o.showDir, setlist, this.o.compile);
       if (!checked.ok) return checked;

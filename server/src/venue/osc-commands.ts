@@ -3,7 +3,7 @@
 // the controller's one gate (roles are checked here first), so the journal and the double-GO guard
 // hold for OSC as for the desk. Entry numbers are 1-based, as on the desk and in QLab cue lists.
 
-import type { CommandResult, TransportCommand } from '../../../protocol/index.ts';
+import type { CommandResult, TakeOverResult, TransportCommand } from '../../../protocol/index.ts';
 import type { ShowController } from '../show/controller.ts';
 import type { OscArg } from './osc-codec.ts';
 
@@ -23,6 +23,8 @@ const READ_ONLY = new Set(['/connect', '/disconnect', '/updates', '/thump', '/ve
 export interface OscCommandContext {
   controller: ShowController;
   role: OscRole;
+  /** Warm standby: hand the show to the standby (/holostage/takeover). */
+  takeOver?: (from: string) => Promise<TakeOverResult>;
 }
 
 function numberArg(arg: OscArg | undefined): number | null {
@@ -121,10 +123,14 @@ export async function runOscCommand(ctx: OscCommandContext, address: string, arg
       ? { status: 'denied', data: { error: 'denied: OSC is read-only until /connect <passcode> (the show\'s osc.passcode, or the operator token)' } }
       : unknownAddress(address);
   }
+  if (address === '/holostage/takeover') {
+    const r = ctx.takeOver ? await ctx.takeOver('OSC') : ({ ok: false, error: 'no warm standby on this server' } as const);
+    return r.ok ? { status: 'ok', data: { note: r.note } } : { status: 'error', data: { error: r.error } };
+  }
   return (await operatorCommand(c, address, args)) ?? unknownAddress(address);
 }
 
-const OPERATOR_ADDRESSES = ['/go', '/stop', '/pause', '/hold', '/resume', '/panic', '/reset', '/holostage/blackout', '/holostage/next', '/holostage/previous', '/holostage/seek', '/holostage/load'];
+const OPERATOR_ADDRESSES = ['/go', '/stop', '/pause', '/hold', '/resume', '/panic', '/reset', '/holostage/blackout', '/holostage/next', '/holostage/previous', '/holostage/seek', '/holostage/load', '/holostage/takeover'];
 
 function isOperatorAddress(address: string): boolean {
   return OPERATOR_ADDRESSES.includes(address) || /^\/cue\/[^/]+\/start$/.test(address) || /^\/playhead\/[^/]+$/.test(address);

@@ -10,7 +10,7 @@ import type { Alarm, TransportSnapshot } from '../../../protocol/index.ts';
 import type { ShowController } from '../show/controller.ts';
 import type { AlarmBoard } from '../show/alarms.ts';
 import { decodePacket, encodeMessage, OscFormatError, type OscArg } from './osc-codec.ts';
-import { runOscCommand, type OscReply, type OscRole } from './osc-commands.ts';
+import { runOscCommand, type OscCommandContext, type OscReply, type OscRole } from './osc-commands.ts';
 
 export interface OscServerOptions {
   controller: ShowController;
@@ -23,6 +23,7 @@ export interface OscServerOptions {
   alarms?: AlarmBoard;
   /** How long a subscription lasts after the peer's last message (default SUBSCRIPTION_MS). */
   subscriptionMs?: number;
+  takeOver?: OscCommandContext['takeOver'];
 }
 
 export interface OscStatus {
@@ -247,7 +248,7 @@ export class OscServer {
       if (!off) this.sendStateTo(peer);
       return;
     }
-    this.reply(peer, address, await runOscCommand({ controller: this.o.controller, role: peer.role }, address, args));
+    this.reply(peer, address, await runOscCommand({ controller: this.o.controller, role: peer.role, takeOver: this.o.takeOver }, address, args));
   }
 
   /** A new subscriber hears where the show is at once, not at the next change. */

@@ -2,7 +2,7 @@
 // timecode) and DMX (sACN, Art-Net) on its own thread. Each only reads the controller or calls its one gate; server.ts hands them the
 // controller's announcements (transport, alarms) and starts them on the primary only.
 
-import type { Alarm, TransportSnapshot, VenueView } from '../../../protocol/index.ts';
+import type { Alarm, TakeOverResult, TransportSnapshot, VenueView } from '../../../protocol/index.ts';
 import { venueViewOf, type OscTargetOutcome } from './venue-view.ts';
 import type { ShowController } from '../show/controller.ts';
 import type { AlarmBoard } from '../show/alarms.ts';
@@ -64,6 +64,8 @@ export interface VenueDeps {
   toOperators?: (event: string, payload: unknown) => void;
   /** The desk's venue panel: called on every change (at most 4 a second) and once a second. */
   publish?: (view: VenueView) => void;
+  /** Warm standby: /holostage/takeover hands the show to the standby. */
+  takeOver?: (from: string) => Promise<TakeOverResult>;
 }
 
 export class Venue {
@@ -90,7 +92,7 @@ export class Venue {
   async start(): Promise<void> {
     const { osc, mtc } = this.options;
     if (osc) {
-      this.osc = new OscServer({ controller: this.d.controller, port: osc.port, host: osc.host ?? this.d.host, passcode: () => osc.passcode || this.d.operatorToken(), log: this.d.log, alarms: this.d.alarms, subscriptionMs: osc.subscriptionMs });
+      this.osc = new OscServer({ controller: this.d.controller, port: osc.port, host: osc.host ?? this.d.host, passcode: () => osc.passcode || this.d.operatorToken(), log: this.d.log, alarms: this.d.alarms, subscriptionMs: osc.subscriptionMs, takeOver: this.d.takeOver });
       const host = osc.host ?? this.d.host;
       const port = await this.osc.start();
       this.oscTcp = new OscTcpServer(this.osc, this.d.log);

@@ -7,6 +7,7 @@
 import { io } from 'socket.io-client';
 import { ClockSync, ClockSyncLoop } from '../../../protocol/index.ts';
 import { EVENTS } from '../../../protocol/index.ts';
+import { Failover } from '../../../client/failover.ts';
 
 export interface ClockWorkerStart { url: string; token: string; output: string }
 export interface ClockWorkerReport { offsetEpochMs: number; roundTripMs: number; samples: number; connected: boolean }
@@ -18,6 +19,8 @@ scope.onmessage = (e) => {
   const socket = io(url, { auth: { token }, query: { token, output, purpose: 'clock' }, transports: ['websocket'] });
   const sync = new ClockSync({ now: () => performance.now(), window: 48, best: 4 });
   const loop = new ClockSyncLoop(sync, socket, { burst: 24, intervalMs: 500 });
+  // Follows the page to the standby when it takes over (the new primary runs on the same clock).
+  const failover = new Failover(socket, url);
   let connected = false;
   socket.on('connect', () => {
     connected = true;
@@ -26,7 +29,7 @@ scope.onmessage = (e) => {
   socket.on('disconnect', (reason) => {
     connected = false;
     loop.stop();
-    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+    if (reason === 'io server disconnect') failover.serverClosed(1000);
   });
   let last = -1;
   let lastConnected = false;
