@@ -5,17 +5,15 @@
 import { openVoiceBankDir } from '../../vocal/voicebank/node.ts';
 import { inspectBank } from '../../vocal/voicebank/inspect.ts';
 import { VoiceBankError } from '../../vocal/voicebank/errors.ts';
+import { parseArgs, UsageError } from './args.ts';
 
 const USAGE = 'usage: holostage voice inspect <voicebank folder> [--json]\n';
 
 export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  const json = rest.includes('--json');
-  const dir = rest.find((a) => !a.startsWith('-'));
-  if (sub !== 'inspect' || !dir || rest.some((a) => a.startsWith('-') && a !== '--json')) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+  const p = parseArgs(args, { booleans: ['json'], positionals: { required: ['subcommand', 'voicebank folder'] }, usage: USAGE });
+  const [sub, dir] = p.positional as [string, string];
+  if (sub !== 'inspect') throw new UsageError(`unknown subcommand ${JSON.stringify(sub)} (voice has: inspect)`, USAGE);
+  const json = p.flags.has('json');
   let report;
   try {
     report = inspectBank(openVoiceBankDir(dir, { strict: false }));
