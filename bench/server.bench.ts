@@ -235,13 +235,19 @@ async function broadcastLatency(viewers: number): Promise<BenchSection['rows']> 
     for (let i = 0; i < viewers; i += 100) {
       await Promise.all(
         Array.from({ length: Math.min(100, viewers - i) }, () => {
-          const s = connectIo(base, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+          // The server admits 64 viewer sockets per address: spread the viewers over loopback addresses.
+          const localAddress = `127.0.0.${10 + Math.floor(sockets.length / 50)}`;
+          // (socket.io-client hands localAddress to the ws connection; its types do not list it)
+          const s = connectIo(base, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, ...({ localAddress } as object) });
           sockets.push(s);
           s.on(EVENTS.transport, () => {
             latencies.push(performance.now() - sentAt);
             received++;
           });
-          return new Promise<void>((r) => s.once(EVENTS.hello, () => r()));
+          return new Promise<void>((r, reject) => {
+            s.once(EVENTS.hello, () => r());
+            s.once('connect_error', (err: Error) => reject(new Error(`viewer ${sockets.length} refused: ${err.message}`)));
+          });
         }),
       );
     }
@@ -303,7 +309,7 @@ export async function bench(): Promise<BenchSection> {
     notes:
       'Cue error = fire time − due time on the server clock (never negative: cues are not fired early). `serve` times cues on the lighting thread: a worker that owns the MIDI driver, sleeps on a timer until 10 ms before a cue, blocks on Atomics.wait until 1 ms before it and spins to the instant, at real-time priority where the OS allows (here: root); the main thread only hands it plans. The rows marked … time the same 2,000 cues with the main event loop busy, and with the scheduler on the main thread (timer until 1 ms before, then setImmediate spin) as it was before. ' +
       'Sync error compares the client estimate of show time with the server position at the same instant (same machine, so one clock is the truth); each client has an arbitrary clock offset to find. ' +
-      'Broadcast latency is measured on the bench process clock only (send → receive, after an uncounted warm-up round), with all viewers in the bench process, sharing the cores of the machine with the server process.',
+      'Broadcast latency is measured on the bench process clock only (send → receive, after an uncounted warm-up round), with all viewers in the bench process, sharing the cores of the machine with the server process; they connect from 127.0.0.10 and up, 50 to an address, since the server admits 64 viewer sockets per address.',
   };
 }
 

@@ -1,8 +1,9 @@
 // The `holostage` command: a thin dispatcher. Each subcommand lives in commands/<name>.ts and
 // exports `run(args): Promise<number>` (the exit code); modules load lazily so `validate` does not
-// pay for three.js or Web Audio.
+// pay for three.js or Web Audio. Commands parse their arguments with commands/args.ts and throw a
+// UsageError on bad ones, printed here once for all (cli/README.md: adding a command).
 
-import { UsageError } from './commands/args.ts';
+import { HelpRequest, nearest, UsageError } from './commands/args.ts';
 
 export interface CommandModule {
   run(args: string[]): Promise<number>;
@@ -39,7 +40,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = commands[name];
   if (!entry) {
-    process.stderr.write(`holostage: unknown command "${name}"\n${usage()}`);
+    const guess = nearest(name, Object.keys(commands));
+    process.stderr.write(`holostage: unknown command "${name}"${guess ? ` (did you mean ${guess}?)` : ''}\n${usage()}`);
     return 2;
   }
   let mod: CommandModule;
@@ -52,8 +54,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await mod.run(rest);
   } catch (err) {
+    if (err instanceof HelpRequest) {
+      process.stdout.write(err.usage);
+      return 0;
+    }
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`holostage ${name}: ${err.message}\n`);
+    process.stderr.write(`holostage ${name}: ${err.message}\n${err.usage ?? ''}`);
     return 2;
   }
 }

@@ -2,12 +2,12 @@
 // transport snapshot and the NTP-style offset to the server clock, never from when a message
 // arrived. When the connection drops, the last snapshot and offset keep the show running.
 
-import type { TransportSnapshot } from '../protocol/index.ts';
+import type { ServerMs, ShowSeconds, TransportSnapshot } from '../protocol/index.ts';
 import { showTimeAt } from '../protocol/index.ts';
 
 /** Anything that knows the server clock (ms): ClockSync on the main thread, or WorkerClock. */
 export interface ServerClock {
-  serverNow(): number;
+  serverNow(): ServerMs;
 }
 
 /** The server clock from a worker's sync reports (offset against the wall clock). */
@@ -18,14 +18,14 @@ export class WorkerClock implements ServerClock {
   get synced(): boolean {
     return this.samples > 0;
   }
-  serverNow(): number {
+  serverNow(): ServerMs {
     return performance.timeOrigin + performance.now() + this.offsetEpochMs;
   }
 }
 
 export interface ShowClock {
   /** Show seconds now. */
-  showTime(): number;
+  showTime(): ShowSeconds;
   readonly playing: boolean;
   /** Setlist entry of the transport, -1 before anything is known. */
   readonly entry: number;
@@ -58,7 +58,7 @@ export class SyncedShowClock implements ShowClock {
     return this.snapshot;
   }
 
-  showTime(): number {
+  showTime(): ShowSeconds {
     return this.snapshot ? showTimeAt(this.snapshot, this.sync.serverNow()) : 0;
   }
 
@@ -82,8 +82,11 @@ export class SyncedShowClock implements ShowClock {
 /** A clock of its own for a page opened without a server (?local=1): plays from load. */
 export class LocalShowClock implements ShowClock {
   private readonly t0 = performance.now();
-  constructor(private readonly start = 0, readonly playing = true) {}
-  showTime(): number {
+  constructor(
+    private readonly start: ShowSeconds = 0,
+    readonly playing = true,
+  ) {}
+  showTime(): ShowSeconds {
     return this.playing ? this.start + (performance.now() - this.t0) / 1000 : this.start;
   }
   readonly entry = 0;

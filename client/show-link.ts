@@ -4,7 +4,7 @@
 // listen for what changed and draw; none of them re-implements the connection.
 
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { ClockSync, ClockSyncLoop, EVENTS, type Hello, type TimelineReply, type TransportSnapshot } from '../protocol/index.ts';
+import { ClockSync, ClockSyncLoop, EVENTS, type Hello, type ServerMs, type ShowSeconds, type TimelineReply, type TransportSnapshot } from '../protocol/index.ts';
 import type { Timeline } from '../show-files/src/timeline.ts';
 import { SyncedShowClock } from './show-clock.ts';
 import { Failover } from './failover.ts';
@@ -141,12 +141,12 @@ export class ShowLink {
   }
 
   /** Show seconds now. */
-  showTime(): number {
+  showTime(): ShowSeconds {
     return this.clock.showTime();
   }
 
   /** Server ms now as this page estimates it. */
-  serverNow(): number {
+  serverNow(): ServerMs {
     return this.sync.serverNow();
   }
 

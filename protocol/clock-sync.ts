@@ -11,6 +11,7 @@
 // old samples are dropped and the estimate falls back to the fastest round trips.
 
 import { EVENTS } from './events.ts';
+import type { ServerMs } from './transport.ts';
 
 export interface ClockSample {
   /** serverTime - clientTime at the midpoint, ms. */
@@ -121,7 +122,7 @@ export class ClockSync {
   }
 
   /** The server clock as this client estimates it now, ms. */
-  serverNow(): number {
+  serverNow(): ServerMs {
     return this.now() + this.estimate;
   }
 

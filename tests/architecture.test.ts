@@ -112,4 +112,14 @@ describe('the architecture', () => {
     const long = [...graph.keys()].map((f) => ({ file: rel(f), lines: readFileSync(f, 'utf8').trimEnd().split('\n').length })).filter((f) => f.lines > 400);
     expect(long).toEqual([]);
   });
+
+  it('starts a browser in one place only (tests/chromium.ts), so every test, bench and script runs it with the same flags', () => {
+    // Spelt in pieces so this file does not match itself.
+    const launch = new RegExp(['\\bchromium\\.launch\\(', '--no-' + 'sandbox'].join('|'));
+    const launches = ['tests', 'bench', 'scripts']
+      .flatMap((d) => sourceFiles(join(root, d)))
+      .filter((f) => launch.test(readFileSync(f, 'utf8')))
+      .map(rel);
+    expect(launches).toEqual(['tests/chromium.ts']);
+  });
 });

@@ -2,15 +2,15 @@
 
 import { describeVrm } from '../../stage/src/avatar/describe.ts';
 import { loadVrmFile, NotAVrmError } from '../../stage/src/avatar/load-node.ts';
+import { parseArgs, UsageError } from './args.ts';
+
+const USAGE = 'usage: holostage avatar inspect <file.vrm> [--json]\n';
 
 export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  const json = rest.includes('--json');
-  const file = rest.find((a) => !a.startsWith('--'));
-  if (sub !== 'inspect' || !file) {
-    process.stderr.write('usage: holostage avatar inspect <file.vrm> [--json]\n');
-    return 2;
-  }
+  const p = parseArgs(args, { booleans: ['json'], positionals: { required: ['subcommand', 'file.vrm'] }, usage: USAGE });
+  const [sub, file] = p.positional as [string, string];
+  if (sub !== 'inspect') throw new UsageError(`unknown subcommand ${JSON.stringify(sub)} (avatar has: inspect)`, USAGE);
+  const json = p.flags.has('json');
   // three-vrm warns on the console about unusual files; keep stdout clean for --json.
   const warn = console.warn;
   console.warn = (...a: unknown[]) => process.stderr.write(`${a.map(String).join(' ')}\n`);

@@ -2,15 +2,15 @@
 import { writeFile } from 'node:fs/promises';
 import { compileShowFolder, timelineToJson } from '../../show-files/src/compile.ts';
 import { formatError } from '../../show-files/src/errors.ts';
+import { flagString, parseArgs } from './args.ts';
+
+const USAGE = 'usage: holostage compile <show-folder> [--json] [-o timeline.json]\n';
 
 export async function run(args: string[]): Promise<number> {
-  const outIndex = args.findIndex((a) => a === '-o' || a === '--out');
-  const outFile = outIndex >= 0 ? args[outIndex + 1] : undefined;
-  const target = args.find((a, i) => !a.startsWith('-') && (outIndex < 0 || i !== outIndex + 1));
-  if (!target || (outIndex >= 0 && !outFile)) {
-    process.stderr.write('usage: holostage compile <show-folder> --json [-o timeline.json]\n');
-    return 2;
-  }
+  // The timeline is always JSON; --json is accepted so the documented form works.
+  const p = parseArgs(args, { booleans: ['json'], values: ['out'], aliases: { o: 'out' }, positionals: { required: ['show-folder'] }, usage: USAGE });
+  const target = p.positional[0]!;
+  const outFile = flagString(p, 'out');
   const result = await compileShowFolder(target);
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
   if (!result.ok) {

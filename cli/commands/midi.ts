@@ -2,13 +2,13 @@
 // without MIDI: RtMidi's failure is reported as a sentence.
 
 import { listMidiOutputs } from '../../server/src/lighting/easymidi-driver.ts';
+import { parseArgs, UsageError } from './args.ts';
+
+const USAGE = 'usage: holostage midi list\n';
 
 export async function run(args: string[]): Promise<number> {
-  const [sub] = args;
-  if (sub !== 'list') {
-    process.stderr.write('usage: holostage midi list\n');
-    return 2;
-  }
+  const [sub] = parseArgs(args, { positionals: { required: ['subcommand'] }, usage: USAGE }).positional;
+  if (sub !== 'list') throw new UsageError(`unknown subcommand ${JSON.stringify(sub)} (midi has: list)`, USAGE);
   const result = listMidiOutputs();
   if (!result.ok) {
     process.stdout.write(`MIDI is not available on this system: ${result.error}\n(lighting will be retried while a show runs; use --midi null to run without it)\n`);

@@ -1,4 +1,5 @@
 // Reading the score a CLI command was given: a broken file is reported (file and line) with exit 1.
+import { flagString, type ParsedArgs } from './args.ts';
 import { ScoreError, type Score, type ScoreImportOptions } from '../../show-files/src/score/model.ts';
 import { readScoreFile } from '../../show-files/src/score/read-file.ts';
 
@@ -13,20 +14,15 @@ export async function readScoreOrExit(file: string, options: ScoreImportOptions 
   }
 }
 
-/** The MusicXML / Vocaloid choices (--part, --voice, --verse) taken out of the arguments. */
-export function takeImportOptions(args: string[]): { options: ScoreImportOptions; rest: string[] } | { error: string } {
+/** The flags that pick what to read from a MusicXML / Vocaloid file. */
+export const IMPORT_FLAGS = ['part', 'voice', 'verse'] as const;
+
+/** The MusicXML / Vocaloid choices (--part, --voice, --verse) given on the command line. */
+export function importOptionsOf(p: ParsedArgs): ScoreImportOptions {
   const options: ScoreImportOptions = {};
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const key = a === '--part' ? 'part' : a === '--voice' ? 'voice' : a === '--verse' ? 'verse' : undefined;
-    if (!key) {
-      rest.push(a);
-      continue;
-    }
-    const value = args[++i];
-    if (value === undefined || value.startsWith('--')) return { error: `${a} needs a value` };
-    options[key] = value;
+  for (const key of IMPORT_FLAGS) {
+    const value = flagString(p, key);
+    if (value !== undefined) options[key] = value;
   }
-  return { options, rest };
+  return options;
 }

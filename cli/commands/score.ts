@@ -2,27 +2,21 @@
 // engine takes (.ust .ustx .mid .json .musicxml/.xml/.mxl .vsqx .vpr) and show what the
 // vocal engine makes of it: notes, tempo, timed phonemes, length and every warning.
 
-import { readScoreOrExit, takeImportOptions } from './score-input.ts';
+import { importOptionsOf, IMPORT_FLAGS, readScoreOrExit } from './score-input.ts';
+import { parseArgs } from './args.ts';
 import { pitchName } from '../../show-files/src/score/pitch.ts';
 import { standaloneVocal } from '../../vocal/standalone.ts';
 import { describeNotePhonemes } from '../../vocal/phonemize.ts';
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
+const USAGE = 'usage: holostage score <file.ust|.ustx|.mid|.json|.musicxml|.xml|.mxl|.vsqx|.vpr> [--json] [--part id|name] [--voice n] [--verse n]\n';
+
 export async function run(args: string[]): Promise<number> {
-  const taken = takeImportOptions(args);
-  const usage = 'usage: holostage score <file.ust|.ustx|.mid|.json|.musicxml|.xml|.mxl|.vsqx|.vpr> [--json] [--part id|name] [--voice n] [--verse n]\n';
-  if ('error' in taken) {
-    process.stderr.write(`error: ${taken.error}\n${usage}`);
-    return 2;
-  }
-  const file = taken.rest.find((a) => !a.startsWith('-'));
-  const asJson = taken.rest.includes('--json');
-  if (!file) {
-    process.stderr.write(usage);
-    return 2;
-  }
-  const score = await readScoreOrExit(file, taken.options);
+  const p = parseArgs(args, { booleans: ['json'], values: IMPORT_FLAGS, positionals: { required: ['score file'] }, usage: USAGE });
+  const file = p.positional[0]!;
+  const asJson = p.flags.has('json');
+  const score = await readScoreOrExit(file, importOptionsOf(p));
   if (typeof score === 'number') return score;
   const { track, durationSeconds } = standaloneVocal(score);
   if (asJson) {

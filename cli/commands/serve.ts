@@ -60,6 +60,8 @@ export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, {
     booleans: ['sacn', 'artnet', 'midi-virtual', 'no-pages', 'help', 'public', 'edge', 'dev', 'trust-proxy'],
     values: ['show', 'port', 'host', 'state', 'resume-window', 'heartbeat', 'go-guard', 'panic-fade', 'midi', 'midi-port', 'midi-in', 'record', 'lighting-priority', 'redis', 'osc-port', 'mtc-fps', 'standby-of', 'token', 'takeover-after', ...CHASE_FLAGS],
+    positionals: {}, // the show is --show: a bare word is a mistake, not a show folder
+    usage: HELP,
   });
   if (p.flags.has('help')) {
     process.stdout.write(HELP);

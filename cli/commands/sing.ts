@@ -7,6 +7,7 @@ import { standaloneVocal } from '../../vocal/standalone.ts';
 import { DEFAULT_VOICE } from '../../vocal/track.ts';
 import { bundledWorkerEntry, renderVocalParallel } from '../parallel-render.ts';
 import { encodeWav } from '../../vocal/wav.ts';
+import { flagString, numberFlag, parseArgs, UsageError } from './args.ts';
 import type { VocalTrack, VoiceSettings } from '../../show-files/src/timeline.ts';
 
 const USAGE = 'usage: holostage sing <score> -o out.wav [--bank voicebank-dir] [--transpose semitones] [--gain dB] [--sample-rate hz] [--float]\n';
@@ -37,42 +38,22 @@ function progressBar(fraction: number, width = 30): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let file: string | undefined;
-  let outPath: string | undefined;
+  const p = parseArgs(args, {
+    booleans: ['float'],
+    values: ['out', 'bank', 'transpose', 'gain', 'sample-rate'],
+    aliases: { o: 'out', output: 'out' },
+    positionals: { required: ['score'] },
+    usage: USAGE,
+  });
+  const file = p.positional[0]!;
+  const outPath = flagString(p, 'out');
+  if (!outPath) throw new UsageError('-o out.wav is needed (where to write the WAV)', USAGE);
   const voice = { ...DEFAULT_VOICE, vibrato: { ...DEFAULT_VOICE.vibrato } };
-  let sampleRate = 44100;
-  let float = false;
-  let bankDir: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    const number = (min: number, max: number) => {
-      const n = Number(value());
-      if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${a} must be a number from ${min} to ${max}`);
-      return n;
-    };
-    try {
-      if (a === '-o' || a === '--out' || a === '--output') outPath = value();
-      else if (a === '--transpose') voice.transpose = Math.round(number(-48, 48));
-      else if (a === '--gain') voice.gainDb = number(-60, 12);
-      else if (a === '--sample-rate') sampleRate = Math.round(number(8000, 96000));
-      else if (a === '--float') float = true;
-      else if (a === '--bank') bankDir = value();
-      else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
-      else file = a;
-    } catch (err) {
-      process.stderr.write(`holostage sing: ${(err as Error).message}\n${USAGE}`);
-      return 2;
-    }
-  }
-  if (!file || !outPath) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+  voice.transpose = Math.round(numberFlag(p, 'transpose', voice.transpose, -48, 48, USAGE));
+  voice.gainDb = numberFlag(p, 'gain', voice.gainDb, -60, 12, USAGE);
+  const sampleRate = Math.round(numberFlag(p, 'sample-rate', 44100, 8000, 96000, USAGE));
+  const float = p.flags.has('float');
+  const bankDir = flagString(p, 'bank');
   const score = await readScoreOrExit(file);
   if (typeof score === 'number') return score;
   const { track } = standaloneVocal(score, voice);

@@ -8,8 +8,18 @@ import { flagString, parseArgs } from './args.ts';
 import { studioLinks } from '../../server/src/studio/links.ts';
 import { creatorCommand } from './creator-cli.ts';
 
+const USAGE = `usage: holostage tokens [show-folder] [--show dir] [--state dir] [--host h] [--port n] [--json]
+       holostage tokens --creator NAME      a studio link for one creator
+       holostage tokens --revoke-creator NAME
+`;
+
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, { booleans: ['json'], values: ['show', 'state', 'host', 'port'] });
+  const p = parseArgs(args, {
+    booleans: ['json'],
+    values: ['show', 'state', 'host', 'port', 'creator', 'revoke-creator'],
+    positionals: { optional: ['show-folder'] },
+    usage: USAGE,
+  });
   const showDir = resolve(flagString(p, 'show') ?? p.positional[0] ?? DEFAULT_SHOW);
   const stateDir = resolve(flagString(p, 'state') ?? join(showDir, '.holostage'));
   let outputIds: string[];

@@ -4,13 +4,9 @@ import { formatError } from '../../show-files/src/errors.ts';
 import { parseArgs } from './args.ts';
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, { booleans: ['json'], values: [] });
-  const target = p.positional[0];
+  const p = parseArgs(args, { booleans: ['json'], positionals: { required: ['show-folder'] }, usage: 'usage: holostage validate <show-folder> [--json]\n' });
+  const target = p.positional[0]!;
   const asJson = p.flags.has('json');
-  if (!target) {
-    process.stderr.write('usage: holostage validate <show-folder> [--json]\n');
-    return 2;
-  }
   const result = await compileShowFolder(target);
   if (asJson) {
     process.stdout.write(`${JSON.stringify({ ok: result.ok, errors: result.ok ? [] : result.errors, warnings: result.warnings }, null, 2)}\n`);

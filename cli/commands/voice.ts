@@ -9,20 +9,16 @@ import { openVoiceBankDir } from '../../vocal/voicebank/node.ts';
 import { inspectBank } from '../../vocal/voicebank/inspect.ts';
 import { VoiceBankError } from '../../vocal/voicebank/errors.ts';
 import { lyricNeeds, type LyricNeeds } from '../../vocal/voicebank/lyric-needs.ts';
+import { flagString, parseArgs, UsageError } from './args.ts';
 
 const USAGE = 'usage: holostage voice inspect <voicebank folder> [--json] [--lyrics lyrics.txt]\n';
 
 export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  const json = rest.includes('--json');
-  const lyricsAt = rest.indexOf('--lyrics');
-  const lyricsFile = lyricsAt >= 0 ? rest[lyricsAt + 1] : undefined;
-  const positional = rest.filter((a, i) => !a.startsWith('-') && !(lyricsAt >= 0 && i === lyricsAt + 1));
-  const dir = positional[0];
-  if (sub !== 'inspect' || !dir || positional.length > 1 || (lyricsAt >= 0 && !lyricsFile) || rest.some((a) => a.startsWith('-') && a !== '--json' && a !== '--lyrics')) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+  const p = parseArgs(args, { booleans: ['json'], values: ['lyrics'], positionals: { required: ['subcommand', 'voicebank folder'] }, usage: USAGE });
+  const [sub, dir] = p.positional as [string, string];
+  if (sub !== 'inspect') throw new UsageError(`unknown subcommand ${JSON.stringify(sub)} (voice has: inspect)`, USAGE);
+  const json = p.flags.has('json');
+  const lyricsFile = flagString(p, 'lyrics');
   let lyricsText: string | undefined;
   if (lyricsFile) {
     try {

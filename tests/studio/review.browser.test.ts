@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../chromium.ts';
 import { copyDemo, startDeskServer, type DeskServer } from '../desk/helpers.ts';
 import { issueCreator, type Creator } from '../../server/src/studio/creators.ts';
 import { addNote, emptyProject, type StudioProject } from '../../studio/src/core/project.ts';
 
 const SHOTS = join(import.meta.dirname, '../../dist/test-screenshots/studio');
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
 
 function song(title: string, lyrics: string[], base: number): StudioProject {
   let p = emptyProject(title);
@@ -48,7 +48,7 @@ describe('studio review on the desk, and preview on stage', () => {
       expect(sub.ok, JSON.stringify(sub)).toBe(true);
       ids[title] = sub.submission.id;
     }
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ARGS });
+    browser = await launchChromium();
     desk = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await desk.goto(`${s.deskUrl}#organiser`);
     await row(ids['Hoshi ga Furu']!).waitFor({ timeout: 60_000 });
