@@ -26,10 +26,13 @@ const HELP = `usage: holostage ltc [--show dir] [--fps 24|25|29.97|30] [--start 
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(
-    args.map((a) => (a === '-o' ? '--out' : a)),
-    { booleans: ['help'], values: ['show', 'fps', 'start', 'duration', 'preroll', 'sample-rate', 'out'] },
-  );
+  const p = parseArgs(args, {
+    booleans: ['help'],
+    values: ['show', 'fps', 'start', 'duration', 'preroll', 'sample-rate', 'out'],
+    aliases: { o: 'out' },
+    positionals: {},
+    usage: HELP,
+  });
   if (p.flags.has('help')) {
     process.stdout.write(HELP);
     return 0;

@@ -75,6 +75,8 @@ const cases: Case[] = [
   { command: 'serve', args: ['serve', '--state', out('serve-state2'), '--midi'], message: 'holostage serve: --midi needs a value', untouched: out('serve-state2') },
   { command: 'tokens', args: ['tokens', '--state', out('tok-state'), '--jsno'], message: 'holostage tokens: unknown flag --jsno (did you mean --json?)', untouched: out('tok-state') },
   { command: 'tokens', args: ['tokens', '--state', out('tok-state2'), '--creator'], message: 'holostage tokens: --creator needs a value', untouched: out('tok-state2') },
+  { command: 'ltc', args: ['ltc', '--fsp', '25', '--duration', '5', '-o', out('e.wav')], message: 'holostage ltc: unknown flag --fsp (did you mean --fps?)', untouched: out('e.wav') },
+  { command: 'ltc', args: ['ltc', '--duration', '5', '-o'], message: 'holostage ltc: -o needs a value' },
   { command: 'midi', args: ['midi', 'list', '--al'], message: 'holostage midi: unknown flag --al' },
   { command: 'midi', args: ['midi'], message: 'holostage midi: missing <subcommand>' },
 ];
