@@ -95,7 +95,9 @@ describe('lighting thread', () => {
     await thread.close();
     const got = recorded(file);
     expect(got.map((m) => [m.note, m.label])).toEqual([[60, 'cue 0'], [61, 'cue 1'], [62, 'cue 2'], [63, 'cue 3']]);
-    for (let i = 1; i < got.length; i++) expect(got[i]!.tick).toBeGreaterThan(got[i - 1]!.tick);
+    // In time order (the labels above give the order): a thread starved by a busy machine may send
+    // two overdue cues within the same millisecond, so equal ticks are allowed.
+    for (let i = 1; i < got.length; i++) expect(got[i]!.tick).toBeGreaterThanOrEqual(got[i - 1]!.tick);
   });
 
   it('sends direct messages (panic, chase) at once and in order with the plan, and mirrors the driver status', async () => {
