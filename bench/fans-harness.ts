@@ -136,7 +136,7 @@ export class ViewerPool {
   }
 
   /** The latencies every process gathered since the last collect, merged by transport revision. */
-  async collect(): Promise<{ byRevision: Map<number, number[]>; connected: number; joined: number; left: number; cheers: number; errors: number }> {
+  async collect(): Promise<{ byRevision: Map<number, number[]>; connected: number; joined: number; left: number; cheers: number; errors: number; dropped: Record<string, number> }> {
     const replies = await this.ask({ type: 'collect' }, 'latencies');
     const byRevision = new Map<number, number[]>();
     for (const r of replies) {
@@ -147,7 +147,9 @@ export class ViewerPool {
       }
     }
     const sum = (k: 'connected' | 'joined' | 'left' | 'cheers' | 'errors'): number => replies.reduce((a, r) => a + r[k], 0);
-    return { byRevision, connected: sum('connected'), joined: sum('joined'), left: sum('left'), cheers: sum('cheers'), errors: sum('errors') };
+    const dropped: Record<string, number> = {};
+    for (const r of replies) for (const [why, n] of Object.entries(r.dropped)) dropped[why] = (dropped[why] ?? 0) + n;
+    return { byRevision, connected: sum('connected'), joined: sum('joined'), left: sum('left'), cheers: sum('cheers'), errors: sum('errors'), dropped };
   }
 
   async close(): Promise<void> {

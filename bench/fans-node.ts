@@ -140,4 +140,5 @@ if (process.argv[1]?.endsWith('fans-node.ts')) {
     });
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  process.once('disconnect', stop); // the bench that started us is gone
 }

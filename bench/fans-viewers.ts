@@ -30,7 +30,7 @@ export type ViewerReport =
   | { type: 'ready' }
   | { type: 'connected'; connected: number; seconds: number }
   /** Per transport change (revision): every viewer's latency in ms. */
-  | { type: 'latencies'; byRevision: Record<string, number[]>; connected: number; joined: number; left: number; cheers: number; errors: number }
+  | { type: 'latencies'; byRevision: Record<string, number[]>; connected: number; joined: number; left: number; cheers: number; errors: number; dropped: Record<string, number> }
   | { type: 'closed' };
 
 const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -57,6 +57,10 @@ let joined = 0;
 let left = 0;
 let cheers = 0;
 let errors = 0;
+/** Viewers this process means to hold (churn tops the audience up to it). */
+let target = 0;
+/** Disconnections this process did not ask for, by socket.io's reason. */
+const dropped: Record<string, number> = {};
 let churnTimer: ReturnType<typeof setInterval> | null = null;
 
 function open(id: number): { viewer: Viewer; up: Promise<boolean> } {
@@ -71,6 +75,11 @@ function open(id: number): { viewer: Viewer; up: Promise<boolean> } {
     else byRevision.set(snap.revision, [latency]);
   });
   socket.on(CROWD_EVENTS.crowd, () => {});
+  socket.on('disconnect', (reason: string) => {
+    if (reason === 'io client disconnect') return;
+    dropped[reason] = (dropped[reason] ?? 0) + 1;
+    shut(viewer);
+  });
   const up = new Promise<boolean>((resolve) => {
     socket.once('connect', () => {
       // Clock sync as the page does after its first burst: one ping a second, phases spread.
@@ -97,6 +106,7 @@ function shut(v: Viewer): void {
 async function connectAll(count: number, firstId: number): Promise<void> {
   const t0 = performance.now();
   nextId = firstId;
+  target = count;
   // In batches, as a crowd arriving (and to keep the handshakes from timing out).
   const batch = 200;
   for (let i = 0; i < count; i += batch) {
@@ -123,6 +133,9 @@ function churn(leavePerSecond: number, cheersPerSecond: number): void {
       left++;
       void open(nextId++).up.then((ok) => ok && joined++);
     }
+    // Viewers the server dropped (or that failed to connect) come back, as a fan reloads the page.
+    const missing = Math.min(Math.max(1, leaving), target - viewers.size);
+    for (let k = 0; k < missing; k++) void open(nextId++).up.then((ok) => ok && joined++);
     const cheering = Math.floor((cheersPerSecond * tick) / 10) - Math.floor((cheersPerSecond * (tick - 1)) / 10);
     const live = [...viewers.values()].filter((v) => v.socket.connected);
     for (let k = 0; k < cheering && live.length; k++) {
@@ -147,7 +160,7 @@ process.on('message', (m: ViewerCommand) => {
       for (const [rev, list] of byRevision) out[rev] = list;
       byRevision = new Map();
       const connected = [...viewers.values()].filter((v) => v.socket.connected).length;
-      send({ type: 'latencies', byRevision: out, connected, joined, left, cheers, errors });
+      send({ type: 'latencies', byRevision: out, connected, joined, left, cheers, errors, dropped });
       break;
     }
     case 'churn':

@@ -51,7 +51,7 @@ export async function bench(): Promise<BenchSection> {
   let refused = 0;
   let stalled = 0;
   const reasons = new Set<string>();
-  const crowd = { joined: 0, left: 0, cheers: 0 };
+  const crowd = { joined: 0, left: 0, cheers: 0, errors: 0, dropped: {} as Record<string, number> };
   try {
     const joined = await pool.connect([{ url: node.url, token: node.viewer }], viewers);
     if (joined.connected !== viewers) throw new Error(`soak: only ${joined.connected} of ${viewers} viewers connected`);
@@ -77,7 +77,7 @@ export async function bench(): Promise<BenchSection> {
       const stats = await node.stats();
       const got = await pool.collect();
       const s = summarize(got.byRevision);
-      Object.assign(crowd, { joined: got.joined, left: got.left, cheers: got.cheers });
+      Object.assign(crowd, { joined: got.joined, left: got.left, cheers: got.cheers, errors: got.errors, dropped: got.dropped });
       windows.push({ minute: (w * windowMs) / 60_000, p99: s.p99, p50: s.p50, events: s.received, stats, connected: got.connected, load: loadavg()[0]! });
       process.stderr.write(`soak ${((w * windowMs) / 60_000).toFixed(1)} min: p99 ${ms(s.p99)}, heap ${mib(stats.heapUsed)}, rss ${mib(stats.rss)}, handles ${stats.handles} (${stats.sockets} sockets), load ${loadavg()[0]!.toFixed(1)}\n`);
     }
@@ -102,7 +102,7 @@ export async function bench(): Promise<BenchSection> {
   const lateP99 = percentile(windows.slice(-thirds).map((w) => w.p99).sort((a, b) => a - b), 50);
   const loads = windows.map((w) => w.load);
   const rows: BenchRow[] = [
-    { name: 'run', value: `${minutes} min, ${viewers} viewers`, note: `${windows.length} windows of ${(windowMs / 60_000).toFixed(2)} min; aimed at ${leavePerSecond} viewers leaving and joining and ${cheersPerSecond} cheers a second: ${crowd.left} left, ${crowd.joined} joined, ${crowd.cheers} cheers sent; ${commands} transport commands (${refused} refused by the show${reasons.size ? `: ${[...reasons].join('; ')}` : ''}, ${stalled} unanswered), one every ${STEP_MS / 1000} s over a 19 s show` },
+    { name: 'run', value: `${minutes} min, ${viewers} viewers`, note: `${windows.length} windows of ${(windowMs / 60_000).toFixed(2)} min; aimed at ${leavePerSecond} viewers leaving and joining and ${cheersPerSecond} cheers a second: ${crowd.left} left, ${crowd.joined} joined, ${crowd.cheers} cheers sent; dropped by the server or the network: ${Object.entries(crowd.dropped).map(([why, n]) => `${n} (${why})`).join(', ') || 'none'}; failed connects: ${crowd.errors}; viewers connected per window: ${windows.map((w) => w.connected).join(' ')}; ${commands} transport commands (${refused} refused by the show${reasons.size ? `: ${[...reasons].join('; ')}` : ''}, ${stalled} unanswered), one every ${STEP_MS / 1000} s over a 19 s show` },
     { name: 'memory: heap after GC, window 2 → last', value: `${mib(first.stats.heapUsed)} → ${mib(last.stats.heapUsed)} (${pct(first.stats.heapUsed, last.stats.heapUsed)})`, note: `aim: within 10 %: ${Math.abs(heapGrowth) <= 0.1 ? 'holds' : 'MISSED'}; per window: ${windows.map((w) => (w.stats.heapUsed / 2 ** 20).toFixed(0)).join(' ')} MiB` },
     { name: 'memory: resident set, window 2 → last', value: `${mib(first.stats.rss)} → ${mib(last.stats.rss)} (${pct(first.stats.rss, last.stats.rss)})`, note: `aim: within 10 %: ${Math.abs(rssGrowth) <= 0.1 ? 'holds' : 'MISSED'}; per window: ${windows.map((w) => (w.stats.rss / 2 ** 20).toFixed(0)).join(' ')} MiB` },
     { name: 'handles other than viewer sockets, window 2 → last', value: `${otherHandles(first)} → ${otherHandles(last)}`, note: `aim: no growth: ${handleGrowth <= 0 ? 'holds' : 'MISSED'}; all handles per window: ${windows.map((w) => w.stats.handles).join(' ')}; sockets: ${windows.map((w) => w.stats.sockets).join(' ')}` },
