@@ -16,14 +16,18 @@ const [mode, ...rest] = process.argv.slice(2);
 if (mode === 'clients') {
   // A holder of raw connections: reads and drops whatever arrives.
   const [port, count] = rest.map(Number) as [number, number];
-  let open = 0;
-  for (let i = 0; i < count; i++) {
-    const s = connect(port, '127.0.0.1', () => {
-      if (++open === count) process.send!('connected');
+  // In batches of 200 (the listen backlog), retrying a refused or reset connect.
+  const open = (): Promise<void> =>
+    new Promise((resolve) => {
+      const s = connect(port, '127.0.0.1', () => resolve());
+      s.on('data', () => {});
+      s.once('error', () => {
+        s.destroy();
+        setTimeout(() => void open().then(resolve), 100);
+      });
     });
-    s.on('data', () => {});
-    s.on('error', () => {});
-  }
+  for (let i = 0; i < count; i += 200) await Promise.all(Array.from({ length: Math.min(200, count - i) }, open));
+  process.send!('connected');
   process.on('disconnect', () => process.exit(0));
 } else {
   const n = Number(mode ?? 1000);
