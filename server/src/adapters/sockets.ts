@@ -128,7 +128,8 @@ export class SocketAdapter {
     // Every event passes its budget (rate and size, per socket and per identity) before any handler.
     this.d.budgets.guard(socket, budgetKey);
     void socket.join(role);
-    if (process.env.HOLOSTAGE_DIRECT_FRAMES !== '0') directFrames(socket);
+    // Viewers only: they are the thousands; desks and outputs keep socket.io's own path.
+    if (role === 'viewer' && process.env.HOLOSTAGE_DIRECT_FRAMES !== '0') directFrames(socket);
     if (outputId) void socket.join(`output:${outputId}`);
     this.d.fans().attach(socket, role, address);
     const operatorOnly = (ack: unknown, what: string): Reply | null => {
