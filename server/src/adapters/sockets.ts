@@ -15,6 +15,7 @@ import type { FanHub } from '../fans/hub.ts';
 import type { Access } from '../fans/cluster-role.ts';
 import { identify, type Identity } from '../tokens.ts';
 import { carriedToken, forbiddenFor } from './auth.ts';
+import { directFrames } from '../fans/direct-frames.ts';
 
 /** The desk's output list is pushed at most this often for health reports. */
 const OUTPUTS_PUSH_MS = 250;
@@ -136,6 +137,8 @@ export class SocketAdapter {
     // Every event passes its budget (rate and size, per socket and per identity) before any handler.
     this.d.budgets.guard(socket, budgetKey);
     void socket.join(role);
+    // Viewers only: they are the thousands; desks and outputs keep socket.io's own path.
+    if (role === 'viewer' && process.env.HOLOSTAGE_DIRECT_FRAMES !== '0') directFrames(socket);
     if (outputId) void socket.join(`output:${outputId}`);
     this.d.fans().attach(socket, role, address);
     const operatorOnly = (ack: unknown, what: string): Reply | null => {
