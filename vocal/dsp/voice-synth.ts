@@ -196,8 +196,6 @@ export class VoiceSynth {
 
   /** Renders the next out.length samples of the plan. Chunk sizes never change the samples: control ticks fall on fixed positions. */
   render(out: Float32Array): void {
-    const sr = this.sampleRate;
-    const gain = this.plan.gain;
     let i = 0;
     while (i < out.length) {
       if (this.position % CONTROL === 0) {
@@ -212,87 +210,98 @@ export class VoiceSynth {
         this.position += n;
         continue;
       }
-      let blockPeak = 0;
-      const t = this.plan.start + this.position / sr;
-      const glottis = this.glottis;
-      const noise = this.noise;
-      const tilt = this.tiltCoef;
-      const f0 = this.f0;
-      const oq = this.oq;
-      const d = this.deltas;
-      const dav = d[0]!, dah = d[1]!, daf = d[2]!, dfg0 = d[3]!, dfg1 = d[4]!, dfbp = d[5]!;
-      const { tract, fricNoise, fric0, fric1, gain0, gain1, bypass, pulses, openFlags, gauss, uniform } = this.block;
-      // The block is built stage by stage (sources, then each filter over the whole block): each
-      // stage's state stays in locals, and every sample sees the same arithmetic in the same order
-      // as a sample-by-sample loop would do.
-      let av = this.av, ah = this.ah, af = this.af, fg0 = this.fg0, fg1 = this.fg1, fbp = this.fbp;
-      let tiltState = this.tiltState, prevTilt = this.prevTilt, aspState = this.aspState;
-      let fricLp1 = this.fricLp1, fricLp2 = this.fricLp2;
-      glottis.fill(f0, oq, t, pulses, openFlags, n);
-      noise.fillSourceNoise(gauss, uniform, n);
-      for (let k = 0; k < n; k++) {
-        av += dav;
-        ah += dah;
-        af += daf;
-        fg0 += dfg0;
-        fg1 += dfg1;
-        fbp += dfbp;
-        const pulse = pulses[k]!;
-        // Spectral tilt: a one-pole low-pass on the pulse (softer voices are darker).
-        tiltState = pulse + tilt * (tiltState - pulse);
-        // Brightness: a zero near 500 Hz lifts the source's upper harmonics (F2-F3 of front vowels)
-        // by about +6 dB an octave until the tilt low-pass flattens it again.
-        const bright = (tiltState - BRIGHT_ZERO * prevTilt) / (1 - BRIGHT_ZERO);
-        prevTilt = tiltState;
-        const open = openFlags[k] === 1;
-        // Aspiration: low-passed noise, stronger while the folds are open.
-        aspState = gauss[k]! + 0.5 * aspState;
-        tract[k] = bright * av + ASPIRATION_SCALE * aspState * ah * (open ? 1 : 0.45);
-        // Frication: two one-pole low-passes (about 9 kHz) on white noise, through the parallel
-        // branch; voiced fricatives pulse with the folds.
-        fricLp1 += FRIC_LP * (uniform[k]! - fricLp1);
-        fricLp2 += FRIC_LP * (fricLp1 - fricLp2);
-        fricNoise[k] = FRICATION_SCALE * fricLp2 * af * (av > 0.05 && !open ? 0.5 : 1);
-        gain0[k] = fg0;
-        gain1[k] = fg1;
-        bypass[k] = fbp;
-      }
-      this.av = av;
-      this.ah = ah;
-      this.af = af;
-      this.fg0 = fg0;
-      this.fg1 = fg1;
-      this.fbp = fbp;
-      this.tiltState = tiltState;
-      this.prevTilt = prevTilt;
-      this.aspState = aspState;
-      this.fricLp1 = fricLp1;
-      this.fricLp2 = fricLp2;
-      // The tract: nasal pole/zero, then the formant cascade and F6, in place.
-      this.nasalPole.process(tract, tract, n);
-      this.nasalZero.process(tract, n);
-      for (const r of this.cascade) r.process(tract, tract, n);
-      this.f6.process(tract, tract, n);
-      this.fric[0]!.process(fricNoise, fric0, n);
-      this.fric[1]!.process(fricNoise, fric1, n);
-      let dcIn = this.dcIn, dcOut = this.dcOut;
-      for (let k = 0; k < n; k++) {
-        const fn = fricNoise[k]!;
-        const y = tract[k]! + fric0[k]! * gain0[k]! + fric1[k]! * gain1[k]! + fn * bypass[k]!;
-        // DC blocker: the flow's mean never reaches the output.
-        dcOut = y - dcIn + 0.995 * dcOut;
-        dcIn = y;
-        const sample = dcOut * gain;
-        out[i + k] = sample;
-        if (sample > blockPeak) blockPeak = sample;
-        else if (-sample > blockPeak) blockPeak = -sample;
-      }
-      this.dcIn = dcIn;
-      this.dcOut = dcOut;
-      this.lastPeak = blockPeak;
+      this.lastPeak = this.renderBlock(out, i, n);
       i += n;
       this.position += n;
     }
+  }
+
+  /**
+   * One control block of sound: n samples into out at i. A method of its own so the compiler
+   * optimizes it as a whole, apart from the silent path and the block bookkeeping around it.
+   * Returns the block's peak.
+   */
+  private renderBlock(out: Float32Array, i: number, n: number): number {
+    const sr = this.sampleRate;
+    const gain = this.plan.gain;
+    let blockPeak = 0;
+    const t = this.plan.start + this.position / sr;
+    const glottis = this.glottis;
+    const noise = this.noise;
+    const tilt = this.tiltCoef;
+    const f0 = this.f0;
+    const oq = this.oq;
+    const d = this.deltas;
+    const dav = d[0]!, dah = d[1]!, daf = d[2]!, dfg0 = d[3]!, dfg1 = d[4]!, dfbp = d[5]!;
+    const { tract, fricNoise, fric0, fric1, gain0, gain1, bypass, pulses, openFlags, gauss, uniform } = this.block;
+    // The block is built stage by stage (sources, then each filter over the whole block): each
+    // stage's state stays in locals, and every sample sees the same arithmetic in the same order
+    // as a sample-by-sample loop would do.
+    let av = this.av, ah = this.ah, af = this.af, fg0 = this.fg0, fg1 = this.fg1, fbp = this.fbp;
+    let tiltState = this.tiltState, prevTilt = this.prevTilt, aspState = this.aspState;
+    let fricLp1 = this.fricLp1, fricLp2 = this.fricLp2;
+    glottis.fill(f0, oq, t, pulses, openFlags, n);
+    noise.fillSourceNoise(gauss, uniform, n);
+    for (let k = 0; k < n; k++) {
+      av += dav;
+      ah += dah;
+      af += daf;
+      fg0 += dfg0;
+      fg1 += dfg1;
+      fbp += dfbp;
+      const pulse = pulses[k]!;
+      // Spectral tilt: a one-pole low-pass on the pulse (softer voices are darker).
+      tiltState = pulse + tilt * (tiltState - pulse);
+      // Brightness: a zero near 500 Hz lifts the source's upper harmonics (F2-F3 of front vowels)
+      // by about +6 dB an octave until the tilt low-pass flattens it again.
+      const bright = (tiltState - BRIGHT_ZERO * prevTilt) / (1 - BRIGHT_ZERO);
+      prevTilt = tiltState;
+      const open = openFlags[k] === 1;
+      // Aspiration: low-passed noise, stronger while the folds are open.
+      aspState = gauss[k]! + 0.5 * aspState;
+      tract[k] = bright * av + ASPIRATION_SCALE * aspState * ah * (open ? 1 : 0.45);
+      // Frication: two one-pole low-passes (about 9 kHz) on white noise, through the parallel
+      // branch; voiced fricatives pulse with the folds.
+      fricLp1 += FRIC_LP * (uniform[k]! - fricLp1);
+      fricLp2 += FRIC_LP * (fricLp1 - fricLp2);
+      fricNoise[k] = FRICATION_SCALE * fricLp2 * af * (av > 0.05 && !open ? 0.5 : 1);
+      gain0[k] = fg0;
+      gain1[k] = fg1;
+      bypass[k] = fbp;
+    }
+    this.av = av;
+    this.ah = ah;
+    this.af = af;
+    this.fg0 = fg0;
+    this.fg1 = fg1;
+    this.fbp = fbp;
+    this.tiltState = tiltState;
+    this.prevTilt = prevTilt;
+    this.aspState = aspState;
+    this.fricLp1 = fricLp1;
+    this.fricLp2 = fricLp2;
+    // The tract: nasal pole/zero, then the formant cascade and F6, in place.
+    this.nasalPole.process(tract, tract, n);
+    this.nasalZero.process(tract, n);
+    for (const r of this.cascade) r.process(tract, tract, n);
+    this.f6.process(tract, tract, n);
+    this.fric[0]!.process(fricNoise, fric0, n);
+    this.fric[1]!.process(fricNoise, fric1, n);
+    let dcIn = this.dcIn, dcOut = this.dcOut;
+    for (let k = 0; k < n; k++) {
+      const fn = fricNoise[k]!;
+      const y = tract[k]! + fric0[k]! * gain0[k]! + fric1[k]! * gain1[k]! + fn * bypass[k]!;
+      // DC blocker: the flow's mean never reaches the output.
+      dcOut = y - dcIn + 0.995 * dcOut;
+      dcIn = y;
+      const sample = dcOut * gain;
+      out[i + k] = sample;
+      if (sample > blockPeak) blockPeak = sample;
+      else if (-sample > blockPeak) blockPeak = -sample;
+    }
+    this.dcIn = dcIn;
+    this.dcOut = dcOut;
+    return blockPeak;
   }
 
   /** Every CONTROL samples: new filter coefficients, and per-sample ramps of the amplitudes to their values at the next tick. */
