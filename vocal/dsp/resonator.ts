@@ -24,8 +24,14 @@ export class Resonator {
   private y1 = 0;
   private y2 = 0;
 
-  /** Sets centre frequency and bandwidth in Hz (clamped below Nyquist). */
+  private freq = NaN;
+  private bandwidth = NaN;
+
+  /** Sets centre frequency and bandwidth in Hz (clamped below Nyquist); unchanged values cost nothing. */
   set(freq: number, bandwidth: number, sampleRate: number): void {
+    if (freq === this.freq && bandwidth === this.bandwidth) return;
+    this.freq = freq;
+    this.bandwidth = bandwidth;
     const k = coefficients(freq, bandwidth, sampleRate);
     this.a = k[0];
     this.b = k[1];
@@ -67,7 +73,13 @@ export class AntiResonator {
   private x1 = 0;
   private x2 = 0;
 
+  private freq = NaN;
+  private bandwidth = NaN;
+
   set(freq: number, bandwidth: number, sampleRate: number): void {
+    if (freq === this.freq && bandwidth === this.bandwidth) return;
+    this.freq = freq;
+    this.bandwidth = bandwidth;
     const [a, b, c] = coefficients(freq, bandwidth, sampleRate);
     this.a = 1 / a;
     this.b = -b / a;
