@@ -29,6 +29,15 @@ const keepImportMeta: Plugin = {
 };
 
 /** Builds into `final` (the launcher's dist/cli unless told otherwise: tests build elsewhere). */
+/** Bundled into the CLI rather than loaded from node_modules. */
+const BUNDLED_PACKAGES = new Set(['wanakana']);
+
+function externalPackages(): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((n) => !BUNDLED_PACKAGES.has(n));
+  return names.flatMap((n) => [n, `${n}/*`]);
+}
+
 export async function buildCli(final: string = bundleDir(root) as string): Promise<{ inputs: number; ms: number }> {
   const t0 = performance.now();
   const temp = `${final}.tmp-${process.pid}`;
@@ -43,7 +52,9 @@ export async function buildCli(final: string = bundleDir(root) as string): Promi
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // Packages stay in node_modules, except small ones on the path of every `sing` (wanakana):
+    // bundled, they cost no module resolution at start-up.
+    external: externalPackages(),
     metafile: true,
     logLevel: 'silent',
     plugins: [keepImportMeta],
