@@ -84,8 +84,12 @@ export async function run(args: string[]): Promise<number> {
   // The WAV starts at the song's 0 s so it lines up with a backing track; lead-in before that is dropped.
   const skip = Math.max(0, Math.round(-rendered.start * sampleRate));
   const pad = Math.max(0, Math.round(rendered.start * sampleRate));
-  const samples = new Float32Array(pad + rendered.samples.length - skip);
-  samples.set(rendered.samples.subarray(skip), pad);
+  // Usually the render starts before 0 s and a view past the lead-in is enough (no 5 MB copy).
+  let samples = rendered.samples.subarray(skip);
+  if (pad > 0) {
+    samples = new Float32Array(pad + rendered.samples.length);
+    samples.set(rendered.samples, pad);
+  }
   // A peak guard rather than a limiter: very high notes on a formant peak could exceed full scale.
   let peak = 0;
   for (let i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i]!));
