@@ -34,9 +34,16 @@ export class LtcTrack {
 
   /** Context time now, interpolated from the last output timestamp (currentTime moves in blocks). */
   contextNow(): number {
+    const current = this.ctx.currentTime;
     const ts = this.ctx.getOutputTimestamp?.();
-    if (ts && ts.contextTime !== undefined && ts.performanceTime !== undefined && ts.performanceTime > 0) return ts.contextTime + (performance.now() - ts.performanceTime) / 1000;
-    return this.ctx.currentTime;
+    if (ts && ts.contextTime !== undefined && ts.performanceTime !== undefined && ts.performanceTime > 0) {
+      const estimate = ts.contextTime + (performance.now() - ts.performanceTime) / 1000;
+      // An output timestamp can be stale (seen in headless chromium on a busy machine: 11.7 s
+      // behind), which would schedule the timecode that far ahead; currentTime is never off by
+      // more than a block and the output latency.
+      if (Math.abs(estimate - current) < 0.25) return estimate;
+    }
+    return current;
   }
 
   /** Timecode seconds the scheduled LTC carries at context time `at` (null when none is scheduled). */
