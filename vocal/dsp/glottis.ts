@@ -36,39 +36,10 @@ export class Glottis {
   ) {}
 
   /**
-   * One sample of flow derivative (peak about -1 at closure).
-   * @param f0 pitch in Hz for a period that starts now; @param openQuotient for that period.
-   * @param time seconds, for the flutter.
-   */
-  tick(f0: number, openQuotient: number, time: number): number {
-    if (this.phase >= 1) this.startPeriod(f0, openQuotient, time);
-    const phase = this.phase;
-    const oq = this.openQuotient;
-    let out = 0;
-    if (phase < oq) {
-      const tau = phase / oq;
-      out = (2 * tau - 3 * tau * tau) * this.height;
-      this.open = true;
-    } else this.open = false;
-    // Band-limited correction of the closure step (from -height to 0) at phase = oq.
-    const dt = this.step;
-    let rel = phase - oq;
-    if (rel < 0) rel += 1;
-    if (rel < dt) {
-      const x = rel / dt;
-      out += 0.5 * this.height * (2 * x - x * x - 1);
-    } else if (rel > 1 - dt) {
-      const x = (rel - 1) / dt;
-      out += 0.5 * this.height * (x * x + 2 * x + 1);
-    }
-    this.phase = phase + dt;
-    return out;
-  }
-
-  /**
    * n samples of flow derivative into pulse[0..n), and whether the folds were open at each into
-   * open[0..n): the same samples as n calls of tick(f0, openQuotient, time + k / sampleRate), with
-   * the state in locals (a loop of calls returning numbers allocates when they are not inlined).
+   * open[0..n) (peak about -1 at closure), for a pitch f0 (Hz) and open quotient taken by each
+   * period that starts in the block; time (s) is the block's start, for the flutter. The state
+   * stays in locals: a per-sample call returning a number allocates when it is not inlined.
    */
   fill(f0: number, openQuotient: number, time: number, pulse: Float64Array, open: Uint8Array, n: number): void {
     const sr = this.sampleRate;

@@ -17,13 +17,11 @@ function coefficients(freq: number, bandwidth: number, sampleRate: number): [num
   return shared;
 }
 
-export class Resonator {
-  private a = 1;
-  private b = 0;
-  private c = 0;
-  private y1 = 0;
-  private y2 = 0;
-
+/** Coefficients from a frequency and bandwidth, recomputed only when either changes. */
+abstract class SecondOrder {
+  protected a = 1;
+  protected b = 0;
+  protected c = 0;
   private freq = NaN;
   private bandwidth = NaN;
 
@@ -32,20 +30,23 @@ export class Resonator {
     if (freq === this.freq && bandwidth === this.bandwidth) return;
     this.freq = freq;
     this.bandwidth = bandwidth;
-    const k = coefficients(freq, bandwidth, sampleRate);
+    this.take(coefficients(freq, bandwidth, sampleRate));
+  }
+
+  protected abstract take(k: [number, number, number]): void;
+}
+
+export class Resonator extends SecondOrder {
+  private y1 = 0;
+  private y2 = 0;
+
+  protected take(k: [number, number, number]): void {
     this.a = k[0];
     this.b = k[1];
     this.c = k[2];
   }
 
-  tick(x: number): number {
-    const y = this.a * x + this.b * this.y1 + this.c * this.y2;
-    this.y2 = this.y1;
-    this.y1 = y;
-    return y;
-  }
-
-  /** Filters input[0..n) into output[0..n) (the same arrays for in place): the same samples as n ticks. */
+  /** Filters input[0..n) into output[0..n) (the same arrays for in place). */
   process(input: Float64Array, output: Float64Array, n: number): void {
     const a = this.a, b = this.b, c = this.c;
     let y1 = this.y1, y2 = this.y2;
@@ -66,34 +67,17 @@ export class Resonator {
 }
 
 /** The inverse of a resonator (a pair of zeros): the nasal anti-formant. */
-export class AntiResonator {
-  private a = 1;
-  private b = 0;
-  private c = 0;
+export class AntiResonator extends SecondOrder {
   private x1 = 0;
   private x2 = 0;
 
-  private freq = NaN;
-  private bandwidth = NaN;
-
-  set(freq: number, bandwidth: number, sampleRate: number): void {
-    if (freq === this.freq && bandwidth === this.bandwidth) return;
-    this.freq = freq;
-    this.bandwidth = bandwidth;
-    const [a, b, c] = coefficients(freq, bandwidth, sampleRate);
+  protected take([a, b, c]: [number, number, number]): void {
     this.a = 1 / a;
     this.b = -b / a;
     this.c = -c / a;
   }
 
-  tick(x: number): number {
-    const y = this.a * x + this.b * this.x1 + this.c * this.x2;
-    this.x2 = this.x1;
-    this.x1 = x;
-    return y;
-  }
-
-  /** Filters buffer[0..n) in place: the same samples as n ticks. */
+  /** Filters buffer[0..n) in place. */
   process(buffer: Float64Array, n: number): void {
     const a = this.a, b = this.b, c = this.c;
     let x1 = this.x1, x2 = this.x2;
