@@ -7,6 +7,8 @@ import type { ServerMs, TransportState } from './transport.ts';
 /** What the primary tells every edge. */
 export interface ClusterState {
   node: string;
+  /** The primary's term (its primary lease epoch on a shared redis): edges refuse a state from a lower one. */
+  term?: number;
   state: TransportState;
   fingerprint: string;
   showRevision: number;

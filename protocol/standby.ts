@@ -75,6 +75,8 @@ export interface PairView {
   lagMs: number | null;
   /** Since the last heartbeat was heard (standby) or answered (primary), ms. */
   silentMs: number | null;
+  /** The primary lease when the pair shares a redis: whether this server holds it, and its epoch (the term). */
+  lease?: { key: string; held: boolean; epoch: number };
   /** One line for the desk: what the pair is doing. */
   note: string;
 }

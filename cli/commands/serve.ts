@@ -122,10 +122,6 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`holostage serve: --standby-of: expected the primary's address (http://host:port, or its desk link), got "${standbyOf}"\n`);
     return 2;
   }
-  if (standbyOf !== undefined && redisUrl) {
-    process.stderr.write('holostage serve: --standby-of with --redis is not supported yet: on one redis the standby would share the primary\'s broadcasts (and the lease that would fence it is not built); run the standby without --redis\n');
-    return 2;
-  }
   if (standbyOf !== undefined && edge) {
     process.stderr.write('holostage serve: --standby-of and --edge do not go together: a standby is a whole server, an edge serves viewers only\n');
     return 2;

@@ -14,7 +14,8 @@ import { heldAt, positionAt, settle } from './transport.ts';
 import type { TransportState } from '../../protocol/index.ts';
 
 export type JournalRecord =
-  | { type: 'state'; at: number; show: string; state: TransportState; reason: string }
+  /** `term`: the pair's term (primary lease epoch) the writer held, when it was in a pair. */
+  | { type: 'state'; at: number; show: string; state: TransportState; reason: string; term?: number }
   | { type: 'heartbeat'; at: number; show: string; showTime: number; entryIndex: number; mode: TransportState['mode'] };
 
 export class Journal {

@@ -177,7 +177,7 @@ export class ShowServer {
       connections: () => this.sockets.connections(),
     });
     this.sockets = new SocketAdapter({ io: this.io, access: this.access, budgets: this.budgets, controller: this.controller, alarms: this.alarms, outputs: this.outputs, lighting: this.showLighting, fans: () => this.fans, clock: this.clock, trustProxy: options.trustProxy ?? false, refuse: (id) => this.pair.refuses(id) });
-    this.cluster = new ClusterRole({ io: this.io, controller: this.controller, access: this.access, node: this.node, showDir: this.showDir, log, clustered: !!options.redisUrl });
+    this.cluster = new ClusterRole({ io: this.io, controller: this.controller, access: this.access, node: this.node, showDir: this.showDir, log, clustered: !!options.redisUrl, pair: () => this.pair });
     this.controller.events = {
       transport: (snap) => {
         this.sockets.transport(snap);
@@ -187,7 +187,7 @@ export class ShowServer {
       showLoaded: (summary) => this.sockets.showLoaded(summary),
     };
     this.midi = new MidiInputAdapter(this.controller, this.alarms, options.midiInputNotes);
-    this.pair = new StandbyRole({ io: this.io, app: this.app, controller: this.controller, alarms: this.alarms, access: this.access, stateDir: this.stateDir, showDir: this.showDir, name: this.node.name, url: () => this.url, baseClock, log, announce: (snap) => this.sockets.transport(snap), primaryOnly: { start: () => this.primaryOnly(true), stop: () => this.primaryOnly(false) } }, options.standby);
+    this.pair = new StandbyRole({ io: this.io, app: this.app, controller: this.controller, alarms: this.alarms, access: this.access, stateDir: this.stateDir, showDir: this.showDir, name: this.node.name, url: () => this.url, baseClock, log, announce: (snap) => this.sockets.transport(snap, true), primaryOnly: { start: () => this.primaryOnly(true), stop: () => this.primaryOnly(false) } }, { ...options.standby, redis: options.edge ? undefined : (options.standby?.redis ?? options.redisUrl) });
   }
 
   /** Load the show, recover from the journal, open the lighting, listen. */
@@ -238,7 +238,8 @@ export class ShowServer {
       else this.alarms.raise('midi', 'critical', s.error ?? `lighting driver ${s.driver} is not connected`);
       this.showLighting.log.pushNow();
     });
-    if (standby) return;
+    // A standby on the primary's redis answers edges too (with nothing until it drives).
+    if (standby) return this.cluster.servePrimary(this.clock);
     await this.controller.recover();
     await this.primaryOnly(true);
     this.cluster.servePrimary(this.clock);

@@ -31,7 +31,7 @@ export interface Side {
   args: string[];
 }
 
-async function side(pages: boolean): Promise<Side> {
+export async function side(pages: boolean): Promise<Side> {
   const port = await freePort();
   const showDir = copyDemoShow();
   const stateDir = join(tempDir('holostage-pair-'), 'state');

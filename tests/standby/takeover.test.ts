@@ -5,7 +5,6 @@
 // the lighting and the outputs.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, connect as tcpConnect, type Server, type Socket as TcpSocket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STANDBY_EVENTS, type TakeOverResult } from '../../protocol/index.ts';
@@ -15,6 +14,7 @@ import type { RecorderDriver } from '../../server/src/lighting/recorder-driver.t
 import { tokenHash } from '../../server/src/tokens.ts';
 import { connect, copyDemoShow, emitAck, once, post, startTestServer, tempDir, waitUntil } from '../server/helpers.ts';
 import { OscTestClient } from '../venue/osc-client.ts';
+import { cuttableProxy } from './proxy.ts';
 
 interface Running {
   server: ShowServer;
@@ -31,33 +31,6 @@ async function startStandby(primaryUrl: string, operator: string): Promise<Runni
 
 const fired = (r: RecorderDriver, label: string): boolean => r.messages.some((m) => m.label === label);
 const chases = (r: RecorderDriver): string[] => r.messages.filter((m) => m.label?.startsWith('chase ')).map((m) => m.label!);
-
-/** A TCP proxy whose traffic can be dropped (both ends stay open, as in a real partition) and let through again. */
-async function cuttableProxy(targetPort: number): Promise<{ port: number; cut: (on: boolean) => void; close: () => Promise<void> }> {
-  let cut = false;
-  const open = new Set<TcpSocket>();
-  const server: Server = createServer((client) => {
-    const upstream = tcpConnect(targetPort, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      open.add(s);
-      s.on('error', () => {});
-      s.on('close', () => (client.destroy(), upstream.destroy(), open.delete(s)));
-    }
-    client.on('data', (d) => cut || upstream.write(d));
-    upstream.on('data', (d) => cut || client.write(d));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    cut: (on) => {
-      cut = on;
-      // Healing: what was dropped broke those streams, so they start again (socket.io redials).
-      if (!on) for (const s of open) s.destroy();
-    },
-    close: () => new Promise((r) => (open.forEach((s) => s.destroy()), server.close(() => r()))),
-  };
-}
 
 describe('warm standby with both servers alive', { timeout: 120_000 }, () => {
   let a: Running;

@@ -47,8 +47,9 @@ export class SocketAdapter {
 
   // ---------------------------------------------------------------- what the show tells clients
 
-  transport(snapshot: TransportSnapshot): void {
-    this.d.io.emit(EVENTS.transport, snapshot);
+  /** `local`: this server's own clients only (a standby's mirrored state, never the cluster's). */
+  transport(snapshot: TransportSnapshot, local = false): void {
+    (local ? this.d.io.local : this.d.io).emit(EVENTS.transport, snapshot);
   }
 
   showLoaded(summary: ShowSummary): void {
@@ -56,21 +57,21 @@ export class SocketAdapter {
   }
 
   alarms(list: readonly Alarm[]): void {
-    this.d.io.to('operator').emit(EVENTS.alarms, list);
+    this.d.io.local.to('operator').emit(EVENTS.alarms, list);
   }
 
   lighting(view: LightingView): void {
-    this.d.io.to('operator').emit(EVENTS.lighting, view);
+    this.d.io.local.to('operator').emit(EVENTS.lighting, view);
   }
 
   /** The venue protocols' status (OSC, Art-Net, sACN, MTC) for the desk's panel. */
   venue(view: VenueView): void {
-    this.d.io.to('operator').emit(EVENTS.venue, view);
+    this.d.io.local.to('operator').emit(EVENTS.venue, view);
   }
 
   pushOutputs(): void {
     this.outputsPushedAt = performance.now();
-    this.d.io.to('operator').emit(EVENTS.outputs, this.d.outputs.view());
+    this.d.io.local.to('operator').emit(EVENTS.outputs, this.d.outputs.view());
   }
 
   /** Health reports reach the desk at most every OUTPUTS_PUSH_MS, however many outputs report. */

@@ -26,6 +26,8 @@ export interface ClusterRoleOptions {
   log: (line: string) => void;
   /** Shared with other processes over redis. */
   clustered: boolean;
+  /** A whole server in a warm-standby pair: whether it drives the show now, and its term. */
+  pair?: () => { mayDrive(): boolean; term: number };
 }
 
 export class ClusterRole {
@@ -48,7 +50,7 @@ export class ClusterRole {
   /** The primary: answer edges and keep them current. */
   servePrimary(clock: () => ServerMs): void {
     if (!this.o.clustered) return;
-    servePrimary(this.o.io, clock, () => this.state());
+    servePrimary(this.o.io, clock, () => (this.driving() ? this.state() : null));
     // Edges also get the state every two seconds, so one that missed a change catches up.
     this.push = setInterval(() => this.publish(), 2000);
     this.push.unref();
@@ -65,7 +67,11 @@ export class ClusterRole {
 
   /** A primary's change, told to the edges at once. */
   publish(): void {
-    if (this.o.clustered && this.o.node.role === 'primary' && !this.stopped) this.o.io.serverSideEmit(CLUSTER_EVENTS.state, this.state());
+    if (this.o.clustered && this.driving() && !this.stopped) this.o.io.serverSideEmit(CLUSTER_EVENTS.state, this.state());
+  }
+
+  private driving(): boolean {
+    return this.o.node.role === 'primary' && (this.o.pair?.().mayDrive() ?? true);
   }
 
   stop(): void {
@@ -76,7 +82,7 @@ export class ClusterRole {
 
   private state(): ClusterState {
     const c = this.o.controller;
-    return { node: this.o.node.name, state: c.state, fingerprint: c.fingerprint, showRevision: c.showRevision, viewerToken: this.o.access.tokens.viewer, publicViewing: this.o.access.publicViewing };
+    return { node: this.o.node.name, term: this.o.pair?.().term ?? 0, state: c.state, fingerprint: c.fingerprint, showRevision: c.showRevision, viewerToken: this.o.access.tokens.viewer, publicViewing: this.o.access.publicViewing };
   }
 
   /** The primary's state arrived. A different show means the primary reloaded: compile ours again. */

@@ -51,12 +51,13 @@ export async function attachRedisAdapter(io: IoServer, url: string, log: (line: 
 }
 
 /** Answers the edges: who is primary, and the primary clock. */
-export function servePrimary(io: IoServer, clock: () => number, current: () => ClusterState): void {
+export function servePrimary(io: IoServer, clock: () => number, current: () => ClusterState | null): void {
+  // A whole server that is not driving (a standby on the same redis) answers with nothing, as edges do.
   io.on(CLUSTER_EVENTS.sync, (ack: unknown) => {
     if (typeof ack === 'function') ack(current());
   });
   io.on(CLUSTER_EVENTS.clock, (ack: unknown) => {
-    if (typeof ack === 'function') ack(clock());
+    if (typeof ack === 'function') ack(current() ? clock() : null);
   });
 }
 
@@ -92,8 +93,10 @@ export class EdgeLink {
   }
 
   private take(s: ClusterState): void {
-    // Drop a state older than the one held (a periodic push overtaken by a change).
+    // Drop a state older than the one held (a periodic push overtaken by a change), and one from a
+    // primary of an older term (fencing: a primary that lost its lease and does not know it yet).
     if (this.latest && s.node === this.latest.node && s.state.revision < this.latest.state.revision) return;
+    if (this.latest && (s.term ?? 0) < (this.latest.term ?? 0)) return;
     this.latest = s;
     this.onState(s);
   }

@@ -56,6 +56,13 @@ export class ShowController {
   recoveryNote: string | null = null;
   /** Why this server may not move the show (it is a standby), or null on the primary. */
   readOnly: string | null = null;
+  /**
+   * Fencing (the pair's primary lease): why this server may not drive the show right now, checked
+   * before every change takes effect, so a primary whose lease ran out moves nothing even before
+   * it has stood down. And the term (lease epoch) every journal record of ours carries.
+   */
+  fence: () => string | null = () => null;
+  term: () => number = () => 0;
   /** Set by the composition once sockets exist; until then nothing is announced. */
   events: ShowEvents = { transport: () => {}, showLoaded: () => {} };
 
@@ -125,7 +132,7 @@ export class ShowController {
   private async begin(state: TransportState, reason: string, chase: boolean): Promise<void> {
     this.state = state;
     await this.journal.close().catch(() => {});
-    await this.journal.open([{ type: 'state', at: this.o.clock(), show: this.fingerprint, state, reason }]);
+    await this.journal.open([{ type: 'state', at: this.o.clock(), show: this.fingerprint, state, reason, term: this.term() }]);
     // The lighting state of the moment it goes out (opening the journal takes a while on a busy disk).
     const now = this.o.clock();
     const start = transitionOf(this.timeline, state, state, now);
@@ -169,7 +176,8 @@ export class ShowController {
   /** The one gate every transport command passes through, whatever its source. */
   async command(cmd: TransportCommand, source: string): Promise<CommandResult> {
     const now = this.o.clock();
-    if (this.readOnly) return { ok: false, error: this.readOnly, state: this.snapshot(now) };
+    const refused = this.readOnly ?? this.fence();
+    if (refused) return { ok: false, error: refused, state: this.snapshot(now) };
     const decided = decide(this.timeline, this.state, cmd, now, this.config);
     if (!decided.ok) {
       this.o.log(`transport: ${cmd.command} from ${source} refused: ${decided.error}`);
@@ -181,12 +189,17 @@ export class ShowController {
   /** The new state takes effect at once (lighting included); the broadcast follows once it is on disk. */
   private async commit(t: Transition, reason: string, now: ServerMs): Promise<TransportSnapshot> {
     const { state, snapshot } = t;
+    const fenced = this.fence();
+    if (fenced) {
+      this.o.log(`transport: ${reason} not run: ${fenced}`);
+      return this.snapshot(now);
+    }
     this.state = state;
     this.o.log(`transport: ${reason} -> ${state.mode} at ${snapshot.showTime.toFixed(3)} s (entry ${snapshot.entryIndex + 1})`);
     this.o.lighting.apply(t);
     this.armHoldTimer(t.holdDue);
     try {
-      await this.journal.append({ type: 'state', at: now, show: this.fingerprint, state, reason });
+      await this.journal.append({ type: 'state', at: now, show: this.fingerprint, state, reason, term: this.term() });
     } catch (err) {
       this.o.alarms.raise('journal', 'critical', `journal write failed: ${(err as Error).message}; a restart may not resume this show`);
     }
@@ -214,6 +227,7 @@ export class ShowController {
   }
 
   private writeHeartbeat(): void {
+    if (this.fence()) return;
     const now = this.o.clock();
     const pos = positionAt(this.timeline, this.state, now);
     this.journal.append({ type: 'heartbeat', at: now, show: this.fingerprint, showTime: pos.showTime, entryIndex: pos.entryIndex, mode: this.state.mode }).catch((err: Error) => {

@@ -62,3 +62,17 @@ export async function askPeer(url: string, token: string, timeoutMs: number): Pr
     return null;
   }
 }
+
+/**
+ * At start, whom to follow: the server we were told to (`of`), unless the pair says otherwise.
+ * Where does the other server stand? A primary with our term or higher: follow it. One that
+ * follows us (we took over, then were restarted): we are the primary. No answer: as told.
+ */
+export async function whomToFollow(of: string | null, pair: PairRecord, token: string): Promise<string | null> {
+  const peerUrl = of ?? pair.peer;
+  if (!peerUrl) return of;
+  const peer = await askPeer(peerUrl, token, 1500);
+  if (peer?.self.role === 'primary' && peer.self.term >= pair.term) return peerUrl;
+  if (peer?.self.role === 'standby' && pair.term >= peer.self.term) return null;
+  return of;
+}

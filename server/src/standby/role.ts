@@ -2,26 +2,25 @@
 // outputs) and mirrors its state to a standby; a standby follows, refuses outputs and viewers
 // (they dial the primary), and takes over when the primary has been silent for `takeoverAfterMs`
 // and does not answer on a second path either, or when an operator asks (a desk, the API, OSC).
-// Every takeover raises the term, the fencing number: of two servers that both believe they are
-// primary (a network split that healed), the lower term stands down and follows the other. A
-// primary killed and restarted finds its peer in <state>/pair.json and comes back as standby.
+// Every takeover raises the term, the fencing number. On a shared redis the term is the primary
+// lease's epoch and only the lease holder drives (lease-gate.ts); without one, of two primaries
+// (a healed split) the lower term stands down. A primary killed and restarted comes back as standby.
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Express } from 'express';
 import type { Server as IoServer } from 'socket.io';
 import { STANDBY_EVENTS, type Heartbeat, type PairView, type ReplicaState, type ServerMs, type TakeOverResult, type TransportSnapshot } from '../../../protocol/index.ts';
 import type { ShowController } from '../show/controller.ts';
 import type { AlarmBoard } from '../show/alarms.ts';
 import type { Access } from '../fans/cluster-role.ts';
-import { hashTokens, type Identity } from '../tokens.ts';
-import { readSetlist } from '../show/setlist-file.ts';
+import type { Identity } from '../tokens.ts';
 import { initialState } from '../transport.ts';
 import { ReplicaLink } from './link.ts';
-import { ReplicaSource, isStandbyLink, type StandbyPeer } from './source.ts';
+import { ReplicaSource, isStandbyLink, replicaStateOf, type StandbyPeer } from './source.ts';
 import { ShowMirror } from './mirror.ts';
-import { askPeer, originOf, readPair, tokenInUrl, writePair } from './peer.ts';
+import { askPeer, originOf, readPair, tokenInUrl, whomToFollow, writePair } from './peer.ts';
 import { answerPages, mountStandbyRoutes } from './routes.ts';
+import { LeaseGate, type LeaseHost } from './lease-gate.ts';
+import { pairServers, pairView, pushKey } from './pair-view.ts';
 
 export interface StandbyOptions {
   /** Start as the standby of this primary (its address; a desk link's ?token= is the operator token). */
@@ -34,6 +33,10 @@ export interface StandbyOptions {
   heartbeatMs?: number;
   /** How long a takeover waits for the primary to confirm it stood down, ms (default 1000). */
   handOverTimeoutMs?: number;
+  /** A redis both servers reach: only the holder of the primary lease there drives the show (lease.ts). */
+  redis?: string;
+  /** The lease's key in that redis (default holostage:primary; one per show on a shared redis). */
+  leaseKey?: string;
 }
 
 export interface StandbyRoleDeps {
@@ -55,7 +58,6 @@ export interface StandbyRoleDeps {
 }
 
 const LAG_ALARM_MS = 250;
-
 export class StandbyRole {
   role: 'primary' | 'standby' = 'primary';
   term = 0;
@@ -68,7 +70,8 @@ export class StandbyRole {
   private link: ReplicaLink | null = null;
   private readonly source: ReplicaSource;
   private readonly mirror: ShowMirror;
-  private readonly opts: Required<Omit<StandbyOptions, 'of' | 'token'>>;
+  private readonly opts: Required<Omit<StandbyOptions, 'of' | 'token' | 'redis' | 'leaseKey'>>;
+  readonly gate: LeaseGate | null; // the primary lease, when the pair shares a redis
   /** The operator token itself (a mirrored server keeps only hashes): for the link, and OSC's /connect. */
   operatorToken = '';
   private watch: ReturnType<typeof setInterval> | null = null;
@@ -97,6 +100,16 @@ export class StandbyRole {
       showLoaded: (summary) => (inner.showLoaded(summary), this.source.publish()),
     };
     mountStandbyRoutes(d.app, { access: d.access, view: () => this.view(), takeOver: (from) => this.takeOver(from) });
+    const host: LeaseHost = { role: () => this.role, term: () => this.term, setTerm: (t) => ((this.term = t), this.savePair()), peer: () => ({ url: this.peerUrl, name: this.peerName }), standbyAnsweredAt: () => this.source.current()?.answeredAt ?? null,
+      primaryAnswers: (yes) => (this.primaryAnswers = yes), standDown: (url, name, term, why) => this.standDown(url, name, term, why), follow: (url) => this.follow(url, 5000), promote: (reason) => this.promote(reason, false) };
+    this.gate = options.redis ? new LeaseGate({ url: options.redis, key: options.leaseKey, node: d.name, selfUrl: d.url, ttlMs: this.opts.takeoverAfterMs, takeoverAfterMs: this.opts.takeoverAfterMs, token: () => this.operatorToken, log: d.log, alarms: d.alarms }, host) : null;
+    d.controller.term = () => this.term;
+    d.controller.fence = () => (this.role === 'primary' && this.gate && !this.mayDrive() ? 'standby: this server no longer holds the primary lease' : null);
+  }
+
+  /** Whether this server may drive the show (the primary, holding the lease on a shared redis); the controller's fence. */
+  mayDrive(): boolean {
+    return this.role === 'primary' && (this.gate?.mayDrive() ?? true);
   }
 
   /** The server listens (its address is known): a standby tells its primary. */
@@ -132,15 +145,10 @@ export class StandbyRole {
     this.operatorToken = this.options.token ?? (this.options.of ? tokenInUrl(this.options.of) : null) ?? d.access.tokens.operator;
     // A server that mirrored a primary keeps its tokens (as hashes): the pages' links stay valid after a restart.
     if (pair.tokens) d.access.tokens = { operator: '', viewer: '', outputs: {}, hashes: pair.tokens };
-    let follow = this.options.of ? originOf(this.options.of) : null;
-    const peerUrl = follow ?? pair.peer;
-    if (peerUrl) {
-      // Where does the other server stand? A primary with our term or higher: follow it. One that
-      // follows us (we took over, then were restarted): we are the primary. No answer: as told.
-      const peer = await askPeer(peerUrl, this.operatorToken, 1500);
-      if (peer?.self.role === 'primary' && peer.self.term >= this.term) follow = peerUrl;
-      else if (peer?.self.role === 'standby' && this.term >= peer.self.term) follow = null;
-    }
+    let follow = await whomToFollow(this.options.of ? originOf(this.options.of) : null, pair, this.operatorToken);
+    // On a shared redis the lease decides: a server meant to be primary takes it, or follows its holder.
+    if (this.gate) follow = await this.gate.claim(follow, this.term + 1);
+    if (!follow && this.gate?.epoch) this.term = this.gate.epoch;
     this.source.start();
     answerPages(d.io, { servers: () => this.servers(), view: () => this.view(), takeOver: (from) => this.takeOver(from) });
     this.watch = setInterval(() => void this.tick(), 50);
@@ -187,16 +195,9 @@ export class StandbyRole {
   /** The operator's (or an API, OSC) take over: on the standby, take over; on the primary, hand over to the standby. */
   async takeOver(from: string): Promise<TakeOverResult> {
     if (this.role === 'standby') return this.promote(`taken over from ${from}`, true);
-    const peer = this.source.current();
-    if (!peer) return { ok: false, error: 'no standby is connected to this primary' };
-    // The standby answers by asking us to stand down (and closes its link as it takes over, so
-    // its own reply may never arrive): our standing down is the answer.
+    // The standby answers by asking us to stand down: our standing down is the answer.
     const handed = new Promise<TakeOverResult>((resolve) => (this.handedOver = resolve));
-    const asked = peer.socket
-      .timeout(this.opts.handOverTimeoutMs * 3)
-      .emitWithAck(STANDBY_EVENTS.handOver, { from })
-      .then((r: TakeOverResult | null) => r ?? { ok: false as const, error: 'the standby did not answer' }, () => ({ ok: false as const, error: 'the standby did not answer' }));
-    const result = await Promise.race([handed, asked]);
+    const result = await this.source.handOver(from, this.opts.handOverTimeoutMs * 3, handed);
     this.handedOver = null;
     return result;
   }
@@ -213,12 +214,20 @@ export class StandbyRole {
   private async doPromote(reason: string, askFirst: boolean): Promise<TakeOverResult> {
     const d = this.d;
     const link = this.link;
-    if (this.role === 'primary' || !link) return { ok: false, error: 'this server is already primary' };
-    const term = Math.max(this.term, link.latest?.term ?? 0) + 1;
-    const final = askFirst ? await link.askStandDown(term, this.opts.handOverTimeoutMs) : null;
+    // Without a link only on a shared redis (a server that lost the lease to a holder it never heard of).
+    if (this.role === 'primary' || (!link && !this.gate)) return { ok: false, error: 'this server is already primary' };
+    let term = Math.max(this.term, link?.latest?.term ?? 0) + 1;
+    const final = askFirst && link ? await link.askStandDown(term, this.opts.handOverTimeoutMs) : null;
     if ((this.role as string) === 'primary' || this.closed) return { ok: false, error: 'this server is already primary' };
-    const mirrored = final ?? link.latest;
-    link.stop();
+    if (this.gate) {
+      // No two primaries: the lease first (the primary that stood down gave it up; a silent one's runs out).
+      const got = await this.gate.acquire(term, askFirst);
+      if (got.epoch === null) return this.gate.refused(got.holder);
+      term = got.epoch;
+      if ((this.role as string) === 'primary' || this.closed || this.link !== link) return { ok: false, error: 'this server is already primary' };
+    }
+    const mirrored = final ?? link?.latest;
+    link?.stop();
     this.link = null;
     this.role = 'primary';
     this.term = term;
@@ -230,7 +239,7 @@ export class StandbyRole {
     d.log(`standby: ${note}`);
     d.alarms.clear('standby:link');
     d.alarms.raise('standby:takeover', 'warning', `this server ${note}`);
-    d.io.emit(STANDBY_EVENTS.servers, this.servers());
+    d.io.local.emit(STANDBY_EVENTS.servers, this.servers());
     this.push();
     return { ok: true, note };
   }
@@ -244,21 +253,22 @@ export class StandbyRole {
   }
 
   /** Stop driving the show, send every page to the other server, and follow it. */
-  private async standDown(url: string, name: string, term: number, why: string): Promise<void> {
+  private async standDown(url: string | null, name: string, term: number, why: string): Promise<void> {
     const d = this.d;
     if (this.role === 'standby') return;
     this.role = 'standby';
     this.term = term;
     this.peerName = name;
     this.peerTerm = term;
-    d.controller.standDown(`standby: this server stood down (${why}); ${url} is primary`);
+    d.controller.standDown(`standby: this server stood down (${why}); ${url ?? 'another server'} is primary`);
+    void this.gate?.release();
     this.handedOver?.({ ok: true, note: `handed the show over to ${name} at ${url} (term ${term})` });
     await d.primaryOnly.stop();
-    this.peerUrl = originOf(url);
+    if (url) this.peerUrl = originOf(url);
     this.savePair();
-    d.log(`standby: stood down (${why}); following ${name} at ${url} (term ${term})`);
+    d.log(`standby: stood down (${why}); following ${name || 'the lease holder'} at ${url ?? '(unknown yet)'} (term ${term})`);
     d.alarms.clear('standby:takeover');
-    d.alarms.raise('standby:role', 'warning', `this server stood down (${why}) and is now the standby of ${url}`);
+    d.alarms.raise('standby:role', 'warning', `this server stood down (${why}) and is now the standby${url ? ` of ${url}` : ''}`);
     // Pages go to the new primary: outputs and viewers at once (after our answer to the standby has
     // gone out), desks a little later, so one that pressed "hand over" here hears how it went.
     const moveOn = (operators: boolean): void => {
@@ -266,7 +276,7 @@ export class StandbyRole {
     };
     setTimeout(() => moveOn(false), 20).unref();
     setTimeout(() => moveOn(true), 1000).unref();
-    await this.follow(url, 5000);
+    if (url) await this.follow(url, 5000);
   }
 
   /** Every 50 ms: the standby watches the primary's heartbeat; a primary watches for a split that healed. */
@@ -274,8 +284,8 @@ export class StandbyRole {
     if (this.checking || this.closed) return;
     this.checking = true;
     try {
-      if (this.role === 'standby') await this.watchPrimary();
-      else await this.watchPeer();
+      if (this.role === 'standby') await (this.link || !this.gate ? this.watchPrimary() : this.gate.findHolder());
+      else await (this.gate && !this.gate.lease.holds() ? this.gate.guard() : this.watchPeer());
       this.push();
     } finally {
       this.checking = false;
@@ -303,7 +313,8 @@ export class StandbyRole {
     if (this.peerLive) return this.d.alarms.clear('standby:link');
     // Silent: ask on a second path (its HTTP address, not the link) before taking over, so a cut
     // link between two live servers never makes two primaries.
-    const answer = await askPeer(link.latest.url || this.peerUrl!, this.operatorToken, 300);
+    // On a shared redis the lease is that second path: promote() takes it only from a primary that stopped renewing it.
+    const answer = this.gate ? null : await askPeer(link.latest.url || this.peerUrl!, this.operatorToken, 300);
     if (this.role !== 'standby' || this.link !== link || link.silentMs() < this.opts.takeoverAfterMs) return;
     if (answer?.self.role === 'primary') {
       this.primaryAnswers = true;
@@ -344,7 +355,7 @@ export class StandbyRole {
       this.d.alarms.clear('standby:peer');
       this.d.alarms.clear('standby:role');
     }
-    this.d.io.emit(STANDBY_EVENTS.servers, this.servers());
+    this.d.io.local.emit(STANDBY_EVENTS.servers, this.servers());
     this.push();
   }
 
@@ -354,38 +365,29 @@ export class StandbyRole {
   }
 
   private replicaState(): ReplicaState {
-    const { controller: c, access } = this.d;
-    // A show built from a timeline alone (tests) has no show.json: the standby then keeps its own.
-    const setlist: unknown = existsSync(join(this.d.showDir, 'show.json')) ? readSetlist(this.d.showDir) : null;
-    return { node: this.d.name, url: this.d.url(), term: this.term, state: c.state, fingerprint: c.fingerprint, showRevision: c.showRevision, setlist, tokens: hashTokens(access.tokens), publicViewing: access.publicViewing, at: this.now() };
+    return replicaStateOf(this.d, this.term, this.now());
   }
 
-  /** The addresses pages may dial: the primary first. */
   servers(): string[] {
-    const own = this.d.url();
-    const list = this.role === 'primary' ? [own, this.peerUrl] : [this.peerUrl, own];
-    return list.filter((u, i): u is string => !!u && list.indexOf(u) === i);
+    return pairServers(this.role, this.d.url(), this.peerUrl);
   }
 
   view(): PairView {
     const standby = this.role === 'standby';
     const linked = this.source.current();
-    const lagMs = standby ? (this.link?.lagMs ?? null) : (linked?.lagMs ?? null);
-    const silentMs = standby ? (this.link && Number.isFinite(this.link.silentMs()) ? Math.round(this.link.silentMs()) : null) : linked ? Math.round(performance.now() - linked.answeredAt) : null;
-    const peer = this.peerUrl ? { name: this.peerName || this.peerUrl, url: this.peerUrl, role: standby ? ('primary' as const) : ('standby' as const), live: this.peerLive, term: this.peerTerm } : null;
-    const note = standby
-      ? this.link?.connected ? `mirroring ${peer?.name}, ready to take over` : `the primary ${this.peerUrl} is not reachable: no failover until it is`
-      : peer ? (this.peerLive ? `primary; standby ${peer.name} is live` : `primary; the standby ${peer.url} is not answering`) : 'primary without a standby';
-    return { self: { name: this.d.name, url: this.d.url(), role: this.role, live: true, term: this.term }, peer, lagMs, silentMs, note: this.mirror.inStep ? note : `${note}; the standby's show differs from the primary's` };
+    const silent = standby ? this.link?.silentMs() : linked ? performance.now() - linked.answeredAt : undefined;
+    const link = standby ? this.link && { connected: this.link.connected, lagMs: this.link.lagMs } : linked && { connected: true, lagMs: linked.lagMs };
+    const lease = this.gate && { key: this.gate.lease.key, held: this.gate.lease.holds(), epoch: this.gate.epoch ?? this.term };
+    return pairView({ self: { name: this.d.name, url: this.d.url(), role: this.role, term: this.term }, peer: { url: this.peerUrl, name: this.peerName, live: this.peerLive, term: this.peerTerm }, link: link ? { ...link, silentMs: silent !== undefined && Number.isFinite(silent) ? Math.round(silent) : null } : null, inStep: this.mirror.inStep, lease });
   }
 
-  /** Tell this server's desks when the pair changed (lag and silence rounded, so not every tick). */
+  /** Tell this server's desks when the pair changed. */
   private push(): void {
     const view = this.view();
-    const key = JSON.stringify({ ...view, lagMs: view.lagMs === null ? null : Math.round(view.lagMs / 10), silentMs: view.silentMs === null ? null : Math.min(10, Math.round(view.silentMs / 250)) });
+    const key = pushKey(view);
     if (key === this.lastPushed) return;
     this.lastPushed = key;
-    this.d.io.to('operator').emit(STANDBY_EVENTS.pair, view);
+    this.d.io.local.to('operator').emit(STANDBY_EVENTS.pair, view);
   }
 
   close(): void {
@@ -393,5 +395,6 @@ export class StandbyRole {
     if (this.watch) clearInterval(this.watch);
     this.source.stop();
     this.link?.stop();
+    void this.gate?.close();
   }
 }

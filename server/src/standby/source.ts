@@ -3,8 +3,13 @@
 // heartbeat every `heartbeatMs` (answered with the lag it sees), and may ask us to stand down.
 
 import type { Server as IoServer, Socket } from 'socket.io';
-import { STANDBY_EVENTS, type Heartbeat, type ReplicaState } from '../../../protocol/index.ts';
-import type { Identity } from '../tokens.ts';
+import { STANDBY_EVENTS, type Heartbeat, type ReplicaState, type TakeOverResult } from '../../../protocol/index.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashTokens, type Identity } from '../tokens.ts';
+import type { ShowController } from '../show/controller.ts';
+import type { Access } from '../fans/cluster-role.ts';
+import { readSetlist } from '../show/setlist-file.ts';
 
 export interface StandbyPeer {
   socket: Socket;
@@ -90,6 +95,16 @@ export class ReplicaSource {
     }
   }
 
+  /** The operator on the primary asked to hand over: the standby takes over (`handed` resolves once we stood down for it). */
+  async handOver(from: string, timeoutMs: number, handed: Promise<TakeOverResult>): Promise<TakeOverResult> {
+    const peer = this.current();
+    if (!peer) return { ok: false, error: 'no standby is connected to this primary' };
+    // The standby closes its link as it takes over, so its own reply may never arrive: `handed` is the answer then.
+    const noAnswer = { ok: false as const, error: 'the standby did not answer' };
+    const asked = peer.socket.timeout(timeoutMs).emitWithAck(STANDBY_EVENTS.handOver, { from }).then((r: TakeOverResult | null) => r ?? noAnswer, () => noAnswer);
+    return Promise.race([handed, asked]);
+  }
+
   /** The standby answering heartbeats most recently, if any. */
   current(): StandbyPeer | null {
     let best: StandbyPeer | null = null;
@@ -100,4 +115,12 @@ export class ReplicaSource {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
   }
+}
+
+/** Everything a standby mirrors, as the primary holds it now. */
+export function replicaStateOf(d: { controller: ShowController; access: Access; showDir: string; name: string; url: () => string }, term: number, at: number): ReplicaState {
+  const { controller: c, access } = d;
+  // A show built from a timeline alone (tests) has no show.json: the standby then keeps its own.
+  const setlist: unknown = existsSync(join(d.showDir, 'show.json')) ? readSetlist(d.showDir) : null;
+  return { node: d.name, url: d.url(), term, state: c.state, fingerprint: c.fingerprint, showRevision: c.showRevision, setlist, tokens: hashTokens(access.tokens), publicViewing: access.publicViewing, at };
 }

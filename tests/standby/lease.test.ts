@@ -1,0 +1,191 @@
+// The primary lease in redis, on a real redis-server: the lease itself (one holder, a rising
+// epoch, renewal, expiry of a dead holder, an operator's take-over request), then two real
+// `holostage serve` processes sharing that redis as a warm-standby pair. The replication link
+// between them runs through a proxy that can drop its traffic: with the link cut and both servers
+// reaching redis, only the lease holder drives the lighting; the holder killed with SIGKILL, the
+// other takes the lease and plays on; started again, the old holder stays standby.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient } from 'redis';
+import type { Alarm } from '../../protocol/index.ts';
+import { startRedisServer, type RedisProcess } from '../../server/src/fans/redis-process.ts';
+import { PrimaryLease, parseHolder, DEFAULT_LEASE_KEY, type LeaseHolder } from '../../server/src/standby/lease.ts';
+import { connect, getJson, post, waitUntil } from '../server/helpers.ts';
+import { kill, pairView, side, startServe, type ServeProcess, type Side } from './pair-process.ts';
+import { cuttableProxy, type CuttableProxy } from './proxy.ts';
+
+let redis: RedisProcess;
+let peek: ReturnType<typeof createClient>;
+const holderNow = async (): Promise<LeaseHolder | null> => parseHolder(await peek.get(DEFAULT_LEASE_KEY));
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  peek = createClient({ url: redis.url });
+  await peek.connect();
+});
+afterAll(async () => {
+  await peek?.quit();
+  await redis?.stop();
+});
+
+describe('the primary lease in redis', { timeout: 60_000 }, () => {
+  const leases: PrimaryLease[] = [];
+  const lost: { node: string; why: string }[] = [];
+  const lease = async (node: string, ttlMs = 600): Promise<PrimaryLease> => {
+    const l = new PrimaryLease({ url: redis.url, key: 'test:lease', node, selfUrl: () => `http://${node}.test:3000`, ttlMs, log: () => {}, onLost: (why) => lost.push({ node, why }) });
+    await l.connect();
+    leases.push(l);
+    return l;
+  };
+  afterAll(async () => {
+    for (const l of leases) await l.close().catch(() => {});
+  });
+
+  it('one holder at a time; renewed past its time to live; a dead holder\'s lease runs out and goes to the next with a higher epoch', async () => {
+    const a = await lease('a');
+    const b = await lease('b');
+    const first = await a.tryAcquire(1);
+    expect(first).toEqual({ acquired: true, holder: { epoch: 1, node: 'a', url: 'http://a.test:3000' } });
+    expect(await b.tryAcquire(1)).toEqual({ acquired: false, holder: { epoch: 1, node: 'a', url: 'http://a.test:3000' } });
+    expect(a.holds()).toBe(true);
+    expect(b.holds()).toBe(false);
+    // Renewed: still a's after three times its time to live (redis's own clock expires keys).
+    const until = performance.now() + 1800;
+    await waitUntil(() => performance.now() > until, 5000, 'three times the ttl');
+    expect(a.holds()).toBe(true);
+    expect(await b.tryAcquire(1)).toMatchObject({ acquired: false, holder: { node: 'a' } });
+    // a dies without letting go (its client gone): the lease runs out and b gets it, epoch 2.
+    await a.close();
+    const got = await waitUntil(async () => ((await b.tryAcquire(1)).acquired ? b.held : null), 10_000, 'b to get the lease');
+    expect(got).toEqual({ epoch: 2, node: 'b', url: 'http://b.test:3000' });
+    // The epoch never goes below a floor the pair already knows (terms from before redis).
+    await b.release();
+    const c = await lease('c');
+    expect((await c.tryAcquire(7)).holder?.epoch).toBe(7);
+    await c.release();
+    expect((await b.tryAcquire(1)).holder?.epoch).toBe(8);
+    await b.release();
+  });
+
+  it('a take-over request lets the holder\'s lease run out: the holder gives up at once, the asker gets it', async () => {
+    const holder = await lease('h');
+    const asker = await lease('k');
+    expect((await holder.tryAcquire(1)).acquired).toBe(true);
+    expect(await asker.requestTakeOver()).toBe(true);
+    await waitUntil(() => lost.some((l) => l.node === 'h'), 10_000, 'the holder to give up');
+    expect(lost.find((l) => l.node === 'h')!.why).toMatch(/take over on k/);
+    expect(holder.holds()).toBe(false);
+    const got = await waitUntil(async () => ((await asker.tryAcquire(1)).acquired ? asker.held : null), 10_000, 'the asker to get the lease');
+    expect(got?.node).toBe('k');
+    await asker.release();
+  });
+
+  it('a holder that finds another value in redis (its lease was given away) loses it at the next renewal', async () => {
+    const x = await lease('x');
+    expect((await x.tryAcquire(1)).acquired).toBe(true);
+    await peek.set('test:lease', `99 intruder http://intruder.test:3000`, { PX: 5000 });
+    await waitUntil(() => lost.some((l) => l.node === 'x'), 10_000, 'x to see it lost the lease');
+    expect(lost.find((l) => l.node === 'x')!.why).toMatch(/held by another server \(99 intruder/);
+    expect(x.holds()).toBe(false);
+    await peek.del('test:lease');
+  });
+});
+
+describe('two servers on one redis: the lease decides which one drives', { timeout: 300_000 }, () => {
+  let a: Side;
+  let b: Side;
+  let primary: ServeProcess | undefined;
+  let standby: ServeProcess | undefined;
+  let restarted: ServeProcess | undefined;
+  let proxy: CuttableProxy;
+  let operator: string;
+  let standbyAlarms: Alarm[] = [];
+  let desk: ReturnType<typeof connect> | undefined;
+
+  const lighting = async (url: string): Promise<{ label: string }[]> => ((await getJson(`${url}/api/lighting`, operator)).json as { recent: { label: string }[] }).recent;
+  const fired = async (url: string, label: string): Promise<boolean> => (await lighting(url)).some((m) => m.label === label);
+
+  beforeAll(async () => {
+    a = await side(false);
+    b = await side(false);
+    a.args.push('--redis', redis.url);
+    primary = await startServe(a.args);
+    operator = (JSON.parse(readFileSync(join(a.stateDir, 'tokens.json'), 'utf8')) as { operator: string }).operator;
+    // The standby dials its primary through the proxy (the replication link); redis it reaches directly.
+    proxy = await cuttableProxy(a.port);
+    b.args.push('--redis', redis.url, '--standby-of', `http://127.0.0.1:${proxy.port}/desk?token=${operator}`);
+    standby = await startServe(b.args, /standby of/);
+    desk = connect(b.url, operator, { reconnection: true });
+    desk.on('hello', (h: { alarms?: Alarm[] }) => (standbyAlarms = h.alarms ?? standbyAlarms));
+    desk.on('alarms', (list: Alarm[]) => (standbyAlarms = list));
+  });
+  afterAll(async () => {
+    desk?.close();
+    await kill(primary);
+    await kill(standby);
+    await kill(restarted);
+    await proxy?.close();
+  });
+
+  it('the primary holds the lease (epoch 1); the standby follows it', async () => {
+    const view = await waitUntil(() => pairView(a.url, operator), 10_000, 'the primary\'s pair view');
+    expect(view.self.role).toBe('primary');
+    expect(view.lease).toMatchObject({ held: true, epoch: 1 });
+    expect((await pairView(b.url, operator))?.self.role).toBe('standby');
+    expect(await waitUntil(async () => ((await holderNow())?.url === a.url ? holderNow() : null), 10_000, 'the lease to name the primary\'s address')).toMatchObject({ epoch: 1, url: a.url });
+  });
+
+  it('partition: the link cut, both reaching redis: the standby does not take over, only the lease holder fires cues', async () => {
+    expect((await post(`${a.url}/api/transport/seek`, operator, { entry: 0, time: 20 })).status).toBe(200);
+    expect((await post(`${a.url}/api/transport/go`, operator)).status).toBe(200);
+    await waitUntil(async () => (await getJson(`${b.url}/api/state`, operator)).json.mode === 'playing', 10_000, 'the standby mirroring GO');
+    proxy.cut(true);
+    // The standby hears nothing, tries the lease, finds it held and renewed, and says so.
+    const alarm = await waitUntil(() => standbyAlarms.find((x) => x.key === 'standby:link' && x.active), 30_000, 'the standby\'s link alarm');
+    expect(alarm.message).toMatch(/still holds the primary lease in redis \(epoch 1\): not taking over/);
+    await waitUntil(() => fired(a.url, 'chorus'), 20_000, 'the lease holder to fire the chorus (22.5 s) during the partition');
+    expect((await pairView(b.url, operator))?.self.role).toBe('standby');
+    expect((await pairView(a.url, operator))?.self.role).toBe('primary');
+    expect(await lighting(b.url)).toEqual([]);
+    expect(await holderNow()).toMatchObject({ epoch: 1, url: a.url });
+
+    // Healed: the standby mirrors again; still one primary.
+    proxy.cut(false);
+    await waitUntil(() => !standbyAlarms.some((x) => x.key === 'standby:link' && x.active), 30_000, 'the link alarm to clear');
+    await waitUntil(async () => (await pairView(b.url, operator))?.peer?.live === true, 15_000, 'the standby hearing the primary again');
+    expect((await pairView(b.url, operator))?.self.role).toBe('standby');
+    expect(await lighting(b.url)).toEqual([]);
+  });
+
+  it('the lease holder killed (SIGKILL): the standby takes the lease (epoch 2) and plays on; the old one, started again, stays standby', async () => {
+    await kill(primary, 'SIGKILL');
+    primary = undefined;
+    const promoted = await waitUntil(async () => {
+      const view = await pairView(b.url, operator);
+      return view?.self.role === 'primary' && (await getJson(`${b.url}/api/state`, operator)).json.mode === 'playing' ? view : null;
+    }, 30_000, 'the standby to take the lease and play');
+    expect(promoted.self.term).toBe(2);
+    expect(promoted.lease).toMatchObject({ held: true, epoch: 2 });
+    expect(await waitUntil(async () => ((await holderNow())?.url === b.url ? holderNow() : null), 10_000, 'the lease to name the new primary')).toMatchObject({ epoch: 2, url: b.url });
+    // It sent the rig's state once, then fires the next cue itself.
+    await waitUntil(async () => (await lighting(b.url)).some((m) => m.label.startsWith('chase ')), 10_000, 'the new primary to chase the lighting state');
+    await waitUntil(() => fired(b.url, 'interlude sweep'), 30_000, 'the new primary to fire the next cue (37.5 s)');
+
+    // Started again with its old command line (no --standby-of): the lease is held, so it follows the holder.
+    restarted = await startServe(a.args, /standby of/);
+    const back = await waitUntil(async () => {
+      const v = await pairView(a.url, operator);
+      return v?.peer?.live ? v : null;
+    }, 30_000, 'the old primary following the new one');
+    expect(back.self).toMatchObject({ role: 'standby', term: 2 });
+    expect(back.peer).toMatchObject({ url: b.url, role: 'primary' });
+    await waitUntil(async () => (await pairView(b.url, operator))?.peer?.live === true, 30_000, 'the new primary to see its standby');
+    // It stays standby while the show runs on: the holder fires its next cue, the returned one nothing.
+    await waitUntil(() => fired(b.url, 'outro'), 60_000, 'the primary to fire a later cue');
+    expect((await pairView(a.url, operator))?.self.role).toBe('standby');
+    expect(await lighting(a.url)).toEqual([]);
+    expect(await holderNow()).toMatchObject({ epoch: 2, url: b.url });
+  });
+});
