@@ -10,6 +10,7 @@ import { LightingThread, type LightingThreadPriority } from '../../server/src/li
 import { flagNumber, flagString, parseArgs } from './args.ts';
 
 import { studioLinks } from '../../server/src/studio/links.ts';
+import { standbyOptionsFor } from '../../server/src/standby/config.ts';
 import { parseMtcRate, venueOptionsFor } from '../../server/src/venue/config.ts';
 import type { MtcRate } from '../../server/src/venue/timecode.ts';
 import { CHASE_FLAGS, CHASE_HELP, chaseOptionsFor } from '../../server/src/venue/chase-config.ts';
@@ -46,14 +47,18 @@ const HELP = `usage: holostage serve [options]
                            show.json has a "sacn" section)
   --artnet                 send them over Art-Net to the nodes ArtPoll finds (default: on when
                            show.json has an "artnet" section)
-${CHASE_HELP}  --redis <url>            share broadcasts and cheers with other processes (redis://host:port)
+${CHASE_HELP}  --redis <url>            share broadcasts and cheers with other processes (redis://host:port); a
+                           whole server on it holds the primary lease there to drive the show, so
+                           a standby on the same redis never makes a second primary
   --edge                   with --redis: serve viewers only, following the primary on that redis
                            (same --show on every node; the primary is the one without --edge)
   --standby-of <url>       run as the warm standby of the primary at <url> (its desk link, with
                            ?token=, or --token): mirrors its state and takes over when it goes
                            silent or an operator asks (docs/SCALING.md, "Warm standby")
   --token <operator>       the primary's operator token, for --standby-of without ?token=
-  --takeover-after <ms>    the standby takes over after the primary is silent this long (default 1000)
+  --takeover-after <ms>    the standby takes over after the primary is silent this long (default 1000;
+                           on a shared --redis also the primary lease's time to live)
+                           (each of these also from show.json's "standby" block; flags win)
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -115,13 +120,20 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`holostage serve: --dev serves the pages through vite's dev server, for this machine only; it cannot listen on ${host} (drop --dev for the venue network)\n`);
     return 2;
   }
-  const redisUrl = flagString(p, 'redis');
   const edge = p.flags.has('edge');
-  const standbyOf = flagString(p, 'standby-of');
-  if (standbyOf !== undefined && !/^https?:\/\/[^\s/]+/.test(standbyOf)) {
-    process.stderr.write(`holostage serve: --standby-of: expected the primary's address (http://host:port, or its desk link), got "${standbyOf}"\n`);
+  const flagOf = flagString(p, 'standby-of');
+  if (flagOf !== undefined && !/^https?:\/\/[^\s/]+/.test(flagOf)) {
+    process.stderr.write(`holostage serve: --standby-of: expected the primary's address (http://host:port, or its desk link), got "${flagOf}"\n`);
     return 2;
   }
+  // show.json's "standby" block (an edge has none of it); flags win.
+  const standby = edge ? {} : await standbyOptionsFor(showDir, { of: flagOf, token: flagString(p, 'token'), redis: flagString(p, 'redis'), takeoverAfterMs: p.flags.has('takeover-after') ? n.takeoverAfter : undefined });
+  if ('errors' in standby) {
+    process.stderr.write(`holostage serve: the show's "standby" block does not load:\n${standby.errors.map((e) => `  ${e}\n`).join('')}`);
+    return 2;
+  }
+  const standbyOf = standby.of;
+  const redisUrl = flagString(p, 'redis') ?? standby.redis;
   if (standbyOf !== undefined && edge) {
     process.stderr.write('holostage serve: --standby-of and --edge do not go together: a standby is a whole server, an edge serves viewers only\n');
     return 2;
@@ -160,7 +172,7 @@ export async function run(args: string[]): Promise<number> {
     warmVocals: true,
     redisUrl,
     edge,
-    standby: { of: standbyOf, token: flagString(p, 'token'), takeoverAfterMs: n.takeoverAfter },
+    standby,
     venue: { ...venueOptionsFor(showDir, { oscPort: oscPort as number | undefined, mtcFps: mtcFps as MtcRate | undefined, sacn: p.flags.has('sacn'), artnet: p.flags.has('artnet') }), threadPriority: priority as LightingThreadPriority, chase },
   });
 

@@ -128,6 +128,18 @@ export const setlistEntrySchema = z.discriminatedUnion(
   { error: (iss) => `expected an entry with "type": "song", "mc" or "interval", got ${describeValue((iss.input as { type?: unknown } | undefined)?.type)}` },
 );
 
+/** show.json "standby": the same settings as `serve --standby-of --takeover-after --redis`. */
+export const standbySchema = z.strictObject({
+  /** The primary's address (http://host:port; a desk link with ?token= also carries the operator token). */
+  of: z.string({ error: (iss) => `expected the primary's address (http://host:port), got ${describeValue(iss.input)}` }).regex(/^https?:\/\/[^\s/?#]+(\/[^\s]*)?$/, { error: (iss) => `expected the primary's address (http://host:port), got ${describeValue(iss.input)}` }).optional(),
+  /** Take over once the primary has been silent this long, ms (default 1000); also the primary lease's time to live. */
+  takeoverAfterMs: intIn(100, 60_000).optional(),
+  /** A redis both servers reach: the primary lease (only its holder drives the show) and shared broadcasts, as --redis. */
+  redis: z.string({ error: (iss) => `expected a redis address (redis://host:port), got ${describeValue(iss.input)}` }).regex(/^rediss?:\/\/\S+$/, { error: (iss) => `expected a redis address (redis://host:port), got ${describeValue(iss.input)}` }).optional(),
+  /** The lease's key in that redis (default "holostage:primary"): one per show when shows share a redis. */
+  leaseKey: z.string().regex(/^[A-Za-z0-9:._-]{1,200}$/, { error: (iss) => `expected a redis key of letters, digits and : . _ - (at most 200), got ${describeValue(iss.input)}` }).optional(),
+});
+
 export const showSchema = z.strictObject({
   $schema: z.string().optional(),
   title: nonEmpty('a show title'),
@@ -156,6 +168,8 @@ export const showSchema = z.strictObject({
   sacn: z.strictObject({ unicast: z.array(nonEmpty('a host')).max(32).optional(), priority: intIn(0, 200).optional(), sync: intIn(1, 63999).optional() }).optional(),
   /** Art-Net DMX out: nodes found by ArtPoll (sent to the broadcast address), plus any listed here. */
   artnet: z.strictObject({ nodes: z.array(ipv4('a node address')).max(64).optional(), broadcast: ipv4('a broadcast address').optional() }).optional(),
+  /** Warm standby (docs/SCALING.md): this server as the standby of `of`, and the pair's redis with its primary lease. `serve` flags win. */
+  standby: standbySchema.optional(),
   /** Song files relative to the show folder. */
   songs: z.array(relativePath('a song file')).min(1, { error: 'a show needs at least one song file' }).max(MAX_SONGS, { error: `a show may list at most ${MAX_SONGS} song files` }),
   setlist: z.array(setlistEntrySchema).min(1, { error: 'the setlist is empty' }).max(MAX_SETLIST, { error: `a setlist may have at most ${MAX_SETLIST} entries` }),
