@@ -183,9 +183,43 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     expect(back.peer).toMatchObject({ url: b.url, role: 'primary' });
     await waitUntil(async () => (await pairView(b.url, operator))?.peer?.live === true, 30_000, 'the new primary to see its standby');
     // It stays standby while the show runs on: the holder fires its next cue, the returned one nothing.
-    await waitUntil(() => fired(b.url, 'outro'), 60_000, 'the primary to fire a later cue');
+    const cues = async (): Promise<number> => (await lighting(b.url)).filter((m) => !m.label.startsWith('chase ')).length;
+    const firedBefore = await cues();
+    await waitUntil(async () => (await cues()) > firedBefore, 60_000, 'the primary to fire a later cue');
     expect((await pairView(a.url, operator))?.self.role).toBe('standby');
     expect(await lighting(a.url)).toEqual([]);
     expect(await holderNow()).toMatchObject({ epoch: 2, url: b.url });
+  });
+
+  it('fencing: the holder frozen (SIGSTOP) past its lease: the other takes over (epoch 3); woken, the frozen one sends nothing, stands down and says so', async () => {
+    // b holds the lease (epoch 2) and drives; a follows it directly. Freeze b as a long GC pause would.
+    const frozenLog = JSON.stringify(await lighting(b.url));
+    standby!.proc.kill('SIGSTOP');
+    try {
+      const promoted = await waitUntil(async () => {
+        const view = await pairView(a.url, operator);
+        return view?.self.role === 'primary' ? view : null;
+      }, 30_000, 'a to take the lease from the frozen holder');
+      expect(promoted.lease).toMatchObject({ held: true, epoch: 3 });
+      // A cue comes due while b is frozen: a fires it (b's plan held it too, and would send it late on waking).
+      await waitUntil(async () => (await lighting(a.url)).some((m) => !m.label.startsWith('chase ')), 60_000, 'the new holder to fire a cue while b is frozen');
+    } finally {
+      standby!.proc.kill('SIGCONT');
+    }
+    // Woken: b finds its lease gone (fenced: its lighting thread drops what came due), stands down and follows a.
+    const down = await waitUntil(async () => {
+      const view = await pairView(b.url, operator);
+      return view?.self.role === 'standby' && view.peer?.live ? view : null;
+    }, 30_000, 'b to stand down and follow a');
+    expect(down.self.term).toBe(3);
+    expect(down.lease).toMatchObject({ held: false });
+    expect(JSON.stringify(await lighting(b.url))).toBe(frozenLog);
+    expect(await holderNow()).toMatchObject({ epoch: 3, url: a.url });
+    // It says so: a desk alarm and its log.
+    const bDesk = connect(b.url, operator);
+    const hello = await new Promise<{ alarms?: Alarm[] }>((resolve) => bDesk.once('hello', resolve));
+    bDesk.close();
+    expect(hello.alarms?.find((x) => x.key === 'standby:lease')?.message).toMatch(/lost the primary lease .* and stood down; following http/);
+    expect(standby!.output()).toMatch(/lease: lost: /);
   });
 });

@@ -23,6 +23,8 @@ export interface LightingThreadData {
   port: MessagePort;
   /** One Int32: bumped after every message, so a blocked worker wakes to read it. */
   signal: SharedArrayBuffer;
+  /** One Float64: the worker sends nothing after this process.hrtime instant, ms (fencing; Infinity: none). */
+  fence: SharedArrayBuffer;
   spec: LightingDriverSpec;
   /** Server clock minus process.hrtime in ms: the worker rebuilds the server clock from it. */
   epochMs: number;
@@ -71,6 +73,7 @@ export class LightingThread implements LightingDriver {
   private worker: Worker | null = null;
   private port: MessagePort | null = null;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly fence = new Float64Array(new SharedArrayBuffer(8)).fill(Infinity);
   private spec: LightingDriverSpec | null = null;
   private mirror: LightingDriverStatus;
   private readonly listeners: ((s: LightingDriverStatus) => void)[] = [];
@@ -125,6 +128,15 @@ export class LightingThread implements LightingDriver {
 
   status(): LightingDriverStatus {
     return { ...this.mirror };
+  }
+
+  /**
+   * Fencing: the thread sends nothing after `performance.now()` reaches `until` (Infinity lifts it).
+   * Read by the thread before every message it sends, so a server paused past its primary lease
+   * (a frozen process, a long GC) cannot fire a cue when it wakes, before it has stood down.
+   */
+  fenceUntil(until: number): void {
+    this.fence[0] = until === Infinity ? Infinity : hrMs() + (until - performance.now());
   }
 
   onStatusChange(listener: (status: LightingDriverStatus) => void): void {
@@ -183,6 +195,7 @@ export class LightingThread implements LightingDriver {
     const data: LightingThreadData = {
       port: port2,
       signal: this.signal.buffer as SharedArrayBuffer,
+      fence: this.fence.buffer as SharedArrayBuffer,
       spec: this.spec!,
       epochMs: this.clock() - hrMs(),
       timerLeadMs: this.options.timerLeadMs ?? 10,
@@ -293,6 +306,6 @@ export class LightingThread implements LightingDriver {
 }
 
 /** A driver that runs its own cue scheduler (the lighting thread). */
-export function schedulesItself(driver: LightingDriver): driver is LightingDriver & Pick<LightingThread, 'createScheduler' | 'whenOpen'> {
+export function schedulesItself(driver: LightingDriver): driver is LightingDriver & Pick<LightingThread, 'createScheduler' | 'whenOpen' | 'fenceUntil'> {
   return typeof (driver as Partial<LightingThread>).createScheduler === 'function';
 }

@@ -16,6 +16,8 @@ import type { LightingThreadData, ToLightingThread, FromLightingThread } from '.
 const data = workerData as LightingThreadData;
 const port: MessagePort = data.port;
 const signal = new Int32Array(data.signal);
+/** Fencing (the pair's primary lease): nothing goes out after this hrtime instant. */
+const fence = new Float64Array(data.fence);
 /** Timers wake this long before a cue; the rest is a blocking wait. */
 const TIMER_LEAD_MS = data.timerLeadMs;
 /** The last stretch before a cue is a busy spin (Atomics.wait oversleeps by tens of µs). */
@@ -26,6 +28,7 @@ const SPIN_MS = data.spinMs;
 const hrMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 const clockBase = data.epochMs + hrMs() - performance.now();
 const clock = (): number => clockBase + performance.now();
+const fenced = (): boolean => hrMs() > fence[0]!;
 
 const driver = createDriver(data.spec, clock);
 const plan = new CuePlan();
@@ -67,7 +70,7 @@ function apply(message: ToLightingThread): boolean {
       plan.stop();
       return true;
     case 'send': {
-      const delivered = driver.send(message.bytes, { label: message.label });
+      const delivered = !fenced() && driver.send(message.bytes, { label: message.label });
       post({ type: 'sent', delivered, ...counts() });
       return false;
     }
@@ -120,6 +123,12 @@ function approach(): void {
       continue;
     }
     if (remaining > 0) continue;
+    if (fenced()) {
+      // Past the fence: the due cues are dropped, not sent late (a new plan comes with the next primary term).
+      plan.stop();
+      mtc?.stop();
+      continue;
+    }
     plan.fireDue(clock, (event, index, dueAt, firedAt) => {
       const delivered = driver.send(event.bytes, { label: event.label });
       post({ type: 'fired', revision: eventsRevision, index, due: dueAt, firedAt, delivered, ...counts() });

@@ -16,6 +16,8 @@ export class ShowLighting {
   private readonly scheduler: CueRunner;
   private events: LightingEvent[] = [];
   private timeline: Timeline | null = null;
+  /** performance.now() after which nothing is sent (fencing; see fenceUntil). */
+  private fence = Infinity;
 
   constructor(
     readonly driver: LightingDriver,
@@ -27,7 +29,9 @@ export class ShowLighting {
     this.log = new LightingLog(driver, push);
     // The lighting thread times cues away from this event loop; any other driver gets a scheduler here.
     const onFire = this.log.fired.bind(this.log);
-    this.scheduler = schedulesItself(driver) ? driver.createScheduler(clock, onFire) : new CueScheduler(driver, clock, { onFire });
+    // A scheduler on this thread sends through the same fence as everything else here.
+    const fenced: LightingDriver = { name: driver.name, open: () => driver.open(), send: (b, i) => performance.now() < this.fence && driver.send(b, i), status: () => driver.status(), onStatusChange: (l) => driver.onStatusChange(l), close: () => driver.close() };
+    this.scheduler = schedulesItself(driver) ? driver.createScheduler(clock, onFire) : new CueScheduler(fenced, clock, { onFire });
   }
 
   /** Open the driver (a lighting thread: until its port is open); status changes go to `listener`. */
@@ -68,7 +72,17 @@ export class ShowLighting {
     this.scheduler.stop();
   }
 
+  /**
+   * Fencing (the pair's primary lease): nothing goes out once performance.now() passes `until`
+   * (Infinity lifts it). The lighting thread checks it itself, before every message it sends.
+   */
+  fenceUntil(until: number): void {
+    this.fence = until;
+    if (schedulesItself(this.driver)) this.driver.fenceUntil(until);
+  }
+
   send(bytes: readonly number[], label: string): boolean {
+    if (performance.now() >= this.fence) return false;
     const delivered = this.driver.send(bytes, { label });
     this.log.sent(bytes, label, this.clock(), this.showTimeNow(), delivered);
     return delivered;

@@ -13,6 +13,8 @@ export interface LeaseGateOptions extends Omit<LeaseOptions, 'onLost'> {
   /** The operator token, to ask a lease holder where it stands. */
   token: () => string;
   alarms: AlarmBoard;
+  /** The outputs to fence: nothing goes out past the instant this server may drive until. */
+  lighting: { fenceUntil(until: number): void };
 }
 
 /** What the gate needs of the standby role. */
@@ -35,12 +37,13 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class LeaseGate {
   readonly lease: PrimaryLease;
   private lookedAt = -Infinity;
+  private fencing: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly o: LeaseGateOptions,
     private readonly host: LeaseHost,
   ) {
-    this.lease = new PrimaryLease({ ...o, onLost: (why, holder) => void this.lost(why, holder) });
+    this.lease = new PrimaryLease({ ...o, onLost: (why, holder, final) => void this.lost(why, holder, final) });
   }
 
   get epoch(): number | null {
@@ -54,6 +57,9 @@ export class LeaseGate {
    */
   async claim(follow: string | null, floor: number): Promise<string | null> {
     await this.lease.connect();
+    // The outputs' fence follows the lease (a standby's are silent anyway: not fenced, so a takeover's chase goes out at once).
+    this.fencing = setInterval(() => this.o.lighting.fenceUntil(this.host.role() === 'primary' ? this.driveUntil() : Infinity), 50);
+    this.fencing.unref();
     if (follow) return follow;
     const end = performance.now() + 2 * this.o.ttlMs + 1000;
     for (;;) {
@@ -84,21 +90,33 @@ export class LeaseGate {
 
   /**
    * Whether a primary may drive the show now. Holding the lease, yes. Without it, only while redis
-   * is out of reach for us and either our standby answered a heartbeat within half its takeover
-   * time (it hears us, so it will not take over, and a standby that stops hearing us waits twice
-   * that long) or we have no peer at all (a lone server: nobody to hand the show to).
+   * is out of reach for us and our standby answered a heartbeat within half its takeover time (it
+   * hears us, so it will not take over, and a standby that stops hearing us waits twice that long).
+   * A server that has never had a peer is not fenced at all (nobody could drive beside it but a
+   * misconfigured second server, which the lease still finds at the next renewal): a stall of its
+   * event loop past the lease must not cost the show its lighting.
    */
   mayDrive(): boolean {
-    if (this.lease.holds()) return true;
-    if (this.lease.reachable()) return false;
-    const answeredAt = this.host.standbyAnsweredAt();
-    return answeredAt !== null ? performance.now() - answeredAt < this.o.takeoverAfterMs / 2 : !this.host.peer().url;
+    return performance.now() < this.driveUntil();
   }
 
-  /** The lease ended under a primary: stand down and follow its holder, unless it may drive on without it (redis away, the standby still hears it). */
-  private async lost(why: string, holder: LeaseHolder | null): Promise<void> {
+  /** The instant (performance.now()) until which a primary may drive, by the rules above. */
+  driveUntil(): number {
+    const lease = this.lease.holds() ? this.lease.validUntil : -Infinity;
+    if (!this.host.peer().url) return Infinity;
+    if (this.lease.reachable()) return lease;
+    const answeredAt = this.host.standbyAnsweredAt();
+    return Math.max(lease, answeredAt !== null ? answeredAt + this.o.takeoverAfterMs / 2 : -Infinity);
+  }
+
+  /**
+   * The lease ended under a primary. Taken by another server or asked for by an operator: stand
+   * down and follow the holder. Lapsed: the next watch turn takes it again if nobody else has
+   * (guard), driving on meanwhile only as mayDrive allows.
+   */
+  private async lost(why: string, holder: LeaseHolder | null, final: boolean): Promise<void> {
     if (this.host.role() !== 'primary') return;
-    if (!holder && this.mayDrive()) return this.o.alarms.raise('standby:lease', 'critical', `the primary lease could not be renewed (${why}); driving on while the standby still hears this server`);
+    if (!final) return this.o.alarms.raise('standby:lease', 'critical', `the primary lease lapsed (${why}); ${this.mayDrive() ? 'driving on while the standby still hears this server' : 'nothing is driven until it is taken again'}`);
     const peer = this.host.peer();
     const url = holder?.url || peer.url;
     this.o.alarms.raise('standby:lease', 'critical', `this server lost the primary lease (${why}) and stood down${url ? `; following ${url}` : ''}`);
@@ -115,13 +133,13 @@ export class LeaseGate {
 
   /** Each watch turn of a primary without its lease (redis was away): take it again, or stand down once it may not drive on. */
   async guard(): Promise<void> {
-    if (!this.mayDrive()) return this.lost('the lease ran out and the standby no longer hears this server', null);
     const r = await this.lease.tryAcquire(this.host.term() + 1);
     if (r.acquired && r.holder) {
       this.host.setTerm(r.holder.epoch);
       this.o.alarms.clear('standby:lease');
       this.o.log(`lease: holding the primary lease again (epoch ${r.holder.epoch})`);
-    } else if (r.holder) await this.lost(`${r.holder.node} holds it`, r.holder);
+    } else if (r.holder) await this.lost(`${r.holder.node} holds it`, r.holder, true);
+    else if (!this.mayDrive()) await this.lost('redis does not answer and the standby no longer hears this server', null, true);
   }
 
   /** Each watch turn of a standby that stood down without knowing whom to follow: the holder, or the lease itself when it is free. */
@@ -138,6 +156,7 @@ export class LeaseGate {
   }
 
   close(): Promise<void> {
+    if (this.fencing) clearInterval(this.fencing);
     return this.lease.close();
   }
 }

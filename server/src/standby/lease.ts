@@ -28,16 +28,20 @@ export interface LeaseOptions {
   /** Time to live, ms: a dead holder's lease is free this long after its last renewal. */
   ttlMs: number;
   log: (line: string) => void;
-  /** The lease ended while held: another server holds it, or it could not be renewed in time. */
-  onLost: (why: string, holder: LeaseHolder | null) => void;
+  /**
+   * The lease ended while held. `final`: another server holds it, or an operator's take over asked
+   * for it; else it lapsed (not renewed in time) and may be taken again if nobody else has.
+   */
+  onLost: (why: string, holder: LeaseHolder | null, final: boolean) => void;
 }
 
 export const DEFAULT_LEASE_KEY = 'holostage:primary';
 
-// KEYS: lease, epoch counter, take-over request. ARGV: node, url, ttl, lowest epoch to grant.
+// KEYS: lease, epoch counter, take-over request. ARGV: node, url, ttl, lowest epoch to grant, the
+// value we held last (our own lease that lapsed while this process stalled is granted again, anew).
 const ACQUIRE = `
 local held = redis.call('GET', KEYS[1])
-if held then return {0, held} end
+if held and held ~= ARGV[5] then return {0, held} end
 local epoch = redis.call('INCR', KEYS[2])
 local floor = tonumber(ARGV[4])
 if epoch < floor then epoch = floor redis.call('SET', KEYS[2], epoch) end
@@ -76,6 +80,8 @@ export class PrimaryLease {
   readonly key: string;
   private readonly client: RedisClientType;
   private value = '';
+  /** The value of the lease we held last, so a lapsed one of ours can be granted again. */
+  private lastValue = '';
   private renewTimer: ReturnType<typeof setTimeout> | null = null;
   private lostTimer: ReturnType<typeof setTimeout> | null = null;
   private lastError = '';
@@ -115,12 +121,12 @@ export class PrimaryLease {
   async tryAcquire(floor: number): Promise<{ acquired: boolean; holder: LeaseHolder | null }> {
     if (this.holds()) return { acquired: true, holder: this.held };
     const sentAt = performance.now();
-    const reply = await this.eval(ACQUIRE, [this.key, `${this.key}:epoch`, `${this.key}:take-over`], [this.o.node, this.o.selfUrl() || '-', String(this.o.ttlMs), String(floor)]);
+    const reply = await this.eval(ACQUIRE, [this.key, `${this.key}:epoch`, `${this.key}:take-over`], [this.o.node, this.o.selfUrl() || '-', String(this.o.ttlMs), String(floor), this.lastValue || '-']);
     if (!reply) return { acquired: false, holder: null };
     const holder = parseHolder(reply[1]);
     if (Number(reply[0]) === 0 || !holder) return { acquired: false, holder };
     this.held = holder;
-    this.value = String(reply[1]);
+    this.value = this.lastValue = String(reply[1]);
     this.extend(sentAt);
     this.scheduleRenew();
     return { acquired: true, holder };
@@ -149,6 +155,7 @@ export class PrimaryLease {
   async release(): Promise<void> {
     const value = this.value;
     this.drop();
+    this.lastValue = '';
     if (value) await this.eval(RELEASE, [this.key], [value]);
   }
 
@@ -172,7 +179,7 @@ export class PrimaryLease {
     const ttl = this.o.ttlMs;
     this.validUntil = sentAt + ttl - Math.max(150, ttl * 0.2);
     if (this.lostTimer) clearTimeout(this.lostTimer);
-    this.lostTimer = setTimeout(() => this.lose(`the lease could not be renewed in redis for ${ttl} ms${this.lastError ? ` (${this.lastError})` : ''}`, null), Math.max(0, this.validUntil - performance.now()));
+    this.lostTimer = setTimeout(() => this.lose(`the lease was not renewed in redis within its ${ttl} ms${this.lastError ? ` (${this.lastError})` : ''}`, null, false), Math.max(0, this.validUntil - performance.now()));
     this.lostTimer.unref();
   }
 
@@ -190,20 +197,21 @@ export class PrimaryLease {
     const reply = await this.eval(RENEW, [this.key, `${this.key}:take-over`], [value, String(this.o.ttlMs), next]);
     if (this.value !== value) return;
     if (reply && Number(reply[0]) === 1) {
-      this.value = next;
+      this.value = this.lastValue = next;
       this.held = parseHolder(next);
       this.extend(sentAt);
     }
-    else if (reply && Number(reply[0]) === -1) return this.lose(`an operator's take over on ${String(reply[1])} asked this server to give up the lease`, null);
-    else if (reply) return this.lose(`the lease is held by another server (${String(reply[1]) || 'it expired'})`, parseHolder(reply[1]));
+    else if (reply && Number(reply[0]) === -1) return this.lose(`an operator's take over on ${String(reply[1])} asked this server to give up the lease`, null, true);
+    else if (reply && reply[1]) return this.lose(`the lease is held by another server (${String(reply[1])})`, parseHolder(reply[1]), true);
+    else if (reply) return this.lose('the lease ran out in redis before it was renewed', null, false);
     this.scheduleRenew();
   }
 
-  private lose(why: string, holder: LeaseHolder | null): void {
+  private lose(why: string, holder: LeaseHolder | null, final: boolean): void {
     if (!this.held) return;
     this.drop();
     this.o.log(`lease: lost: ${why}`);
-    this.o.onLost(why, holder);
+    this.o.onLost(why, holder, final);
   }
 
   /** A script's reply, or null when redis does not answer within half the time to live. */

@@ -102,7 +102,7 @@ export class StandbyRole {
     mountStandbyRoutes(d.app, { access: d.access, view: () => this.view(), takeOver: (from) => this.takeOver(from) });
     const host: LeaseHost = { role: () => this.role, term: () => this.term, setTerm: (t) => ((this.term = t), this.savePair()), peer: () => ({ url: this.peerUrl, name: this.peerName }), standbyAnsweredAt: () => this.source.current()?.answeredAt ?? null,
       primaryAnswers: (yes) => (this.primaryAnswers = yes), standDown: (url, name, term, why) => this.standDown(url, name, term, why), follow: (url) => this.follow(url, 5000), promote: (reason) => this.promote(reason, false) };
-    this.gate = options.redis ? new LeaseGate({ url: options.redis, key: options.leaseKey, node: d.name, selfUrl: d.url, ttlMs: this.opts.takeoverAfterMs, takeoverAfterMs: this.opts.takeoverAfterMs, token: () => this.operatorToken, log: d.log, alarms: d.alarms }, host) : null;
+    this.gate = options.redis ? new LeaseGate({ url: options.redis, key: options.leaseKey, node: d.name, selfUrl: d.url, ttlMs: this.opts.takeoverAfterMs, takeoverAfterMs: this.opts.takeoverAfterMs, token: () => this.operatorToken, log: d.log, alarms: d.alarms, lighting: d.controller.lighting }, host) : null;
     d.controller.term = () => this.term;
     d.controller.fence = () => (this.role === 'primary' && this.gate && !this.mayDrive() ? 'standby: this server no longer holds the primary lease' : null);
   }
