@@ -50,10 +50,11 @@ export interface Pair {
   standby: ServeProcess;
 }
 
-/** The primary (pages served when `pages`), then its standby following it. */
-export async function startPair(opts: { pages?: boolean; takeoverAfterMs?: number } = {}): Promise<Pair> {
+/** The primary (pages served when `pages`), then its standby following it; with `redis`, both on it (the primary lease). */
+export async function startPair(opts: { pages?: boolean; takeoverAfterMs?: number; redis?: string } = {}): Promise<Pair> {
   const a = await side(opts.pages ?? false);
   const b = await side(false);
+  if (opts.redis) for (const s of [a, b]) s.args.push('--redis', opts.redis);
   const primary = await startServe(a.args);
   const tokens = JSON.parse(readFileSync(join(a.stateDir, 'tokens.json'), 'utf8')) as { operator: string; viewer: string; outputs: Record<string, string> };
   b.args.push('--standby-of', `${a.url}/desk?token=${tokens.operator}`, ...(opts.takeoverAfterMs ? ['--takeover-after', String(opts.takeoverAfterMs)] : []));

@@ -57,8 +57,9 @@ export class LeaseGate {
    */
   async claim(follow: string | null, floor: number): Promise<string | null> {
     await this.lease.connect();
-    // The outputs' fence follows the lease (a standby's are silent anyway: not fenced, so a takeover's chase goes out at once).
-    this.fencing = setInterval(() => this.o.lighting.fenceUntil(this.host.role() === 'primary' ? this.driveUntil() : Infinity), 50);
+    // The outputs' fence follows the lease while primary; one that stood down keeps its (past) fence
+    // until it takes the lease again (acquire moves it before the takeover's chase goes out).
+    this.fencing = setInterval(() => this.host.role() === 'primary' && this.o.lighting.fenceUntil(this.driveUntil()), 50);
     this.fencing.unref();
     if (follow) return follow;
     const end = performance.now() + 2 * this.o.ttlMs + 1000;
@@ -81,7 +82,10 @@ export class LeaseGate {
     let asked = false;
     for (;;) {
       const r = await this.lease.tryAcquire(floor);
-      if (r.acquired && r.holder) return { epoch: r.holder.epoch };
+      if (r.acquired && r.holder) {
+        this.o.lighting.fenceUntil(this.driveUntil());
+        return { epoch: r.holder.epoch };
+      }
       if (performance.now() >= end) return { epoch: null, holder: r.holder };
       if (!asked) asked = await this.lease.requestTakeOver();
       await sleep(50);

@@ -224,7 +224,7 @@ export class StandbyRole {
       const got = await this.gate.acquire(term, askFirst);
       if (got.epoch === null) return this.gate.refused(got.holder);
       term = got.epoch;
-      if ((this.role as string) === 'primary' || this.closed || this.link !== link) return { ok: false, error: 'this server is already primary' };
+      if (this.closed || this.link !== link) return this.gate.release().then(() => ({ ok: false as const, error: 'the standby moved on while it took the lease' }));
     }
     const mirrored = final ?? link?.latest;
     link?.stop();
