@@ -3,7 +3,9 @@
 // `holostage serve` processes sharing that redis as a warm-standby pair. The replication link
 // between them runs through a proxy that can drop its traffic: with the link cut and both servers
 // reaching redis, only the lease holder drives the lighting; the holder killed with SIGKILL, the
-// other takes the lease and plays on; started again, the old holder stays standby.
+// other takes the lease and plays on; started again, the old holder stays standby; frozen
+// (SIGSTOP) past its lease, a holder sends nothing when it wakes. An edge on the same redis
+// follows whichever server holds the lease.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -99,6 +101,8 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
   let primary: ServeProcess | undefined;
   let standby: ServeProcess | undefined;
   let restarted: ServeProcess | undefined;
+  let edge: ServeProcess | undefined;
+  let edgeUrl: string;
   let proxy: CuttableProxy;
   let operator: string;
   let standbyAlarms: Alarm[] = [];
@@ -106,6 +110,9 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
 
   const lighting = async (url: string): Promise<{ label: string }[]> => ((await getJson(`${url}/api/lighting`, operator)).json as { recent: { label: string }[] }).recent;
   const fired = async (url: string, label: string): Promise<boolean> => (await lighting(url)).some((m) => m.label === label);
+  const revision = async (url: string): Promise<number> => (await getJson(`${url}/api/state`, operator)).json.revision as number;
+  /** The edge on the same redis follows the server that holds the lease. */
+  const edgeFollows = (url: string): Promise<true> => waitUntil(async () => (await revision(edgeUrl)) === (await revision(url)) || null, 20_000, `the edge to follow ${url}`);
 
   beforeAll(async () => {
     a = await side(false);
@@ -117,6 +124,10 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     proxy = await cuttableProxy(a.port);
     b.args.push('--redis', redis.url, '--standby-of', `http://127.0.0.1:${proxy.port}/desk?token=${operator}`);
     standby = await startServe(b.args, /standby of/);
+    // An edge serving viewers on the same redis: it follows whichever server drives.
+    const e = await side(false);
+    edgeUrl = e.url;
+    edge = await startServe(['--show', e.showDir, '--port', String(e.port), '--state', e.stateDir, '--no-pages', '--redis', redis.url, '--edge'], /fan viewer/);
     desk = connect(b.url, operator, { reconnection: true });
     desk.on('hello', (h: { alarms?: Alarm[] }) => (standbyAlarms = h.alarms ?? standbyAlarms));
     desk.on('alarms', (list: Alarm[]) => (standbyAlarms = list));
@@ -126,6 +137,7 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     await kill(primary);
     await kill(standby);
     await kill(restarted);
+    await kill(edge);
     await proxy?.close();
   });
 
@@ -146,6 +158,7 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     const alarm = await waitUntil(() => standbyAlarms.find((x) => x.key === 'standby:link' && x.active), 30_000, 'the standby\'s link alarm');
     expect(alarm.message).toMatch(/still holds the primary lease in redis \(epoch 1\): not taking over/);
     await waitUntil(() => fired(a.url, 'chorus'), 20_000, 'the lease holder to fire the chorus (22.5 s) during the partition');
+    await edgeFollows(a.url);
     expect((await pairView(b.url, operator))?.self.role).toBe('standby');
     expect((await pairView(a.url, operator))?.self.role).toBe('primary');
     expect(await lighting(b.url)).toEqual([]);
@@ -172,6 +185,7 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     // It sent the rig's state once, then fires the next cue itself.
     await waitUntil(async () => (await lighting(b.url)).some((m) => m.label.startsWith('chase ')), 10_000, 'the new primary to chase the lighting state');
     await waitUntil(() => fired(b.url, 'interlude sweep'), 30_000, 'the new primary to fire the next cue (37.5 s)');
+    await edgeFollows(b.url);
 
     // Started again with its old command line (no --standby-of): the lease is held, so it follows the holder.
     restarted = await startServe(a.args, /standby of/);
@@ -215,11 +229,22 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     expect(down.lease).toMatchObject({ held: false });
     expect(JSON.stringify(await lighting(b.url))).toBe(frozenLog);
     expect(await holderNow()).toMatchObject({ epoch: 3, url: a.url });
+    await edgeFollows(a.url);
     // It says so: a desk alarm and its log.
     const bDesk = connect(b.url, operator);
     const hello = await new Promise<{ alarms?: Alarm[] }>((resolve) => bDesk.once('hello', resolve));
     bDesk.close();
     expect(hello.alarms?.find((x) => x.key === 'standby:lease')?.message).toMatch(/lost the primary lease .* and stood down; following http/);
     expect(standby!.output()).toMatch(/lease: lost: /);
+  });
+
+  it('an operator\'s take over on the standby: the holder stands down and gives the lease up, the standby takes it (epoch 4)', async () => {
+    const r = await post(`${b.url}/api/standby/take-over`, operator);
+    expect(r.status).toBe(200);
+    expect(r.json.note).toMatch(/took over .* \(term 4\)/);
+    expect((await pairView(b.url, operator))?.lease).toMatchObject({ held: true, epoch: 4 });
+    await waitUntil(async () => (await pairView(a.url, operator))?.self.role === 'standby', 10_000, 'a to stand down');
+    expect(await holderNow()).toMatchObject({ epoch: 4, url: b.url });
+    expect((await getJson(`${b.url}/api/state`, operator)).json.mode).toBe('playing');
   });
 });
