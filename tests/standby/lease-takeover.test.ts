@@ -1,0 +1,66 @@
+// An operator's take over on one redis while the pair's link is cut (real servers in this process,
+// lighting into recorders, a real redis-server): the standby cannot ask the primary over the link,
+// so it leaves a take-over request in redis; the primary's next renewal finds it, the primary
+// stands down at once and lets its lease run out, and the standby takes the lease with the next
+// epoch. At no point do both drive the lighting.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { ShowServer } from '../../server/src/server.ts';
+import type { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
+import { startRedisServer, type RedisProcess } from '../../server/src/fans/redis-process.ts';
+import { copyDemoShow, post, startTestServer, tempDir, waitUntil } from '../server/helpers.ts';
+import { cuttableProxy, type CuttableProxy } from './proxy.ts';
+
+interface Running {
+  server: ShowServer;
+  recorder: RecorderDriver;
+}
+
+const cues = (r: RecorderDriver): string[] => r.messages.filter((m) => m.label && !m.label.startsWith('chase ')).map((m) => m.label!);
+
+describe('an operator\'s take over on one redis during a cut link', { timeout: 120_000 }, () => {
+  let redis: RedisProcess;
+  let a: Running;
+  let b: Running;
+  let proxy: CuttableProxy;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    a = await startTestServer(undefined, { showDir: copyDemoShow(), stateDir: join(tempDir(), 'state'), redisUrl: redis.url });
+    proxy = await cuttableProxy(Number(new URL(a.server.url).port));
+    b = await startTestServer(undefined, { showDir: copyDemoShow(), stateDir: join(tempDir(), 'state'), redisUrl: redis.url, standby: { of: `http://127.0.0.1:${proxy.port}/desk?token=${a.server.tokens.operator}` } });
+  });
+  afterAll(async () => {
+    await b?.server.close();
+    await a?.server.close();
+    await proxy?.close();
+    await redis?.stop();
+  });
+
+  it('the holder gives the lease up at its next renewal and stands down; the standby takes it (epoch 2) and drives alone', async () => {
+    expect(a.server.pair.view().lease).toMatchObject({ held: true, epoch: 1 });
+    expect((await a.server.command({ command: 'seek', entry: 0, time: 20 }, 'test')).ok).toBe(true);
+    expect((await a.server.command({ command: 'go' }, 'test')).ok).toBe(true);
+    await waitUntil(() => b.server.state.mode === 'playing', 5000, 'the standby mirroring GO');
+    proxy.cut(true);
+    await waitUntil(() => b.server.alarmList().some((x) => x.key === 'standby:link' && x.active), 20_000, 'the standby to see the link down');
+    expect(b.server.pair.role).toBe('standby');
+
+    const forced = await post(`${b.server.url}/api/standby/take-over`, a.server.tokens.operator);
+    expect(forced.status).toBe(200);
+    expect(forced.json.note).toMatch(/took over .* \(term 2\)/);
+    expect(b.server.pair.role).toBe('primary');
+    expect(b.server.pair.view().lease).toMatchObject({ held: true, epoch: 2 });
+    // The old holder stood down before the standby could get the lease, and says why.
+    expect(a.server.pair.role).toBe('standby');
+    expect(a.server.alarmList().find((x) => x.key === 'standby:lease')?.message).toMatch(/lost the primary lease \(an operator's take over on .* asked this server to give up the lease\) and stood down/);
+    const sentByOld = a.recorder.messages.length;
+    // The new holder chases the rig's state once and fires the next cue (37.5 s); the old one nothing more.
+    await waitUntil(() => b.recorder.messages.some((m) => m.label?.startsWith('chase ')), 5000, 'the new primary to chase');
+    await waitUntil(() => cues(b.recorder).includes('interlude sweep'), 30_000, 'the new primary to fire the next cue');
+    expect(a.recorder.messages.length).toBe(sentByOld);
+    expect(await a.server.command({ command: 'stop' }, 'test')).toMatchObject({ ok: false });
+    proxy.cut(false);
+  });
+});
