@@ -321,7 +321,7 @@ export class StandbyRole {
       this.d.alarms.raise('standby:link', 'critical', `the replication link to the primary (${this.peerUrl}) is down, but the primary still answers: not taking over (press take over if it must)`);
       return;
     }
-    await this.promote(`the primary was silent for ${(silent / 1000).toFixed(1)} s and does not answer`, false);
+    await this.promote(`the primary was silent for ${(silent / 1000).toFixed(1)} s and ${this.gate ? 'its primary lease ran out' : 'does not answer'}`, false);
   }
 
   /** A primary with a known peer but no standby linked: is the peer primary too (a healed split)? */
