@@ -131,7 +131,7 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     desk = connect(b.url, operator, { reconnection: true });
     desk.on('hello', (h: { alarms?: Alarm[] }) => (standbyAlarms = h.alarms ?? standbyAlarms));
     desk.on('alarms', (list: Alarm[]) => (standbyAlarms = list));
-  });
+  }, 240_000); // three server processes: slow to start on a busy machine
   afterAll(async () => {
     desk?.close();
     await kill(primary);
