@@ -48,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     mod = await entry.load();
   } catch (err) {
-    process.stderr.write(`holostage ${name}: this command is not available in this build (${(err as Error).message})\n`);
+    process.stderr.write(`holostage ${name}: this command could not be loaded: ${(err as Error).message}\n`);
     return 2;
   }
   try {
