@@ -16,6 +16,7 @@ import type { BenchSection } from './run.ts';
 import { CueScheduler, type CueRunner, type FiredCue } from '../server/src/lighting/scheduler.ts';
 import { LightingThread } from '../server/src/lighting/lighting-thread.ts';
 import { NullDriver } from '../server/src/lighting/driver.ts';
+import { MonotonicClock } from '../server/src/clock.ts';
 import { ClockSync, ClockSyncLoop } from '../protocol/index.ts';
 import { EVENTS, showTimeAt, type TransportSnapshot } from '../protocol/index.ts';
 import { ShowServer, serverClock } from '../server/src/server.ts';
@@ -69,7 +70,7 @@ async function fireTrack(events: LightingEvent[], runner: Runner, busyMain: bool
   } else {
     const driver = new NullDriver();
     driver.open();
-    scheduler = new CueScheduler(driver, serverClock, { onFire });
+    scheduler = new CueScheduler(driver, new MonotonicClock(), { onFire });
   }
   const play = async (track: LightingEvent[]): Promise<void> => {
     scheduler.setEvents(track);

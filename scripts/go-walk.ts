@@ -10,7 +10,7 @@ const out = process.stdout;
 let n = 0;
 const figures = (steps: WalkStep[]): string => {
   const stops = stopsOf(steps);
-  const clockless = withoutClockReads(stops, 'serverClock');
+  const clockless = withoutClockReads(stops, "now");
   return `${stops.length} stops, ${returnTrips(stops).length} A->B->A returns (${returnTrips(clockless).length} without clock reads), ${backAndForth(stops).length} A->B->A->B back-and-forth (${backAndForth(clockless).length} without clock reads)`;
 };
 legs.forEach((leg, root) => {

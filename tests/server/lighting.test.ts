@@ -9,6 +9,7 @@ import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
 import { CueScheduler, type CueRunner, type FiredCue } from '../../server/src/lighting/scheduler.ts';
 import { LightingThread } from '../../server/src/lighting/lighting-thread.ts';
 import { NullDriver } from '../../server/src/lighting/driver.ts';
+import { MonotonicClock } from '../../server/src/clock.ts';
 import { bytesFromEasymidi, commandFromMidi, DEFAULT_MIDI_INPUT_NOTES } from '../../server/src/lighting/midi-input.ts';
 import { controlChange, noteOff, noteOn, programChange, showControl } from '../../show-files/src/midi.ts';
 import type { LightingEvent } from '../../show-files/src/timeline.ts';
@@ -181,7 +182,8 @@ const runners: { name: string; make: (clock: () => number, onFire: (f: FiredCue)
     make: async (clock, onFire) => {
       const driver = new NullDriver();
       driver.open();
-      return { runner: new CueScheduler(driver, clock, { onFire }), close: async () => {} };
+      // performance.now() itself: a monotonic clock with no offset.
+      return { runner: new CueScheduler(driver, new MonotonicClock(0), { onFire }), close: async () => {} };
     },
   },
   {

@@ -2,7 +2,7 @@
 // lighting thread or a scheduler here), and the effects a transition asks for — a panic blackout
 // or a chase that re-sends the rig state for a new position — each logged for the desk.
 
-import type { LightingDriverStatus, LightingView, ServerMs, ShowSeconds } from '../../../protocol/index.ts';
+import type { LightingDriverStatus, LightingView, ShowSeconds } from '../../../protocol/index.ts';
 import type { LightingEvent, Timeline } from '../../../show-files/src/timeline.ts';
 import type { Transition } from '../transport.ts';
 import { collectLightingEvents, lightingStateAt, panicMessages } from './cues.ts';
@@ -10,6 +10,7 @@ import type { LightingDriver } from './driver.ts';
 import { schedulesItself } from './lighting-thread.ts';
 import { LightingLog } from './lighting-log.ts';
 import { CueScheduler, type CueRunner } from './scheduler.ts';
+import type { ServerClock } from '../clock.ts';
 
 export class ShowLighting {
   readonly log: LightingLog;
@@ -19,7 +20,7 @@ export class ShowLighting {
 
   constructor(
     readonly driver: LightingDriver,
-    private readonly clock: () => ServerMs,
+    private readonly clock: ServerClock,
     /** The show time now, for logging messages sent outside the schedule. */
     private readonly showTimeNow: () => ShowSeconds,
     push: (view: LightingView) => void,
@@ -27,7 +28,7 @@ export class ShowLighting {
     this.log = new LightingLog(driver, push);
     // The lighting thread times cues away from this event loop; any other driver gets a scheduler here.
     const onFire = this.log.fired.bind(this.log);
-    this.scheduler = schedulesItself(driver) ? driver.createScheduler(clock, onFire) : new CueScheduler(driver, clock, { onFire });
+    this.scheduler = schedulesItself(driver) ? driver.createScheduler(() => clock.now(), onFire) : new CueScheduler(driver, clock, { onFire });
   }
 
   /** Open the driver (a lighting thread: until its port is open); status changes go to `listener`. */
@@ -70,7 +71,7 @@ export class ShowLighting {
 
   send(bytes: readonly number[], label: string): boolean {
     const delivered = this.driver.send(bytes, { label });
-    this.log.sent(bytes, label, this.clock(), this.showTimeNow(), delivered);
+    this.log.sent(bytes, label, this.clock.now(), this.showTimeNow(), delivered);
     return delivered;
   }
 
