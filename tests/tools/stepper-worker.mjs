@@ -5,13 +5,16 @@
 // on its stack, synchronous or async (so a continuation after an `await` counts, and a timer
 // that fires meanwhile, such as the journal heartbeat, does not). Plain JS: no loader needed.
 
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { Session } from 'node:inspector';
 import { writeSync } from 'node:fs';
 
 const session = new Session();
 session.connectToMainThread();
 const post = (method, params = {}) => new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+// Set by the main thread once the action is done (its last step taken): from the next pause on,
+// nothing is stepped. Read here, not posted, because the main thread is paused at every step.
+const done = new Int32Array(workerData.done);
 // A session does not keep a worker alive by itself.
 const keepAlive = setInterval(() => {}, 60_000);
 
@@ -46,7 +49,22 @@ function onChain(params) {
   return -1;
 }
 
-session.on('Debugger.paused', ({ params }) => { if (process.env.WALK_DEBUG) writeSync(2, 'P ' + (urls.get(params.callFrames[0].location.scriptId) ?? '?') + ' ' + params.callFrames[0].functionName + ' ' + params.reason + '\n');
+/** WALK_DEBUG=1: every pause on stderr (where, why, and the next frames down). */
+function trace(params) {
+  const where = (f) => `${urls.get(f.location.scriptId) ?? '?'}:${f.location.lineNumber}:${f.location.columnNumber} ${f.functionName}`;
+  const below = params.callFrames.slice(1, 4).map((f) => `${(urls.get(f.location.scriptId) ?? '?').replace(/.*\//, '')}:${f.functionName}`);
+  writeSync(2, `P ${where(params.callFrames[0])} ${params.reason} frames=${params.callFrames.length} ${below.join(' < ')}\n`);
+}
+
+session.on('Debugger.paused', ({ params }) => {
+  if (process.env.WALK_DEBUG) trace(params);
+  if (stepping && Atomics.load(done, 0) === 1) {
+    // The walk is over: run free. (Stepping on into the test's own async continuations is where
+    // V8 11's scope iterator used to abort the process: "function_->context() != *context_".)
+    stepping = false;
+    session.post('Debugger.resume');
+    return;
+  }
   steps++;
   const root = onChain(params);
   if (root >= 0) {

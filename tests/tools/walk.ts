@@ -37,9 +37,14 @@ function projectFile(url: string): string | null {
   return path.startsWith('..') || path.includes('node_modules') ? null : path;
 }
 
-/** Runs `act` with the stepper armed at `roots`; resolves with the walk once `act` has resolved. */
-export async function recordWalk(roots: readonly WalkRoot[], act: () => Promise<void>): Promise<Walk> {
-  const worker = new Worker(join(import.meta.dirname, 'stepper-worker.mjs'));
+/**
+ * Runs `act` with the stepper armed at `roots`; resolves with the walk once `act` has resolved.
+ * `act` calls `done()` the moment the action is complete (from a check that found it so): the
+ * stepper stops there, so the rest of `act` is not stepped through.
+ */
+export async function recordWalk(roots: readonly WalkRoot[], act: (done: () => void) => Promise<void>): Promise<Walk> {
+  const doneFlag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(join(import.meta.dirname, 'stepper-worker.mjs'), { workerData: { done: doneFlag.buffer } });
   const next = (type: string): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
       const onMessage = (m: Record<string, unknown>): void => {
@@ -55,7 +60,7 @@ export async function recordWalk(roots: readonly WalkRoot[], act: () => Promise<
     await next('ready');
     worker.postMessage({ type: 'arm', points: roots });
     await next('armed');
-    await act();
+    await act(() => Atomics.store(doneFlag, 0, 1));
     worker.postMessage({ type: 'stop' });
     const done = await next('walk');
     const kept = (done.kept as { root: number; url: string; fn: string }[]).map((k) => ({ root: k.root, file: projectFile(k.url), fn: k.fn }));
