@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GoWalk } from './go-walk.ts';
-import { backAndForth, crossings, stopsOf } from './walk.ts';
+import { chainsOf, crossings, figuresOf, stopsOf, type WalkStop } from './walk.ts';
 
 const repoRoot = join(import.meta.dirname, '../..');
 const V8_ABORT = /Check failed|Fatal error in|Trace\/breakpoint trap/;
@@ -71,29 +71,34 @@ describe('the walk of a GO from the desk key to the outputs', () => {
     const walk = await recordInChild();
     expect(walk.reply).toMatchObject({ ok: true, state: { mode: 'playing' } });
 
-    const leg = (root: number): ReturnType<typeof stopsOf> => stopsOf(walk.kept.filter((k) => k.root === root));
-    const desk = leg(0);
-    const server = leg(1);
-    const outputs = leg(2);
+    // The walk is a tree: the desk's call, the server's handler, then one branch per client.
+    const chains = chainsOf(walk.kept);
+    const branches = (root: number): WalkStop[][] => chains.filter((c) => c[0]!.root === root).map((c) => stopsOf(c));
+    const [desk, server] = [branches(0), branches(1)];
+    expect(desk).toHaveLength(1);
+    expect(server).toHaveLength(1);
     // The desk sends the GO through its DeskLink and the shared ShowLink.
-    expect(desk.map((s) => s.file)).toEqual(expect.arrayContaining(['control-desk/src/net.ts', 'client/show-link.ts']));
+    expect(desk[0]!.map((s) => s.file)).toEqual(expect.arrayContaining(['control-desk/src/net.ts', 'client/show-link.ts']));
     // The server: the socket adapter, the controller, the pure transport, the lighting, the journal, the announcement.
     for (const file of ['server/src/adapters/sockets.ts', CONTROLLER, TRANSPORT, 'server/src/lighting/show-lighting.ts', 'server/src/journal.ts']) {
-      expect(server.map((s) => s.file), file).toContain(file);
+      expect(server[0]!.map((s) => s.file), file).toContain(file);
     }
-    expect(server.some((s) => s.file === 'server/src/adapters/sockets.ts' && s.fns.includes('transport')), 'the socket adapter broadcasts the new state').toBe(true);
-    // Every client on the show takes the new state: the output's ShowLink and the desk's each set
-    // their clock from it (two setSnapshot stops), and the desk tells its views.
-    expect(outputs[0]).toMatchObject({ file: 'client/show-link.ts', fns: expect.arrayContaining(['takeSnapshot']) });
-    expect(outputs.filter((s) => s.file === 'client/show-clock.ts' && s.fns.includes('setSnapshot'))).toHaveLength(2);
-    expect(outputs.some((s) => s.file === 'control-desk/src/net.ts' && s.fns.includes('notify'))).toBe(true);
+    expect(server[0]!.some((s) => s.file === 'server/src/adapters/sockets.ts' && s.fns.includes('transport')), 'the socket adapter broadcasts the new state').toBe(true);
+    // Every client on the show takes the new state: the output's ShowLink and the desk's each take
+    // the snapshot and set their clock from it, and the desk tells its views.
+    const clients = branches(2);
+    expect(clients).toHaveLength(2);
+    for (const client of clients) {
+      expect(client[0]).toMatchObject({ file: 'client/show-link.ts', fns: expect.arrayContaining(['takeSnapshot']) });
+      expect(client.some((s) => s.file === 'client/show-clock.ts' && s.fns.includes('setSnapshot'))).toBe(true);
+    }
+    expect(clients.filter((c) => c.some((s) => s.file === 'control-desk/src/net.ts' && s.fns.includes('notify')))).toHaveLength(1);
 
-    const all = stopsOf(walk.kept);
     // The controller asks the pure transport one question (decide) and gets one answer back.
-    expect(crossings(all, CONTROLLER, TRANSPORT)).toBe(1);
-    expect(crossings(all, TRANSPORT, CONTROLLER)).toBe(1);
-    // No A -> B -> A -> B anywhere on the walk, clock reads included.
-    const pingPong = backAndForth(all).map((t) => `${t.from} <-> ${t.to} at stop ${t.at + 1}`);
+    expect(crossings(server[0]!, CONTROLLER, TRANSPORT)).toBe(1);
+    expect(crossings(server[0]!, TRANSPORT, CONTROLLER)).toBe(1);
+    // No A -> B -> A -> B on any branch, clock reads included.
+    const pingPong = figuresOf(walk.kept, 'now').backAndForth.map((t) => `${t.from} <-> ${t.to}`);
     expect(pingPong).toEqual([]);
   }, 4 * 160_000);
 });

@@ -28,6 +28,10 @@ let ready = false;
 
 /** Roots: { scriptId, start: [line, col], end: [line, col] } of each root function's body. */
 let roots = [];
+/** Calls of each root so far (its breakpoint hit): a step belongs to the latest call of its root. */
+let calls = [];
+/** Breakpoint id -> root index. */
+const rootOfBreakpoint = new Map();
 let stepping = false;
 let steps = 0;
 const kept = [];
@@ -66,10 +70,11 @@ session.on('Debugger.paused', ({ params }) => {
     return;
   }
   steps++;
+  for (const id of params.hitBreakpoints ?? []) if (rootOfBreakpoint.has(id)) calls[rootOfBreakpoint.get(id)]++;
   const root = onChain(params);
   if (root >= 0) {
     const top = params.callFrames[0];
-    kept.push({ root, url: urls.get(top.location.scriptId) ?? top.url, fn: top.functionName });
+    kept.push({ root, call: calls[root], url: urls.get(top.location.scriptId) ?? top.url, fn: top.functionName });
   }
   // Node's async-hook bookkeeping (switched on by the async stack traces) never calls project code.
   const internal = /^node:internal\/(async_hooks|inspector_async_hook|util)$/.test(urls.get(params.callFrames[0].location.scriptId) ?? '');
@@ -112,8 +117,10 @@ async function arm(points) {
     const start = position(scriptSource, open);
     roots.push({ scriptId: entry[0], start, end: position(scriptSource, closingBrace(scriptSource, open)) });
     const bp = await post('Debugger.setBreakpointByUrl', { url: entry[1], lineNumber: start[0], columnNumber: start[1] + 1 });
+    rootOfBreakpoint.set(bp.breakpointId, roots.length - 1);
     ids.push(bp.breakpointId);
   }
+  calls = roots.map(() => 0);
   return ids;
 }
 
