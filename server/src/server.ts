@@ -37,10 +37,12 @@ import { MidiInputAdapter } from './adapters/midi.ts';
 import { Venue, type VenueOptions } from './venue/venue.ts';
 import { StandbyRole, type StandbyOptions } from './standby/role.ts';
 import { isLoopback, listeningUrl } from './listen.ts';
+import { FollowedClock, MonotonicClock, serverClock, type ServerClock } from './clock.ts';
 
 export { defaultCompiler, type LoadedShowResult, type ShowCompiler } from './show/compiler.ts';
 export { DRIFT_MARGIN_SECONDS } from './show/outputs.ts';
 export { isLoopback } from './listen.ts';
+export { serverClock } from './clock.ts';
 
 export interface ShowServerOptions {
   /** The show folder (holds show.json; setlist edits are saved there). */
@@ -95,14 +97,14 @@ export interface ShowServerOptions {
   standby?: StandbyOptions;
 }
 
-export const serverClock = (): number => performance.timeOrigin + performance.now();
-
 export class ShowServer {
   readonly app = express();
   readonly http: HttpServer;
   readonly io: IoServer;
   readonly showDir: string;
   readonly stateDir: string;
+  /** The server clock (clock.ts): `time` is the object every part reads, `clock` its `now`. */
+  readonly time: ServerClock;
   readonly clock: () => number;
   /** This process in a cluster: primary (or a lone server) or edge. */
   readonly node: { role: 'primary' | 'edge'; name: string };
@@ -141,8 +143,9 @@ export class ShowServer {
     if (options.pages === 'dev' && !isLoopback(options.host ?? '127.0.0.1')) throw new Error('--dev serves the pages through vite\'s dev server, which is for this machine only: use --host 127.0.0.1 (or drop --dev)');
     const log = options.log ?? (() => {});
     const baseClock = options.clock ?? serverClock;
-    // An edge runs on the primary's clock, as estimated over redis; a standby on its primary's, over its link.
-    this.clock = options.edge ? () => this.cluster.primaryNow(baseClock) : () => this.pair.now();
+    // An edge runs on the primary's clock, as estimated over redis; a standby moves this one onto its primary's, over its link.
+    this.time = options.edge ? new FollowedClock(() => this.cluster.primaryNow(baseClock)) : options.clock ? new FollowedClock(options.clock) : new MonotonicClock();
+    this.clock = this.time.now.bind(this.time);
     this.node = { role: options.edge ? 'edge' : 'primary', name: nodeName(options.edge ? 'edge' : 'primary') };
     this.access.publicViewing = options.publicViewing ?? false;
     this.http = createServer(refuseStrangerBodies((t) => (identify(this.access.tokens, t)?.role === 'operator' || this.studio?.creators.identify(t) ? true : identify(this.access.tokens, t) ? 403 : 401), this.app));
@@ -156,7 +159,7 @@ export class ShowServer {
       this.venue?.alarms(list);
     });
     this.lastGood = new LastGoodShow(this.stateDir, this.alarms, log);
-    this.showLighting = new ShowLighting(options.lighting, this.clock, () => this.controller.showTimeNow(), (view) => this.sockets.lighting(view));
+    this.showLighting = new ShowLighting(options.lighting, this.time, () => this.controller.showTimeNow(), (view) => this.sockets.lighting(view));
     this.controller = new ShowController({
       showDir: this.showDir,
       journalFile: join(this.stateDir, 'journal.jsonl'),
@@ -167,7 +170,7 @@ export class ShowServer {
       transport: options.transport,
       resumeWindowMs: options.resumeWindowMs,
       heartbeatMs: options.heartbeatMs,
-      log,
+      log: options.log,
     });
     this.outputs = new OutputMonitor({
       outputs: () => this.controller.timeline.outputs,
@@ -178,16 +181,11 @@ export class ShowServer {
     });
     this.sockets = new SocketAdapter({ io: this.io, access: this.access, budgets: this.budgets, controller: this.controller, alarms: this.alarms, outputs: this.outputs, lighting: this.showLighting, fans: () => this.fans, clock: this.clock, trustProxy: options.trustProxy ?? false, refuse: (id) => this.pair.refuses(id) });
     this.cluster = new ClusterRole({ io: this.io, controller: this.controller, access: this.access, node: this.node, showDir: this.showDir, log, clustered: !!options.redisUrl, pair: () => this.pair });
-    this.controller.events = {
-      transport: (snap) => {
-        this.sockets.transport(snap);
-        this.venue?.transport(snap);
-        this.cluster.publish();
-      },
-      showLoaded: (summary) => this.sockets.showLoaded(summary),
-    };
+    // The controller hands each announcement to every listener itself (the venue listens while it runs, a standby's mirror too).
+    this.controller.listen(this.sockets);
+    this.controller.listen({ transport: this.cluster.publish.bind(this.cluster) });
     this.midi = new MidiInputAdapter(this.controller, this.alarms, options.midiInputNotes);
-    this.pair = new StandbyRole({ io: this.io, app: this.app, controller: this.controller, alarms: this.alarms, access: this.access, stateDir: this.stateDir, showDir: this.showDir, name: this.node.name, url: () => this.url, baseClock, log, announce: (snap) => this.sockets.transport(snap, true), primaryOnly: { start: () => this.primaryOnly(true), stop: () => this.primaryOnly(false) } }, { ...options.standby, redis: options.edge ? undefined : (options.standby?.redis ?? options.redisUrl) });
+    this.pair = new StandbyRole({ io: this.io, app: this.app, controller: this.controller, alarms: this.alarms, access: this.access, stateDir: this.stateDir, showDir: this.showDir, name: this.node.name, url: () => this.url, baseClock, clock: this.time, log, announce: (snap) => this.sockets.transport(snap, true), primaryOnly: { start: () => this.primaryOnly(true), stop: () => this.primaryOnly(false) } }, { ...options.standby, redis: options.edge ? undefined : (options.standby?.redis ?? options.redisUrl) });
   }
 
   /** Load the show, recover from the journal, open the lighting, listen. */

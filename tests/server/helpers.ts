@@ -8,7 +8,6 @@ import { io as connectIo, type Socket } from 'socket.io-client';
 import { ShowServer, type ShowServerOptions } from '../../server/src/server.ts';
 import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
 import type { Timeline } from '../../show-files/src/timeline.ts';
-import { serverClock } from '../../server/src/server.ts';
 
 export function tempDir(prefix = 'holostage-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -22,7 +21,7 @@ export function copyDemoShow(): string {
 }
 
 export async function startTestServer(timeline: Timeline | undefined, options: Partial<ShowServerOptions> = {}): Promise<{ server: ShowServer; recorder: RecorderDriver }> {
-  const recorder = new RecorderDriver(null, serverClock);
+  const recorder = new RecorderDriver(null);
   const server = new ShowServer({ showDir: tempDir(), timeline, lighting: recorder, pages: 'placeholder', ...options });
   await server.start();
   return { server, recorder };

@@ -9,6 +9,7 @@ import midiFile from 'midi-file';
 import { LightingThread } from '../../server/src/lighting/lighting-thread.ts';
 import { CueScheduler, type FiredCue } from '../../server/src/lighting/scheduler.ts';
 import { NullDriver } from '../../server/src/lighting/driver.ts';
+import { MonotonicClock } from '../../server/src/clock.ts';
 import type { LightingDriverStatus, TransportSnapshot } from '../../protocol/index.ts';
 import { serverClock } from '../../server/src/server.ts';
 import { waitUntil } from './helpers.ts';
@@ -84,7 +85,7 @@ describe('lighting thread', () => {
     const late: FiredCue[] = [];
     const driver = new NullDriver();
     driver.open();
-    const local = new CueScheduler(driver, serverClock, { onFire: (f) => late.push(f) });
+    const local = new CueScheduler(driver, new MonotonicClock(), { onFire: (f) => late.push(f) });
     local.setEvents(events);
     local.update(playingFrom(0));
     const freed = busyFor(400);

@@ -9,6 +9,10 @@ import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
 import { CueScheduler, type CueRunner, type FiredCue } from '../../server/src/lighting/scheduler.ts';
 import { LightingThread } from '../../server/src/lighting/lighting-thread.ts';
 import { NullDriver } from '../../server/src/lighting/driver.ts';
+import { MonotonicClock } from '../../server/src/clock.ts';
+import { ShowLighting } from '../../server/src/lighting/show-lighting.ts';
+import type { Transition } from '../../server/src/transport.ts';
+import { waitUntil } from './helpers.ts';
 import { bytesFromEasymidi, commandFromMidi, DEFAULT_MIDI_INPUT_NOTES } from '../../server/src/lighting/midi-input.ts';
 import { controlChange, noteOff, noteOn, programChange, showControl } from '../../show-files/src/midi.ts';
 import type { LightingEvent } from '../../show-files/src/timeline.ts';
@@ -181,7 +185,8 @@ const runners: { name: string; make: (clock: () => number, onFire: (f: FiredCue)
     make: async (clock, onFire) => {
       const driver = new NullDriver();
       driver.open();
-      return { runner: new CueScheduler(driver, clock, { onFire }), close: async () => {} };
+      // performance.now() itself: a monotonic clock with no offset.
+      return { runner: new CueScheduler(driver, new MonotonicClock(0), { onFire }), close: async () => {} };
     },
   },
   {
@@ -240,6 +245,31 @@ describe.each(runners)('cue scheduler $name', ({ make }) => {
     await new Promise((r) => setTimeout(r, 120));
     expect(fired).toEqual([61, 62, 63]);
     await close();
+  });
+});
+
+describe('show lighting behind the primary lease\'s fence (scheduler on this thread, on the server clock object)', () => {
+  it('past the fence no cue and no chase reaches the driver (logged as not delivered); lifted, cues go out again', async () => {
+    const driver = new RecorderDriver(null);
+    const clock = new MonotonicClock();
+    const lighting = new ShowLighting(driver, clock, () => 0, () => {});
+    await lighting.open(() => {});
+    const timeline = makeTimeline([{ title: 'A', length: 1, lighting: [0.02, 0.04].map((t, i) => ev(t, noteOn(1, 60 + i, 100))) }]);
+    lighting.setTimeline(timeline);
+    const play = (): Transition => ({ snapshot: { revision: 1, mode: 'playing', playing: true, entryIndex: 0, showTime: 0.01, serverTime: clock.now(), rate: 1, holdAt: 1, waiting: false, blackout: null } } as Transition);
+    lighting.fenceUntil(performance.now());
+    lighting.follow(play());
+    const fenced = await waitUntil(() => (lighting.view().recent.length === 2 ? lighting.view().recent : null), 10_000, 'both cues due behind the fence');
+    expect(fenced.map((m) => m.delivered)).toEqual([false, false]);
+    expect(lighting.send(noteOn(1, 70, 100), 'chase')).toBe(false);
+    expect(driver.messages).toEqual([]);
+    // Lifted (this server holds the lease again): a fresh plan from the same position fires both.
+    lighting.fenceUntil(Infinity);
+    lighting.setTimeline(timeline);
+    lighting.follow(play());
+    await waitUntil(() => driver.messages.length === 2, 10_000, 'both cues sent once the fence is lifted');
+    expect(lighting.view().recent.slice(2).map((m) => m.delivered)).toEqual([true, true]);
+    lighting.stop();
   });
 });
 

@@ -36,6 +36,10 @@ function withOrigin<T>(url: string, make: () => T): T {
 
 export async function recordGoWalk(): Promise<GoWalk> {
   const { server, recorder } = await startTestServer(undefined, { showDir: copyDemoShow(), stateDir: tempDir() });
+  // Stepping makes the server take minutes over what takes milliseconds: engine.io's heartbeat (a
+  // ping every 5 s, 5 s to answer) would close the links mid-walk. The clients take these values
+  // from the handshake, so they are raised before they connect.
+  Object.assign(server.io.engine.opts, { pingInterval: 600_000, pingTimeout: 600_000 });
   const desk = withOrigin(server.url, () => new DeskLink(server.tokens.operator));
   const output = new ShowLink({ url: server.url, token: server.tokens.outputs['main-projector']!, query: { output: 'main-projector' } });
   if (process.env.WALK_DEBUG) for (const [name, l] of [['desk', desk.link], ['output', output]] as const) l.socket.on('disconnect', (r: string) => process.stderr.write(`${name} disconnect: ${r}\n`));
@@ -48,10 +52,14 @@ export async function recordGoWalk(): Promise<GoWalk> {
     const request = desk.link.request.bind(desk.link);
     desk.link.request = <T>(event: string, payload: unknown): Promise<T> => request<T>(event, payload, 600_000);
     let reply: GoWalk['reply'] = { ok: false };
-    const walk = await recordWalk(GO_ROOTS, async () => {
+    const walk = await recordWalk(GO_ROOTS, async (done) => {
       reply = await desk.command({ command: 'go' });
       // Done when the output and the desk hold the new state (generous: stepping is slow).
-      await waitUntil(() => output.snapshot!.revision > revision && desk.link.snapshot!.revision > revision, 120_000, 'the new state on the output and the desk');
+      await waitUntil(() => {
+        const taken = output.snapshot!.revision > revision && desk.link.snapshot!.revision > revision;
+        if (taken) done();
+        return taken;
+      }, 120_000, 'the new state on the output and the desk');
     });
     return { ...walk, reply, lightingMessages: recorder.messages.length - lightingBefore };
   } finally {

@@ -5,13 +5,16 @@
 // on its stack, synchronous or async (so a continuation after an `await` counts, and a timer
 // that fires meanwhile, such as the journal heartbeat, does not). Plain JS: no loader needed.
 
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { Session } from 'node:inspector';
 import { writeSync } from 'node:fs';
 
 const session = new Session();
 session.connectToMainThread();
 const post = (method, params = {}) => new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+// Set by the main thread once the action is done (its last step taken): from the next pause on,
+// nothing is stepped. Read here, not posted, because the main thread is paused at every step.
+const done = new Int32Array(workerData.done);
 // A session does not keep a worker alive by itself.
 const keepAlive = setInterval(() => {}, 60_000);
 
@@ -25,6 +28,10 @@ let ready = false;
 
 /** Roots: { scriptId, start: [line, col], end: [line, col] } of each root function's body. */
 let roots = [];
+/** Calls of each root so far (its breakpoint hit): a step belongs to the latest call of its root. */
+let calls = [];
+/** Breakpoint id -> root index. */
+const rootOfBreakpoint = new Map();
 let stepping = false;
 let steps = 0;
 const kept = [];
@@ -46,12 +53,28 @@ function onChain(params) {
   return -1;
 }
 
-session.on('Debugger.paused', ({ params }) => { if (process.env.WALK_DEBUG) writeSync(2, 'P ' + (urls.get(params.callFrames[0].location.scriptId) ?? '?') + ' ' + params.callFrames[0].functionName + ' ' + params.reason + '\n');
+/** WALK_DEBUG=1: every pause on stderr (where, why, and the next frames down). */
+function trace(params) {
+  const where = (f) => `${urls.get(f.location.scriptId) ?? '?'}:${f.location.lineNumber}:${f.location.columnNumber} ${f.functionName}`;
+  const below = params.callFrames.slice(1, 4).map((f) => `${(urls.get(f.location.scriptId) ?? '?').replace(/.*\//, '')}:${f.functionName}`);
+  writeSync(2, `P ${where(params.callFrames[0])} ${params.reason} frames=${params.callFrames.length} ${below.join(' < ')}\n`);
+}
+
+session.on('Debugger.paused', ({ params }) => {
+  if (process.env.WALK_DEBUG) trace(params);
+  if (stepping && Atomics.load(done, 0) === 1) {
+    // The walk is over: run free. (Stepping on into the test's own async continuations is where
+    // V8 11's scope iterator used to abort the process: "function_->context() != *context_".)
+    stepping = false;
+    session.post('Debugger.resume');
+    return;
+  }
   steps++;
+  for (const id of params.hitBreakpoints ?? []) if (rootOfBreakpoint.has(id)) calls[rootOfBreakpoint.get(id)]++;
   const root = onChain(params);
   if (root >= 0) {
     const top = params.callFrames[0];
-    kept.push({ root, url: urls.get(top.location.scriptId) ?? top.url, fn: top.functionName });
+    kept.push({ root, call: calls[root], url: urls.get(top.location.scriptId) ?? top.url, fn: top.functionName });
   }
   // Node's async-hook bookkeeping (switched on by the async stack traces) never calls project code.
   const internal = /^node:internal\/(async_hooks|inspector_async_hook|util)$/.test(urls.get(params.callFrames[0].location.scriptId) ?? '');
@@ -94,8 +117,10 @@ async function arm(points) {
     const start = position(scriptSource, open);
     roots.push({ scriptId: entry[0], start, end: position(scriptSource, closingBrace(scriptSource, open)) });
     const bp = await post('Debugger.setBreakpointByUrl', { url: entry[1], lineNumber: start[0], columnNumber: start[1] + 1 });
+    rootOfBreakpoint.set(bp.breakpointId, roots.length - 1);
     ids.push(bp.breakpointId);
   }
+  calls = roots.map(() => 0);
   return ids;
 }
 

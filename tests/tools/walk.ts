@@ -18,6 +18,8 @@ export interface WalkRoot {
 export interface WalkStep {
   /** Index of the root this step descends from. */
   root: number;
+  /** Which call of that root (1, 2, ...): each client taking a snapshot is a call of its own. */
+  call: number;
   /** Repository-relative path, or null for library / Node internals. */
   file: string | null;
   fn: string;
@@ -37,9 +39,14 @@ function projectFile(url: string): string | null {
   return path.startsWith('..') || path.includes('node_modules') ? null : path;
 }
 
-/** Runs `act` with the stepper armed at `roots`; resolves with the walk once `act` has resolved. */
-export async function recordWalk(roots: readonly WalkRoot[], act: () => Promise<void>): Promise<Walk> {
-  const worker = new Worker(join(import.meta.dirname, 'stepper-worker.mjs'));
+/**
+ * Runs `act` with the stepper armed at `roots`; resolves with the walk once `act` has resolved.
+ * `act` calls `done()` the moment the action is complete (from a check that found it so): the
+ * stepper stops there, so the rest of `act` is not stepped through.
+ */
+export async function recordWalk(roots: readonly WalkRoot[], act: (done: () => void) => Promise<void>): Promise<Walk> {
+  const doneFlag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(join(import.meta.dirname, 'stepper-worker.mjs'), { workerData: { done: doneFlag.buffer } });
   const next = (type: string): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
       const onMessage = (m: Record<string, unknown>): void => {
@@ -55,10 +62,10 @@ export async function recordWalk(roots: readonly WalkRoot[], act: () => Promise<
     await next('ready');
     worker.postMessage({ type: 'arm', points: roots });
     await next('armed');
-    await act();
+    await act(() => Atomics.store(doneFlag, 0, 1));
     worker.postMessage({ type: 'stop' });
     const done = await next('walk');
-    const kept = (done.kept as { root: number; url: string; fn: string }[]).map((k) => ({ root: k.root, file: projectFile(k.url), fn: k.fn }));
+    const kept = (done.kept as { root: number; call: number; url: string; fn: string }[]).map((k) => ({ root: k.root, call: k.call, file: projectFile(k.url), fn: k.fn }));
     return { steps: done.steps as number, kept };
   } finally {
     await worker.terminate();
@@ -69,6 +76,22 @@ export interface WalkStop {
   file: string;
   /** The functions run in this file during this stop, in order, without repeats. */
   fns: string[];
+}
+
+/**
+ * The walk's branches: the steps of each call of each root, in the order the calls began. An
+ * action that fans out (one broadcast, every client taking it) is a tree, not one line: each
+ * client's path is a branch of its own, and two branches are never joined into one stop.
+ */
+export function chainsOf(steps: readonly WalkStep[]): WalkStep[][] {
+  const chains = new Map<string, WalkStep[]>();
+  for (const s of steps) {
+    const key = `${s.root}:${s.call}`;
+    const chain = chains.get(key);
+    if (chain) chain.push(s);
+    else chains.set(key, [s]);
+  }
+  return [...chains.values()];
 }
 
 /** The walk as a sequence of stops: consecutive steps in the same file are one stop. */
@@ -129,4 +152,28 @@ export function backAndForth(stops: readonly WalkStop[]): ReturnTrip[] {
     if (a === c && b === d && a !== b) found.push({ from: a, to: b, at: i + 1 });
   }
   return found;
+}
+
+export interface WalkFigures {
+  stops: number;
+  returns: number;
+  /** A clock read is a stop that only ran `clockFn`. */
+  returnsBesidesClockReads: number;
+  backAndForth: ReturnTrip[];
+  backAndForthBesidesClockReads: number;
+}
+
+/** The figures of a walk, each branch (chainsOf) counted on its own and the counts added. */
+export function figuresOf(steps: readonly WalkStep[], clockFn: string): WalkFigures {
+  const f: WalkFigures = { stops: 0, returns: 0, returnsBesidesClockReads: 0, backAndForth: [], backAndForthBesidesClockReads: 0 };
+  for (const chain of chainsOf(steps)) {
+    const stops = stopsOf(chain);
+    const clockless = withoutClockReads(stops, clockFn);
+    f.stops += stops.length;
+    f.returns += returnTrips(stops).length;
+    f.returnsBesidesClockReads += returnTrips(clockless).length;
+    f.backAndForth.push(...backAndForth(stops));
+    f.backAndForthBesidesClockReads += backAndForth(clockless).length;
+  }
+  return f;
 }

@@ -14,6 +14,7 @@ import type { LightingEvent } from '../../../show-files/src/timeline.ts';
 import { firstAtOrAfter } from '../../../show-files/src/timeline.ts';
 import type { TransportSnapshot } from '../../../protocol/index.ts';
 import type { LightingDriver } from './driver.ts';
+import type { ServerClock } from '../clock.ts';
 
 export interface FiredCue {
   event: LightingEvent;
@@ -97,6 +98,8 @@ export interface CueSchedulerOptions {
   /** Wake this long before a cue and spin to the exact instant, ms (default 1). */
   spinMs?: number;
   onFire?: (fired: FiredCue) => void;
+  /** Fencing (the pair's primary lease): nothing is sent once performance.now() passes `until`; read in place, like the clock. */
+  fence?: { readonly until: number };
 }
 
 /** The cue plan run on the calling thread with timers (see the top of this file). */
@@ -107,10 +110,12 @@ export class CueScheduler implements CueRunner {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private immediate: ReturnType<typeof setImmediate> | null = null;
   private readonly spinMs: number;
+  /** The server clock read in place (see clock.ts): the spin to a cue reads it every turn. */
+  private readonly now = (): number => performance.now() + this.clock.offsetMs;
 
   constructor(
     private readonly driver: LightingDriver,
-    private readonly clock: () => number,
+    private readonly clock: ServerClock,
     private readonly options: CueSchedulerOptions = {},
   ) {
     this.spinMs = options.spinMs ?? 1;
@@ -145,7 +150,7 @@ export class CueScheduler implements CueRunner {
     if (due === null) return;
     this.due = due;
     const generation = this.generation;
-    const wait = due - this.clock() - this.spinMs;
+    const wait = due - this.now() - this.spinMs;
     if (wait > 0) this.timer = setTimeout(() => this.spin(generation), wait);
     else this.spin(generation);
   }
@@ -153,7 +158,7 @@ export class CueScheduler implements CueRunner {
   private spin(generation: number): void {
     if (generation !== this.generation) return;
     this.timer = null;
-    const remaining = this.due - this.clock();
+    const remaining = this.due - this.now();
     if (remaining > this.spinMs + 0.5) {
       // A timer fired early (they round to whole milliseconds): sleep again.
       this.timer = setTimeout(() => this.spin(generation), remaining - this.spinMs);
@@ -164,8 +169,8 @@ export class CueScheduler implements CueRunner {
       return;
     }
     this.immediate = null;
-    this.plan.fireDue(this.clock, (event, _index, due, firedAt) => {
-      const delivered = this.driver.send(event.bytes, { label: event.label });
+    this.plan.fireDue(this.now, (event, _index, due, firedAt) => {
+      const delivered = performance.now() < (this.options.fence?.until ?? Infinity) && this.driver.send(event.bytes, { label: event.label });
       this.options.onFire?.({ event, due, firedAt, delivered });
     });
     this.arm();

@@ -2,7 +2,7 @@
 // lighting thread or a scheduler here), and the effects a transition asks for — a panic blackout
 // or a chase that re-sends the rig state for a new position — each logged for the desk.
 
-import type { LightingDriverStatus, LightingView, ServerMs, ShowSeconds } from '../../../protocol/index.ts';
+import type { LightingDriverStatus, LightingView, ShowSeconds } from '../../../protocol/index.ts';
 import type { LightingEvent, Timeline } from '../../../show-files/src/timeline.ts';
 import type { Transition } from '../transport.ts';
 import { collectLightingEvents, lightingStateAt, panicMessages } from './cues.ts';
@@ -10,18 +10,19 @@ import type { LightingDriver } from './driver.ts';
 import { schedulesItself } from './lighting-thread.ts';
 import { LightingLog } from './lighting-log.ts';
 import { CueScheduler, type CueRunner } from './scheduler.ts';
+import type { ServerClock } from '../clock.ts';
 
 export class ShowLighting {
   readonly log: LightingLog;
   private readonly scheduler: CueRunner;
   private events: LightingEvent[] = [];
   private timeline: Timeline | null = null;
-  /** performance.now() after which nothing is sent (fencing; see fenceUntil). */
-  private fence = Infinity;
+  /** performance.now() after which nothing is sent (fencing; see fenceUntil); the scheduler here reads it too. */
+  private readonly fence = { until: Infinity };
 
   constructor(
     readonly driver: LightingDriver,
-    private readonly clock: () => ServerMs,
+    private readonly clock: ServerClock,
     /** The show time now, for logging messages sent outside the schedule. */
     private readonly showTimeNow: () => ShowSeconds,
     push: (view: LightingView) => void,
@@ -29,9 +30,8 @@ export class ShowLighting {
     this.log = new LightingLog(driver, push);
     // The lighting thread times cues away from this event loop; any other driver gets a scheduler here.
     const onFire = this.log.fired.bind(this.log);
-    // A scheduler on this thread sends through the same fence as everything else here.
-    const fenced: LightingDriver = { name: driver.name, open: () => driver.open(), send: (b, i) => performance.now() < this.fence && driver.send(b, i), status: () => driver.status(), onStatusChange: (l) => driver.onStatusChange(l), close: () => driver.close() };
-    this.scheduler = schedulesItself(driver) ? driver.createScheduler(clock, onFire) : new CueScheduler(fenced, clock, { onFire });
+    // A scheduler on this thread reads the same fence as everything else here, in place.
+    this.scheduler = schedulesItself(driver) ? driver.createScheduler(() => clock.now(), onFire) : new CueScheduler(driver, clock, { onFire, fence: this.fence });
   }
 
   /** Open the driver (a lighting thread: until its port is open); status changes go to `listener`. */
@@ -77,14 +77,14 @@ export class ShowLighting {
    * (Infinity lifts it). The lighting thread checks it itself, before every message it sends.
    */
   fenceUntil(until: number): void {
-    this.fence = until;
+    this.fence.until = until;
     if (schedulesItself(this.driver)) this.driver.fenceUntil(until);
   }
 
   send(bytes: readonly number[], label: string): boolean {
-    if (performance.now() >= this.fence) return false;
+    if (performance.now() >= this.fence.until) return false;
     const delivered = this.driver.send(bytes, { label });
-    this.log.sent(bytes, label, this.clock(), this.showTimeNow(), delivered);
+    this.log.sent(bytes, label, this.clock.now(), this.showTimeNow(), delivered);
     return delivered;
   }
 

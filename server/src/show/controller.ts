@@ -4,7 +4,7 @@
 // transport for a transition and runs that transition's effects: lighting, hold timer, journal,
 // then the announcement (only once the change is on disk, so no client sees a state a crash could
 // take back). It knows no sockets or HTTP: adapters call it, and it tells the world through
-// `ShowEvents`.
+// `ShowEvents`, handing each announcement to every listener itself (no relay in between).
 
 import { createHash } from 'node:crypto';
 import type { CommandResult, ServerMs, SetlistSaveResult, ShowChangeResult, ShowSummary, StateView, TransportCommand, TransportSnapshot, TransportState } from '../../../protocol/index.ts';
@@ -20,7 +20,7 @@ import { checkSetlist, writeSetlist } from './setlist-file.ts';
 import { showSummaryOf, stateViewOf } from './views.ts';
 import { leftOutAlarms } from './left-out.ts';
 
-/** What the controller announces; the socket adapter (and the cluster role) broadcast it. */
+/** What the controller announces; the socket adapter, the cluster role, a standby's mirror and the venue hear it. */
 export interface ShowEvents {
   transport(snapshot: TransportSnapshot): void;
   showLoaded(summary: ShowSummary): void;
@@ -36,7 +36,7 @@ export interface ShowControllerOptions {
   transport?: Partial<TransportConfig>;
   resumeWindowMs?: number;
   heartbeatMs?: number;
-  log: (line: string) => void;
+  log?: (line: string) => void;
 }
 
 export function showFingerprint(timeline: Timeline): string {
@@ -63,8 +63,9 @@ export class ShowController {
    */
   fence: () => string | null = () => null;
   term: () => number = () => 0;
-  /** Set by the composition once sockets exist; until then nothing is announced. */
-  events: ShowEvents = { transport: () => {}, showLoaded: () => {} };
+  /** Who hears the announcements, in the order they started listening. */
+  private readonly listeners = new Set<Partial<ShowEvents>>();
+  private readonly log: (line: string) => void;
 
   private readonly journal: Journal;
   private readonly config: TransportConfig;
@@ -76,6 +77,17 @@ export class ShowController {
   constructor(private readonly o: ShowControllerOptions) {
     this.journal = new Journal(o.journalFile);
     this.config = { ...DEFAULT_TRANSPORT_CONFIG, ...o.transport };
+    this.log = o.log ?? (() => {});
+  }
+
+  /** Hear every announcement from now on (nothing is announced before the first listener); returns how to stop. */
+  listen(listener: Partial<ShowEvents>): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private announce(snapshot: TransportSnapshot): void {
+    for (const l of this.listeners) l.transport?.(snapshot);
   }
 
   get lighting(): ShowLighting {
@@ -100,7 +112,7 @@ export class ShowController {
   setLeftOut(leftOut: LeftOutSong[]): void {
     const before = this.leftOut;
     this.leftOut = leftOut;
-    leftOutAlarms(this.o.alarms, before, leftOut, this.o.log);
+    leftOutAlarms(this.o.alarms, before, leftOut, this.log);
   }
 
   /** The primary's start: recover from the journal (a crash within the resume window plays on), then keep a heartbeat. */
@@ -112,7 +124,7 @@ export class ShowController {
     // stale snapshots by revision never drop the new server's.
     const lastRevision = records.reduce((m, r) => (r.type === 'state' && r.state.revision > m ? r.state.revision : m), -1);
     this.recoveryNote = recovery?.note ?? null;
-    if (recovery) this.o.log(`journal: ${recovery.note}`);
+    if (recovery) this.log(`journal: ${recovery.note}`);
     await this.begin(recovery ? recovery.state : initialState(this.timeline, now, lastRevision + 1), recovery ? `recovered: ${recovery.note}` : 'start', !!recovery?.resumedPlaying);
   }
 
@@ -124,7 +136,7 @@ export class ShowController {
     this.readOnly = null;
     await this.begin({ ...settle(this.timeline, mirrored, this.o.clock()), revision: mirrored.revision + 1 }, reason, !mirrored.blackout);
     const snapshot = this.snapshot();
-    this.events.transport(snapshot);
+    this.announce(snapshot);
     return snapshot;
   }
 
@@ -180,22 +192,22 @@ export class ShowController {
     if (refused) return { ok: false, error: refused, state: this.snapshot(now) };
     const decided = decide(this.timeline, this.state, cmd, now, this.config);
     if (!decided.ok) {
-      this.o.log(`transport: ${cmd.command} from ${source} refused: ${decided.error}`);
+      this.log(`transport: ${cmd.command} from ${source} refused: ${decided.error}`);
       return { ok: false, error: decided.error, state: this.snapshot(now) };
     }
-    return { ok: true, state: await this.commit(decided.transition, `${cmd.command} from ${source}`, now) };
+    // The fence was asked above, in this same turn: commit need not ask it again.
+    return { ok: true, state: await this.commit(decided.transition, `${cmd.command} from ${source}`, now, null) };
   }
 
   /** The new state takes effect at once (lighting included); the broadcast follows once it is on disk. */
-  private async commit(t: Transition, reason: string, now: ServerMs): Promise<TransportSnapshot> {
+  private async commit(t: Transition, reason: string, now: ServerMs, fenced: string | null = this.fence()): Promise<TransportSnapshot> {
     const { state, snapshot } = t;
-    const fenced = this.fence();
     if (fenced) {
-      this.o.log(`transport: ${reason} not run: ${fenced}`);
+      this.log(`transport: ${reason} not run: ${fenced}`);
       return this.snapshot(now);
     }
     this.state = state;
-    this.o.log(`transport: ${reason} -> ${state.mode} at ${snapshot.showTime.toFixed(3)} s (entry ${snapshot.entryIndex + 1})`);
+    this.log(`transport: ${reason} -> ${state.mode} at ${snapshot.showTime.toFixed(3)} s (entry ${snapshot.entryIndex + 1})`);
     this.o.lighting.apply(t);
     this.armHoldTimer(t.holdDue);
     try {
@@ -204,7 +216,7 @@ export class ShowController {
       this.o.alarms.raise('journal', 'critical', `journal write failed: ${(err as Error).message}; a restart may not resume this show`);
     }
     // A later change may have been committed while this one was being written: announce only the newest.
-    if (this.state === state) this.events.transport(snapshot);
+    if (this.state === state) this.announce(snapshot);
     return snapshot;
   }
 
@@ -248,7 +260,7 @@ export class ShowController {
       await this.install(result.timeline, result.warnings, `load from ${source}`);
       return { ok: true };
     } catch (err) {
-      this.o.log(`load from ${source} failed: ${(err as Error).message}`);
+      this.log(`load from ${source} failed: ${(err as Error).message}`);
       return { ok: false, error: `load: ${(err as Error).message}` };
     }
   }
@@ -279,7 +291,8 @@ export class ShowController {
     this.setTimeline(timeline, warnings);
     const now = this.o.clock();
     const fresh = { ...initialState(timeline, now, before.revision + 1), lastGoAt: before.lastGoAt, blackout: before.blackout };
-    this.events.showLoaded(this.showSummary());
+    const summary = this.showSummary();
+    for (const l of this.listeners) l.showLoaded?.(summary);
     await this.commit(transitionOf(this.timeline, fresh, fresh, now), reason, now);
   }
 

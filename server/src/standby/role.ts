@@ -21,6 +21,7 @@ import { askPeer, originOf, readPair, tokenInUrl, whomToFollow, writePair } from
 import { answerPages, mountStandbyRoutes } from './routes.ts';
 import { LeaseGate, type LeaseHost } from './lease-gate.ts';
 import { pairServers, pairView, pushKey } from './pair-view.ts';
+import type { ServerClock } from '../clock.ts';
 
 export interface StandbyOptions {
   /** Start as the standby of this primary (its address; a desk link's ?token= is the operator token). */
@@ -50,6 +51,8 @@ export interface StandbyRoleDeps {
   name: string;
   url: () => string;
   baseClock: () => ServerMs;
+  /** The server's clock (every part reads it): moved onto the primary's once a fresh standby has measured it. */
+  clock: ServerClock;
   log: (line: string) => void;
   /** A mirrored snapshot for this server's desks (the standby's own sockets). */
   announce: (snapshot: TransportSnapshot) => void;
@@ -94,11 +97,8 @@ export class StandbyRole {
     const beat = (): Heartbeat => ({ term: this.term, at: this.now(), revision: d.controller.state.revision });
     this.source = new ReplicaSource({ io: d.io, heartbeatMs: this.opts.heartbeatMs, isPrimary: () => this.role === 'primary', state: () => this.replicaState(), beat, changed: () => this.peerChanged(), standDown: (peer, term) => this.standDownFor(peer, term) });
     // Every change the controller announces is mirrored at once.
-    const inner = d.controller.events;
-    d.controller.events = {
-      transport: (snap) => (inner.transport(snap), this.source.publish()),
-      showLoaded: (summary) => (inner.showLoaded(summary), this.source.publish()),
-    };
+    const publish = this.source.publish.bind(this.source);
+    d.controller.listen({ transport: publish, showLoaded: publish });
     mountStandbyRoutes(d.app, { access: d.access, view: () => this.view(), takeOver: (from) => this.takeOver(from) });
     const host: LeaseHost = { role: () => this.role, term: () => this.term, setTerm: (t) => ((this.term = t), this.savePair()), peer: () => ({ url: this.peerUrl, name: this.peerName }), standbyAnsweredAt: () => this.source.current()?.answeredAt ?? null,
       primaryAnswers: (yes) => (this.primaryAnswers = yes), standDown: (url, name, term, why) => this.standDown(url, name, term, why), follow: (url) => this.follow(url, 5000), promote: (reason) => this.promote(reason, false) };
@@ -158,7 +158,7 @@ export class StandbyRole {
     d.controller.readOnly = 'standby: this server mirrors the primary; take over first';
     d.controller.adopt(initialState(d.controller.timeline, this.now(), 0));
     const linked = await this.follow(follow, 15_000);
-    if (linked && this.link?.offsetMs != null) this.clockOffsetMs = this.link.offsetMs;
+    if (linked && this.link?.offsetMs != null) d.clock.runAhead((this.clockOffsetMs = this.link.offsetMs));
     return true;
   }
 

@@ -1,6 +1,6 @@
 // The venue adapters, composed: OSC (remote control with feedback), MTC out (the show clock as
-// timecode) and DMX (sACN, Art-Net) on its own thread. Each only reads the controller or calls its one gate; server.ts hands them the
-// controller's announcements (transport, alarms) and starts them on the primary only.
+// timecode) and DMX (sACN, Art-Net) on its own thread. Each only reads the controller or calls its one gate; the venue listens to
+// the controller's transport announcements while it runs, and server.ts hands it the alarms and starts it on the primary only.
 
 import type { Alarm, TakeOverResult, TransportSnapshot, VenueView } from '../../../protocol/index.ts';
 import { venueViewOf, type OscTargetOutcome } from './venue-view.ts';
@@ -86,10 +86,13 @@ export class Venue {
   private publishSoon: ReturnType<typeof setTimeout> | null = null;
   private publishTimer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
+  private unlisten: (() => void) | null = null;
 
   constructor(private readonly options: VenueOptions, private readonly d: VenueDeps) {}
 
   async start(): Promise<void> {
+    // The controller's announcements reach the venue while it runs.
+    this.unlisten = this.d.controller.listen(this);
     const { osc, mtc } = this.options;
     if (osc) {
       this.osc = new OscServer({ controller: this.d.controller, port: osc.port, host: osc.host ?? this.d.host, passcode: () => osc.passcode || this.d.operatorToken(), log: this.d.log, alarms: this.d.alarms, subscriptionMs: osc.subscriptionMs, takeOver: this.d.takeOver });
@@ -208,6 +211,7 @@ export class Venue {
   }
 
   async close(): Promise<void> {
+    this.unlisten?.();
     this.mtc?.stop();
     this.closed = true;
     this.chase?.close();
