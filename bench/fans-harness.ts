@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { io as connectIo, type Socket } from 'socket.io-client';
 import { EVENTS, type TransportCommand } from '../protocol/index.ts';
 import type { NodeStats } from './fans-node.ts';
-import type { Target, ViewerCommand, ViewerReport } from './fans-viewers.ts';
+import type { ClientKind, ClientLoad, Target, ViewerCommand, ViewerReport } from './fans-viewers.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
 const runTs = join(repoRoot, 'bin/run-ts.js');
@@ -104,7 +104,7 @@ export class ViewerPool {
   }
 
   /** Connect `count` viewers (split evenly), each process round robin over the targets. */
-  async connect(targets: Target[], count: number): Promise<{ connected: number; seconds: number }> {
+  async connect(targets: Target[], count: number, client: ClientKind = 'wire'): Promise<{ connected: number; seconds: number }> {
     const share = Math.ceil(count / this.procs.length);
     const replies = await Promise.all(
       this.procs.map((p, i) => {
@@ -119,7 +119,7 @@ export class ViewerPool {
           };
           p.on('message', on);
           // Ids keep the processes' viewers apart (and so their addresses); targets rotate by id.
-          p.send({ type: 'connect', targets, count: n, firstId: i * 1_000_000 + i } satisfies ViewerCommand);
+          p.send({ type: 'connect', targets, count: n, firstId: i * 1_000_000 + i, client } satisfies ViewerCommand);
         });
       }),
     );
@@ -136,7 +136,7 @@ export class ViewerPool {
   }
 
   /** The latencies every process gathered since the last collect, merged by transport revision. */
-  async collect(): Promise<{ byRevision: Map<number, number[]>; connected: number; joined: number; left: number; cheers: number; errors: number; dropped: Record<string, number> }> {
+  async collect(): Promise<{ byRevision: Map<number, number[]>; connected: number; joined: number; left: number; cheers: number; errors: number; dropped: Record<string, number>; loads: ClientLoad[] }> {
     const replies = await this.ask({ type: 'collect' }, 'latencies');
     const byRevision = new Map<number, number[]>();
     for (const r of replies) {
@@ -149,7 +149,7 @@ export class ViewerPool {
     const sum = (k: 'connected' | 'joined' | 'left' | 'cheers' | 'errors'): number => replies.reduce((a, r) => a + r[k], 0);
     const dropped: Record<string, number> = {};
     for (const r of replies) for (const [why, n] of Object.entries(r.dropped)) dropped[why] = (dropped[why] ?? 0) + n;
-    return { byRevision, connected: sum('connected'), joined: sum('joined'), left: sum('left'), cheers: sum('cheers'), errors: sum('errors'), dropped };
+    return { byRevision, connected: sum('connected'), joined: sum('joined'), left: sum('left'), cheers: sum('cheers'), errors: sum('errors'), dropped, loads: replies.map((r) => r.load) };
   }
 
   async close(): Promise<void> {
