@@ -56,11 +56,12 @@ interface Run {
 }
 
 /** N viewers over `nodes` (round robin), ROUNDS transport changes from the first node's desk. */
-async function measure(label: string, nodes: ServerNode[], viewers: number, clientProcs: number, client: ClientKind = 'wire'): Promise<Run> {
+async function measure(label: string, nodes: ServerNode[], viewers: number, clientProcs: number, client: ClientKind = 'wire', cheersPerSecond = 0): Promise<Run> {
   const pool = await ViewerPool.start(clientProcs);
   try {
     const c = await pool.connect(nodes.map((n) => ({ url: n.url, token: n.viewer })), viewers, client);
     const desk = await openDesk(nodes[0]!);
+    pool.churn(0, cheersPerSecond); // cheering keeps the crowd changing: frames to every viewer twice a second
     await wait(2000); // every viewer's clock pings under way
     await Promise.all(nodes.map((n) => n.stats())); // start the counters from here
     await pool.collect();
@@ -75,6 +76,7 @@ async function measure(label: string, nodes: ServerNode[], viewers: number, clie
     }
     await wait(2000);
     pool.measure(false);
+    pool.churn(0, 0);
     const stats: NodeStats[] = await Promise.all(nodes.map((n) => n.stats()));
     const got = await pool.collect();
     desk.close();
@@ -139,10 +141,10 @@ async function repeated(times: number, once: () => Promise<Run>): Promise<Run> {
   return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, repeats: runs.map((r) => r.latency.p99) };
 }
 
-async function oneProcess(label: string, env: Record<string, string>, n: number, clientProcs: number, client: ClientKind = 'wire'): Promise<Run> {
+async function oneProcess(label: string, env: Record<string, string>, n: number, clientProcs: number, client: ClientKind = 'wire', cheers = 0): Promise<Run> {
   const node = await startNode([], { env });
   try {
-    return await measure(label, [node], n, clientProcs, client);
+    return await measure(label, [node], n, clientProcs, client, cheers);
   } finally {
     await stopProcess(node.proc);
   }
@@ -151,6 +153,7 @@ async function oneProcess(label: string, env: Record<string, string>, n: number,
 const ONE = 'one process';
 const BASE = 'one process, socket.io path (baseline)';
 const HEAVY = 'one process, socket.io-client viewers';
+const CHEERING = 'one process, a tenth of the viewers cheering each second';
 
 export async function bench(): Promise<BenchSection> {
   const counts = (process.env.FANS_BENCH_COUNTS ?? '1000,2000,5000').split(',').map(Number);
@@ -176,6 +179,8 @@ export async function bench(): Promise<BenchSection> {
     note(await repeated(times, () => oneProcess(ONE, {}, n, clientProcs)));
     // What the viewers' own client costs: the same server, full socket.io-client objects.
     if (n === top) note(await oneProcess(HEAVY, {}, n, clientProcs, 'socket.io'));
+    // A cheering crowd: crowd frames to every viewer twice a second, written in slices between which a transport change goes out.
+    if (n === top) note(await oneProcess(CHEERING, {}, n, clientProcs, 'wire', n / 10));
   }
 
   // Primary + edges over redis: viewers split evenly; GO on the primary.
@@ -218,7 +223,7 @@ export async function bench(): Promise<BenchSection> {
     rows.push({
       name: `the viewers' client, ${top} viewers: wire client / socket.io-client objects`,
       value: `p99 ${ms(direct.latency.p99)} / ${ms(heavy.latency.p99)}`,
-      note: `same server; viewer-process CPU ${direct.clients.map((c) => pct(c.cpuSeconds / c.wallSeconds)).join(' + ')} / ${heavy.clients.map((c) => pct(c.cpuSeconds / c.wallSeconds)).join(' + ')}, loop delay p99 ${direct.clients.map((c) => ms(c.loopDelayP99)).join(' / ')} / ${heavy.clients.map((c) => ms(c.loopDelayP99)).join(' / ')}; server walk ${ms(direct.walls[0]!)} / ${ms(heavy.walls[0]!)} wall: the heavier clients take the cores the server needs (earlier figures in this file used them)`,
+      note: `same server; wire client: viewer processes' CPU ${direct.clients.map((c) => pct(c.cpuSeconds / c.wallSeconds)).join(' + ')}, their loop delay p99 ${direct.clients.map((c) => ms(c.loopDelayP99)).join(' / ')}, server walk ${ms(direct.walls[0]!)} wall; socket.io-client: ${heavy.clients.map((c) => pct(c.cpuSeconds / c.wallSeconds)).join(' + ')}, ${heavy.clients.map((c) => ms(c.loopDelayP99)).join(' / ')}, ${ms(heavy.walls[0]!)}; the heavier clients' work shares the 2 cores with the server (figures in this file before 2026-11-30 08:00 used them)`,
     });
   }
   if (base && direct) {
