@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Socket as NetSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { performance, PerformanceObserver, type EventLoopUtilization } from 'node:perf_hooks';
 import { ShowServer } from '../server/src/server.ts';
 import { NullDriver } from '../server/src/lighting/driver.ts';
 import { EVENTS } from '../protocol/index.ts';
@@ -61,6 +61,10 @@ export interface NodeStats {
   fanoutCpuMs: number[];
   /** Of that CPU time, the kernel's (system calls: the sends, and on loopback the receiving side's TCP work too). */
   fanoutSysMs: number[];
+  /** From the snapshot's server time (the command's arrival) until its walk began: the journal write and the queue. */
+  sendDelayMs: number[];
+  /** Garbage-collection pauses since the previous stats call: their durations (ms). */
+  gcMs: number[];
   /** From the walk's start until every socket's write had left the process (handed to the kernel). */
   flushMs: number[];
 }
@@ -92,6 +96,7 @@ if (process.argv[1]?.endsWith('fans-node.ts')) {
   const fanoutMs: number[] = [];
   const fanoutCpuMs: number[] = [];
   const fanoutSysMs: number[] = [];
+  const sendDelayMs: number[] = [];
   const flushMs: number[] = [];
   const tcpOf = (s: { conn: unknown }): NetSocket | undefined => (s.conn as { transport?: { socket?: { _sender?: { _socket?: NetSocket } } } }).transport?.socket?._sender?._socket;
   const adapter = server.io.of('/').adapter as unknown as { _encode: (p: { data?: unknown[] }, o: unknown) => unknown; apply: (o: unknown, cb: unknown) => void };
@@ -100,6 +105,7 @@ if (process.argv[1]?.endsWith('fans-node.ts')) {
   let timingNext = false;
   adapter._encode = (packet, opts) => {
     timingNext = Array.isArray(packet.data) && packet.data[0] === EVENTS.transport;
+    if (timingNext) sendDelayMs.push(performance.timeOrigin + performance.now() - (packet.data![1] as { serverTime: number }).serverTime);
     return encode(packet, opts);
   };
   adapter.apply = (opts, callback) => {
@@ -121,6 +127,10 @@ if (process.argv[1]?.endsWith('fans-node.ts')) {
     };
     drained();
   };
+  const gcMs: number[] = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs.push(e.duration);
+  }).observe({ entryTypes: ['gc'] });
   let elu: EventLoopUtilization = performance.eventLoopUtilization();
   let cpu = process.cpuUsage();
   let wall = performance.now();
@@ -145,6 +155,8 @@ if (process.argv[1]?.endsWith('fans-node.ts')) {
       fanoutCpuMs: fanoutCpuMs.splice(0),
       fanoutSysMs: fanoutSysMs.splice(0),
       flushMs: flushMs.splice(0),
+      gcMs: gcMs.splice(0),
+      sendDelayMs: sendDelayMs.splice(0),
     };
     elu = nowElu;
     cpu = process.cpuUsage();
