@@ -253,7 +253,7 @@ async function measureAll(priority: string): Promise<BenchSection> {
     rows.push({
       name: `the viewers' client, ${top} viewers: wire client / socket.io-client objects`,
       value: `p99 ${ms(direct.latency.p99)} / ${ms(heavy.latency.p99)}`,
-      note: `same server; wire client: viewer processes' CPU ${direct.clients.map((c) => pct(c.cpuSeconds / c.wallSeconds)).join(' + ')}, their loop delay p99 ${direct.clients.map((c) => ms(c.loopDelayP99)).join(' / ')}, server walk ${ms(direct.walls[0]!)} wall; socket.io-client: ${heavy.clients.map((c) => pct(c.cpuSeconds / c.wallSeconds)).join(' + ')}, ${heavy.clients.map((c) => ms(c.loopDelayP99)).join(' / ')}, ${ms(heavy.walls[0]!)}; the heavier clients' work shares the 2 cores with the server (figures in this file before 2026-11-30 08:00 used them)`,
+      note: `same server; wire client: viewer processes' CPU ${direct.clients.map((c) => pct(c.cpuSeconds / c.wallSeconds)).join(' + ')}, their loop delay p99 ${direct.clients.map((c) => ms(c.loopDelayP99)).join(' / ')}, server walk ${ms(direct.walls[0]!)} wall; socket.io-client: ${heavy.clients.map((c) => pct(c.cpuSeconds / c.wallSeconds)).join(' + ')}, ${heavy.clients.map((c) => ms(c.loopDelayP99)).join(' / ')}, ${ms(heavy.walls[0]!)}; the heavier clients take more of the 2 cores the server needs (the bench used them for every viewer before the wire client)`,
     });
   }
   if (base && direct) {
