@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { io as connectIo, type Socket } from 'socket.io-client';
 import { EVENTS, type TransportCommand } from '../protocol/index.ts';
 import type { NodeStats } from './fans-node.ts';
-import type { Target, ViewerCommand, ViewerReport } from './fans-viewers.ts';
+import type { ClientKind, ClientLoad, Target, ViewerCommand, ViewerReport } from './fans-viewers.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
 const runTs = join(repoRoot, 'bin/run-ts.js');
@@ -104,7 +104,7 @@ export class ViewerPool {
   }
 
   /** Connect `count` viewers (split evenly), each process round robin over the targets. */
-  async connect(targets: Target[], count: number): Promise<{ connected: number; seconds: number }> {
+  async connect(targets: Target[], count: number, client: ClientKind = 'wire'): Promise<{ connected: number; seconds: number }> {
     const share = Math.ceil(count / this.procs.length);
     const replies = await Promise.all(
       this.procs.map((p, i) => {
@@ -119,7 +119,7 @@ export class ViewerPool {
           };
           p.on('message', on);
           // Ids keep the processes' viewers apart (and so their addresses); targets rotate by id.
-          p.send({ type: 'connect', targets, count: n, firstId: i * 1_000_000 + i } satisfies ViewerCommand);
+          p.send({ type: 'connect', targets, count: n, firstId: i * 1_000_000 + i, client } satisfies ViewerCommand);
         });
       }),
     );
@@ -136,7 +136,7 @@ export class ViewerPool {
   }
 
   /** The latencies every process gathered since the last collect, merged by transport revision. */
-  async collect(): Promise<{ byRevision: Map<number, number[]>; connected: number; joined: number; left: number; cheers: number; errors: number; dropped: Record<string, number> }> {
+  async collect(): Promise<{ byRevision: Map<number, number[]>; connected: number; joined: number; left: number; cheers: number; errors: number; dropped: Record<string, number>; loads: ClientLoad[] }> {
     const replies = await this.ask({ type: 'collect' }, 'latencies');
     const byRevision = new Map<number, number[]>();
     for (const r of replies) {
@@ -149,7 +149,7 @@ export class ViewerPool {
     const sum = (k: 'connected' | 'joined' | 'left' | 'cheers' | 'errors'): number => replies.reduce((a, r) => a + r[k], 0);
     const dropped: Record<string, number> = {};
     for (const r of replies) for (const [why, n] of Object.entries(r.dropped)) dropped[why] = (dropped[why] ?? 0) + n;
-    return { byRevision, connected: sum('connected'), joined: sum('joined'), left: sum('left'), cheers: sum('cheers'), errors: sum('errors'), dropped };
+    return { byRevision, connected: sum('connected'), joined: sum('joined'), left: sum('left'), cheers: sum('cheers'), errors: sum('errors'), dropped, loads: replies.map((r) => r.load) };
   }
 
   async close(): Promise<void> {
@@ -188,22 +188,55 @@ export interface LatencySummary {
   fanoutP99: number;
   /** Median over changes of the first viewer's latency: the server's delay before it sends. */
   serverDelayMedian: number;
+  /** Median over changes of the last viewer's latency: how long a typical change takes to reach everyone. */
+  lastViewerMedian: number;
 }
 
 export function summarize(byRevision: Map<number, number[]>): LatencySummary {
   const all = [...byRevision.values()].flat().sort((a, b) => a - b);
   const firsts: number[] = [];
+  const lasts: number[] = [];
   const spread: number[] = [];
   for (const list of byRevision.values()) {
     let first = Infinity;
-    for (const x of list) first = Math.min(first, x);
+    let last = -Infinity;
+    for (const x of list) {
+      first = Math.min(first, x);
+      last = Math.max(last, x);
+    }
     firsts.push(first);
+    lasts.push(last);
     for (const x of list) spread.push(x - first);
   }
   firsts.sort((a, b) => a - b);
+  lasts.sort((a, b) => a - b);
   spread.sort((a, b) => a - b);
-  return { received: all.length, p50: percentile(all, 50), p99: percentile(all, 99), max: all.at(-1) ?? NaN, fanoutP99: percentile(spread, 99), serverDelayMedian: percentile(firsts, 50) };
+  return { received: all.length, p50: percentile(all, 50), p99: percentile(all, 99), max: all.at(-1) ?? NaN, fanoutP99: percentile(spread, 99), serverDelayMedian: percentile(firsts, 50), lastViewerMedian: percentile(lasts, 50) };
 }
 
 export const ms = (x: number): string => `${x.toFixed(1)} ms`;
+
+/**
+ * How long this process was kept from running while the probe ran: a 10 ms timer's lateness,
+ * largest and total over 20 ms. On a shared virtual machine a process can be held off its core
+ * for a hundred milliseconds and more whatever its priority; such a stall during a walk lands in
+ * that change's latencies, and the probe says whether one happened.
+ */
+export function stallProbe(): { stop: () => { max: number; over20: number } } {
+  let max = 0;
+  let over20 = 0;
+  let due = performance.now() + 10;
+  const timer = setInterval(() => {
+    const late = performance.now() - due;
+    max = Math.max(max, late);
+    if (late > 20) over20 += late;
+    due = performance.now() + 10;
+  }, 10);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { max, over20 };
+    },
+  };
+}
 export const wait = (msec: number): Promise<void> => new Promise((r) => setTimeout(r, msec));

@@ -6,9 +6,10 @@
 // and how long each transport broadcast took to hand to every socket.
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Socket as NetSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { performance, PerformanceObserver, type EventLoopUtilization } from 'node:perf_hooks';
 import { ShowServer } from '../server/src/server.ts';
 import { NullDriver } from '../server/src/lighting/driver.ts';
 import { EVENTS } from '../protocol/index.ts';
@@ -58,6 +59,14 @@ export interface NodeStats {
   fanoutMs: number[];
   /** CPU time (user + system) of the same: what is left when preemption by other processes is taken out. */
   fanoutCpuMs: number[];
+  /** Of that CPU time, the kernel's (system calls: the sends, and on loopback the receiving side's TCP work too). */
+  fanoutSysMs: number[];
+  /** From the snapshot's server time (the command's arrival) until its walk began: the journal write and the queue. */
+  sendDelayMs: number[];
+  /** Garbage-collection pauses since the previous stats call: their durations (ms). */
+  gcMs: number[];
+  /** From the walk's start until every socket's write had left the process (handed to the kernel). */
+  flushMs: number[];
 }
 
 if (process.argv[1]?.endsWith('fans-node.ts')) {
@@ -86,12 +95,17 @@ if (process.argv[1]?.endsWith('fans-node.ts')) {
   // sockets (apply): the walk that follows a transport packet's encoding is timed.
   const fanoutMs: number[] = [];
   const fanoutCpuMs: number[] = [];
+  const fanoutSysMs: number[] = [];
+  const sendDelayMs: number[] = [];
+  const flushMs: number[] = [];
+  const tcpOf = (s: { conn: unknown }): NetSocket | undefined => (s.conn as { transport?: { socket?: { _sender?: { _socket?: NetSocket } } } }).transport?.socket?._sender?._socket;
   const adapter = server.io.of('/').adapter as unknown as { _encode: (p: { data?: unknown[] }, o: unknown) => unknown; apply: (o: unknown, cb: unknown) => void };
   const encode = adapter._encode.bind(adapter);
   const apply = adapter.apply.bind(adapter);
   let timingNext = false;
   adapter._encode = (packet, opts) => {
     timingNext = Array.isArray(packet.data) && packet.data[0] === EVENTS.transport;
+    if (timingNext) sendDelayMs.push(performance.timeOrigin + performance.now() - (packet.data![1] as { serverTime: number }).serverTime);
     return encode(packet, opts);
   };
   adapter.apply = (opts, callback) => {
@@ -103,7 +117,20 @@ if (process.argv[1]?.endsWith('fans-node.ts')) {
     fanoutMs.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     fanoutCpuMs.push((c.user + c.system) / 1000);
+    fanoutSysMs.push(c.system / 1000);
+    // Writes the kernel did not take at once wait in Node's stream buffers: follow them until they have gone.
+    let waiting = [...server.io.of('/').sockets.values()].map(tcpOf).filter((t) => t && t.writableLength > 0);
+    const drained = (): void => {
+      waiting = waiting.filter((t) => t!.writableLength > 0 && !t!.destroyed);
+      if (waiting.length) setImmediate(drained);
+      else flushMs.push(performance.now() - t0);
+    };
+    drained();
   };
+  const gcMs: number[] = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs.push(e.duration);
+  }).observe({ entryTypes: ['gc'] });
   let elu: EventLoopUtilization = performance.eventLoopUtilization();
   let cpu = process.cpuUsage();
   let wall = performance.now();
@@ -126,6 +153,10 @@ if (process.argv[1]?.endsWith('fans-node.ts')) {
       wallSeconds: (performance.now() - wall) / 1000,
       fanoutMs: fanoutMs.splice(0),
       fanoutCpuMs: fanoutCpuMs.splice(0),
+      fanoutSysMs: fanoutSysMs.splice(0),
+      flushMs: flushMs.splice(0),
+      gcMs: gcMs.splice(0),
+      sendDelayMs: sendDelayMs.splice(0),
     };
     elu = nowElu;
     cpu = process.cpuUsage();

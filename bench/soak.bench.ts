@@ -116,7 +116,7 @@ export async function bench(): Promise<BenchSection> {
   return {
     title: 'Soak: a compressed show looping, viewers coming and going, cheers',
     rows,
-    notes: `One server process (bench/fans-node.ts --soak, run with --expose-gc so memory is read after a full collection), ${clientProcs} viewer processes (bench/fans-viewers.ts). "handles" = process.getActiveResourcesInfo() entries; viewer sockets are counted apart since the audience size moves with the churn. Duration: SOAK_MINUTES (the full run is 30 minutes).`,
+    notes: `One server process (bench/fans-node.ts --soak, run with --expose-gc so memory is read after a full collection), ${clientProcs} viewer processes (bench/fans-viewers.ts, the wire client of bench/wire-client.ts: the page's protocol over a bare socket). "handles" = process.getActiveResourcesInfo() entries; viewer sockets are counted apart since the audience size moves with the churn. Duration: SOAK_MINUTES (the full run is 30 minutes).`,
   };
 }
 

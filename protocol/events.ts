@@ -55,4 +55,6 @@ export const CLUSTER_EVENTS = {
   clock: 'holostage:clock',
   /** any node -> the merging primary: one node's 100 ms crowd tally (CrowdPartial). */
   crowdPartial: 'holostage:crowd-partial',
+  /** the merging primary -> the edges: the crowd frame for their viewers, which each edge writes in slices. */
+  viewerCrowd: 'holostage:viewer-crowd',
 } as const;

@@ -1,6 +1,7 @@
 // Direct frame writes (server/src/fans/direct-frames.ts): a broadcast reaches an idle websocket in
-// one write of the frame socket.io prepared, byte for byte what socket.io's own path sends, and a
-// socket with anything queued keeps socket.io's order.
+// one write of the frame socket.io prepared, and a unicast or an ack in one write of a frame built
+// around it, byte for byte what socket.io's own path sends; a socket with anything queued keeps
+// socket.io's order; binary packets keep socket.io's own path.
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,11 +29,12 @@ async function start(direct: boolean, onConnection: (s: Socket) => void = () => 
   let writes = 0;
   io.on('connection', (socket) => {
     if (direct) directFrames(socket);
-    // Count writes that carry a whole text frame at once (the usual path writes header and payload apart).
+    // Count writes that carry a whole text frame at once (the usual path writes header and payload
+    // apart; a header alone is at most 10 bytes).
     const tcp = (socket.client.conn as unknown as { transport: { socket: { _sender: { _socket: NetSocket } } } }).transport.socket._sender._socket;
     const write = tcp.write.bind(tcp) as (chunk: unknown, ...rest: unknown[]) => boolean;
     tcp.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (Buffer.isBuffer(chunk) && chunk.length > 8 && chunk[0] === 0x81) writes++;
+      if (Buffer.isBuffer(chunk) && chunk.length > 10 && chunk[0] === 0x81) writes++;
       return write(chunk, ...rest);
     }) as typeof tcp.write;
     onConnection(socket);
@@ -43,12 +45,12 @@ async function start(direct: boolean, onConnection: (s: Socket) => void = () => 
 }
 
 /** A bare websocket speaking engine.io 4 / socket.io 5 by hand: every text message it gets, raw. */
-async function rawClient(port: number): Promise<string[]> {
+async function rawClient(port: number): Promise<string[] & { send: (text: string) => void }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
   clients.push({ close: () => ws.close() });
-  const messages: string[] = [];
-  ws.on('message', (data: Buffer) => {
-    const text = data.toString();
+  const messages = Object.assign([] as string[], { send: (text: string) => ws.send(text) });
+  ws.on('message', (data: Buffer, binary: boolean) => {
+    const text = binary ? `<binary ${data.length}>` : data.toString();
     if (text.startsWith('0{')) ws.send('40'); // engine.io open: join the main namespace
     messages.push(text);
   });
@@ -72,12 +74,39 @@ describe('direct frame writes', () => {
     expect(usual.directWrites()).toBe(0);
   });
 
+  it('writes a unicast and an ack to an idle websocket in one write each, byte for byte what socket.io sends', async () => {
+    const serve = (s: Socket): void => {
+      s.on('ping', (n: number, ack: (r: unknown) => void) => ack({ n, at: 1234.5, note: 'ü ✓ 歌 '.repeat(30) }));
+      s.on('hi', () => s.emit('hello', { to: 'you', long: 'x'.repeat(70_000) }));
+      s.on('bin', () => s.emit('blob', Buffer.from([1, 2, 3])));
+    };
+    const usual = await start(false, serve);
+    const direct = await start(true, serve);
+    const got = [await rawClient(usual.port), await rawClient(direct.port)];
+    for (const m of got) m.send('427["ping",5]');
+    await waitUntil(() => got.every((m) => m.some((x) => x.startsWith('437'))), 10_000, 'the ack on both');
+    for (const m of got) m.send('42["hi"]');
+    await waitUntil(() => got.every((m) => m.some((x) => x.startsWith('42["hello"'))), 10_000, 'the unicast on both');
+    const [ackA, ackB] = got.map((m) => m.find((x) => x.startsWith('437'))!);
+    expect(ackB).toBe(ackA);
+    expect(JSON.parse(ackB!.slice(3))).toEqual([{ n: 5, at: 1234.5, note: 'ü ✓ 歌 '.repeat(30) }]);
+    const [helloA, helloB] = got.map((m) => m.find((x) => x.startsWith('42["hello"'))!);
+    expect(helloB).toBe(helloA);
+    expect(direct.directWrites()).toBe(2); // the ack and the 70 kB unicast (a 64-bit length frame)
+    expect(usual.directWrites()).toBe(0);
+    // A binary packet goes socket.io's way: a placeholder packet, then the attachment.
+    for (const m of got) m.send('42["bin"]');
+    await waitUntil(() => got.every((m) => m.includes('<binary 3>')), 10_000, 'the binary packet on both');
+    expect(got[1]!.slice(-2)).toEqual(got[0]!.slice(-2));
+  });
+
   it('keeps socket.io order when unicasts, acks and broadcasts interleave on a busy socket', async () => {
     const direct = await start(true, (socket) => {
       socket.on('burst', (ack: (n: number) => void) => {
-        // A large unicast first leaves the transport busy, so the broadcasts after it queue behind it.
+        // A large binary unicast (socket.io's own path) leaves the transport busy until ws has
+        // written it, so what follows queues behind it in engine.io.
         direct.io.emit('seq', 0);
-        socket.emit('seq', 1, 'x'.repeat(512 * 1024));
+        socket.emit('seq', 1, Buffer.alloc(512 * 1024));
         for (let i = 2; i < 200; i++) {
           if (i % 3 === 0) socket.emit('seq', i);
           else direct.io.emit('seq', i);
@@ -95,5 +124,6 @@ describe('direct frame writes', () => {
     expect(seen).toEqual(Array.from({ length: count }, (_, i) => i));
     // The first broadcast found the socket idle and went directly; later ones queued behind the unicast.
     expect(direct.directWrites()).toBeGreaterThanOrEqual(1);
+    expect(direct.directWrites()).toBeLessThan(count);
   });
 });

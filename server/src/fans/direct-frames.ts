@@ -5,9 +5,11 @@
 // not the encoding, is what a broadcast costs beyond the system call itself (bench/fans.bench.ts).
 //
 // Here a socket whose websocket is idle (nothing queued in engine.io or ws, no compression, not
-// upgrading) gets the frame, header and payload joined once per broadcast, in one write. Any other
-// socket goes the usual way, so order and delivery are exactly engine.io's. The bytes on the wire
-// are the same either way.
+// upgrading) gets the frame, header and payload joined once per broadcast, in one write. Its own
+// text packets (clock-ping acks, a second for every viewer, and other unicasts) go the same way:
+// the websocket frame built here around engine.io's message packet, one write. Any other socket
+// or packet (binary attachments) goes the usual way, so order and delivery are exactly engine.io's.
+// The bytes on the wire are the same either way.
 
 import type { Socket as NetSocket } from 'node:net';
 import type { Socket } from 'socket.io';
@@ -46,7 +48,38 @@ function idleTcpSocket(conn: EngineConnection): NetSocket | null {
   return tcp && tcp.writable && !tcp.destroyed ? tcp : null;
 }
 
-/** Route this connection's pre-encoded broadcasts through one direct write when it is idle. */
+function joinedFrame(frame: Buffer[]): Buffer {
+  let joined = joinedFrames.get(frame);
+  if (!joined) joinedFrames.set(frame, (joined = frame.length === 1 ? frame[0]! : Buffer.concat(frame)));
+  return joined;
+}
+
+/** The packet as one string, when socket.io encoded it so (no binary attachments). */
+function onlyText(encoded: unknown): string | null {
+  const one = Array.isArray(encoded) && encoded.length === 1 ? encoded[0] : encoded;
+  return typeof one === 'string' ? one : null;
+}
+
+/** An unmasked, final websocket text frame carrying engine.io's message packet ("4" + the socket.io packet). */
+export function messageFrame(encoded: string): Buffer {
+  const length = 1 + Buffer.byteLength(encoded);
+  const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x81;
+  if (length < 126) frame[1] = length;
+  else if (length < 65536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  frame[header] = 0x34; // '4': engine.io message
+  frame.write(encoded, header + 1, 'utf8');
+  return frame;
+}
+
+/** Route this connection's broadcasts and text packets through one direct write when it is idle. */
 export function directFrames(socket: Socket): void {
   const client = socket.client as unknown as { conn: EngineConnection; writeToEngine: WriteToEngine; directFrames?: true };
   if (client.directFrames) return;
@@ -54,10 +87,9 @@ export function directFrames(socket: Socket): void {
   const usual = client.writeToEngine.bind(client);
   client.writeToEngine = (encoded, opts) => {
     const frame = opts.wsPreEncodedFrame;
-    const tcp = frame ? idleTcpSocket(client.conn) : null;
-    if (!frame || !tcp) return usual(encoded, opts);
-    let joined = joinedFrames.get(frame);
-    if (!joined) joinedFrames.set(frame, (joined = frame.length === 1 ? frame[0]! : Buffer.concat(frame)));
-    tcp.write(joined);
+    const text = frame ? null : onlyText(encoded);
+    const tcp = frame || text !== null ? idleTcpSocket(client.conn) : null;
+    if (!tcp) return usual(encoded, opts);
+    tcp.write(frame ? joinedFrame(frame) : messageFrame(text!));
   };
 }

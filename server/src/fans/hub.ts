@@ -7,6 +7,7 @@ import type { Server as IoServer, Socket } from 'socket.io';
 import type { Role, CrowdFrame, CrowdPartial } from '../../../protocol/index.ts';
 import { CLUSTER_EVENTS, CROWD_EVENTS } from '../../../protocol/index.ts';
 import { CROWD_TICK_MS, CrowdMerger, NodeTally, RateLimiter, sameCrowd, validateCheer } from './crowd.ts';
+import { SlicedCast } from './sliced-cast.ts';
 
 /** Node-to-node event (socket.io serverSideEmit): an edge's tally for one window. */
 
@@ -36,6 +37,11 @@ export interface FanHubOptions {
    * for a glow that eases anyway.
    */
   viewerIntervalMs?: number;
+  /**
+   * An unchanged crowd goes to viewers only this often (default 10 s): each viewer got the last
+   * frame when it joined, and with thousands of them every frame is a walk over all their sockets.
+   */
+  viewerKeepAliveMs?: number;
 }
 
 export class FanHub {
@@ -46,6 +52,8 @@ export class FanHub {
   private lastSentAt = 0;
   private lastViewerSentAt = 0;
   private viewerBehind = false;
+  /** Viewers get the crowd in slices, so a transport change never waits behind the whole walk. */
+  private readonly viewerCast: SlicedCast;
   /** Viewer sockets per address, in arrival order (a socket's place is its fan slot). */
   private readonly addresses = new Map<string, { sockets: string[]; limiter: RateLimiter }>();
   /** Cheers accepted and refused since start (this node), for tests and health. */
@@ -54,10 +62,19 @@ export class FanHub {
 
   constructor(private readonly options: FanHubOptions) {
     this.tally = new NodeTally(options.node);
+    this.viewerCast = new SlicedCast(options.io, 'viewer', CROWD_EVENTS.crowd);
     if (options.merging && options.clustered) {
       options.io.on(CLUSTER_EVENTS.crowdPartial, (partial: unknown) => {
         const p = checkPartial(partial);
         if (p) this.merger.add(p);
+      });
+    }
+    // An edge gets the viewers' frame from the merging node and slices it to its own viewers.
+    if (!options.merging && options.clustered) {
+      options.io.on(CLUSTER_EVENTS.viewerCrowd, (frame: unknown) => {
+        if (!checkFrame(frame)) return;
+        this.last = frame;
+        this.viewerCast.send(frame);
       });
     }
   }
@@ -75,6 +92,7 @@ export class FanHub {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.viewerCast.stop();
   }
 
   /** Wire a new connection: viewers are counted and may cheer; everyone gets the crowd as it is. */
@@ -144,14 +162,23 @@ export class FanHub {
       this.last = frame;
       this.lastSentAt = now;
       io.to(['operator', 'output']).emit(CROWD_EVENTS.crowd, frame);
-      this.viewerBehind = true;
+      if (changed) this.viewerBehind = true;
     }
-    if (this.viewerBehind && now - this.lastViewerSentAt >= (this.options.viewerIntervalMs ?? 500) - 1) {
+    if (now - this.lastViewerSentAt >= (this.options.viewerKeepAliveMs ?? 10_000)) this.viewerBehind = true;
+    if (this.viewerBehind && this.last && now - this.lastViewerSentAt >= (this.options.viewerIntervalMs ?? 500) - 1) {
       this.lastViewerSentAt = now;
       this.viewerBehind = false;
-      io.to('viewer').emit(CROWD_EVENTS.crowd, this.last);
+      this.viewerCast.send(this.last);
+      if (this.options.clustered) io.serverSideEmit(CLUSTER_EVENTS.viewerCrowd, this.last);
     }
   }
+}
+
+/** A crowd frame from the merging node, checked as far as a viewer page reads it. */
+function checkFrame(f: unknown): f is CrowdFrame {
+  if (!f || typeof f !== 'object') return false;
+  const x = f as CrowdFrame;
+  return typeof x.seq === 'number' && typeof x.serverTime === 'number' && typeof x.viewers === 'number' && typeof x.energy === 'number' && Array.isArray(x.colours);
 }
 
 /** A partial from another node, checked (the adapter carries whatever a node sends). */
