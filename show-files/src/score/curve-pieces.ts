@@ -176,6 +176,38 @@ class PieceReader {
  * A step where pieces begin or end with a value other than 0 is kept as a step.
  */
 export function sumPool(pool: PiecePool): { tick: number; cents: number }[] {
+  const kept = summedPoints(pool);
+  const out: { tick: number; cents: number }[] = [];
+  for (let i = 0; i < kept.size; i++) out.push({ tick: kept.tick(i), cents: kept.cents(i) });
+  return out;
+}
+
+/**
+ * The score's tuned pitch curve from a pool of pieces: their sum (as sumPool), from tick 0 on (a
+ * glide drawn before the song starts begins at 0), ticks and cents rounded to 1/1000; undefined
+ * when fewer than two points remain. Objects are made once, for the points kept.
+ */
+export function scoreCurve(pool: PiecePool): { tick: number; cents: number }[] | undefined {
+  const kept = summedPoints(pool);
+  let k = 0;
+  while (k < kept.size && kept.tick(k) < 0) k++;
+  const out: { tick: number; cents: number }[] = [];
+  if (k > 0 && k < kept.size && kept.tick(k) !== 0) {
+    // The value at 0 on the segment that crosses it.
+    const t0 = kept.tick(k - 1);
+    const c0 = kept.cents(k - 1);
+    const t1 = kept.tick(k);
+    const c1 = kept.cents(k);
+    out.push({ tick: 0, cents: round3(t1 === t0 ? c1 : c0 + ((c1 - c0) * (0 - t0)) / (t1 - t0)) });
+  }
+  for (let i = k; i < kept.size; i++) out.push({ tick: round3(kept.tick(i)), cents: round3(kept.cents(i)) });
+  return out.length >= 2 ? out : undefined;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** The summed curve's points, kept in a pool (see sumPool). */
+function summedPoints(pool: PiecePool): PiecePool {
   const readers: PieceReader[] = [];
   for (let p = 0; p < pool.starts.length; p++) {
     const first = pool.starts[p]!;
@@ -184,7 +216,7 @@ export function sumPool(pool: PiecePool): { tick: number; cents: number }[] {
     const r = new PieceReader(pool.data, first, last);
     if (r.end > r.start) readers.push(r);
   }
-  if (readers.length === 0) return [];
+  if (readers.length === 0) return new PiecePool();
   readers.sort((a, b) => a.start - b.start);
   const out = new PiecePool();
   const active: PieceReader[] = [];
@@ -221,16 +253,16 @@ export function sumPool(pool: PiecePool): { tick: number; cents: number }[] {
   return simplified(out, first, last);
 }
 
-/** Points first..last of a pool as objects, without those on the line through their neighbours (within 0.01 cent); steps stay. */
-function simplified(pool: PiecePool, first: number, last: number): { tick: number; cents: number }[] {
-  const out: { tick: number; cents: number }[] = [];
+/** Points first..last of a pool, without those on the line through their neighbours (within 0.01 cent); steps stay. */
+function simplified(pool: PiecePool, first: number, last: number): PiecePool {
+  const out = new PiecePool();
   if (last - first <= 2) {
-    for (let i = first; i < last; i++) out.push({ tick: pool.tick(i), cents: pool.cents(i) });
+    for (let i = first; i < last; i++) out.push(pool.tick(i), pool.cents(i));
     return out;
   }
   let aTick = pool.tick(first);
   let aCents = pool.cents(first);
-  out.push({ tick: aTick, cents: aCents });
+  out.push(aTick, aCents);
   for (let i = first + 1; i < last - 1; i++) {
     const pTick = pool.tick(i);
     const pCents = pool.cents(i);
@@ -239,10 +271,10 @@ function simplified(pool: PiecePool, first: number, last: number): { tick: numbe
       const expected = aCents + ((pool.cents(i + 1) - aCents) * (pTick - aTick)) / (bTick - aTick);
       if (Math.abs(expected - pCents) <= 0.01) continue;
     }
-    out.push({ tick: pTick, cents: pCents });
+    out.push(pTick, pCents);
     aTick = pTick;
     aCents = pCents;
   }
-  out.push({ tick: pool.tick(last - 1), cents: pool.cents(last - 1) });
+  out.push(pool.tick(last - 1), pool.cents(last - 1));
   return out;
 }

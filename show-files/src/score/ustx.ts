@@ -5,11 +5,10 @@
 import { TempoMap, type TempoPoint, type TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
-import { decodeJapaneseText } from './text.ts';
 import type { CurvePoint } from './pitch-curve.ts';
 import { applyUtauTuning, type UtauTuning } from './utau-tuning.ts';
 import { dynOverNote, noteExpression, partCurve, readUstxTuning } from './ustx-tuning.ts';
-import { readUstxYaml } from './ustx-yaml.ts';
+import { readUstxYamlBytes } from './ustx-yaml.ts';
 
 type Plain = Record<string, unknown>;
 
@@ -22,8 +21,7 @@ function noteError(file: string, part: number, note: number, line: number | unde
 }
 
 export function parseUstx(bytes: Uint8Array, file: string): Score {
-  const { text } = decodeJapaneseText(bytes);
-  const { root, keyLine, itemLines } = readUstxYaml(text, file);
+  const { root, keyLine, itemLines } = readUstxYamlBytes(bytes, file);
   if (!isRecord(root)) throw new ScoreError(file, 'not an OpenUtau project: expected a YAML mapping', 1);
 
   const resolution = root.resolution ?? 480;

@@ -7,8 +7,8 @@
 
 import type { TempoMap } from '../tempo.ts';
 import type { NoteVibrato, ScoreNote } from './model.ts';
-import { clipBefore, ease, tidyCurve, type CurvePoint } from './pitch-curve.ts';
-import { addOffsetPiece, PiecePool, sumPool } from './curve-pieces.ts';
+import { ease, type CurvePoint } from './pitch-curve.ts';
+import { addOffsetPiece, PiecePool, scoreCurve } from './curve-pieces.ts';
 import { NO_VIBRATO } from './utau-tuning.ts';
 
 export interface ControlEvent {
@@ -119,8 +119,7 @@ export function vocaloidPitchCurve(parts: readonly VocaloidPart[], notes: readon
   for (const part of parts) if (addBendPiece(pieces, part)) bends++;
   if (bends === 0 || notes.length === 0) return undefined;
   addStandInGlides(pieces, notes, map);
-  const curve = clipBefore(sumPool(pieces), 0);
-  return curve.length >= 2 ? tidyCurve(curve) : undefined;
+  return scoreCurve(pieces);
 }
 
 /** DYN 64 is the normal level; 0 is 24 dB down, 127 is 12 dB up. */

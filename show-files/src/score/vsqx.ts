@@ -8,7 +8,7 @@ import { TempoMap, type TempoPoint, type TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreImportOptions, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
 import { applyVocaloidDynamics, applyVocaloidVibratos, meanValue, vocaloidPitchCurve, type ControlEvent, type VocaloidPart, type VocaloidVibrato } from './vocaloid.ts';
-import { child, childNumber, childText, children, decodeXmlBytes, parseXml, type XmlElement } from './xml.ts';
+import { child, childNumber, childText, children, parseXmlBytes, type XmlElement } from './xml.ts';
 
 /** Element names that differ between the two schema versions. */
 const TAGS = {
@@ -20,8 +20,7 @@ type Tags = (typeof TAGS)['vsq4'];
 const CONTROL_IDS: Record<string, 'pit' | 'pbs' | 'dyn'> = { PIT: 'pit', P: 'pit', PBS: 'pbs', S: 'pbs', DYN: 'dyn', D: 'dyn' };
 
 export function parseVsqx(bytes: Uint8Array, file: string, options: ScoreImportOptions = {}): Score {
-  const text = decodeXmlBytes(bytes, file);
-  return parseVsqxTree(parseXml(text, file), file, options);
+  return parseVsqxTree(parseXmlBytes(bytes, file), file, options);
 }
 
 export function isVsqxRoot(root: XmlElement): boolean {

@@ -6,6 +6,7 @@
 // errors are reported, with their lines, by the strict parser.
 
 import { NO_ATTRIBUTES, NO_CHILDREN, type XmlElement } from './xml-tree.ts';
+import { textOfBytes } from './byte-text.ts';
 
 class NotSimple extends Error {}
 const NOT_SIMPLE = new NotSimple();
@@ -21,18 +22,25 @@ const DECLARATION = /^<\?xml version="1\.0"(?: encoding="(?:UTF-8|utf-8)")?(?: s
 // Public ids in the characters XML allows them; system ids in printable ASCII.
 const DOCTYPE = /^<!DOCTYPE [A-Za-z_][\w.:-]*(?: PUBLIC "[-'()+,./:=?;!*#@$_%a-zA-Z0-9 ]*" "[\x20\x21\x23-\x7e]*"| SYSTEM "[\x20\x21\x23-\x7e]*")?[ \n]*>/;
 
-/** The tree of a document in the simple part of XML; undefined when saxes must read it. */
-export function readSimpleXml(text: string): XmlElement | undefined {
+/**
+ * The tree of a document in the simple part of XML; undefined when saxes must read it. With
+ * `byteText` the text is a UTF-8 file's bytes (byte-text.ts): the same documents are taken and
+ * the same tree built, only the text kept is decoded.
+ */
+export function readSimpleXml(text: string, byteText = false): XmlElement | undefined {
   try {
-    return read(text);
+    return read(text, byteText);
   } catch (err) {
     if (err === NOT_SIMPLE) return undefined;
     throw err;
   }
 }
 
-function read(text: string): XmlElement {
+function read(text: string, byteText: boolean): XmlElement {
   const length = text.length;
+  const cut = (from: number, to: number): string => (byteText ? textOfBytes(text.slice(from, to)) : text.slice(from, to));
+  // U+FFFE and U+FFFF are not XML characters (as text, badChar below finds them).
+  if (byteText && (text.includes('\xef\xbf\xbe') || text.includes('\xef\xbf\xbf'))) giveUp();
   let i = 0;
   let line = 1;
   const names = new Map<string, string>();
@@ -86,11 +94,11 @@ function read(text: string): XmlElement {
         if (code === 0 || badChar(code) || code > 0x10ffff) giveUp();
         ch = String.fromCodePoint(code);
       } else return giveUp();
-      out += text.slice(start, k) + ch;
+      out += cut(start, k) + ch;
       start = semi + 1;
       k = semi;
     }
-    return start === from ? text.slice(from, to) : out + text.slice(start, to);
+    return start === from ? cut(from, to) : out + cut(start, to);
   };
 
   // The next \r at or after a position, found once per \r (most files have none).
@@ -173,7 +181,7 @@ function read(text: string): XmlElement {
         if (close < 0) giveUp();
         for (let k = i + 9; k < close; k++) if (badChar(text.charCodeAt(k))) giveUp();
         if (hasCr(i, close)) giveUp();
-        addText(text.slice(i + 9, close));
+        addText(cut(i + 9, close));
         i = close + 3;
         continue;
       }

@@ -5,6 +5,7 @@
 // collections, tabs, odd keys) makes it give up (undefined), and ustx-yaml.ts has the yaml
 // package read the text instead. It keeps the line of every sequence item and top-level key.
 
+import { textOfBytes } from './byte-text.ts';
 import { canStartPlain, COLON, DASH, decodeEscape, giveUp, HASH, hasColonSpace, isKeyChar, isKeyStart, isSpecialKey, NOT_SIMPLE, plainScalar, SPACE } from './yaml-scalars.ts';
 
 /** A YAML document as plain values, with the lines error messages need. */
@@ -16,9 +17,14 @@ export interface YamlValues {
   itemLines(path: readonly (string | number)[]): (index: number) => number | undefined;
 }
 
-/** The fast reader; undefined when the text is outside the part of YAML it reads. */
-export function readSimpleYaml(text: string): YamlValues | undefined {
+/**
+ * The fast reader; undefined when the text is outside the part of YAML it reads. With `byteText`
+ * the text is a UTF-8 file's bytes (byte-text.ts): the reader takes the same files and gives the
+ * same values, decoding only the strings it keeps.
+ */
+export function readSimpleYaml(text: string, byteText = false): YamlValues | undefined {
   const length = text.length;
+  const cut = (from: number, to: number): string => (byteText ? textOfBytes(text.slice(from, to)) : text.slice(from, to));
   // Line of each item of a block sequence; a flow sequence's items share its one line.
   const seqLines = new Map<unknown[], number[] | number>();
   const rootKeyLines = new Map<string, number>();
@@ -212,7 +218,8 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
       }
       if (i === e) return negative ? -n : n;
     }
-    return plainScalar(text.slice(p, e));
+    const value = plainScalar(text.slice(p, e));
+    return byteText && typeof value === 'string' ? textOfBytes(value) : value;
   }
 
   /** A one-line quoted scalar at p (`after`: the index after the closing quote). */
@@ -225,21 +232,21 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
       if (ch < ' ') giveUp();
       if (q === "'" && ch === "'") {
         if (text[i + 1] === "'") {
-          out += text.slice(from, i + 1);
+          out += cut(from, i + 1);
           from = i + 2;
           i++;
           continue;
         }
         after = i + 1;
-        return out + text.slice(from, i);
+        return out + cut(from, i);
       }
       if (q === '"' && ch === '"') {
         after = i + 1;
-        return out + text.slice(from, i);
+        return out + cut(from, i);
       }
       if (q === '"' && ch === '\\') {
         const [decoded, width] = decodeEscape(text, i, end);
-        out += text.slice(from, i) + decoded;
+        out += cut(from, i) + decoded;
         i += width - 1;
         from = i + 1;
       }
