@@ -15,6 +15,24 @@ export function utf8ByteText(bytes: Uint8Array): string | undefined {
 
 /** A string cut from byte text, as text (ASCII is both already). */
 export function textOfBytes(s: string): string {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.from(s, 'latin1').toString('utf8');
-  return s;
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+  if (i === s.length) return s;
+  // Short values (lyrics) are decoded here; a Buffer round trip costs more than the decoding.
+  if (s.length > 64) return Buffer.from(s, 'latin1').toString('utf8');
+  let out = s.slice(0, i);
+  while (i < s.length) {
+    const b = s.charCodeAt(i);
+    if (b < 0x80) {
+      out += s[i++];
+      continue;
+    }
+    // The file was checked to be UTF-8, so every lead byte has its continuation bytes.
+    const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+    let code = b & (size === 4 ? 0x07 : size === 3 ? 0x0f : 0x1f);
+    for (let k = 1; k < size; k++) code = (code << 6) | (s.charCodeAt(i + k) & 0x3f);
+    out += String.fromCodePoint(code);
+    i += size;
+  }
+  return out;
 }

@@ -8,6 +8,12 @@
 import { NO_ATTRIBUTES, NO_CHILDREN, type XmlElement } from './xml-tree.ts';
 import { textOfBytes } from './byte-text.ts';
 
+/** A name as written ("v4:note") and its local part ("note"). */
+interface Name {
+  raw: string;
+  local: string;
+}
+
 class NotSimple extends Error {}
 const NOT_SIMPLE = new NotSimple();
 const giveUp = (): never => {
@@ -17,6 +23,8 @@ const giveUp = (): never => {
 const isNameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
 const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46;
 const NOT_SPACE = /\S/;
+/** A character String.prototype.trim never removes (printable ASCII). */
+const isPlainEdge = (c: number): boolean => c > 32 && c < 127;
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13;
 const DECLARATION = /^<\?xml version="1\.0"(?: encoding="(?:UTF-8|utf-8)")?(?: standalone="(?:yes|no)")?\?>/;
 // Public ids in the characters XML allows them; system ids in printable ASCII.
@@ -43,7 +51,20 @@ function read(text: string, byteText: boolean): XmlElement {
   if (byteText && (text.includes('\xef\xbf\xbe') || text.includes('\xef\xbf\xbf'))) giveUp();
   let i = 0;
   let line = 1;
-  const names = new Map<string, string>();
+  // Element and attribute names repeat thousands of times: each is sliced once and then found by
+  // a hash of its characters (a fresh slice per element cost more than the rest of the element).
+  const nameCache = new Map<number, Name>();
+  const nameAt = (from: number, to: number): Name => {
+    let hash = to - from;
+    for (let q = from; q < to; q++) hash = (Math.imul(hash, 31) + text.charCodeAt(q)) | 0;
+    const cached = nameCache.get(hash);
+    if (cached !== undefined && cached.raw.length === to - from && text.startsWith(cached.raw, from)) return cached;
+    const raw = text.slice(from, to);
+    const colon = raw.indexOf(':');
+    const name = { raw, local: colon >= 0 ? raw.slice(colon + 1) : raw };
+    if (cached === undefined) nameCache.set(hash, name);
+    return name;
+  };
   const stack: XmlElement[] = [];
   // The open elements' names as written, to match their end tags.
   const openNames: string[] = [];
@@ -146,13 +167,15 @@ function read(text: string, byteText: boolean): XmlElement {
       // Text up to the next markup: kept when it holds more than white space.
       let end = text.indexOf('<', i);
       if (end < 0) end = length;
-      let blank = true;
-      for (let k = i; k < end && blank; k++) if (!isSpace(text.charCodeAt(k))) blank = false;
-      if (!blank) {
+      let k = i;
+      while (k < end && isSpace(text.charCodeAt(k))) k++;
+      if (k < end) {
         if (hasCr(i, end)) giveUp(); // line ends inside text: saxes normalises them
-        // As in xml.ts: a run of text that is only white space (as \s sees it, entities decoded) is not kept.
+        // As in xml.ts: a run of text that is only white space (as \s sees it, entities decoded) is
+        // not kept. A printable ASCII character other than & is not white space: no test needed.
+        const first = text.charCodeAt(k);
         const value = decode(i, end);
-        if (NOT_SPACE.test(value) || stack.length === 0) addText(value);
+        if ((first > 32 && first < 127 && first !== 38) || NOT_SPACE.test(value) || stack.length === 0) addText(value);
       }
       i = end;
       continue;
@@ -167,7 +190,9 @@ function read(text: string, byteText: boolean): XmlElement {
       if (!top || k - (i + 2) !== open!.length || !text.startsWith(open!, i + 2)) giveUp();
       while (k < length && isSpace(text.charCodeAt(k))) k++;
       if (text.charCodeAt(k) !== 62) giveUp();
-      if (top!.text !== '') top!.text = top!.text.trim();
+      const t = top!.text;
+      // Trimmed as saxes's text is by xml.ts (most text has nothing to trim: ASCII letters at both ends).
+      if (t !== '' && !(isPlainEdge(t.charCodeAt(0)) && isPlainEdge(t.charCodeAt(t.length - 1)))) top!.text = t.trim();
       i = k + 1;
       continue;
     }
@@ -192,7 +217,7 @@ function read(text: string, byteText: boolean): XmlElement {
     const startLine = lineAt(i);
     let k = i + 2;
     while (k < length && isNameChar(text.charCodeAt(k))) k++;
-    const rawName = text.slice(i + 1, k);
+    const { raw: rawName, local: name } = nameAt(i + 1, k);
     const afterName = text.charCodeAt(k);
     if (afterName === 10 || afterName === 13) giveUp(); // saxes counts such a tag on its next line: left to it
     let attrs: Record<string, string> | undefined;
@@ -204,7 +229,7 @@ function read(text: string, byteText: boolean): XmlElement {
       if (k === spaceFrom || !isNameStart(ch)) giveUp();
       const nameFrom = k;
       while (k < length && isNameChar(text.charCodeAt(k))) k++;
-      const attrName = text.slice(nameFrom, k);
+      const attrName = nameAt(nameFrom, k).raw;
       while (k < length && isSpace(text.charCodeAt(k))) k++;
       if (text.charCodeAt(k) !== 61) giveUp();
       k++;
@@ -223,11 +248,6 @@ function read(text: string, byteText: boolean): XmlElement {
       k = close + 1;
     }
     const selfClosing = text.charCodeAt(k) === 47;
-    let name = names.get(rawName);
-    if (name === undefined) {
-      const colon = rawName.indexOf(':');
-      names.set(rawName, (name = colon >= 0 ? rawName.slice(colon + 1) : rawName));
-    }
     const el: XmlElement = { name, attrs: attrs ?? NO_ATTRIBUTES, children: NO_CHILDREN, text: '', line: startLine };
     const parent = stack[stack.length - 1];
     if (parent) {

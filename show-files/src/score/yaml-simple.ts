@@ -8,12 +8,15 @@
 import { textOfBytes } from './byte-text.ts';
 import { canStartPlain, COLON, DASH, decodeEscape, giveUp, HASH, hasColonSpace, isKeyChar, isKeyStart, isSpecialKey, NOT_SIMPLE, plainScalar, SPACE } from './yaml-scalars.ts';
 
+/** How deep (keys and items from the top) a sequence may be and still have its items' lines kept. */
+const LINE_DEPTH = 3;
+
 /** A YAML document as plain values, with the lines error messages need. */
 export interface YamlValues {
   root: unknown;
   /** Line (1-based) where a top-level key's value begins. */
   keyLine(key: string): number | undefined;
-  /** Line of each item of the sequence at a path (from the top). */
+  /** Line of each item of the sequence at a path (from the top; the fast reader keeps them up to three steps deep). */
   itemLines(path: readonly (string | number)[]): (index: number) => number | undefined;
 }
 
@@ -25,7 +28,9 @@ export interface YamlValues {
 export function readSimpleYaml(text: string, byteText = false): YamlValues | undefined {
   const length = text.length;
   const cut = (from: number, to: number): string => (byteText ? textOfBytes(text.slice(from, to)) : text.slice(from, to));
-  // Line of each item of a block sequence; a flow sequence's items share its one line.
+  // Line of each item of a block sequence; a flow sequence's items share its one line. Kept for
+  // the sequences error messages name (the tempos, parts, each part's notes: at most LINE_DEPTH
+  // keys and items from the top), not for the thousands of small lists inside notes.
   const seqLines = new Map<unknown[], number[] | number>();
   const rootKeyLines = new Map<string, number>();
 
@@ -110,15 +115,16 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
     if (p < end && text.charCodeAt(p) !== HASH) giveUp();
   };
 
-  function blockNode(): unknown {
-    if (isEntry(pos)) return blockSeq(indent);
+  /** The block node on the current line, `depth` keys and items from the top. */
+  function blockNode(depth: number): unknown {
+    if (isEntry(pos)) return blockSeq(indent, depth);
     const key = readKey(pos);
     if (key === undefined) giveUp(); // a lone scalar on its own line (or a multi-line one)
-    return blockMap(indent, key!);
+    return blockMap(indent, key!, depth);
   }
 
   /** A block mapping whose keys are at column col; its first key has just been read. */
-  function blockMap(col: number, key: string): Record<string, unknown> {
+  function blockMap(col: number, key: string, depth: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
     const atRoot = col === 0;
     for (;;) {
@@ -130,17 +136,17 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
         advance();
         if (!eof && indent > col) {
           if (atRoot) rootKeyLines.set(key, line);
-          value = blockNode();
+          value = blockNode(depth + 1);
         } else if (!eof && indent === col && isEntry(pos)) {
           if (atRoot) rootKeyLines.set(key, line);
-          value = blockSeq(col);
+          value = blockSeq(col, depth + 1);
         } else {
           if (atRoot) rootKeyLines.set(key, keyLine);
           value = null;
         }
       } else {
         if (atRoot) rootKeyLines.set(key, line);
-        value = inlineValue(v);
+        value = inlineValue(v, depth + 1);
         advance();
       }
       map[key] = value;
@@ -150,9 +156,9 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
     }
   }
 
-  function blockSeq(col: number): unknown[] {
+  function blockSeq(col: number, depth: number): unknown[] {
     const seq: unknown[] = [];
-    const lines: number[] = [];
+    const lines: number[] | undefined = depth <= LINE_DEPTH ? [] : undefined;
     for (;;) {
       let p = pos + 1;
       while (p < end && text.charCodeAt(p) === SPACE) p++;
@@ -161,16 +167,16 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
         const entryLine = line;
         advance();
         const below = !eof && indent > col;
-        lines.push(below ? line : entryLine);
-        seq.push(below ? blockNode() : null);
+        lines?.push(below ? line : entryLine);
+        seq.push(below ? blockNode(depth + 1) : null);
       } else if (isEntry(p)) {
         giveUp(); // "- - x": a sequence in a sequence, written compactly
       } else {
-        lines.push(line);
+        lines?.push(line);
         const key = readKey(p);
-        if (key !== undefined) seq.push(blockMap(indent + (p - pos), key));
+        if (key !== undefined) seq.push(blockMap(indent + (p - pos), key, depth + 1));
         else {
-          seq.push(inlineValue(p));
+          seq.push(inlineValue(p, depth + 1));
           advance();
         }
       }
@@ -178,15 +184,15 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
       if (indent > col) giveUp();
       if (!isEntry(pos)) break; // the next key of the mapping that holds this sequence
     }
-    seqLines.set(seq, lines);
+    if (lines) seqLines.set(seq, lines);
     return seq;
   }
 
   /** A value that fills the rest of the line from p (a comment may follow). */
-  function inlineValue(p: number): unknown {
+  function inlineValue(p: number, depth: number): unknown {
     const c = text.charCodeAt(p);
     if (c === 123 || c === 91 || c === 34 || c === 39) {
-      const value = c === 123 ? flowMap(p) : c === 91 ? flowSeq(p) : quoted(p);
+      const value = c === 123 ? flowMap(p, depth) : c === 91 ? flowSeq(p, depth) : quoted(p);
       expectLineEnd(after);
       return value;
     }
@@ -260,10 +266,10 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
   };
 
   /** A flow node inside [] or {} (`after`: the index after it). */
-  function flowNode(p: number): unknown {
+  function flowNode(p: number, depth: number): unknown {
     const c = text.charCodeAt(p);
-    if (c === 123) return flowMap(p);
-    if (c === 91) return flowSeq(p);
+    if (c === 123) return flowMap(p, depth);
+    if (c === 91) return flowSeq(p, depth);
     if (c === 34 || c === 39) return quoted(p);
     if (!canStartPlain(text, p, end, true)) giveUp();
     let e = p;
@@ -286,16 +292,16 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
     return scalarAt(p, e);
   }
 
-  function flowSeq(p: number): unknown[] {
+  function flowSeq(p: number, depth: number): unknown[] {
     const seq: unknown[] = [];
     p = skipSpaces(p + 1);
-    seqLines.set(seq, line);
+    if (depth <= LINE_DEPTH) seqLines.set(seq, line);
     if (text.charCodeAt(p) === 93) {
       after = p + 1;
       return seq;
     }
     for (;;) {
-      seq.push(flowNode(p));
+      seq.push(flowNode(p, depth + 1));
       p = skipSpaces(after);
       if (p >= end) giveUp(); // continues on the next line
       const c = text.charCodeAt(p);
@@ -317,7 +323,7 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
     return key;
   }
 
-  function flowMap(p: number): Record<string, unknown> {
+  function flowMap(p: number, depth: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
     p = skipSpaces(p + 1);
     if (text.charCodeAt(p) === 125) {
@@ -328,7 +334,7 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
       const key = flowKey(p);
       p = skipSpaces(after);
       if (p >= end || text.charCodeAt(p) === 44 || text.charCodeAt(p) === 125) giveUp(); // an empty value
-      map[key] = flowNode(p);
+      map[key] = flowNode(p, depth + 1);
       p = skipSpaces(after);
       if (p >= end) giveUp();
       const c = text.charCodeAt(p);
@@ -347,7 +353,7 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
   let root: unknown;
   try {
     if (indent !== 0 || text.startsWith('---', pos) || text.startsWith('...', pos)) return undefined;
-    root = blockNode();
+    root = blockNode(0);
     if (!eof) return undefined;
   } catch (err) {
     if (err === NOT_SIMPLE) return undefined;
