@@ -8,7 +8,7 @@ import { finishScore } from './json.ts';
 import type { CurvePoint } from './pitch-curve.ts';
 import { applyUtauTuning, type UtauTuning } from './utau-tuning.ts';
 import { dynOverNote, noteExpression, partCurve, readUstxTuning } from './ustx-tuning.ts';
-import { readUstxYamlBytes } from './ustx-yaml.ts';
+import { readUstxYamlBytes, type UstxYaml } from './ustx-yaml.ts';
 
 type Plain = Record<string, unknown>;
 
@@ -21,7 +21,11 @@ function noteError(file: string, part: number, note: number, line: number | unde
 }
 
 export function parseUstx(bytes: Uint8Array, file: string): Score {
-  const { root, keyLine, itemLines } = readUstxYamlBytes(bytes, file);
+  return parseUstxValues(readUstxYamlBytes(bytes, file), file);
+}
+
+/** The project from its YAML values (whichever reader read them). */
+export function parseUstxValues({ root, keyLine, itemLines }: UstxYaml, file: string): Score {
   if (!isRecord(root)) throw new ScoreError(file, 'not an OpenUtau project: expected a YAML mapping', 1);
 
   const resolution = root.resolution ?? 480;
