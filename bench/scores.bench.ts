@@ -6,10 +6,13 @@ import { cpus, loadavg } from 'node:os';
 import type { BenchSection } from './run.ts';
 import { parseScore } from '../show-files/src/score/index.ts';
 import { readFullYaml, readSimpleYaml } from '../show-files/src/score/ustx-yaml.ts';
+import { readSimpleXml } from '../show-files/src/score/xml-simple.ts';
+import { parseXmlStrict } from '../show-files/src/score/xml.ts';
+import { utf8ByteText } from '../show-files/src/score/byte-text.ts';
 import { benchNotes, jsonFile, midiFile, musicXmlFile, mxlFile, ustFile, ustxFile, vprFile, vsqxFile } from './score-files.ts';
 
 const NOTES = 1000;
-const RUNS = 40;
+const RUNS = 80;
 const PER_ROUND = 5;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -77,11 +80,19 @@ export async function bench(): Promise<BenchSection> {
     value: per1000(r.median, r.notes),
     note: `CPU time ${per1000(r.cpu, r.notes)} (${(r.cpu / baseline.cpu).toFixed(1)}× the JSON import's); best ${per1000(r.best, r.notes)}; wall ${(r.median / baseline.median).toFixed(1)}× the JSON import; ${(r.bytes / 1024).toFixed(0)} KiB; ${r.notes} notes`,
   }));
-  // The .ustx YAML alone, the fast reader against the yaml package it falls back to, same run.
-  const yamlText = new TextDecoder().decode(ustxFile(notes));
-  const fast = medianMs(() => readSimpleYaml(yamlText), RUNS);
-  const full = medianMs(() => readFullYaml(yamlText, 'song.ustx'), 5);
-  rows.push({ name: '… .ustx YAML only: fast reader / yaml package', value: `${fast.toFixed(2)} ms / ${full.toFixed(1)} ms`, note: `the fast reader is ${(full / fast).toFixed(0)}× faster on what OpenUtau writes (medians; the yaml package reads anything else)` });
+  // The readers alone, bytes in: byte text (the importers' path), the same reader on the file
+  // decoded first (the path before byte text), and the full parser it falls back to; same run.
+  const decoded = (bytes: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  const ustx = ustxFile(notes);
+  const yamlBytes = medianMs(() => readSimpleYaml(utf8ByteText(ustx)!, true), RUNS);
+  const yamlText = medianMs(() => readSimpleYaml(decoded(ustx)), RUNS);
+  const yamlFull = medianMs(() => readFullYaml(decoded(ustx), 'song.ustx'), 5);
+  rows.push({ name: '… .ustx YAML only: byte text / decoded text / yaml package', value: `${yamlBytes.toFixed(2)} / ${yamlText.toFixed(2)} / ${yamlFull.toFixed(1)} ms`, note: `byte text ${(yamlText / yamlBytes).toFixed(2)}× the decoded path, ${(yamlFull / yamlBytes).toFixed(0)}× the yaml package (medians; the package reads anything outside the part of YAML OpenUtau writes)` });
+  const vsqx = vsqxFile(notes);
+  const xmlBytes = medianMs(() => readSimpleXml(utf8ByteText(vsqx)!, true), RUNS);
+  const xmlText = medianMs(() => readSimpleXml(decoded(vsqx)), RUNS);
+  const xmlFull = medianMs(() => parseXmlStrict(decoded(vsqx), 'song.vsqx'), 10);
+  rows.push({ name: '… .vsqx XML only: byte text / decoded text / saxes', value: `${xmlBytes.toFixed(2)} / ${xmlText.toFixed(2)} / ${xmlFull.toFixed(1)} ms`, note: `byte text ${(xmlText / xmlBytes).toFixed(2)}× the decoded path, ${(xmlFull / xmlBytes).toFixed(1)}× saxes (medians; saxes reads anything else and words every error)` });
   rows.push({ name: 'machine load average (1 min) before / after', value: `${loadBefore.toFixed(1)} / ${loadavg()[0]!.toFixed(1)}`, note: `${cpus().length} cores; other work on the machine inflates these times` });
   return {
     title: 'Score import',

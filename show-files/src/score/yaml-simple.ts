@@ -85,8 +85,26 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
 
   // Keys repeat on every note: each is sliced from the text once and then found by a hash of its characters.
   const keyCache = new Map<number, string>();
+  const keysByFirst: (string[] | undefined)[] = new Array<string[] | undefined>(128).fill(undefined);
   /** A plain key at p followed by a colon and a space or the line's end (`after`: the index after the colon). */
   const plainKey = (p: number): string | undefined => {
+    // Most keys are ones seen before: compared in place with the first few seen that start with
+    // the same character (no hash, no map, no slice).
+    const known = keysByFirst[text.charCodeAt(p) & 127];
+    if (known !== undefined) {
+      for (let n = 0; n < known.length; n++) {
+        const key = known[n]!;
+        const length = key.length;
+        let j = 0;
+        while (j < length && text.charCodeAt(p + j) === key.charCodeAt(j)) j++;
+        if (j < length || (p + length < end && isKeyChar(text.charCodeAt(p + length)))) continue;
+        let k = p + length;
+        while (k < end && text.charCodeAt(k) === SPACE) k++;
+        if (!(k < end && text.charCodeAt(k) === COLON && (k + 1 === end || text.charCodeAt(k + 1) === SPACE))) return undefined;
+        after = k + 1;
+        return key;
+      }
+    }
     let i = p;
     let hash = 0;
     for (; i < end; i++) {
@@ -104,6 +122,8 @@ export function readSimpleYaml(text: string, byteText = false): YamlValues | und
     const key = text.slice(p, i);
     if (isSpecialKey(key)) giveUp();
     keyCache.set(hash, key);
+    const same = (keysByFirst[key.charCodeAt(0) & 127] ??= []);
+    if (length > 0 && same.length < 8) same.push(key); // a few per letter: a file of many keys is not searched through
     return key;
   };
 
