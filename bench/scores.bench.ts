@@ -100,6 +100,6 @@ export async function bench(): Promise<BenchSection> {
   return {
     title: 'Score import',
     rows,
-    notes: `Bytes in memory to the Score model (tuning, pitch curve and warnings included), per 1,000 notes, median of ${RUNS} runs after 5 warm-up runs, taken in ${RUNS / PER_ROUND} rounds of ${PER_ROUND} per format in turn (wall clock, and the process's CPU time: garbage collection's helper threads included, other work on a shared machine far less); the same song (eighth notes at 120 BPM, a rest every 16 notes) written by \`bench/score-files.ts\` in each format. Aim: under 5 ms per 1,000 notes for each format.`,
+    notes: `Bytes in memory to the Score model (tuning, pitch curve and warnings included), per 1,000 notes, median of ${RUNS} runs after 5 warm-up runs, taken in ${RUNS / PER_ROUND} rounds of ${PER_ROUND} per format in turn (wall clock, and the process's CPU time: garbage collection's helper threads included; on a busy shared machine CPU time is inflated too, less than wall time, so compare formats within a run and against the JSON import); the same song (eighth notes at 120 BPM, a rest every 16 notes) written by \`bench/score-files.ts\` in each format. Aim: under 5 ms per 1,000 notes for each format.`,
   };
 }
