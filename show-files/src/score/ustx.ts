@@ -56,6 +56,13 @@ export function parseUstxValues({ root, keyLine, itemLines }: UstxYaml, file: st
     throw new ScoreError(file, 'not an OpenUtau project: no voice_parts list (is this a .ustx file?)');
   }
   const warnings: string[] = [];
+  // Entries after the first that change the signature in force (a return to the first is a change too).
+  const signatures = (Array.isArray(root.time_signatures) ? root.time_signatures : []).filter(isRecord);
+  const laterSignatures = signatures.filter((t, i) => i > 0 && (t.beat_per_bar !== signatures[i - 1]!.beat_per_bar || t.beat_unit !== signatures[i - 1]!.beat_unit));
+  if (laterSignatures.length > 0) {
+    const bars = laterSignatures.map((t) => (typeof t.bar_position === 'number' ? String(t.bar_position + 1) : '?')).join(', ');
+    warnings.push(`${file}: time signature changes at bar ${bars}; note timing follows them, the score keeps ${timeSignature.numerator}/${timeSignature.denominator} as its signature`);
+  }
   const notes: ScoreNote[] = [];
   const tunings = new Map<ScoreNote, UtauTuning>();
   const pitd: CurvePoint[][] = [];

@@ -50,6 +50,11 @@ export function parseVsqxTree(root: XmlElement, file: string, options: ScoreImpo
   const first = [...signatures].reverse().find((t) => t.bar <= preMeasure) ?? signatures[0];
   const timeSignature: TimeSignature = first ? { numerator: first.numerator, denominator: first.denominator } : { numerator: 4, denominator: 4 };
 
+  // Bars count from the first bar after the lead-in (as Vocaloid shows them, from 1).
+  // Signatures after the one in force at bar 1 that change it (a return to it is a change too).
+  const laterSignatures = signatures.filter((t, i) => t.bar > preMeasure && i > 0 && (t.numerator !== signatures[i - 1]!.numerator || t.denominator !== signatures[i - 1]!.denominator));
+  if (laterSignatures.length > 0) warnings.push(`${file}: time signature changes at bar ${laterSignatures.map((t) => t.bar - preMeasure + 1).join(', ')}; note timing follows them, the score keeps ${timeSignature.numerator}/${timeSignature.denominator} as its signature`);
+
   const tempo = readTempo(master, tags, prefix, file);
   const tracks = children(root, 'vsTrack');
   const track = chooseTrack(tracks, tags, options, file, warnings);
