@@ -33,7 +33,8 @@ const DOCTYPE = /^<!DOCTYPE [A-Za-z_][\w.:-]*(?: PUBLIC "[-'()+,./:=?;!*#@$_%a-z
 /**
  * The tree of a document in the simple part of XML; undefined when saxes must read it. With
  * `byteText` the text is a UTF-8 file's bytes (byte-text.ts): the same documents are taken and
- * the same tree built, only the text kept is decoded.
+ * the same tree built, only the text kept is decoded (and characters beyond U+FFFF, which the
+ * text reader leaves to saxes as surrogate pairs, are taken too).
  */
 export function readSimpleXml(text: string, byteText = false): XmlElement | undefined {
   try {

@@ -3,7 +3,8 @@
 // that part in one pass over the text, without a syntax tree, about 50 times faster than a
 // general YAML parser. Anything outside it (anchors, tags, multi-line scalars or flow
 // collections, tabs, odd keys) makes it give up (undefined), and ustx-yaml.ts has the yaml
-// package read the text instead. It keeps the line of every sequence item and top-level key.
+// package read the text instead. It keeps the line of every top-level key and of the items of
+// the sequences error messages name (up to three levels deep: tempos, parts, each part's notes).
 
 import { textOfBytes } from './byte-text.ts';
 import { canStartPlain, COLON, DASH, decodeEscape, giveUp, HASH, hasColonSpace, isKeyChar, isKeyStart, isSpecialKey, NOT_SIMPLE, plainScalar, SPACE } from './yaml-scalars.ts';
