@@ -6,10 +6,13 @@ import { cpus, loadavg } from 'node:os';
 import type { BenchSection } from './run.ts';
 import { parseScore } from '../show-files/src/score/index.ts';
 import { readFullYaml, readSimpleYaml } from '../show-files/src/score/ustx-yaml.ts';
+import { readSimpleXml } from '../show-files/src/score/xml-simple.ts';
+import { parseXmlStrict } from '../show-files/src/score/xml.ts';
+import { utf8ByteText } from '../show-files/src/score/byte-text.ts';
 import { benchNotes, jsonFile, midiFile, musicXmlFile, mxlFile, ustFile, ustxFile, vprFile, vsqxFile } from './score-files.ts';
 
 const NOTES = 1000;
-const RUNS = 40;
+const RUNS = 80;
 const PER_ROUND = 5;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -30,15 +33,21 @@ function timeOnce(bytes: Uint8Array, name: string, into: Timing): void {
   into.cpu.push((c.user + c.system) / 1000);
 }
 
-function medianMs(run: () => unknown, runs: number): number {
-  run();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    run();
-    times.push(performance.now() - t0);
+/** Median CPU time (ms) of each function, run in rounds in turn (a burst of other work falls on all alike). */
+function cpuMedians(runs: (() => unknown)[], rounds: number, perRound: number): number[] {
+  for (const run of runs) for (let i = 0; i < 3; i++) run();
+  const times: number[][] = runs.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    runs.forEach((run, k) => {
+      for (let i = 0; i < perRound; i++) {
+        const c0 = process.cpuUsage();
+        run();
+        const c = process.cpuUsage(c0);
+        times[k]!.push((c.user + c.system) / 1000);
+      }
+    });
   }
-  return median(times);
+  return times.map(median);
 }
 
 export async function bench(): Promise<BenchSection> {
@@ -77,15 +86,20 @@ export async function bench(): Promise<BenchSection> {
     value: per1000(r.median, r.notes),
     note: `CPU time ${per1000(r.cpu, r.notes)} (${(r.cpu / baseline.cpu).toFixed(1)}× the JSON import's); best ${per1000(r.best, r.notes)}; wall ${(r.median / baseline.median).toFixed(1)}× the JSON import; ${(r.bytes / 1024).toFixed(0)} KiB; ${r.notes} notes`,
   }));
-  // The .ustx YAML alone, the fast reader against the yaml package it falls back to, same run.
-  const yamlText = new TextDecoder().decode(ustxFile(notes));
-  const fast = medianMs(() => readSimpleYaml(yamlText), RUNS);
-  const full = medianMs(() => readFullYaml(yamlText, 'song.ustx'), 5);
-  rows.push({ name: '… .ustx YAML only: fast reader / yaml package', value: `${fast.toFixed(2)} ms / ${full.toFixed(1)} ms`, note: `the fast reader is ${(full / fast).toFixed(0)}× faster on what OpenUtau writes (medians; the yaml package reads anything else)` });
+  // The readers alone, bytes in: byte text (the importers' path), the same reader on the file
+  // decoded first (the path before byte text), and the full parser it falls back to; same run.
+  const decoded = (bytes: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  const ustx = ustxFile(notes);
+  const [yamlBytes, yamlText] = cpuMedians([() => readSimpleYaml(utf8ByteText(ustx)!, true), () => readSimpleYaml(decoded(ustx))], RUNS / PER_ROUND, PER_ROUND) as [number, number];
+  const [yamlFull] = cpuMedians([() => readFullYaml(decoded(ustx), 'song.ustx')], 5, 1) as [number];
+  rows.push({ name: '… .ustx YAML only: byte text / decoded text / yaml package', value: `${yamlBytes.toFixed(2)} / ${yamlText.toFixed(2)} / ${yamlFull.toFixed(1)} ms`, note: `CPU time; byte text ${(yamlText / yamlBytes).toFixed(2)}× faster than the decoded path, ${(yamlFull / yamlBytes).toFixed(0)}× the yaml package (medians; the package reads anything outside the part of YAML OpenUtau writes)` });
+  const vsqx = vsqxFile(notes);
+  const [xmlBytes, xmlText, xmlFull] = cpuMedians([() => readSimpleXml(utf8ByteText(vsqx)!, true), () => readSimpleXml(decoded(vsqx)), () => parseXmlStrict(decoded(vsqx), 'song.vsqx')], RUNS / PER_ROUND / 2, PER_ROUND) as [number, number, number];
+  rows.push({ name: '… .vsqx XML only: byte text / decoded text / saxes', value: `${xmlBytes.toFixed(2)} / ${xmlText.toFixed(2)} / ${xmlFull.toFixed(1)} ms`, note: `CPU time; byte text ${(xmlText / xmlBytes).toFixed(2)}× faster than the decoded path, ${(xmlFull / xmlBytes).toFixed(1)}× saxes (medians; saxes reads anything else and words every error)` });
   rows.push({ name: 'machine load average (1 min) before / after', value: `${loadBefore.toFixed(1)} / ${loadavg()[0]!.toFixed(1)}`, note: `${cpus().length} cores; other work on the machine inflates these times` });
   return {
     title: 'Score import',
     rows,
-    notes: `Bytes in memory to the Score model (tuning, pitch curve and warnings included), per 1,000 notes, median of ${RUNS} runs after 5 warm-up runs, taken in ${RUNS / PER_ROUND} rounds of ${PER_ROUND} per format in turn (wall clock, and the process's CPU time: garbage collection's helper threads included, other work on a shared machine far less); the same song (eighth notes at 120 BPM, a rest every 16 notes) written by \`bench/score-files.ts\` in each format. Aim: under 5 ms per 1,000 notes for each format.`,
+    notes: `Bytes in memory to the Score model (tuning, pitch curve and warnings included), per 1,000 notes, median of ${RUNS} runs after 5 warm-up runs, taken in ${RUNS / PER_ROUND} rounds of ${PER_ROUND} per format in turn (wall clock, and the process's CPU time: garbage collection's helper threads included; on a busy shared machine CPU time is inflated too, less than wall time, so compare formats within a run and against the JSON import); the same song (eighth notes at 120 BPM, a rest every 16 notes) written by \`bench/score-files.ts\` in each format. Aim: under 5 ms per 1,000 notes for each format.`,
   };
 }

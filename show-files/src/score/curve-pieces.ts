@@ -5,10 +5,38 @@
 
 import type { ScoreNote } from './model.ts';
 
+// A new typed array is zeroed memory from the system, which cost a tuned import more than filling
+// it: buffers of released pools are kept (a few, none huge) for the next pool to reuse.
+const spare: Float64Array[] = [];
+const SPARE_COUNT = 6;
+const SPARE_MAX_DOUBLES = 1 << 20;
+
+/** The smallest kept buffer of at least `doubles`, else a new one. */
+function takeBuffer(doubles: number): Float64Array {
+  let best = -1;
+  for (let i = 0; i < spare.length; i++) if (spare[i]!.length >= doubles && (best < 0 || spare[i]!.length < spare[best]!.length)) best = i;
+  if (best < 0) return new Float64Array(doubles);
+  const buffer = spare[best]!;
+  spare[best] = spare[spare.length - 1]!;
+  spare.pop();
+  return buffer;
+}
+
+function keepBuffer(buffer: Float64Array): void {
+  if (buffer.length > SPARE_MAX_DOUBLES || buffer.length === 0) return;
+  if (spare.length < SPARE_COUNT) spare.push(buffer);
+  else {
+    // The smallest kept one makes room for a larger one.
+    let smallest = 0;
+    for (let i = 1; i < spare.length; i++) if (spare[i]!.length < spare[smallest]!.length) smallest = i;
+    if (spare[smallest]!.length < buffer.length) spare[smallest] = buffer;
+  }
+}
+
 /** Pieces of points, each a range of (tick, cents) pairs in one buffer. */
 export class PiecePool {
   /** tick, cents, tick, cents, ... */
-  data = new Float64Array(1024);
+  data: Float64Array;
   /** Points in use. */
   size = 0;
   /** Each piece's first point and the point after its last. */
@@ -16,11 +44,24 @@ export class PiecePool {
   readonly ends: number[] = [];
   private open = 0;
 
+  /** Room for `points` points before the buffer must grow (a new typed array costs more than filling one). */
+  constructor(points = 512) {
+    this.data = takeBuffer(Math.max(16, points * 2));
+  }
+
+  /** The pool is not used again: its buffer may serve the next pool (a pool not released is simply collected). */
+  release(): void {
+    keepBuffer(this.data);
+    this.data = new Float64Array(0);
+    this.clear();
+  }
+
   push(tick: number, cents: number): void {
     const at = this.size * 2;
     if (at + 2 > this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
+      const grown = takeBuffer(this.data.length * 2);
+      grown.set(this.data.subarray(0, at));
+      keepBuffer(this.data);
       this.data = grown;
     }
     this.data[at] = tick;
@@ -176,6 +217,40 @@ class PieceReader {
  * A step where pieces begin or end with a value other than 0 is kept as a step.
  */
 export function sumPool(pool: PiecePool): { tick: number; cents: number }[] {
+  const kept = summedPoints(pool);
+  const out: { tick: number; cents: number }[] = [];
+  for (let i = 0; i < kept.size; i++) out.push({ tick: kept.tick(i), cents: kept.cents(i) });
+  kept.release();
+  return out;
+}
+
+/**
+ * The score's tuned pitch curve from a pool of pieces: their sum (as sumPool), from tick 0 on (a
+ * glide drawn before the song starts begins at 0), ticks and cents rounded to 1/1000; undefined
+ * when fewer than two points remain. Objects are made once, for the points kept.
+ */
+export function scoreCurve(pool: PiecePool): { tick: number; cents: number }[] | undefined {
+  const kept = summedPoints(pool);
+  let k = 0;
+  while (k < kept.size && kept.tick(k) < 0) k++;
+  const out: { tick: number; cents: number }[] = [];
+  if (k > 0 && k < kept.size && kept.tick(k) !== 0) {
+    // The value at 0 on the segment that crosses it.
+    const t0 = kept.tick(k - 1);
+    const c0 = kept.cents(k - 1);
+    const t1 = kept.tick(k);
+    const c1 = kept.cents(k);
+    out.push({ tick: 0, cents: round3(t1 === t0 ? c1 : c0 + ((c1 - c0) * (0 - t0)) / (t1 - t0)) });
+  }
+  for (let i = k; i < kept.size; i++) out.push({ tick: round3(kept.tick(i)), cents: round3(kept.cents(i)) });
+  kept.release();
+  return out.length >= 2 ? out : undefined;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** The summed curve's points, kept in a pool (see sumPool). */
+function summedPoints(pool: PiecePool): PiecePool {
   const readers: PieceReader[] = [];
   for (let p = 0; p < pool.starts.length; p++) {
     const first = pool.starts[p]!;
@@ -184,9 +259,10 @@ export function sumPool(pool: PiecePool): { tick: number; cents: number }[] {
     const r = new PieceReader(pool.data, first, last);
     if (r.end > r.start) readers.push(r);
   }
-  if (readers.length === 0) return [];
+  if (readers.length === 0) return new PiecePool(0);
   readers.sort((a, b) => a.start - b.start);
-  const out = new PiecePool();
+  // Every point tick of the pieces gives at most two points (a step).
+  const out = new PiecePool(2 * pool.size + 2);
   const active: PieceReader[] = [];
   let waiting = 0;
   // Walk every point tick of every piece in order: the next one is the nearest among the active
@@ -218,19 +294,21 @@ export function sumPool(pool: PiecePool): { tick: number; cents: number }[] {
   let last = out.size;
   if (last - first > 1 && out.tick(1) === out.tick(0)) first++;
   if (last - first > 1 && out.tick(last - 2) === out.tick(last - 1)) last--;
-  return simplified(out, first, last);
+  const kept = simplified(out, first, last);
+  out.release();
+  return kept;
 }
 
-/** Points first..last of a pool as objects, without those on the line through their neighbours (within 0.01 cent); steps stay. */
-function simplified(pool: PiecePool, first: number, last: number): { tick: number; cents: number }[] {
-  const out: { tick: number; cents: number }[] = [];
+/** Points first..last of a pool, without those on the line through their neighbours (within 0.01 cent); steps stay. */
+function simplified(pool: PiecePool, first: number, last: number): PiecePool {
+  const out = new PiecePool(last - first);
   if (last - first <= 2) {
-    for (let i = first; i < last; i++) out.push({ tick: pool.tick(i), cents: pool.cents(i) });
+    for (let i = first; i < last; i++) out.push(pool.tick(i), pool.cents(i));
     return out;
   }
   let aTick = pool.tick(first);
   let aCents = pool.cents(first);
-  out.push({ tick: aTick, cents: aCents });
+  out.push(aTick, aCents);
   for (let i = first + 1; i < last - 1; i++) {
     const pTick = pool.tick(i);
     const pCents = pool.cents(i);
@@ -239,10 +317,10 @@ function simplified(pool: PiecePool, first: number, last: number): { tick: numbe
       const expected = aCents + ((pool.cents(i + 1) - aCents) * (pTick - aTick)) / (bTick - aTick);
       if (Math.abs(expected - pCents) <= 0.01) continue;
     }
-    out.push({ tick: pTick, cents: pCents });
+    out.push(pTick, pCents);
     aTick = pTick;
     aCents = pCents;
   }
-  out.push({ tick: pool.tick(last - 1), cents: pool.cents(last - 1) });
+  out.push(pool.tick(last - 1), pool.cents(last - 1));
   return out;
 }

@@ -152,10 +152,9 @@ export function finishScore(score: Score, file: string): Score {
     // Rests are gaps in the model; importers that spell them as notes (UST "R") land here.
     if (isRestLyric(note.lyric)) continue;
     const prev = kept[kept.length - 1];
-    const where = describeSource(note);
     if (prev && prev.tick + prev.durationTicks > note.tick) {
       if (prev.tick === note.tick) {
-        score.warnings.push(`${file}: ${where}: starts together with another note; dropped (a vocal line sings one note at a time)`);
+        score.warnings.push(`${file}: ${describeSource(note)}: starts together with another note; dropped (a vocal line sings one note at a time)`);
         continue;
       }
       score.warnings.push(`${file}: ${describeSource(prev)}: overlaps the next note; shortened`);

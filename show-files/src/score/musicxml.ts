@@ -7,7 +7,7 @@ import type { TempoPoint, TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreImportOptions, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
 import { MUSICXML_RESOLUTION, readPartMeasures, unfoldRepeats, type MxIssue, type MxMeasure, type MxNote } from './musicxml-measures.ts';
-import { child, childText, children, decodeXmlBytes, parseXml, type XmlElement } from './xml.ts';
+import { child, childText, children, parseXmlBytes, type XmlElement } from './xml.ts';
 import { zipEntry, zipEntryNames } from './zip.ts';
 
 interface PartInfo {
@@ -19,7 +19,7 @@ interface PartInfo {
 const KANA_OR_CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 
 export function parseMusicXml(bytes: Uint8Array, file: string, options: ScoreImportOptions = {}): Score {
-  return parseMusicXmlText(decodeXmlBytes(bytes, file), file, options);
+  return parseMusicXmlTree(parseXmlBytes(bytes, file), file, options);
 }
 
 /** .mxl: the score named by META-INF/container.xml (or the one MusicXML file in the archive). */
@@ -27,18 +27,13 @@ export function parseMxl(bytes: Uint8Array, file: string, options: ScoreImportOp
   const names = zipEntryNames(bytes, file, 'compressed MusicXML (.mxl) file');
   let rootPath: string | undefined;
   if (names.includes('META-INF/container.xml')) {
-    const container = parseXml(decodeXmlBytes(zipEntry(bytes, file, 'META-INF/container.xml', '.mxl file'), `${file}/META-INF/container.xml`), `${file}/META-INF/container.xml`);
+    const container = parseXmlBytes(zipEntry(bytes, file, 'META-INF/container.xml', '.mxl file'), `${file}/META-INF/container.xml`);
     rootPath = child(child(container, 'rootfiles'), 'rootfile')?.attrs['full-path'];
   }
   rootPath ??= names.find((n) => !n.startsWith('META-INF/') && /\.(musicxml|xml)$/i.test(n));
   if (!rootPath || !names.includes(rootPath)) throw new ScoreError(file, 'the .mxl archive holds no MusicXML score');
   const inner = `${file}/${rootPath}`;
-  const score = parseMusicXmlText(decodeXmlBytes(zipEntry(bytes, file, rootPath, '.mxl file'), inner), inner, options);
-  return score;
-}
-
-export function parseMusicXmlText(text: string, file: string, options: ScoreImportOptions = {}): Score {
-  return parseMusicXmlTree(parseXml(text, file), file, options);
+  return parseMusicXmlTree(parseXmlBytes(zipEntry(bytes, file, rootPath, '.mxl file'), inner), inner, options);
 }
 
 export function parseMusicXmlTree(root: XmlElement, file: string, options: ScoreImportOptions = {}): Score {

@@ -88,9 +88,6 @@ export function pitchOffsetAt(curve: readonly CurvePoint[] | undefined, tick: nu
   return a.cents + ((b.cents - a.cents) * (tick - a.tick)) / (b.tick - a.tick);
 }
 
-const lerp = (a: CurvePoint, b: CurvePoint, tick: number): number =>
-  b.tick === a.tick ? b.cents : a.cents + ((b.cents - a.cents) * (tick - a.tick)) / (b.tick - a.tick);
-
 /**
  * An absolute pitch region (cents = MIDI × 100) turned into offsets from the written notes, with
  * a step pair wherever the written note changes inside it (at the end of the note before).
@@ -111,24 +108,4 @@ export function sumPieces(pieces: readonly (readonly CurvePoint[])[]): CurvePoin
   const pool = new PiecePool();
   for (const piece of pieces) pool.addPoints(piece);
   return sumPool(pool);
-}
-
-/** Rounds ticks and cents to 1/1000 so the model stays readable in JSON and tests. In place. */
-export function tidyCurve(points: CurvePoint[]): CurvePoint[] {
-  for (const p of points) {
-    p.tick = Math.round(p.tick * 1000) / 1000;
-    p.cents = Math.round(p.cents * 1000) / 1000;
-  }
-  return points;
-}
-
-/** The curve from `from` on (a glide drawn before the song's first tick starts at that tick). */
-export function clipBefore(points: CurvePoint[], from: number): CurvePoint[] {
-  if (points.length === 0 || points[0]!.tick >= from) return points;
-  const k = points.findIndex((p) => p.tick >= from);
-  if (k < 0) return [];
-  const a = points[k - 1]!;
-  const b = points[k]!;
-  const head = b.tick === from ? [] : [{ tick: from, cents: lerp(a, b, from) }];
-  return [...head, ...points.slice(k)];
 }

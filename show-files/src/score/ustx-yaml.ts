@@ -6,6 +6,8 @@
 import { isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { ScoreError } from './model.ts';
 import { readSimpleYaml, type YamlValues } from './yaml-simple.ts';
+import { utf8ByteText } from './byte-text.ts';
+import { decodeJapaneseText } from './text.ts';
 
 export { readSimpleYaml } from './yaml-simple.ts';
 export type UstxYaml = YamlValues;
@@ -13,6 +15,13 @@ export type UstxYaml = YamlValues;
 /** The text as plain values; a ScoreError naming the line when it is not YAML. */
 export function readUstxYaml(text: string, file: string): UstxYaml {
   return readSimpleYaml(text) ?? readFullYaml(text, file);
+}
+
+/** A file's bytes (UTF-8, else Shift-JIS) as plain values: UTF-8 is read as byte text by the fast reader. */
+export function readUstxYamlBytes(bytes: Uint8Array, file: string): UstxYaml {
+  const byteText = utf8ByteText(bytes);
+  if (byteText === undefined) return readUstxYaml(decodeJapaneseText(bytes).text, file);
+  return readSimpleYaml(byteText, true) ?? readFullYaml(decodeJapaneseText(bytes).text, file);
 }
 
 export function readFullYaml(text: string, file: string): UstxYaml {

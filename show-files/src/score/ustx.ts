@@ -5,11 +5,10 @@
 import { TempoMap, type TempoPoint, type TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
-import { decodeJapaneseText } from './text.ts';
 import type { CurvePoint } from './pitch-curve.ts';
 import { applyUtauTuning, type UtauTuning } from './utau-tuning.ts';
 import { dynOverNote, noteExpression, partCurve, readUstxTuning } from './ustx-tuning.ts';
-import { readUstxYaml } from './ustx-yaml.ts';
+import { readUstxYamlBytes, type UstxYaml } from './ustx-yaml.ts';
 
 type Plain = Record<string, unknown>;
 
@@ -22,8 +21,11 @@ function noteError(file: string, part: number, note: number, line: number | unde
 }
 
 export function parseUstx(bytes: Uint8Array, file: string): Score {
-  const { text } = decodeJapaneseText(bytes);
-  const { root, keyLine, itemLines } = readUstxYaml(text, file);
+  return parseUstxValues(readUstxYamlBytes(bytes, file), file);
+}
+
+/** The project from its YAML values (whichever reader read them). */
+export function parseUstxValues({ root, keyLine, itemLines }: UstxYaml, file: string): Score {
   if (!isRecord(root)) throw new ScoreError(file, 'not an OpenUtau project: expected a YAML mapping', 1);
 
   const resolution = root.resolution ?? 480;
@@ -54,6 +56,13 @@ export function parseUstx(bytes: Uint8Array, file: string): Score {
     throw new ScoreError(file, 'not an OpenUtau project: no voice_parts list (is this a .ustx file?)');
   }
   const warnings: string[] = [];
+  // Entries after the first that change the signature in force (a return to the first is a change too).
+  const signatures = (Array.isArray(root.time_signatures) ? root.time_signatures : []).filter(isRecord);
+  const laterSignatures = signatures.filter((t, i) => i > 0 && (t.beat_per_bar !== signatures[i - 1]!.beat_per_bar || t.beat_unit !== signatures[i - 1]!.beat_unit));
+  if (laterSignatures.length > 0) {
+    const bars = laterSignatures.map((t) => (typeof t.bar_position === 'number' ? String(t.bar_position + 1) : '?')).join(', ');
+    warnings.push(`${file}: time signature changes at bar ${bars}; note timing follows them, the score keeps ${timeSignature.numerator}/${timeSignature.denominator} as its signature`);
+  }
   const notes: ScoreNote[] = [];
   const tunings = new Map<ScoreNote, UtauTuning>();
   const pitd: CurvePoint[][] = [];

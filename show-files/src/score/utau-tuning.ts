@@ -7,8 +7,8 @@
 
 import type { TempoMap } from '../tempo.ts';
 import type { NoteVibrato, ScoreNote } from './model.ts';
-import { clipBefore, drawShapedInto, tidyCurve, type CurvePoint, type Ease, type ShapedPoint } from './pitch-curve.ts';
-import { addOffsetPiece, PiecePool, sumPool } from './curve-pieces.ts';
+import { drawShapedInto, type CurvePoint, type Ease, type ShapedPoint } from './pitch-curve.ts';
+import { addOffsetPiece, PiecePool, scoreCurve } from './curve-pieces.ts';
 
 export interface UtauPitchPoint {
   /** Milliseconds from the note's start. */
@@ -130,9 +130,12 @@ export function applyUtauTuning(
   warnings: string[],
   file: string,
 ): CurvePoint[] | undefined {
-  const pieces = new PiecePool();
+  // About a dozen points per tuned note (eased segments drawn as straight pieces).
+  let extra = 0;
+  for (const piece of extraOffsets) extra += piece.length;
+  const pieces = new PiecePool(extra + 16 * notes.length);
   for (const extra of extraOffsets) pieces.addPoints(extra);
-  const region = new PiecePool();
+  const region = new PiecePool(64);
   let vibratos = 0;
   let phased = 0;
   for (let i = 0; i < notes.length; i++) {
@@ -151,6 +154,8 @@ export function applyUtauTuning(
   // A file with tuned vibratos sings the others without one (the creator chose none there).
   if (vibratos > 0) for (const note of notes) note.vibrato ??= { ...NO_VIBRATO };
   if (phased > 0) warnings.push(`${file}: vibrato phase (shift) and centre (drift) on ${phased} note${phased === 1 ? '' : 's'} not kept; depth, rate, length and fades are`);
-  const curve = clipBefore(sumPool(pieces), 0);
-  return curve.length >= 2 ? tidyCurve(curve) : undefined;
+  const curve = scoreCurve(pieces);
+  pieces.release();
+  region.release();
+  return curve;
 }

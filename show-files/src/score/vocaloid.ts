@@ -7,8 +7,8 @@
 
 import type { TempoMap } from '../tempo.ts';
 import type { NoteVibrato, ScoreNote } from './model.ts';
-import { clipBefore, ease, tidyCurve, type CurvePoint } from './pitch-curve.ts';
-import { addOffsetPiece, PiecePool, sumPool } from './curve-pieces.ts';
+import { ease, type CurvePoint } from './pitch-curve.ts';
+import { addOffsetPiece, PiecePool, scoreCurve } from './curve-pieces.ts';
 import { NO_VIBRATO } from './utau-tuning.ts';
 
 export interface ControlEvent {
@@ -96,7 +96,7 @@ function addBendPiece(into: PiecePool, part: VocaloidPart): boolean {
 
 /** Glides like Vocaloid's own between touching notes, as pieces of offsets from the written notes. */
 function addStandInGlides(into: PiecePool, notes: readonly ScoreNote[], map: TempoMap): void {
-  const glide = new PiecePool();
+  const glide = new PiecePool(GLIDE_STEPS + 1);
   for (let i = 1; i < notes.length; i++) {
     const prev = notes[i - 1]!;
     const note = notes[i]!;
@@ -110,17 +110,22 @@ function addStandInGlides(into: PiecePool, notes: readonly ScoreNote[], map: Tem
     }
     addOffsetPiece(into, glide, 0, glide.size, notes);
   }
+  glide.release();
 }
 
 /** The score's pitch curve from the parts' pitch bends; undefined when nothing bends. */
 export function vocaloidPitchCurve(parts: readonly VocaloidPart[], notes: readonly ScoreNote[], map: TempoMap): CurvePoint[] | undefined {
-  const pieces = new PiecePool();
+  // Two points per bend event, a glide's points per note.
+  let events = 0;
+  for (const part of parts) events += part.pit.length + part.pbs.length + 1;
+  const pieces = new PiecePool(2 * events + (GLIDE_STEPS + 3) * notes.length);
   let bends = 0;
   for (const part of parts) if (addBendPiece(pieces, part)) bends++;
   if (bends === 0 || notes.length === 0) return undefined;
   addStandInGlides(pieces, notes, map);
-  const curve = clipBefore(sumPool(pieces), 0);
-  return curve.length >= 2 ? tidyCurve(curve) : undefined;
+  const curve = scoreCurve(pieces);
+  pieces.release();
+  return curve;
 }
 
 /** DYN 64 is the normal level; 0 is 24 dB down, 127 is 12 dB up. */

@@ -58,6 +58,11 @@ function readSequence(data: Plain, file: string, options: ScoreImportOptions): S
       ? { numerator: ts0.numer as number, denominator: ts0.denom as number }
       : { numerator: 4, denominator: 4 };
 
+  // Events after bar 1 that change the signature in force (a return to the first is a change too).
+  const byBar = signatures.filter((t) => finite(t.bar)).sort((a, b) => (a.bar as number) - (b.bar as number));
+  const later = byBar.filter((t, i) => i > 0 && (t.bar as number) > 0 && (t.numer !== byBar[i - 1]!.numer || t.denom !== byBar[i - 1]!.denom));
+  if (later.length > 0) warnings.push(`${file}: time signature changes at bar ${later.map((t) => (t.bar as number) + 1).join(', ')}; note timing follows them, the score keeps ${timeSignature.numerator}/${timeSignature.denominator} as its signature`);
+
   const tracks = list(data.tracks).filter(isRecord);
   const { track, number } = chooseTrack(tracks, options, file, warnings);
   const parts: VocaloidPart[] = [];

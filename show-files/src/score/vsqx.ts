@@ -8,7 +8,7 @@ import { TempoMap, type TempoPoint, type TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreImportOptions, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
 import { applyVocaloidDynamics, applyVocaloidVibratos, meanValue, vocaloidPitchCurve, type ControlEvent, type VocaloidPart, type VocaloidVibrato } from './vocaloid.ts';
-import { child, childNumber, childText, children, decodeXmlBytes, parseXml, type XmlElement } from './xml.ts';
+import { child, childNumber, childText, children, parseXmlBytes, type XmlElement } from './xml.ts';
 
 /** Element names that differ between the two schema versions. */
 const TAGS = {
@@ -20,8 +20,7 @@ type Tags = (typeof TAGS)['vsq4'];
 const CONTROL_IDS: Record<string, 'pit' | 'pbs' | 'dyn'> = { PIT: 'pit', P: 'pit', PBS: 'pbs', S: 'pbs', DYN: 'dyn', D: 'dyn' };
 
 export function parseVsqx(bytes: Uint8Array, file: string, options: ScoreImportOptions = {}): Score {
-  const text = decodeXmlBytes(bytes, file);
-  return parseVsqxTree(parseXml(text, file), file, options);
+  return parseVsqxTree(parseXmlBytes(bytes, file), file, options);
 }
 
 export function isVsqxRoot(root: XmlElement): boolean {
@@ -50,6 +49,11 @@ export function parseVsqxTree(root: XmlElement, file: string, options: ScoreImpo
   }
   const first = [...signatures].reverse().find((t) => t.bar <= preMeasure) ?? signatures[0];
   const timeSignature: TimeSignature = first ? { numerator: first.numerator, denominator: first.denominator } : { numerator: 4, denominator: 4 };
+
+  // Bars count from the first bar after the lead-in (as Vocaloid shows them, from 1).
+  // Signatures after the one in force at bar 1 that change it (a return to it is a change too).
+  const laterSignatures = signatures.filter((t, i) => t.bar > preMeasure && i > 0 && (t.numerator !== signatures[i - 1]!.numerator || t.denominator !== signatures[i - 1]!.denominator));
+  if (laterSignatures.length > 0) warnings.push(`${file}: time signature changes at bar ${laterSignatures.map((t) => t.bar - preMeasure + 1).join(', ')}; note timing follows them, the score keeps ${timeSignature.numerator}/${timeSignature.denominator} as its signature`);
 
   const tempo = readTempo(master, tags, prefix, file);
   const tracks = children(root, 'vsTrack');

@@ -4,9 +4,9 @@
 import type { Score, ScoreImportOptions } from './model.ts';
 import { parseMusicXmlTree } from './musicxml.ts';
 import { isVsqxRoot, parseVsqxTree } from './vsqx.ts';
-import { decodeXmlBytes, parseXml } from './xml.ts';
+import { parseXmlBytes } from './xml.ts';
 
 export function parseAnyXml(bytes: Uint8Array, fileName: string, options: ScoreImportOptions = {}): Score {
-  const root = parseXml(decodeXmlBytes(bytes, fileName), fileName);
+  const root = parseXmlBytes(bytes, fileName);
   return isVsqxRoot(root) ? parseVsqxTree(root, fileName, options) : parseMusicXmlTree(root, fileName, options);
 }

@@ -6,6 +6,13 @@
 // errors are reported, with their lines, by the strict parser.
 
 import { NO_ATTRIBUTES, NO_CHILDREN, type XmlElement } from './xml-tree.ts';
+import { textOfBytes } from './byte-text.ts';
+
+/** A name as written ("v4:note") and its local part ("note"). */
+interface Name {
+  raw: string;
+  local: string;
+}
 
 class NotSimple extends Error {}
 const NOT_SIMPLE = new NotSimple();
@@ -16,26 +23,49 @@ const giveUp = (): never => {
 const isNameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
 const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46;
 const NOT_SPACE = /\S/;
+/** A character String.prototype.trim never removes (printable ASCII). */
+const isPlainEdge = (c: number): boolean => c > 32 && c < 127;
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13;
 const DECLARATION = /^<\?xml version="1\.0"(?: encoding="(?:UTF-8|utf-8)")?(?: standalone="(?:yes|no)")?\?>/;
 // Public ids in the characters XML allows them; system ids in printable ASCII.
 const DOCTYPE = /^<!DOCTYPE [A-Za-z_][\w.:-]*(?: PUBLIC "[-'()+,./:=?;!*#@$_%a-zA-Z0-9 ]*" "[\x20\x21\x23-\x7e]*"| SYSTEM "[\x20\x21\x23-\x7e]*")?[ \n]*>/;
 
-/** The tree of a document in the simple part of XML; undefined when saxes must read it. */
-export function readSimpleXml(text: string): XmlElement | undefined {
+/**
+ * The tree of a document in the simple part of XML; undefined when saxes must read it. With
+ * `byteText` the text is a UTF-8 file's bytes (byte-text.ts): the same documents are taken and
+ * the same tree built, only the text kept is decoded (and characters beyond U+FFFF, which the
+ * text reader leaves to saxes as surrogate pairs, are taken too).
+ */
+export function readSimpleXml(text: string, byteText = false): XmlElement | undefined {
   try {
-    return read(text);
+    return read(text, byteText);
   } catch (err) {
     if (err === NOT_SIMPLE) return undefined;
     throw err;
   }
 }
 
-function read(text: string): XmlElement {
+function read(text: string, byteText: boolean): XmlElement {
   const length = text.length;
+  const cut = (from: number, to: number): string => (byteText ? textOfBytes(text.slice(from, to)) : text.slice(from, to));
+  // U+FFFE and U+FFFF are not XML characters (as text, badChar below finds them).
+  if (byteText && (text.includes('\xef\xbf\xbe') || text.includes('\xef\xbf\xbf'))) giveUp();
   let i = 0;
   let line = 1;
-  const names = new Map<string, string>();
+  // Element and attribute names repeat thousands of times: each is sliced once and then found by
+  // a hash of its characters (a fresh slice per element cost more than the rest of the element).
+  const nameCache = new Map<number, Name>();
+  const nameAt = (from: number, to: number): Name => {
+    let hash = to - from;
+    for (let q = from; q < to; q++) hash = (Math.imul(hash, 31) + text.charCodeAt(q)) | 0;
+    const cached = nameCache.get(hash);
+    if (cached !== undefined && cached.raw.length === to - from && text.startsWith(cached.raw, from)) return cached;
+    const raw = text.slice(from, to);
+    const colon = raw.indexOf(':');
+    const name = { raw, local: colon >= 0 ? raw.slice(colon + 1) : raw };
+    if (cached === undefined) nameCache.set(hash, name);
+    return name;
+  };
   const stack: XmlElement[] = [];
   // The open elements' names as written, to match their end tags.
   const openNames: string[] = [];
@@ -86,11 +116,11 @@ function read(text: string): XmlElement {
         if (code === 0 || badChar(code) || code > 0x10ffff) giveUp();
         ch = String.fromCodePoint(code);
       } else return giveUp();
-      out += text.slice(start, k) + ch;
+      out += cut(start, k) + ch;
       start = semi + 1;
       k = semi;
     }
-    return start === from ? text.slice(from, to) : out + text.slice(start, to);
+    return start === from ? cut(from, to) : out + cut(start, to);
   };
 
   // The next \r at or after a position, found once per \r (most files have none).
@@ -138,13 +168,15 @@ function read(text: string): XmlElement {
       // Text up to the next markup: kept when it holds more than white space.
       let end = text.indexOf('<', i);
       if (end < 0) end = length;
-      let blank = true;
-      for (let k = i; k < end && blank; k++) if (!isSpace(text.charCodeAt(k))) blank = false;
-      if (!blank) {
+      let k = i;
+      while (k < end && isSpace(text.charCodeAt(k))) k++;
+      if (k < end) {
         if (hasCr(i, end)) giveUp(); // line ends inside text: saxes normalises them
-        // As in xml.ts: a run of text that is only white space (as \s sees it, entities decoded) is not kept.
+        // As in xml.ts: a run of text that is only white space (as \s sees it, entities decoded) is
+        // not kept. A printable ASCII character other than & is not white space: no test needed.
+        const first = text.charCodeAt(k);
         const value = decode(i, end);
-        if (NOT_SPACE.test(value) || stack.length === 0) addText(value);
+        if ((first > 32 && first < 127 && first !== 38) || NOT_SPACE.test(value) || stack.length === 0) addText(value);
       }
       i = end;
       continue;
@@ -159,7 +191,9 @@ function read(text: string): XmlElement {
       if (!top || k - (i + 2) !== open!.length || !text.startsWith(open!, i + 2)) giveUp();
       while (k < length && isSpace(text.charCodeAt(k))) k++;
       if (text.charCodeAt(k) !== 62) giveUp();
-      if (top!.text !== '') top!.text = top!.text.trim();
+      const t = top!.text;
+      // Trimmed as saxes's text is by xml.ts (most text has nothing to trim: ASCII letters at both ends).
+      if (t !== '' && !(isPlainEdge(t.charCodeAt(0)) && isPlainEdge(t.charCodeAt(t.length - 1)))) top!.text = t.trim();
       i = k + 1;
       continue;
     }
@@ -173,7 +207,7 @@ function read(text: string): XmlElement {
         if (close < 0) giveUp();
         for (let k = i + 9; k < close; k++) if (badChar(text.charCodeAt(k))) giveUp();
         if (hasCr(i, close)) giveUp();
-        addText(text.slice(i + 9, close));
+        addText(cut(i + 9, close));
         i = close + 3;
         continue;
       }
@@ -184,7 +218,7 @@ function read(text: string): XmlElement {
     const startLine = lineAt(i);
     let k = i + 2;
     while (k < length && isNameChar(text.charCodeAt(k))) k++;
-    const rawName = text.slice(i + 1, k);
+    const { raw: rawName, local: name } = nameAt(i + 1, k);
     const afterName = text.charCodeAt(k);
     if (afterName === 10 || afterName === 13) giveUp(); // saxes counts such a tag on its next line: left to it
     let attrs: Record<string, string> | undefined;
@@ -196,7 +230,7 @@ function read(text: string): XmlElement {
       if (k === spaceFrom || !isNameStart(ch)) giveUp();
       const nameFrom = k;
       while (k < length && isNameChar(text.charCodeAt(k))) k++;
-      const attrName = text.slice(nameFrom, k);
+      const attrName = nameAt(nameFrom, k).raw;
       while (k < length && isSpace(text.charCodeAt(k))) k++;
       if (text.charCodeAt(k) !== 61) giveUp();
       k++;
@@ -215,11 +249,6 @@ function read(text: string): XmlElement {
       k = close + 1;
     }
     const selfClosing = text.charCodeAt(k) === 47;
-    let name = names.get(rawName);
-    if (name === undefined) {
-      const colon = rawName.indexOf(':');
-      names.set(rawName, (name = colon >= 0 ? rawName.slice(colon + 1) : rawName));
-    }
     const el: XmlElement = { name, attrs: attrs ?? NO_ATTRIBUTES, children: NO_CHILDREN, text: '', line: startLine };
     const parent = stack[stack.length - 1];
     if (parent) {

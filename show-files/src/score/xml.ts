@@ -7,6 +7,7 @@
 import { SaxesParser } from 'saxes';
 import { ScoreError } from './model.ts';
 import { readSimpleXml } from './xml-simple.ts';
+import { utf8ByteText } from './byte-text.ts';
 import { NO_ATTRIBUTES, NO_CHILDREN, type XmlElement } from './xml-tree.ts';
 
 export type { XmlElement } from './xml-tree.ts';
@@ -22,6 +23,13 @@ function localName(name: string): string {
 export function parseXml(text: string, file: string): XmlElement {
   // The part of XML score tools write is read by a one-walk reader; anything else by saxes.
   return readSimpleXml(text) ?? parseXmlStrict(text, file);
+}
+
+/** A file's bytes (UTF-8 or UTF-16) into a tree; UTF-8 is read as byte text by the fast reader. */
+export function parseXmlBytes(bytes: Uint8Array, file: string): XmlElement {
+  const byteText = utf8ByteText(bytes);
+  if (byteText === undefined) return parseXml(decodeXmlBytes(bytes, file), file);
+  return readSimpleXml(byteText, true) ?? parseXmlStrict(decodeXmlBytes(bytes, file), file);
 }
 
 /** The same through saxes alone. */

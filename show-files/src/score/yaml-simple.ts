@@ -3,23 +3,35 @@
 // that part in one pass over the text, without a syntax tree, about 50 times faster than a
 // general YAML parser. Anything outside it (anchors, tags, multi-line scalars or flow
 // collections, tabs, odd keys) makes it give up (undefined), and ustx-yaml.ts has the yaml
-// package read the text instead. It keeps the line of every sequence item and top-level key.
+// package read the text instead. It keeps the line of every top-level key and of the items of
+// the sequences error messages name (up to three levels deep: tempos, parts, each part's notes).
 
+import { textOfBytes } from './byte-text.ts';
 import { canStartPlain, COLON, DASH, decodeEscape, giveUp, HASH, hasColonSpace, isKeyChar, isKeyStart, isSpecialKey, NOT_SIMPLE, plainScalar, SPACE } from './yaml-scalars.ts';
+
+/** How deep (keys and items from the top) a sequence may be and still have its items' lines kept. */
+const LINE_DEPTH = 3;
 
 /** A YAML document as plain values, with the lines error messages need. */
 export interface YamlValues {
   root: unknown;
   /** Line (1-based) where a top-level key's value begins. */
   keyLine(key: string): number | undefined;
-  /** Line of each item of the sequence at a path (from the top). */
+  /** Line of each item of the sequence at a path (from the top; the fast reader keeps them up to three steps deep). */
   itemLines(path: readonly (string | number)[]): (index: number) => number | undefined;
 }
 
-/** The fast reader; undefined when the text is outside the part of YAML it reads. */
-export function readSimpleYaml(text: string): YamlValues | undefined {
+/**
+ * The fast reader; undefined when the text is outside the part of YAML it reads. With `byteText`
+ * the text is a UTF-8 file's bytes (byte-text.ts): the reader takes the same files and gives the
+ * same values, decoding only the strings it keeps.
+ */
+export function readSimpleYaml(text: string, byteText = false): YamlValues | undefined {
   const length = text.length;
-  // Line of each item of a block sequence; a flow sequence's items share its one line.
+  const cut = (from: number, to: number): string => (byteText ? textOfBytes(text.slice(from, to)) : text.slice(from, to));
+  // Line of each item of a block sequence; a flow sequence's items share its one line. Kept for
+  // the sequences error messages name (the tempos, parts, each part's notes: at most LINE_DEPTH
+  // keys and items from the top), not for the thousands of small lists inside notes.
   const seqLines = new Map<unknown[], number[] | number>();
   const rootKeyLines = new Map<string, number>();
 
@@ -74,8 +86,26 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
 
   // Keys repeat on every note: each is sliced from the text once and then found by a hash of its characters.
   const keyCache = new Map<number, string>();
+  const keysByFirst: (string[] | undefined)[] = new Array<string[] | undefined>(128).fill(undefined);
   /** A plain key at p followed by a colon and a space or the line's end (`after`: the index after the colon). */
   const plainKey = (p: number): string | undefined => {
+    // Most keys are ones seen before: compared in place with the first few seen that start with
+    // the same character (no hash, no map, no slice).
+    const known = keysByFirst[text.charCodeAt(p) & 127];
+    if (known !== undefined) {
+      for (let n = 0; n < known.length; n++) {
+        const key = known[n]!;
+        const length = key.length;
+        let j = 0;
+        while (j < length && text.charCodeAt(p + j) === key.charCodeAt(j)) j++;
+        if (j < length || (p + length < end && isKeyChar(text.charCodeAt(p + length)))) continue;
+        let k = p + length;
+        while (k < end && text.charCodeAt(k) === SPACE) k++;
+        if (!(k < end && text.charCodeAt(k) === COLON && (k + 1 === end || text.charCodeAt(k + 1) === SPACE))) return undefined;
+        after = k + 1;
+        return key;
+      }
+    }
     let i = p;
     let hash = 0;
     for (; i < end; i++) {
@@ -93,6 +123,8 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
     const key = text.slice(p, i);
     if (isSpecialKey(key)) giveUp();
     keyCache.set(hash, key);
+    const same = (keysByFirst[key.charCodeAt(0) & 127] ??= []);
+    if (length > 0 && same.length < 8) same.push(key); // a few per letter: a file of many keys is not searched through
     return key;
   };
 
@@ -104,15 +136,16 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
     if (p < end && text.charCodeAt(p) !== HASH) giveUp();
   };
 
-  function blockNode(): unknown {
-    if (isEntry(pos)) return blockSeq(indent);
+  /** The block node on the current line, `depth` keys and items from the top. */
+  function blockNode(depth: number): unknown {
+    if (isEntry(pos)) return blockSeq(indent, depth);
     const key = readKey(pos);
     if (key === undefined) giveUp(); // a lone scalar on its own line (or a multi-line one)
-    return blockMap(indent, key!);
+    return blockMap(indent, key!, depth);
   }
 
   /** A block mapping whose keys are at column col; its first key has just been read. */
-  function blockMap(col: number, key: string): Record<string, unknown> {
+  function blockMap(col: number, key: string, depth: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
     const atRoot = col === 0;
     for (;;) {
@@ -124,17 +157,17 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
         advance();
         if (!eof && indent > col) {
           if (atRoot) rootKeyLines.set(key, line);
-          value = blockNode();
+          value = blockNode(depth + 1);
         } else if (!eof && indent === col && isEntry(pos)) {
           if (atRoot) rootKeyLines.set(key, line);
-          value = blockSeq(col);
+          value = blockSeq(col, depth + 1);
         } else {
           if (atRoot) rootKeyLines.set(key, keyLine);
           value = null;
         }
       } else {
         if (atRoot) rootKeyLines.set(key, line);
-        value = inlineValue(v);
+        value = inlineValue(v, depth + 1);
         advance();
       }
       map[key] = value;
@@ -144,9 +177,9 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
     }
   }
 
-  function blockSeq(col: number): unknown[] {
+  function blockSeq(col: number, depth: number): unknown[] {
     const seq: unknown[] = [];
-    const lines: number[] = [];
+    const lines: number[] | undefined = depth <= LINE_DEPTH ? [] : undefined;
     for (;;) {
       let p = pos + 1;
       while (p < end && text.charCodeAt(p) === SPACE) p++;
@@ -155,16 +188,16 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
         const entryLine = line;
         advance();
         const below = !eof && indent > col;
-        lines.push(below ? line : entryLine);
-        seq.push(below ? blockNode() : null);
+        lines?.push(below ? line : entryLine);
+        seq.push(below ? blockNode(depth + 1) : null);
       } else if (isEntry(p)) {
         giveUp(); // "- - x": a sequence in a sequence, written compactly
       } else {
-        lines.push(line);
+        lines?.push(line);
         const key = readKey(p);
-        if (key !== undefined) seq.push(blockMap(indent + (p - pos), key));
+        if (key !== undefined) seq.push(blockMap(indent + (p - pos), key, depth + 1));
         else {
-          seq.push(inlineValue(p));
+          seq.push(inlineValue(p, depth + 1));
           advance();
         }
       }
@@ -172,15 +205,15 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
       if (indent > col) giveUp();
       if (!isEntry(pos)) break; // the next key of the mapping that holds this sequence
     }
-    seqLines.set(seq, lines);
+    if (lines) seqLines.set(seq, lines);
     return seq;
   }
 
   /** A value that fills the rest of the line from p (a comment may follow). */
-  function inlineValue(p: number): unknown {
+  function inlineValue(p: number, depth: number): unknown {
     const c = text.charCodeAt(p);
     if (c === 123 || c === 91 || c === 34 || c === 39) {
-      const value = c === 123 ? flowMap(p) : c === 91 ? flowSeq(p) : quoted(p);
+      const value = c === 123 ? flowMap(p, depth) : c === 91 ? flowSeq(p, depth) : quoted(p);
       expectLineEnd(after);
       return value;
     }
@@ -212,7 +245,8 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
       }
       if (i === e) return negative ? -n : n;
     }
-    return plainScalar(text.slice(p, e));
+    const value = plainScalar(text.slice(p, e));
+    return byteText && typeof value === 'string' ? textOfBytes(value) : value;
   }
 
   /** A one-line quoted scalar at p (`after`: the index after the closing quote). */
@@ -225,21 +259,21 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
       if (ch < ' ') giveUp();
       if (q === "'" && ch === "'") {
         if (text[i + 1] === "'") {
-          out += text.slice(from, i + 1);
+          out += cut(from, i + 1);
           from = i + 2;
           i++;
           continue;
         }
         after = i + 1;
-        return out + text.slice(from, i);
+        return out + cut(from, i);
       }
       if (q === '"' && ch === '"') {
         after = i + 1;
-        return out + text.slice(from, i);
+        return out + cut(from, i);
       }
       if (q === '"' && ch === '\\') {
         const [decoded, width] = decodeEscape(text, i, end);
-        out += text.slice(from, i) + decoded;
+        out += cut(from, i) + decoded;
         i += width - 1;
         from = i + 1;
       }
@@ -253,10 +287,10 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
   };
 
   /** A flow node inside [] or {} (`after`: the index after it). */
-  function flowNode(p: number): unknown {
+  function flowNode(p: number, depth: number): unknown {
     const c = text.charCodeAt(p);
-    if (c === 123) return flowMap(p);
-    if (c === 91) return flowSeq(p);
+    if (c === 123) return flowMap(p, depth);
+    if (c === 91) return flowSeq(p, depth);
     if (c === 34 || c === 39) return quoted(p);
     if (!canStartPlain(text, p, end, true)) giveUp();
     let e = p;
@@ -279,16 +313,16 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
     return scalarAt(p, e);
   }
 
-  function flowSeq(p: number): unknown[] {
+  function flowSeq(p: number, depth: number): unknown[] {
     const seq: unknown[] = [];
     p = skipSpaces(p + 1);
-    seqLines.set(seq, line);
+    if (depth <= LINE_DEPTH) seqLines.set(seq, line);
     if (text.charCodeAt(p) === 93) {
       after = p + 1;
       return seq;
     }
     for (;;) {
-      seq.push(flowNode(p));
+      seq.push(flowNode(p, depth + 1));
       p = skipSpaces(after);
       if (p >= end) giveUp(); // continues on the next line
       const c = text.charCodeAt(p);
@@ -310,7 +344,7 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
     return key;
   }
 
-  function flowMap(p: number): Record<string, unknown> {
+  function flowMap(p: number, depth: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
     p = skipSpaces(p + 1);
     if (text.charCodeAt(p) === 125) {
@@ -321,7 +355,7 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
       const key = flowKey(p);
       p = skipSpaces(after);
       if (p >= end || text.charCodeAt(p) === 44 || text.charCodeAt(p) === 125) giveUp(); // an empty value
-      map[key] = flowNode(p);
+      map[key] = flowNode(p, depth + 1);
       p = skipSpaces(after);
       if (p >= end) giveUp();
       const c = text.charCodeAt(p);
@@ -340,7 +374,7 @@ export function readSimpleYaml(text: string): YamlValues | undefined {
   let root: unknown;
   try {
     if (indent !== 0 || text.startsWith('---', pos) || text.startsWith('...', pos)) return undefined;
-    root = blockNode();
+    root = blockNode(0);
     if (!eof) return undefined;
   } catch (err) {
     if (err === NOT_SIMPLE) return undefined;

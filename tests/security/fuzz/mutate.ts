@@ -211,3 +211,36 @@ export function mutateUst(bytes: Uint8Array, r: Rng): Buffer {
       return mutateBytes(bytes, r);
   }
 }
+
+/** An XML mutant (MusicXML, .vsqx): a tag, attribute or entity broken, an element repeated, a hostile value, or byte damage. */
+export function mutateXml(bytes: Uint8Array, r: Rng): Buffer {
+  const text = Buffer.from(bytes).toString('utf8');
+  switch (int(r, 5)) {
+    case 0: {
+      const marks = [...text.matchAll(/<\/?[\w:-]+|="|&\w+;|<!\[CDATA\[|\]\]>/g)];
+      if (!marks.length) return mutateBytes(bytes, r);
+      const m = pick(r, marks);
+      const junk = pick(r, ['', '<', '>', '&', '&bogus;', '&#0;', '&#x110000;', '"', '<!--', ']]>', '<?x?>', '<!DOCTYPE x [<!ENTITY a "b">]>', '\u0001']);
+      return Buffer.from(text.slice(0, m.index) + junk + text.slice(m.index! + m[0].length));
+    }
+    case 1: {
+      // One leaf element's text replaced by a hostile value: ticks, durations, tempos, pitches.
+      const leaves = [...text.matchAll(/>([^<>]*)</g)].filter((m) => m[1]!.trim() !== '');
+      if (!leaves.length) return mutateBytes(bytes, r);
+      const m = pick(r, leaves);
+      const value = pick(r, ['99999999999', '-1', '0', '1e21', 'NaN', '', 'x'.repeat(3000), '480.5', '-0', '1e-300']);
+      return Buffer.from(text.slice(0, m.index! + 1) + value + text.slice(m.index! + 1 + m[1]!.length));
+    }
+    case 2: {
+      // A note (or any element) repeated many times.
+      const notes = [...text.matchAll(/<note>[\s\S]*?<\/note>/g)];
+      if (!notes.length) return mutateBytes(bytes, r);
+      const m = pick(r, notes);
+      return Buffer.from(text.slice(0, m.index) + m[0].repeat(100 + int(r, 2000)) + text.slice(m.index!));
+    }
+    case 3:
+      return Buffer.from(`${'<a>'.repeat(5000 + int(r, 20000))}${text}`);
+    default:
+      return mutateBytes(bytes, r);
+  }
+}
