@@ -141,12 +141,18 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     await proxy?.close();
   });
 
-  it('the primary holds the lease (epoch 1); the standby follows it', async () => {
+  // The lease's epoch, as last seen. A renewal missed on a loaded machine lets the lease lapse and
+  // the holder take it again with the next epoch, so the tests compare epochs, never count them.
+  let epoch = 0;
+
+  it('the primary holds the lease (epoch 1 or later); the standby follows it', async () => {
     const view = await waitUntil(() => pairView(a.url, operator), 10_000, 'the primary\'s pair view');
     expect(view.self.role).toBe('primary');
-    expect(view.lease).toMatchObject({ held: true, epoch: 1 });
+    expect(view.lease).toMatchObject({ held: true });
     expect((await pairView(b.url, operator))?.self.role).toBe('standby');
-    expect(await waitUntil(async () => ((await holderNow())?.url === a.url ? holderNow() : null), 10_000, 'the lease to name the primary\'s address')).toMatchObject({ epoch: 1, url: a.url });
+    const holder = await waitUntil(async () => ((await holderNow())?.url === a.url ? holderNow() : null), 10_000, 'the lease to name the primary\'s address');
+    expect(holder.epoch).toBeGreaterThanOrEqual(1);
+    epoch = holder.epoch;
   });
 
   it('partition: the link cut, both reaching redis: the standby does not take over, only the lease holder fires cues', async () => {
@@ -156,13 +162,16 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     proxy.cut(true);
     // The standby hears nothing, tries the lease, finds it held and renewed, and says so.
     const alarm = await waitUntil(() => standbyAlarms.find((x) => x.key === 'standby:link' && x.active), 30_000, 'the standby\'s link alarm');
-    expect(alarm.message).toMatch(/still holds the primary lease in redis \(epoch 1\): not taking over/);
+    expect(alarm.message).toMatch(/still holds the primary lease in redis \(epoch \d+\): not taking over/);
     await waitUntil(() => fired(a.url, 'chorus'), 20_000, 'the lease holder to fire the chorus (22.5 s) during the partition');
     await edgeFollows(a.url);
     expect((await pairView(b.url, operator))?.self.role).toBe('standby');
     expect((await pairView(a.url, operator))?.self.role).toBe('primary');
     expect(await lighting(b.url)).toEqual([]);
-    expect(await holderNow()).toMatchObject({ epoch: 1, url: a.url });
+    const holder = await holderNow();
+    expect(holder).toMatchObject({ url: a.url });
+    expect(holder!.epoch).toBeGreaterThanOrEqual(epoch);
+    epoch = holder!.epoch;
 
     // Healed: the standby mirrors again; still one primary.
     proxy.cut(false);
@@ -172,16 +181,19 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     expect(await lighting(b.url)).toEqual([]);
   });
 
-  it('the lease holder killed (SIGKILL): the standby takes the lease (epoch 2) and plays on; the old one, started again, stays standby', async () => {
+  it('the lease holder killed (SIGKILL): the standby takes the lease (a higher epoch) and plays on; the old one, started again, stays standby', async () => {
     await kill(primary, 'SIGKILL');
     primary = undefined;
     const promoted = await waitUntil(async () => {
       const view = await pairView(b.url, operator);
       return view?.self.role === 'primary' && (await getJson(`${b.url}/api/state`, operator)).json.mode === 'playing' ? view : null;
     }, 30_000, 'the standby to take the lease and play');
-    expect(promoted.self.term).toBe(2);
-    expect(promoted.lease).toMatchObject({ held: true, epoch: 2 });
-    expect(await waitUntil(async () => ((await holderNow())?.url === b.url ? holderNow() : null), 10_000, 'the lease to name the new primary')).toMatchObject({ epoch: 2, url: b.url });
+    expect(promoted.self.term).toBeGreaterThan(epoch);
+    expect(promoted.lease).toMatchObject({ held: true, epoch: promoted.self.term });
+    epoch = promoted.self.term;
+    const holder = await waitUntil(async () => ((await holderNow())?.url === b.url ? holderNow() : null), 10_000, 'the lease to name the new primary');
+    expect(holder.epoch).toBeGreaterThanOrEqual(epoch);
+    epoch = holder.epoch;
     // It sent the rig's state once, then fires the next cue itself.
     await waitUntil(async () => (await lighting(b.url)).some((m) => m.label.startsWith('chase ')), 10_000, 'the new primary to chase the lighting state');
     await waitUntil(() => fired(b.url, 'interlude sweep'), 30_000, 'the new primary to fire the next cue (37.5 s)');
@@ -193,7 +205,8 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
       const v = await pairView(a.url, operator);
       return v?.peer?.live ? v : null;
     }, 30_000, 'the old primary following the new one');
-    expect(back.self).toMatchObject({ role: 'standby', term: 2 });
+    expect(back.self).toMatchObject({ role: 'standby' });
+    expect(back.self.term).toBeGreaterThanOrEqual(epoch);
     expect(back.peer).toMatchObject({ url: b.url, role: 'primary' });
     await waitUntil(async () => (await pairView(b.url, operator))?.peer?.live === true, 30_000, 'the new primary to see its standby');
     // It stays standby while the show runs on: the holder fires its next cue, the returned one nothing.
@@ -202,11 +215,13 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     await waitUntil(async () => (await cues()) > firedBefore, 60_000, 'the primary to fire a later cue');
     expect((await pairView(a.url, operator))?.self.role).toBe('standby');
     expect(await lighting(a.url)).toEqual([]);
-    expect(await holderNow()).toMatchObject({ epoch: 2, url: b.url });
+    const after = await holderNow();
+    expect(after).toMatchObject({ url: b.url });
+    epoch = after!.epoch;
   });
 
-  it('fencing: the holder frozen (SIGSTOP) past its lease: the other takes over (epoch 3); woken, the frozen one sends nothing, stands down and says so', async () => {
-    // b holds the lease (epoch 2) and drives; a follows it directly. Freeze b as a long GC pause would.
+  it('fencing: the holder frozen (SIGSTOP) past its lease: the other takes over (a higher epoch); woken, the frozen one sends nothing, stands down and says so', async () => {
+    // b holds the lease and drives; a follows it directly. Freeze b as a long GC pause would.
     const frozenLog = JSON.stringify(await lighting(b.url));
     standby!.proc.kill('SIGSTOP');
     try {
@@ -214,7 +229,9 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
         const view = await pairView(a.url, operator);
         return view?.self.role === 'primary' ? view : null;
       }, 30_000, 'a to take the lease from the frozen holder');
-      expect(promoted.lease).toMatchObject({ held: true, epoch: 3 });
+      expect(promoted.lease).toMatchObject({ held: true });
+      expect(promoted.lease!.epoch).toBeGreaterThan(epoch);
+      epoch = promoted.lease!.epoch;
       // A cue comes due while b is frozen: a fires it (b's plan held it too, and would send it late on waking).
       await waitUntil(async () => (await lighting(a.url)).some((m) => !m.label.startsWith('chase ')), 60_000, 'the new holder to fire a cue while b is frozen');
     } finally {
@@ -225,10 +242,12 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
       const view = await pairView(b.url, operator);
       return view?.self.role === 'standby' && view.peer?.live ? view : null;
     }, 30_000, 'b to stand down and follow a');
-    expect(down.self.term).toBe(3);
+    expect(down.self.term).toBeGreaterThanOrEqual(epoch);
     expect(down.lease).toMatchObject({ held: false });
     expect(JSON.stringify(await lighting(b.url))).toBe(frozenLog);
-    expect(await holderNow()).toMatchObject({ epoch: 3, url: a.url });
+    const holder = await holderNow();
+    expect(holder).toMatchObject({ url: a.url });
+    epoch = holder!.epoch;
     await edgeFollows(a.url);
     // It says so: a desk alarm and its log.
     const bDesk = connect(b.url, operator);
@@ -238,13 +257,16 @@ describe('two servers on one redis: the lease decides which one drives', { timeo
     expect(standby!.output()).toMatch(/lease: lost: /);
   });
 
-  it('an operator\'s take over on the standby: the holder stands down and gives the lease up, the standby takes it (epoch 4)', async () => {
+  it('an operator\'s take over on the standby: the holder stands down and gives the lease up, the standby takes it (a higher epoch)', async () => {
     const r = await post(`${b.url}/api/standby/take-over`, operator);
     expect(r.status).toBe(200);
-    expect(r.json.note).toMatch(/took over .* \(term 4\)/);
-    expect((await pairView(b.url, operator))?.lease).toMatchObject({ held: true, epoch: 4 });
+    const term = Number(/took over .* \(term (\d+)\)/.exec(String(r.json.note))?.[1]);
+    expect(term).toBeGreaterThan(epoch);
+    expect((await pairView(b.url, operator))?.lease).toMatchObject({ held: true });
+    expect((await pairView(b.url, operator))!.lease!.epoch).toBeGreaterThanOrEqual(term);
     await waitUntil(async () => (await pairView(a.url, operator))?.self.role === 'standby', 10_000, 'a to stand down');
-    expect(await holderNow()).toMatchObject({ epoch: 4, url: b.url });
+    expect(await holderNow()).toMatchObject({ url: b.url });
+    expect((await holderNow())!.epoch).toBeGreaterThanOrEqual(term);
     expect((await getJson(`${b.url}/api/state`, operator)).json.mode).toBe('playing');
   });
 });
