@@ -88,6 +88,30 @@ function japaneseUnits(text: string, where: string, warnings: string[]): Unit[] 
   return units;
 }
 
+/**
+ * Phones set by hand, as units: each vowel (or a run of vowels: a diphthong) with the consonants
+ * before it; consonants after the last vowel close the last unit. No vowel at all: sung on /a/.
+ */
+function unitsOfPhones(phones: readonly string[]): Unit[] {
+  const units: Unit[] = [];
+  let onset: string[] = [];
+  for (const p of phones) {
+    const last = units[units.length - 1];
+    if ((p === 'N' || p === 'cl') && last && onset.length === 0) {
+      last.coda.push(p); // ん and っ close the mora before them, as in a kana reading
+      continue;
+    }
+    if (isSyllabic(p)) {
+      if (last && onset.length === 0 && last.coda.length === 0) last.nucleus.push(p);
+      else units.push({ onset, nucleus: [p], coda: [] });
+      onset = [];
+    } else onset.push(p);
+  }
+  if (units.length === 0) return [{ onset, nucleus: ['a'], coda: [] }];
+  units[units.length - 1]!.coda.push(...onset);
+  return units;
+}
+
 function syllableUnit(s: Syllable): Unit {
   return { onset: [...s.onset], nucleus: [...s.nucleus], coda: [...s.coda] };
 }
@@ -110,6 +134,12 @@ function planNotes(notes: VocalNote[], language: LyricLanguage, warnings: string
   let i = 0;
   while (i < notes.length) {
     const lyric = cleanLyric(notes[i]!.lyric);
+    const handSet = notes[i]!.phonemes;
+    if (handSet && handSet.length > 0 && !lyric.continuation) {
+      plans[i]!.units = unitsOfPhones(handSet);
+      i++;
+      continue;
+    }
     if (lyric.continuation || lyric.text === '') {
       const held = heldSymbol(plans, i - 1) ?? 'a';
       if (i === 0 || heldSymbol(plans, i - 1) === undefined) warnings.push(`${where(i)}: a continuation with nothing before it; sung as "a"`);
@@ -168,6 +198,11 @@ function planNotes(notes: VocalNote[], language: LyricLanguage, warnings: string
       const to = k === slots.length - 1 ? S : Math.min(k + 1, S);
       plans[n]!.units = syllables.slice(from, to).map(syllableUnit);
     });
+    // A note of the word whose phonemes were set by hand sings those instead of its syllable.
+    for (const n of pieceNotes) {
+      const set = notes[n]!.phonemes;
+      if (set && set.length > 0) plans[n]!.units = unitsOfPhones(set);
+    }
     // Continuation notes (and text notes left without a syllable) hold the vowel before them;
     // the held syllable's final consonants move to the end of the last held note.
     for (let g = 0; g < group.length; g++) {

@@ -14,6 +14,7 @@ export function buildVocalTrack(score: Score, toSeconds: (tick: number) => numbe
     // The creator's tuning travels with the note; the synthesizer follows it where present.
     if (n.dynamics !== undefined) note.dynamics = n.dynamics;
     if (n.vibrato) note.vibrato = { ...n.vibrato };
+    if (n.phonemes) note.phonemes = [...n.phonemes];
     return note;
   });
   const { phonemes, warnings } = phonemizeNotes(notes, voice, { songStart: toSeconds(0) });

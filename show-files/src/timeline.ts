@@ -114,6 +114,8 @@ export interface VocalNote {
   dynamics?: number;
   /** The creator's vibrato for this note (depth in semitones, rate Hz, delay/fades in seconds). */
   vibrato?: NoteVibrato;
+  /** Phonemes set by hand in the score (engine symbols): sung instead of the lyric's pronunciation. */
+  phonemes?: string[];
 }
 export interface Phoneme { time: number; end: number; symbol: string; /** index into the vocal track's notes */ note: number }
 export interface VocalTrack {

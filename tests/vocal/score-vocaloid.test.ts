@@ -5,6 +5,7 @@ import { parseScore, readScoreFile, ScoreError } from '../../show-files/src/scor
 import { pitchOffsetAt } from '../../show-files/src/score/pitch-curve.ts';
 import { TempoMap } from '../../show-files/src/tempo.ts';
 import { buildVocalTrack, DEFAULT_VOICE } from '../../vocal/track.ts';
+import { vocaloidPhonemes } from '../../show-files/src/score/vocaloid-phonemes.ts';
 
 function errorOf(fn: () => unknown): ScoreError {
   try {
@@ -43,8 +44,18 @@ describe('Vocaloid 4 .vsqx', () => {
     expect(pitchOffsetAt(c, 300)).toBe(0);
     const w = score.warnings.join('\n');
     expect(w).toContain('2 tracks have notes; singing track 1 "Lead"');
-    expect(w).toContain('1 note has phonemes set by hand (locked)');
+    // The locked phonemes "g M" over the lyric く are sung as set: ぐ, not く.
+    expect(score.notes[1]!.phonemes).toEqual(['g', 'u']);
+    expect(score.notes[0]!.phonemes).toBeUndefined(); // unlocked: Vocaloid's own guess, the lyric decides
+    expect(w).not.toContain('phonemes set by hand');
+    const track = buildVocalTrack(score, (t) => map.secondsAt(t), DEFAULT_VOICE);
+    expect(track.phonemes.filter((p) => p.note === 1).map((p) => p.symbol)).toEqual(['g', 'u']);
     expect(score.notes[2]!.source?.line).toBe(38);
+    // Symbols neither Vocaloid set knows are not guessed at: the lyric is sung, and the file says so.
+    const odd = (await readFile('tests/fixtures/scores/tuned-v4.vsqx', 'utf8')).replace('g M', 'g QQ');
+    const oddScore = parseScore(new TextEncoder().encode(odd), 'odd.vsqx');
+    expect(oddScore.notes[1]!.phonemes).toBeUndefined();
+    expect(oddScore.warnings.join('\n')).toContain('1 note has phonemes set by hand (locked) in symbols this voice does not know; sung from the lyric instead');
   });
 
   it('reads the Vocaloid 3 element names and a 3/4 lead-in; sings a chosen track', async () => {
@@ -73,6 +84,17 @@ describe('Vocaloid 4 .vsqx', () => {
   });
 });
 
+describe('Vocaloid phoneme symbols', () => {
+  it('translates the Japanese and English sets, diphthongs and ん included, and refuses unknown symbols', () => {
+    expect(vocaloidPhonemes("k' a N\\")).toEqual(['ky', 'a', 'N']);
+    expect(vocaloidPhonemes('ts M')).toEqual(['ts', 'u']);
+    expect(vocaloidPhonemes('D @')).toEqual(['dh', 'ah']);
+    expect(vocaloidPhonemes('h @U m')).toEqual(['h', 'o', 'uh', 'm']);
+    expect(vocaloidPhonemes('k xx')).toBeUndefined();
+    expect(vocaloidPhonemes('  ')).toBeUndefined();
+  });
+});
+
 describe('Vocaloid 5 .vpr', () => {
   it('reads Project/sequence.json: notes, tempo, time signature, pitch bend, dynamics, vibrato', async () => {
     const score = parseScore(await vprOf(), 'song.vpr');
@@ -96,7 +118,11 @@ describe('Vocaloid 5 .vpr', () => {
     const curve = track.pitchCurve!.map((p) => ({ tick: p.time, cents: p.cents }));
     expect(pitchOffsetAt(curve, 2 - 0.03 + 1e-9)).toBeCloseTo(0, 3);
     expect(pitchOffsetAt(curve, 2 + 0.03)).toBeCloseTo(0, 3);
-    expect(score.warnings.join('\n')).toContain('1 note has phonemes set by hand (protected)');
+    // The protected phonemes "l aI" over the lyric "lo" are sung as set ("lie"); "hel-" keeps its lyric.
+    expect(score.notes[1]!.phonemes).toEqual(['l', 'a', 'ih']);
+    expect(track.phonemes.filter((p) => p.note === 1).map((p) => p.symbol)).toEqual(['l', 'a', 'ih']);
+    expect(track.phonemes.filter((p) => p.note === 0).map((p) => p.symbol)).toEqual(['h', 'ah']);
+    expect(score.warnings.join('\n')).not.toContain('phonemes set by hand');
   });
 
   it('refuses broken archives and JSON with the file named', async () => {

@@ -33,6 +33,9 @@ export interface ScoreNote {
   /** Vibrato as tuned by the creator; replaces the voice's automatic vibrato on this note.
    *  Depth 0: the file tunes vibrato elsewhere and gives this note none. */
   vibrato?: NoteVibrato;
+  /** Phonemes set by hand in the source tool (Vocaloid's locked or protected phonemes), in the
+   *  vocal engine's symbols: sung instead of the lyric's own pronunciation. */
+  phonemes?: string[];
 }
 
 export interface Score {

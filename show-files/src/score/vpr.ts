@@ -3,6 +3,7 @@
 // controllers (pitchBend, pitchBendSens, dynamics) are positioned relative to the part. There is
 // no lead-in: tick 0 is bar 1. One track is sung: the first with notes, or the one chosen.
 
+import { vocaloidPhonemes } from './vocaloid-phonemes.ts';
 import { TempoMap, type TempoPoint, type TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreImportOptions, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
@@ -87,7 +88,12 @@ function readSequence(data: Plain, file: string, options: ScoreImportOptions): S
       if (!Number.isInteger(raw.number) || (raw.number as number) < 0 || (raw.number as number) > 127) throw new ScoreError(file, `${noteWhere(number, p, i)}: "number" must be a MIDI number 0-127, got ${JSON.stringify(raw.number)}`);
       const lyric = typeof raw.lyric === 'string' && raw.lyric.trim() !== '' ? raw.lyric.trim() : 'a';
       const note: ScoreNote = { tick: start + raw.pos, durationTicks: raw.duration, pitch: raw.number as number, lyric, source: { index: i, part: p } };
-      if (raw.isProtected === true) locked++;
+      if (raw.isProtected === true) {
+        // Set by hand: sung as set, where the symbols translate.
+        const set = vocaloidPhonemes(typeof raw.phoneme === 'string' ? raw.phoneme : undefined);
+        if (set) note.phonemes = set;
+        else locked++;
+      }
       const v = raw.vibrato;
       if (isRecord(v) && finite(v.type) && v.type > 0 && finite(v.duration) && v.duration > 0) {
         vibratos.set(note, { ticks: Math.min(v.duration, raw.duration), depth: meanValue(pointValues(v.depths), 64), rate: meanValue(pointValues(v.rates), 50) });
@@ -97,7 +103,7 @@ function readSequence(data: Plain, file: string, options: ScoreImportOptions): S
     });
   });
   if (notes.length === 0) throw new ScoreError(file, 'no notes in any singing track');
-  if (locked > 0) warnings.push(`${file}: ${locked} note${locked === 1 ? ' has' : 's have'} phonemes set by hand (protected); sung from the lyric instead`);
+  if (locked > 0) warnings.push(`${file}: ${locked} note${locked === 1 ? ' has' : 's have'} phonemes set by hand (protected) in symbols this voice does not know; sung from the lyric instead`);
   const score = finishScore({ format: 'vpr', resolution: RESOLUTION, tempo, timeSignature, notes, warnings }, file);
   const map = new TempoMap(tempo, RESOLUTION);
   if (applyVocaloidVibratos(score.notes, (n) => vibratos.get(n), map) > 0) {

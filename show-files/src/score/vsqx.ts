@@ -4,6 +4,7 @@
 // part), controller events (PIT, PBS, DYN) and per-note vibrato settings. One track is sung: the
 // first with notes, or the one chosen by name or number.
 
+import { vocaloidPhonemes } from './vocaloid-phonemes.ts';
 import { TempoMap, type TempoPoint, type TimeSignature } from '../tempo.ts';
 import { ScoreError, type Score, type ScoreImportOptions, type ScoreNote } from './model.ts';
 import { finishScore } from './json.ts';
@@ -84,7 +85,13 @@ export function parseVsqxTree(root: XmlElement, file: string, options: ScoreImpo
       if (dur === undefined || !(dur > 0 && dur < 1e9)) throw new ScoreError(file, `${noteWhere(track.number, p, i)}: <${tags.dur}> must be a length > 0, got "${childText(el, tags.dur) ?? ''}"`, line);
       if (pitch === undefined || !Number.isInteger(pitch) || pitch < 0 || pitch > 127) throw new ScoreError(file, `${noteWhere(track.number, p, i)}: <${tags.noteNum}> must be a MIDI number 0-127, got "${childText(el, tags.noteNum) ?? ''}"`, line);
       const note: ScoreNote = { tick: start + pos, durationTicks: dur, pitch, lyric: (childText(el, tags.lyric) ?? '').trim() || 'a', source: { line, index: i, part: p } };
-      if (child(el, tags.phoneme)?.attrs.lock === '1') locked++;
+      const phonemeEl = child(el, tags.phoneme);
+      if (phonemeEl?.attrs.lock === '1') {
+        // Set by hand: sung as set, where the symbols translate.
+        const set = vocaloidPhonemes(childText(el, tags.phoneme));
+        if (set) note.phonemes = set;
+        else locked++;
+      }
       const vibrato = readVibrato(child(el, tags.style), tags, dur);
       if (vibrato) vibratos.set(note, vibrato);
       notes.push(note);
@@ -92,7 +99,7 @@ export function parseVsqxTree(root: XmlElement, file: string, options: ScoreImpo
     });
   });
   if (notes.length === 0) throw new ScoreError(file, 'no notes in any track');
-  if (locked > 0) warnings.push(`${file}: ${locked} note${locked === 1 ? ' has' : 's have'} phonemes set by hand (locked); sung from the lyric instead`);
+  if (locked > 0) warnings.push(`${file}: ${locked} note${locked === 1 ? ' has' : 's have'} phonemes set by hand (locked) in symbols this voice does not know; sung from the lyric instead`);
   const score = finishScore({ format: 'vsqx', resolution, tempo, timeSignature, notes, warnings }, file);
   const map = new TempoMap(tempo, resolution);
   const tuned = applyVocaloidVibratos(score.notes, (n) => vibratos.get(n), map);
