@@ -7,19 +7,9 @@ import { phonemizeNotes } from '../../vocal/phonemize.ts';
 import { DEFAULT_VOICE } from '../../vocal/track.ts';
 import { LipSync } from '../../vocal/lipsync.ts';
 import { buildVocalMidi } from './midi-fixture.ts';
+import { rng } from './random.ts';
 
 const MUTATIONS = 150;
-
-/** Deterministic pseudo-random numbers (xorshift32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
   const out = new Uint8Array(bytes);

@@ -13,6 +13,7 @@ import { parseMusicXmlTree } from '../../show-files/src/score/musicxml.ts';
 import { isVsqxRoot, parseVsqxTree } from '../../show-files/src/score/vsqx.ts';
 import { textOfBytes, utf8ByteText } from '../../show-files/src/score/byte-text.ts';
 import { benchNotes, musicXmlFile, ustxFile, vsqxFile } from '../../bench/score-files.ts';
+import { rng } from './random.ts';
 
 const DIR = 'tests/fixtures/scores';
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -34,16 +35,6 @@ function outcome(run: () => Score): Score | string {
     if (!(err instanceof ScoreError)) throw err;
     return err.message;
   }
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
 }
 
 const SPECIAL = '0123456789-.<>/="[]{},:;# \n&\'';

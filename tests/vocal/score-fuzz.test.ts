@@ -6,19 +6,9 @@ import { zipSync } from 'fflate';
 import { parseScore, ScoreError, type Score } from '../../show-files/src/score/index.ts';
 import { TempoMap } from '../../show-files/src/tempo.ts';
 import { buildVocalTrack, DEFAULT_VOICE } from '../../vocal/track.ts';
+import { rng } from './random.ts';
 
 const MUTANTS = 300;
-
-/** Deterministic pseudo-random numbers (xorshift32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 const SPECIAL = '0123456789-.<>/="[]{},:;\n';
 

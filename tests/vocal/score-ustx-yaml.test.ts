@@ -8,6 +8,7 @@ import { parseDocument, LineCounter, isSeq, isNode } from 'yaml';
 import { readSimpleYaml, readUstxYaml } from '../../show-files/src/score/ustx-yaml.ts';
 import { parseScore, ScoreError } from '../../show-files/src/score/index.ts';
 import { benchNotes, ustxFile } from '../../bench/score-files.ts';
+import { rng } from './random.ts';
 
 const fixture = (name: string): string => readFileSync(`tests/fixtures/scores/${name}`, 'utf8');
 
@@ -74,17 +75,6 @@ function agrees(text: string): boolean {
     list.forEach((_, i) => expect(lines(i), `line of ${path.join('.')}[${i}]`).toBe(reference.itemLine(path, i)));
   }
   return true;
-}
-
-/** Deterministic pseudo-random numbers (xorshift32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
 }
 
 // What a YAML mutant is made of: indicators, quotes, escapes, numbers in every core-schema spelling.

@@ -8,6 +8,7 @@ import { readSimpleXml } from '../../show-files/src/score/xml-simple.ts';
 import { parseXmlStrict } from '../../show-files/src/score/xml.ts';
 import { parseScore, ScoreError } from '../../show-files/src/score/index.ts';
 import { benchNotes, musicXmlFile, vsqxFile } from '../../bench/score-files.ts';
+import { rng } from './random.ts';
 
 const fixture = (name: string): string => readFileSync(`tests/fixtures/scores/${name}`, 'utf8');
 const seeds = [fixture('repeat-verses.musicxml'), fixture('pickup-6-8.musicxml'), fixture('tuned-v4.vsqx'), fixture('plain-v3.vsqx'), new TextDecoder().decode(vsqxFile(benchNotes(12))), new TextDecoder().decode(musicXmlFile(benchNotes(12)))];
@@ -24,16 +25,6 @@ function agrees(text: string): boolean {
   }
   if (!isDeepStrictEqual(fast, strict)) throw new Error(`trees differ:\n${text.slice(0, 300)}`);
   return true;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
 }
 
 const TOKENS = [' ', '\n', '\r\n', '\r', '\t', '<', '>', '/', '</', '/>', '=', '"', "'", '&', '&amp;', '&lt;', '&#65;', '&#x3042;', '&#0;', '&foo;', '<!--', '-->', '--', '<![CDATA[', ']]>', '<?x?>', '<!DOCTYPE a>', 'a', 'ら', ':', 'x:y', '\u3000', '\u00a0', '\ud83c', '\x01', '\x7f', '\ufffe', '<a>', '</a>', 'id="P"', ' b="1"', '<b/>'];
