@@ -8,7 +8,7 @@ import { parseDocument, LineCounter, isSeq, isNode } from 'yaml';
 import { readSimpleYaml, readUstxYaml } from '../../show-files/src/score/ustx-yaml.ts';
 import { parseScore, ScoreError } from '../../show-files/src/score/index.ts';
 import { benchNotes, ustxFile } from '../../bench/score-files.ts';
-import { rng } from './random.ts';
+import { mutateText, rng } from './random.ts';
 
 const fixture = (name: string): string => readFileSync(`tests/fixtures/scores/${name}`, 'utf8');
 
@@ -80,19 +80,7 @@ function agrees(text: string): boolean {
 // What a YAML mutant is made of: indicators, quotes, escapes, numbers in every core-schema spelling.
 const TOKENS = [' ', '  ', '\n', '\r\n', '\r', '\t', '-', '- ', ':', ': ', '#', ' #', "'", "''", '"', '\\', '\\u3042', '\\x', '{', '}', '[', ']', ',', '&a ', '*a', '!', '|', '>', '?', '~', 'null', 'True', 'FALSE', '0x1F', '0o17', '.inf', '-.Inf', '.nan', '1e3', '-0', '+5', '.5', '5.', '007', '1_000', '99999999999999999999', 'x', 'ら', '\u2028', '\u0085', '\ufeff', '\x7f', '\x00', '__proto__', 'true:', 'a b:'];
 
-function mutate(text: string, random: () => number): string {
-  let out = text;
-  const edits = 1 + Math.floor(random() * 3);
-  for (let e = 0; e < edits; e++) {
-    const at = Math.floor(random() * (out.length + 1));
-    const token = TOKENS[Math.floor(random() * TOKENS.length)]!;
-    const kind = random();
-    if (kind < 0.45) out = out.slice(0, at) + token + out.slice(at);
-    else if (kind < 0.9) out = out.slice(0, at) + token + out.slice(at + 1 + Math.floor(random() * 3));
-    else out = out.slice(0, at) + out.slice(at + 1 + Math.floor(random() * 8));
-  }
-  return out;
-}
+const mutate = (text: string, random: () => number): string => mutateText(text, TOKENS, random);
 
 const CORNERS = `# comment
 name: 'it''s'   # a comment after a value

@@ -8,7 +8,7 @@ import { readSimpleXml } from '../../show-files/src/score/xml-simple.ts';
 import { parseXmlStrict } from '../../show-files/src/score/xml.ts';
 import { parseScore, ScoreError } from '../../show-files/src/score/index.ts';
 import { benchNotes, musicXmlFile, vsqxFile } from '../../bench/score-files.ts';
-import { rng } from './random.ts';
+import { mutateText, rng } from './random.ts';
 
 const fixture = (name: string): string => readFileSync(`tests/fixtures/scores/${name}`, 'utf8');
 const seeds = [fixture('repeat-verses.musicxml'), fixture('pickup-6-8.musicxml'), fixture('tuned-v4.vsqx'), fixture('plain-v3.vsqx'), new TextDecoder().decode(vsqxFile(benchNotes(12))), new TextDecoder().decode(musicXmlFile(benchNotes(12)))];
@@ -29,18 +29,7 @@ function agrees(text: string): boolean {
 
 const TOKENS = [' ', '\n', '\r\n', '\r', '\t', '<', '>', '/', '</', '/>', '=', '"', "'", '&', '&amp;', '&lt;', '&#65;', '&#x3042;', '&#0;', '&foo;', '<!--', '-->', '--', '<![CDATA[', ']]>', '<?x?>', '<!DOCTYPE a>', 'a', 'ら', ':', 'x:y', '\u3000', '\u00a0', '\ud83c', '\x01', '\x7f', '\ufffe', '<a>', '</a>', 'id="P"', ' b="1"', '<b/>'];
 
-function mutate(text: string, random: () => number): string {
-  let out = text;
-  for (let e = 0, n = 1 + Math.floor(random() * 3); e < n; e++) {
-    const at = Math.floor(random() * (out.length + 1));
-    const token = TOKENS[Math.floor(random() * TOKENS.length)]!;
-    const kind = random();
-    if (kind < 0.45) out = out.slice(0, at) + token + out.slice(at);
-    else if (kind < 0.9) out = out.slice(0, at) + token + out.slice(at + 1 + Math.floor(random() * 3));
-    else out = out.slice(0, at) + out.slice(at + 1 + Math.floor(random() * 8));
-  }
-  return out;
-}
+const mutate = (text: string, random: () => number): string => mutateText(text, TOKENS, random);
 
 describe('the fast score XML reader', () => {
   it('builds the same tree as saxes for the fixtures, the bench songs and CRLF files', () => {

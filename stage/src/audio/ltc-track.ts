@@ -8,6 +8,7 @@
 
 import { ltcSamples } from '../../../show-files/src/ltc.ts';
 import { framesPerSecond, type MtcRate } from '../../../show-files/src/timecode.ts';
+import { stopSources } from './player.ts';
 
 const LEAD_SECONDS = 0.08;
 const AHEAD_SECONDS = 1;
@@ -98,14 +99,7 @@ export class LtcTrack {
   }
 
   stop(): void {
-    for (const s of this.sources.splice(0)) {
-      try {
-        s.stop();
-      } catch {
-        // not started yet or already ended
-      }
-      s.disconnect();
-    }
+    stopSources(this.sources);
     this.anchor = null;
   }
 }

@@ -97,14 +97,19 @@ export class AudioPlayer {
   }
 
   stop(): void {
-    for (const s of this.sources.splice(0)) {
-      try {
-        s.stop();
-      } catch {
-        // already stopped
-      }
-      s.disconnect();
-    }
+    stopSources(this.sources);
     this.playing = null;
+  }
+}
+
+/** Stops and disconnects every source in the list and empties it (one not started or already ended is fine). */
+export function stopSources(sources: AudioBufferSourceNode[]): void {
+  for (const s of sources.splice(0)) {
+    try {
+      s.stop();
+    } catch {
+      // not started yet or already ended
+    }
+    s.disconnect();
   }
 }
