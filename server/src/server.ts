@@ -197,7 +197,8 @@ export class ShowServer {
     const compiled: LoadedShowResult = o.timeline ? { ok: true, timeline: o.timeline, errors: [], warnings: [] } : await this.controller.compile(this.showDir);
     const { timeline, warnings, leftOut = [] } = compiled.ok && compiled.timeline ? { ...compiled, timeline: compiled.timeline } : fallbackShow(this.stateDir, compiled, this.alarms, log);
     this.controller.setTimeline(timeline, warnings);
-    this.fans = new FanHub({ io: this.io, clock: this.clock, node: this.node.name, merging: !o.edge, clustered: !!o.redisUrl, cheerRate: o.cheerRate, cheerBurst: o.cheerBurst, fansPerAddress: o.fansPerAddress });
+    // The crowd is merged by whichever server drives (primaryOnly): a standby on the primary's redis counts like an edge.
+    this.fans = new FanHub({ io: this.io, clock: this.clock, node: this.node.name, merging: false, clustered: !!o.redisUrl, cheerRate: o.cheerRate, cheerBurst: o.cheerBurst, fansPerAddress: o.fansPerAddress });
     if (o.edge) await this.cluster.follow(o.clock ?? serverClock, this.clock);
     else await this.startPrimary(timeline);
     this.fans.start();
@@ -243,9 +244,10 @@ export class ShowServer {
     this.cluster.servePrimary(this.clock);
   }
 
-  /** MIDI in and the venue protocols run on the primary only: started on taking over, stopped on standing down. */
+  /** MIDI in, the venue protocols and the crowd's merging run on the primary only: started on taking over, stopped on standing down. */
   private async primaryOnly(on: boolean): Promise<void> {
     const o = this.options;
+    this.fans.setMerging(on);
     if (!on) return void (this.midi.close(), await this.venue?.close(), (this.venue = null));
     if (o.midiInputPort) this.midi.open(o.midiInputPort);
     if (!o.venue) return;

@@ -2,14 +2,17 @@
 // lighting into recorders, a real redis-server): the standby cannot ask the primary over the link,
 // so it leaves a take-over request in redis; the primary's next renewal finds it, the primary
 // stands down at once and lets its lease run out, and the standby takes the lease with the next
-// epoch. At no point do both drive the lighting.
+// epoch. At no point do both drive the lighting, nor merge the crowd (the desk would see two
+// crowds in turn, the standby's without the primary's viewers).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { ShowServer } from '../../server/src/server.ts';
 import type { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
 import { startRedisServer, type RedisProcess } from '../../server/src/fans/redis-process.ts';
-import { copyDemoShow, post, startTestServer, tempDir, waitUntil } from '../server/helpers.ts';
+import type { Socket } from 'socket.io-client';
+import { CROWD_EVENTS, type CrowdFrame } from '../../protocol/index.ts';
+import { connect, copyDemoShow, post, sleep, startTestServer, tempDir, waitUntil } from '../server/helpers.ts';
 import { cuttableProxy, type CuttableProxy } from './proxy.ts';
 
 interface Running {
@@ -24,18 +27,40 @@ describe('an operator\'s take over on one redis during a cut link', { timeout: 1
   let a: Running;
   let b: Running;
   let proxy: CuttableProxy;
+  const sockets: Socket[] = [];
+  /** The pair's tokens, as the first server made them (a server that stood down keeps only their hashes). */
+  let tokens: { operator: string; viewer: string };
+  /** Crowd frames a desk on the first server has seen, in order. */
+  const frames: CrowdFrame[] = [];
 
   beforeAll(async () => {
     redis = await startRedisServer();
     a = await startTestServer(undefined, { showDir: copyDemoShow(), stateDir: join(tempDir(), 'state'), redisUrl: redis.url });
+    tokens = { operator: a.server.tokens.operator, viewer: a.server.tokens.viewer };
     proxy = await cuttableProxy(Number(new URL(a.server.url).port));
     b = await startTestServer(undefined, { showDir: copyDemoShow(), stateDir: join(tempDir(), 'state'), redisUrl: redis.url, standby: { of: `http://127.0.0.1:${proxy.port}/desk?token=${a.server.tokens.operator}` } });
   });
   afterAll(async () => {
+    for (const s of sockets) s.close();
     await b?.server.close();
     await a?.server.close();
     await proxy?.close();
     await redis?.stop();
+  });
+
+  it('only the lease holder merges the crowd: the desk sees one crowd, with the holder\'s viewer in it', async () => {
+    const desk = connect(a.server.url, tokens.operator);
+    sockets.push(desk, connect(a.server.url, tokens.viewer));
+    desk.on(CROWD_EVENTS.crowd, (f: CrowdFrame) => frames.push(f));
+    await waitUntil(() => frames.some((f) => f.viewers === 1), 10_000, 'the desk to see the viewer');
+    const from = frames.length;
+    // Unchanged crowds are re-sent every 2 s by the merging node: two rounds of every merger.
+    await sleep(4500);
+    const seen = frames.slice(from);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.map((f) => f.viewers)).toEqual(seen.map(() => 1));
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.seq).toBeGreaterThan(seen[i - 1]!.seq);
+    expect([a.server.fans.merging, b.server.fans.merging]).toEqual([true, false]);
   });
 
   it('the holder gives the lease up at its next renewal and stands down; the standby takes it (epoch 2) and drives alone', async () => {
@@ -62,5 +87,19 @@ describe('an operator\'s take over on one redis during a cut link', { timeout: 1
     expect(a.recorder.messages.length).toBe(sentByOld);
     expect(await a.server.command({ command: 'stop' }, 'test')).toMatchObject({ ok: false });
     proxy.cut(false);
+
+    // The crowd is merged by the new holder now; the old one, a standby on the same redis, sends none of its own.
+    expect([a.server.fans.merging, b.server.fans.merging]).toEqual([false, true]);
+    const after: CrowdFrame[] = [];
+    const desk = connect(b.server.url, tokens.operator);
+    sockets.push(desk, connect(b.server.url, tokens.viewer));
+    desk.on(CROWD_EVENTS.crowd, (f: CrowdFrame) => after.push(f));
+    await waitUntil(() => after.some((f) => f.viewers === 1), 10_000, 'the new holder\'s desk to see its viewer');
+    const from = after.length;
+    await sleep(4500);
+    const seen = after.slice(from);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.map((f) => f.viewers)).toEqual(seen.map(() => 1));
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.seq).toBeGreaterThan(seen[i - 1]!.seq);
   });
 });

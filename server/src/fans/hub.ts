@@ -16,7 +16,10 @@ export interface FanHubOptions {
   clock: () => number;
   /** This process's name in the cluster. */
   node: string;
-  /** Merges and broadcasts the crowd (the single server, or the primary of a cluster). */
+  /**
+   * Merges and broadcasts the crowd (the single server, or the primary of a cluster). In a cluster
+   * this follows the primary's role (setMerging): a standby on the primary's redis counts like an edge.
+   */
   merging: boolean;
   /** Other nodes share this io through an adapter (serverSideEmit works). */
   clustered: boolean;
@@ -59,24 +62,38 @@ export class FanHub {
   /** Cheers accepted and refused since start (this node), for tests and health. */
   accepted = 0;
   refused = 0;
+  private mergingNow: boolean;
 
   constructor(private readonly options: FanHubOptions) {
     this.tally = new NodeTally(options.node);
     this.viewerCast = new SlicedCast(options.io, 'viewer', CROWD_EVENTS.crowd);
-    if (options.merging && options.clustered) {
+    this.mergingNow = options.merging;
+    if (options.clustered) {
       options.io.on(CLUSTER_EVENTS.crowdPartial, (partial: unknown) => {
+        if (!this.mergingNow) return;
         const p = checkPartial(partial);
         if (p) this.merger.add(p);
       });
-    }
-    // An edge gets the viewers' frame from the merging node and slices it to its own viewers.
-    if (!options.merging && options.clustered) {
+      // A node that does not merge gets the viewers' frame from the one that does and slices it to its own viewers.
       options.io.on(CLUSTER_EVENTS.viewerCrowd, (frame: unknown) => {
-        if (!checkFrame(frame)) return;
+        if (this.mergingNow || !checkFrame(frame)) return;
         this.last = frame;
         this.viewerCast.send(frame);
       });
     }
+  }
+
+  /** Whether this node merges and broadcasts the crowd now (in a cluster, one node at a time). */
+  get merging(): boolean {
+    return this.mergingNow || !this.options.clustered;
+  }
+
+  /**
+   * Take up or hand over the merging (a standby that takes over, a primary that stands down). The
+   * merger starts empty: the other nodes' next tallies (every 100 ms) fill it.
+   */
+  setMerging(on: boolean): void {
+    this.mergingNow = on;
   }
 
   get lastFrame(): CrowdFrame | null {
@@ -149,7 +166,7 @@ export class FanHub {
   tick(now = this.options.clock()): void {
     const partial = this.tally.flush(now);
     const { io } = this.options;
-    if (!this.options.merging) {
+    if (!this.merging) {
       io.serverSideEmit(CLUSTER_EVENTS.crowdPartial, partial);
       return;
     }
