@@ -1,7 +1,8 @@
 // The voice, judged the way the issue asks: beside Festival's singing mode on the same notes.
 // For each of the project's own English test songs (bench/voice/songs.ts): both voices rendered
 // in this run, scored by PocketSphinx (../shared/tools/intelligibility, open vocabulary and song
-// grammar) with the transcripts; pitch accuracy by Praat; the five Japanese vowels' F1/F2 by
+// grammar; the median of 5 runs each, as the tool's resampling dithers our 44.1 kHz files a little
+// differently every time) with the transcripts; pitch accuracy by Praat; the five Japanese vowels' F1/F2 by
 // Praat; whole-process wall time of `holostage sing` against `text2wave -mode singing`.
 // Tools missing on this machine are reported as skipped rows (apt-get install festival
 // festvox-kallpc16k pocketsphinx pocketsphinx-en-us sox praat).
@@ -41,6 +42,28 @@ function score(wav: string, lyrics: string): Heard {
   return JSON.parse(execFileSync(intelligibility, [wav, lyrics, '--json'], { encoding: 'utf8' })) as Heard;
 }
 
+/** Runs of the recognizer per file: the tool dithers when it resamples (sox), so a 44.1 kHz file scores a little differently each time. */
+const SCORE_RUNS = 5;
+
+interface Scored {
+  /** Median WERs over the runs, and the run whose open-vocabulary WER is that median (for its transcript). */
+  open: number;
+  song: number;
+  openRange: [number, number];
+  songRange: [number, number];
+  typical: Heard;
+}
+
+function scoreRuns(wav: string, lyrics: string): Scored {
+  const runs = Array.from({ length: SCORE_RUNS }, () => score(wav, lyrics));
+  const open = median(runs.map((r) => r.open.wer));
+  const song = median(runs.map((r) => r.song.wer));
+  const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
+  return { open, song, openRange: range(runs.map((r) => r.open.wer)), songRange: range(runs.map((r) => r.song.wer)), typical: runs.find((r) => r.open.wer === open) ?? runs[0]! };
+}
+
+const spread = (r: [number, number]): string => (r[0] === r[1] ? '' : ` (${r[0].toFixed(2)}-${r[1].toFixed(2)})`);
+
 /** Per note: median cents error of Praat's F0 over the middle half of the note (vibrato averages out). */
 function pitchErrors(wav: string, notes: { time: number; end: number; pitch: number }[]): number[] {
   const lines = execFileSync('praat', ['--run', join(root, 'bench/voice/pitch.praat'), wav], { encoding: 'utf8' }).trim().split('\n');
@@ -73,16 +96,16 @@ export async function bench(): Promise<BenchSection> {
     writeFileSync(`${base}.xml`, festivalXml(song));
     const ours = wallTime('node', sing(`${base}.json`, `${base}.holostage.wav`));
     const theirs = wallTime('text2wave', ['-mode', 'singing', `${base}.xml`, '-o', `${base}.festival.wav`]);
-    const a = score(`${base}.holostage.wav`, `${base}.txt`);
-    const b = score(`${base}.festival.wav`, `${base}.txt`);
-    openGap.push(b.open.wer - a.open.wer);
+    const a = scoreRuns(`${base}.holostage.wav`, `${base}.txt`);
+    const b = scoreRuns(`${base}.festival.wav`, `${base}.txt`);
+    openGap.push(b.open - a.open);
     const words = lyricsText(song).split(/\s+/).filter(Boolean).length;
     rows.push({
       name: `${song.id} (${words} words): WER open / song grammar`,
-      value: `${a.open.wer.toFixed(2)} / ${a.song.wer.toFixed(2)}`,
-      note: `Festival ${b.open.wer.toFixed(2)} / ${b.song.wer.toFixed(2)}; ${a.open.wer <= b.open.wer && a.song.wer <= b.song.wer ? 'at or below Festival on both' : 'above Festival on ' + [a.open.wer > b.open.wer ? 'open' : '', a.song.wer > b.song.wer ? 'song grammar' : ''].filter(Boolean).join(' and ')}`,
+      value: `${a.open.toFixed(2)} / ${a.song.toFixed(2)}`,
+      note: `medians of ${SCORE_RUNS} recognizer runs${spread(a.openRange)}${spread(a.songRange)}; Festival ${b.open.toFixed(2)}${spread(b.openRange)} / ${b.song.toFixed(2)}${spread(b.songRange)}; ${a.open <= b.open && a.song <= b.song ? 'at or below Festival on both' : 'above Festival on ' + [a.open > b.open ? 'open' : '', a.song > b.song ? 'song grammar' : ''].filter(Boolean).join(' and ')}`,
     });
-    transcripts.push(`- **${song.id}** — holostage heard: “${a.open.heard}”; Festival heard: “${b.open.heard}”`);
+    transcripts.push(`- **${song.id}** — holostage heard: “${a.typical.open.heard}”; Festival heard: “${b.typical.open.heard}”`);
     rows.push({ name: `${song.id}: whole-process wall time`, value: `${ours.toFixed(2)} s`, note: `text2wave -mode singing ${theirs.toFixed(2)} s (ratio ${(ours / theirs).toFixed(2)}), best of 3` });
     const secondsPerTick = 60 / song.bpm / 480;
     const notes = songNotes(song).map((n) => ({ time: n.tick * secondsPerTick, end: (n.tick + n.length) * secondsPerTick, pitch: n.pitch }));

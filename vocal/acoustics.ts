@@ -60,7 +60,8 @@ interface ConsonantSpec {
 }
 
 function consonant(manner: Manner, voiced: boolean, s: ConsonantSpec): PhoneAcoustics {
-  const bw = s.bw ?? [100, 140, 200];
+  // With the glottis open (voiceless sounds) F1 is damped: their aspiration must not hum at F1.
+  const bw = s.bw ?? (voiced ? [100, 140, 200] : [400, 140, 200]);
   return {
     manner,
     voiced,
@@ -93,8 +94,12 @@ const K_BURST = [2400, 500, 1.0, 3600, 900, 0.35, 0.05] as const;
 
 /** A voiced closure sounds only below 500 Hz (the voice bar): everything above is damped. */
 const VOICE_BAR: [number, number, number] = [80, 900, 1200];
-/** Nasal murmur: the closed mouth damps the oral formants. */
-const NASAL_BW: [number, number, number] = [60, 450, 600];
+/**
+ * Nasal murmur: the nasal pole carries it; the closed mouth widens the oral formants but leaves
+ * them there (Klatt's B2/B3 of 200-300 Hz), so the murmur still has energy at 1-3 kHz. Damped to
+ * 450/600 Hz it was a bare low hum that recognizers took for silence or a stop's closure.
+ */
+const NASAL_BW: [number, number, number] = [60, 200, 300];
 const LABIAL: [number, number, number] = [330, 950, 2300];
 const ALVEOLAR: [number, number, number] = [330, 1900, 2850];
 const VELAR: [number, number, number] = [330, 2200, 2700];

@@ -41,6 +41,9 @@ const ONSET = 0.012;
 const RELEASE = 0.06;
 /** Aspiration mixed into every voiced sound: a little breath keeps the voice from buzzing. */
 const BREATHINESS = 0.06;
+/** The breath in before a phrase: its level (radiated noise: bright and light, not a hum) and how early it starts. */
+const BREATH_IN = 0.06;
+const BREATH_IN_DELAY = 0.18;
 /** Voicing left at the bottom of a glottal onset between words. */
 const GLOTTAL_DIP = 0.12;
 /** How long before a nasal the velum starts to lower. */
@@ -196,26 +199,30 @@ function sourceAnchors(c: Curves, run: Segment[], language: LyricLanguage, gapBe
   addPoint(c.frication, first.start - lead, 0);
   if (gapBefore >= 0.45) {
     // A soft breath in before the phrase (after a long enough rest), then a clean onset.
-    addPoint(c.aspiration, first.start - 0.18, 0.02);
+    addPoint(c.aspiration, first.start - BREATH_IN_DELAY, BREATH_IN);
     addPoint(c.aspiration, first.start - 0.04, 0);
   }
   addPoint(c.voicing, first.start, 0);
   addPoint(c.aspiration, first.start, 0);
   addPoint(c.frication, first.start, 0);
-  const fric = (seg: Segment, t: number) => {
+  // The noise's resonances are those of the consonant for all of it: held from its start to its
+  // end, so that /s/ before /k/ stays an /s/ instead of sliding towards the /k/'s burst.
+  const fric = (seg: Segment) => {
     const f = seg.ac.fric;
     let f1 = f[0];
     if (seg.ac.velar && seg.ac.manner === 'stop') {
       const v = run.find((s) => s.start >= seg.end - 1e-6 && s.ac.manner === 'vowel')?.ac;
       if (v) f1 = Math.min(3200, Math.max(1600, v.formants[1] * 1.05));
     }
-    addPoint(c.fricFormants[0]!, t, f1);
-    addPoint(c.fricBandwidths[0]!, t, f[1]);
-    addPoint(c.fricGains[0]!, t, f[2]);
-    addPoint(c.fricFormants[1]!, t, f[3]);
-    addPoint(c.fricBandwidths[1]!, t, f[4]);
-    addPoint(c.fricGains[1]!, t, f[5]);
-    addPoint(c.fricBypass, t, f[6]);
+    for (const t of [seg.start, seg.end - Math.min(0.002, (seg.end - seg.start) / 4)]) {
+      addPoint(c.fricFormants[0]!, t, f1);
+      addPoint(c.fricBandwidths[0]!, t, f[1]);
+      addPoint(c.fricGains[0]!, t, f[2]);
+      addPoint(c.fricFormants[1]!, t, f[3]);
+      addPoint(c.fricBandwidths[1]!, t, f[4]);
+      addPoint(c.fricGains[1]!, t, f[5]);
+      addPoint(c.fricBypass, t, f[6]);
+    }
   };
   run.forEach((seg, i) => {
     const { ac, start: s, end: e, loud } = seg;
@@ -236,7 +243,7 @@ function sourceAnchors(c: Curves, run: Segment[], language: LyricLanguage, gapBe
       const affricate = ac.manner === 'affricate';
       const vot = language === 'ja' ? ac.vot * 0.6 : ac.vot;
       const burst = affricate ? s + 0.4 * d : voiceless ? Math.max(s + 0.35 * d, e - vot) : s + 0.75 * d;
-      fric(seg, s);
+      fric(seg);
       addPoint(c.voicing, s + 0.006, voice);
       addPoint(c.voicing, e - 0.002, voice);
       addPoint(c.aspiration, s + 0.004, 0);
@@ -275,7 +282,7 @@ function sourceAnchors(c: Curves, run: Segment[], language: LyricLanguage, gapBe
       addPoint(c.voicing, s + 0.004, GLOTTAL_DIP * voice);
       after = 0.03;
     }
-    if (ac.frication > 0) fric(seg, s);
+    if (ac.frication > 0) fric(seg);
     const fEdge = ac.frication > 0 ? Math.min(0.015, d / 3) : edge;
     addPoint(c.voicing, s + after, voice);
     addPoint(c.voicing, e - edge, voice);

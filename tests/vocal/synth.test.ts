@@ -45,13 +45,14 @@ describe('singing synth (offline, the project\'s formant synthesizer)', () => {
     }
     // Rests (away from the release and the next consonant's pre-utterance) are silent.
     expect(rms(out.samples, at(2.35), at(2.65))).toBeLessThan(1e-4);
-    // ...until the soft breath in, just before the next phrase.
-    expect(rms(out.samples, at(2.78), at(2.9))).toBeGreaterThan(1e-3);
+    // ...until the soft breath in, just before the next phrase: radiated noise, bright and light
+    // (its level sits in the 2-6 kHz band, so its RMS is lower than a dark hum's), clearly above silence.
+    expect(rms(out.samples, at(2.78), at(2.9))).toBeGreaterThan(5e-4);
     expect(rms(out.samples, at(5.12), at(5.22))).toBeLessThan(1e-4);
     // The render starts in silence, then the singer breathes in before her first phrase.
     const first = track.phonemes[0]!.time;
     expect(rms(out.samples, 0, at(first - 0.31))).toBeLessThan(1e-4);
-    expect(rms(out.samples, at(first - 0.22), at(first - 0.1))).toBeGreaterThan(1e-3);
+    expect(rms(out.samples, at(first - 0.22), at(first - 0.1))).toBeGreaterThan(5e-4);
     let peak = 0;
     for (const x of out.samples) peak = Math.max(peak, Math.abs(x));
     expect(peak).toBeLessThan(1);

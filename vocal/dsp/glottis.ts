@@ -38,10 +38,12 @@ export class Glottis {
   /**
    * n samples of flow derivative into pulse[0..n), and whether the folds were open at each into
    * open[0..n) (peak about -1 at closure), for a pitch f0 (Hz) and open quotient taken by each
-   * period that starts in the block; time (s) is the block's start, for the flutter. The state
-   * stays in locals: a per-sample call returning a number allocates when it is not inlined.
+   * period that starts in the block. For the flutter, a period's time (s) is origin + (position +
+   * k) / sampleRate, from the block's first sample position: the same number however a render is
+   * cut into chunks (origin + position / rate + k / rate rounds differently when a block is split).
+   * The state stays in locals: a per-sample call returning a number allocates when it is not inlined.
    */
-  fill(f0: number, openQuotient: number, time: number, pulse: Float64Array, open: Uint8Array, n: number): void {
+  fill(f0: number, openQuotient: number, origin: number, position: number, pulse: Float64Array, open: Uint8Array, n: number): void {
     const sr = this.sampleRate;
     let phase = this.phase;
     let dt = this.step;
@@ -50,7 +52,7 @@ export class Glottis {
     for (let k = 0; k < n; k++) {
       if (phase >= 1) {
         this.phase = phase;
-        this.startPeriod(f0, openQuotient, time + k / sr);
+        this.startPeriod(f0, openQuotient, origin + (position + k) / sr);
         phase = this.phase;
         dt = this.step;
         oq = this.openQuotient;

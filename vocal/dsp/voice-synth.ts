@@ -55,6 +55,8 @@ const NASAL_BANDWIDTH = 100;
 /** Levels of the two noise sources against the glottal pulses (calibrated on sustained phones). */
 const ASPIRATION_SCALE = 2.5;
 const FRICATION_SCALE = 2;
+/** Zero of the aspiration noise's radiation filter (a first difference, flat below ~350 Hz). */
+const RADIATION = 0.95;
 /** Zero of the source's brightness filter (z-plane radius). */
 const BRIGHT_ZERO = 0.93;
 /** One-pole coefficient of the frication noise's low-pass at 44.1 kHz. */
@@ -121,7 +123,10 @@ export class VoiceSynth {
     uniform: new Float64Array(CONTROL),
   };
   private silent = false;
-  /** Largest output of the last rendered control block. */
+  /**
+   * Largest output of the last control block, over all of it: a block split between two render
+   * calls counts both parts, so whether the next tick finds silence never depends on chunk sizes.
+   */
   private lastPeak = 1;
 
   constructor(
@@ -210,7 +215,7 @@ export class VoiceSynth {
         this.position += n;
         continue;
       }
-      this.lastPeak = this.renderBlock(out, i, n);
+      this.lastPeak = Math.max(this.lastPeak, this.renderBlock(out, i, n));
       i += n;
       this.position += n;
     }
@@ -225,7 +230,6 @@ export class VoiceSynth {
     const sr = this.sampleRate;
     const gain = this.plan.gain;
     let blockPeak = 0;
-    const t = this.plan.start + this.position / sr;
     const glottis = this.glottis;
     const noise = this.noise;
     const tilt = this.tiltCoef;
@@ -240,7 +244,7 @@ export class VoiceSynth {
     let av = this.av, ah = this.ah, af = this.af, fg0 = this.fg0, fg1 = this.fg1, fbp = this.fbp;
     let tiltState = this.tiltState, prevTilt = this.prevTilt, aspState = this.aspState;
     let fricLp1 = this.fricLp1, fricLp2 = this.fricLp2;
-    glottis.fill(f0, oq, t, pulses, openFlags, n);
+    glottis.fill(f0, oq, this.plan.start, this.position, pulses, openFlags, n);
     noise.fillSourceNoise(gauss, uniform, n);
     for (let k = 0; k < n; k++) {
       av += dav;
@@ -257,9 +261,12 @@ export class VoiceSynth {
       const bright = (tiltState - BRIGHT_ZERO * prevTilt) / (1 - BRIGHT_ZERO);
       prevTilt = tiltState;
       const open = openFlags[k] === 1;
-      // Aspiration: low-passed noise, stronger while the folds are open.
-      aspState = gauss[k]! + 0.5 * aspState;
-      tract[k] = bright * av + ASPIRATION_SCALE * aspState * ah * (open ? 1 : 0.45);
+      // Aspiration: noise, stronger while the folds are open, with the lips' radiation (+6 dB an
+      // octave, a first difference) as the pulses have it: unradiated, a /t/'s aspiration or an
+      // /h/ is a dark murmur that listeners (and recognizers) hear as no consonant at all.
+      const asp = gauss[k]! - RADIATION * aspState;
+      aspState = gauss[k]!;
+      tract[k] = bright * av + ASPIRATION_SCALE * asp * ah * (open ? 1 : 0.45);
       // Frication: two one-pole low-passes (about 9 kHz) on white noise, through the parallel
       // branch; voiced fricatives pulse with the folds.
       fricLp1 += FRIC_LP * (uniform[k]! - fricLp1);
@@ -319,6 +326,7 @@ export class VoiceSynth {
     this.updateFilters(t);
     // Silent when no source sounds now or by the next tick and the output has died away.
     this.silent = this.av === 0 && this.ah === 0 && this.af === 0 && d[0] === 0 && d[1] === 0 && d[2] === 0 && this.lastPeak < SILENCE;
+    this.lastPeak = 0;
   }
 
   private updateFilters(t: number): void {
