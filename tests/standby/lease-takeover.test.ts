@@ -30,8 +30,28 @@ describe('an operator\'s take over on one redis during a cut link', { timeout: 1
   const sockets: Socket[] = [];
   /** The pair's tokens, as the first server made them (a server that stood down keeps only their hashes). */
   let tokens: { operator: string; viewer: string };
-  /** Crowd frames a desk on the first server has seen, in order. */
-  const frames: CrowdFrame[] = [];
+
+  /**
+   * A desk and one viewer on `url`; once the desk counts the viewer, the crowd frames it gets over
+   * 4.5 s (unchanged crowds are re-sent every 2 s by a merging node: two rounds of every merger).
+   */
+  async function crowdSeenBy(url: string): Promise<CrowdFrame[]> {
+    const frames: CrowdFrame[] = [];
+    const desk = connect(url, tokens.operator);
+    sockets.push(desk, connect(url, tokens.viewer));
+    desk.on(CROWD_EVENTS.crowd, (f: CrowdFrame) => frames.push(f));
+    await waitUntil(() => frames.some((f) => f.viewers === 1), 10_000, `the desk on ${url} to see its viewer`);
+    const from = frames.length;
+    await sleep(4500);
+    return frames.slice(from);
+  }
+
+  /** One merger: every frame counts the viewer, in one rising sequence. */
+  function expectOneCrowd(seen: CrowdFrame[]): void {
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.map((f) => f.viewers)).toEqual(seen.map(() => 1));
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.seq).toBeGreaterThan(seen[i - 1]!.seq);
+  }
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -49,17 +69,7 @@ describe('an operator\'s take over on one redis during a cut link', { timeout: 1
   });
 
   it('only the lease holder merges the crowd: the desk sees one crowd, with the holder\'s viewer in it', async () => {
-    const desk = connect(a.server.url, tokens.operator);
-    sockets.push(desk, connect(a.server.url, tokens.viewer));
-    desk.on(CROWD_EVENTS.crowd, (f: CrowdFrame) => frames.push(f));
-    await waitUntil(() => frames.some((f) => f.viewers === 1), 10_000, 'the desk to see the viewer');
-    const from = frames.length;
-    // Unchanged crowds are re-sent every 2 s by the merging node: two rounds of every merger.
-    await sleep(4500);
-    const seen = frames.slice(from);
-    expect(seen.length).toBeGreaterThanOrEqual(2);
-    expect(seen.map((f) => f.viewers)).toEqual(seen.map(() => 1));
-    for (let i = 1; i < seen.length; i++) expect(seen[i]!.seq).toBeGreaterThan(seen[i - 1]!.seq);
+    expectOneCrowd(await crowdSeenBy(a.server.url));
     expect([a.server.fans.merging, b.server.fans.merging]).toEqual([true, false]);
   });
 
@@ -90,16 +100,6 @@ describe('an operator\'s take over on one redis during a cut link', { timeout: 1
 
     // The crowd is merged by the new holder now; the old one, a standby on the same redis, sends none of its own.
     expect([a.server.fans.merging, b.server.fans.merging]).toEqual([false, true]);
-    const after: CrowdFrame[] = [];
-    const desk = connect(b.server.url, tokens.operator);
-    sockets.push(desk, connect(b.server.url, tokens.viewer));
-    desk.on(CROWD_EVENTS.crowd, (f: CrowdFrame) => after.push(f));
-    await waitUntil(() => after.some((f) => f.viewers === 1), 10_000, 'the new holder\'s desk to see its viewer');
-    const from = after.length;
-    await sleep(4500);
-    const seen = after.slice(from);
-    expect(seen.length).toBeGreaterThanOrEqual(2);
-    expect(seen.map((f) => f.viewers)).toEqual(seen.map(() => 1));
-    for (let i = 1; i < seen.length; i++) expect(seen[i]!.seq).toBeGreaterThan(seen[i - 1]!.seq);
+    expectOneCrowd(await crowdSeenBy(b.server.url));
   });
 });
