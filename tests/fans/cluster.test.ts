@@ -10,7 +10,7 @@ import { io as connectIo, type Socket } from 'socket.io-client';
 import { ClockSync, ClockSyncLoop, CROWD_EVENTS, type CrowdFrame } from '../../protocol/index.ts';
 import { EVENTS, showTimeAt, type TransportSnapshot } from '../../protocol/index.ts';
 import { freePort, startRedisServer, type RedisProcess } from '../../server/src/fans/redis-process.ts';
-import { copyDemoShow, emitAck, getJson, post, tempDir, waitUntil } from '../server/helpers.ts';
+import { copyDemoShow, emitAck, getJson, post, serveUntilExit, tempDir, waitUntil } from '../server/helpers.ts';
 
 const repoRoot = join(import.meta.dirname, '../..');
 
@@ -182,22 +182,13 @@ describe('two server processes sharing one redis', { timeout: 120_000 }, () => {
 });
 
 describe('serve --redis / --edge refusals', { timeout: 60_000 }, () => {
-  function run(args: string[]): Promise<{ code: number | null; out: string }> {
-    return new Promise((resolve) => {
-      const proc = spawn(process.execPath, [join(repoRoot, 'bin/holostage.js'), 'serve', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-      proc.once('exit', (code) => resolve({ code, out }));
-    });
-  }
 
   it('an edge without --redis is a usage error; an unreachable redis stops the start with the reason', async () => {
-    const noRedis = await run(['--edge', '--no-pages', '--port', '0']);
+    const noRedis = await serveUntilExit(['--edge', '--no-pages', '--port', '0']);
     expect(noRedis.code).toBe(2);
     expect(noRedis.out).toMatch(/--edge needs --redis/);
     const port = await freePort(); // nothing listens there
-    const unreachable = await run(['--show', copyDemoShow(), '--no-pages', '--midi', 'null', '--port', '0', '--state', join(tempDir(), 's'), '--redis', `redis://127.0.0.1:${port}`]);
+    const unreachable = await serveUntilExit(['--show', copyDemoShow(), '--no-pages', '--midi', 'null', '--port', '0', '--state', join(tempDir(), 's'), '--redis', `redis://127.0.0.1:${port}`]);
     expect(unreachable.code).toBe(1);
     expect(unreachable.out).toMatch(/cannot reach redis at redis:\/\/127\.0\.0\.1:\d+ \(.*ECONNREFUSED/);
   });

@@ -1,6 +1,7 @@
 // Helpers for the server integration tests: a real server on 127.0.0.1 with a random port, real
 // socket.io clients, and fetch.
 
+import { spawn } from 'node:child_process';
 import { mkdtempSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,4 +71,15 @@ export async function waitUntil<T>(check: () => T | Promise<T>, timeoutMs = 5000
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/** `holostage serve ARGS` in a process of its own, run until it exits: its exit code and everything it printed. */
+export function serveUntilExit(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [join(import.meta.dirname, '../../bin/holostage.js'), 'serve', ...args], { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    proc.once('exit', (code) => resolve({ code, out }));
+  });
 }

@@ -4,14 +4,12 @@
 // a block that does not load stops the start (a standby must never come up as a second primary).
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { standbyOptionsFor } from '../../server/src/standby/config.ts';
-import { copyDemoShow } from '../server/helpers.ts';
+import { copyDemoShow, serveUntilExit } from '../server/helpers.ts';
 import { kill, pairView, side, startServe, type ServeProcess } from './pair-process.ts';
 
-const repoRoot = join(import.meta.dirname, '../..');
 
 /** A copy of the demo show (or `dir`) whose show.json has `standby` as its block (written last, two-space indented). */
 function showWithBlock(standby: unknown, dir = copyDemoShow()): string {
@@ -21,15 +19,6 @@ function showWithBlock(standby: unknown, dir = copyDemoShow()): string {
   return dir;
 }
 
-function serveExit(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [join(repoRoot, 'bin/holostage.js'), 'serve', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    proc.once('exit', (code) => resolve({ code, out }));
-  });
-}
 
 describe('show.json "standby"', { timeout: 180_000 }, () => {
   const running: ServeProcess[] = [];
@@ -56,7 +45,7 @@ describe('show.json "standby"', { timeout: 180_000 }, () => {
         `${join(dir, 'show.json')}:${lineOf('heartbeat')}:5 standby.heartbeat: unknown key "heartbeat"`,
       ],
     });
-    const refused = await serveExit(['--show', dir, '--no-pages', '--midi', 'null', '--port', '0']);
+    const refused = await serveUntilExit(['--show', dir, '--no-pages', '--midi', 'null', '--port', '0']);
     expect(refused.code).toBe(2);
     expect(refused.out).toContain(`the show's "standby" block does not load:\n  ${(read as { errors: string[] }).errors[0]}\n`);
   });
