@@ -24,9 +24,14 @@ function pipeWithDelay(from: Socket, to: Socket, delay: () => number): void {
     // A later chunk may not overtake an earlier one.
     const due = Math.max(lastDue, performance.now() + delay());
     lastDue = due;
-    setTimeout(() => {
-      if (!to.destroyed) to.write(chunk);
-    }, due - performance.now());
+    // A timer may fire up to a millisecond early (whole milliseconds, a cached loop time): wait
+    // out the rest, so no chunk ever arrives sooner than its delay.
+    const send = (): void => {
+      const left = due - performance.now();
+      if (left > 0) setTimeout(send, left);
+      else if (!to.destroyed) to.write(chunk);
+    };
+    setTimeout(send, due - performance.now());
   });
   from.on('end', () => setTimeout(() => to.end(), Math.max(0, lastDue - performance.now())));
   from.on('error', () => to.destroy());
