@@ -21,7 +21,11 @@ export interface PhoneAcoustics {
   pull: number;
   /** Seconds a neighbouring vowel takes to move to or from this consonant. */
   transition: number;
-  /** Voicing level during the consonant (voice bar, murmur, voiced frication), 0..1. */
+  /**
+   * Voicing level during the consonant (voice bar, murmur, voiced frication) against a vowel's 1.
+   * Nasals and liquids go above 1: through the cascade alone their narrow, low-F1 tract came out
+   * 10 dB under natural speech's level against the vowels around them.
+   */
   voicing: number;
   /** Aspiration level (noise through the tract). */
   aspiration: number;
@@ -81,7 +85,13 @@ function consonant(manner: Manner, voiced: boolean, s: ConsonantSpec): PhoneAcou
 
 // Fricative spectra (female): sibilants peak high and strong, non-sibilants are weak and flat.
 // /s/ peaks lower than many female voices' 7-8 kHz so that telephone- and 16 kHz-band listeners
-// (and recognizers) still hear it.
+// (and recognizers) still hear it. The two resonances are band-passes (voice-synth.ts), so their
+// gains set the peaks and nothing leaks below them; the bypass is flat.
+//
+// Levels were set against natural speech (a diphone voice's recordings of the same songs, per
+// consonant, on a recognizer's mel scale after mean normalisation): sibilants about as loud as
+// the vowels' mean, f/th 10-20 dB under it, and the voiced /v/ and /ð/ weak, mostly voice with a
+// little noise. Louder, they were heard as /h/ or a breath, and pushed the vowels' cepstral mean.
 const S_FRIC = [5600, 1200, 1.0, 7500, 2000, 0.5, 0.05] as const;
 const SH_FRIC = [2900, 500, 0.9, 4600, 1200, 0.55, 0.02] as const;
 const F_FRIC = [6500, 3000, 0.12, 3000, 2000, 0.05, 0.18] as const;
@@ -121,7 +131,7 @@ const TABLE: Record<string, PhoneAcoustics> = {
   ih: vowel(430, 2450, 3050),
   uh: vowel(470, 1160, 2700),
   // The moraic nasal (its place is taken from the next consonant by the planner).
-  N: consonant('nasal', true, { f: [320, 1600, 2700], bw: [60, 250, 300], voicing: 0.75, nasalZero: 1400, pull: 0.3, transition: 0.04 }),
+  N: consonant('nasal', true, { f: [320, 1600, 2700], bw: [60, 250, 300], voicing: 1.12, nasalZero: 1400, pull: 0.3, transition: 0.04 }),
   cl: consonant('closure', false, { f: ALVEOLAR, pull: 0.3 }),
   // Stops.
   p: consonant('stop', false, { f: LABIAL, frication: 0.5, fric: P_BURST, aspiration: 0.5, vot: 0.045 }),
@@ -131,30 +141,30 @@ const TABLE: Record<string, PhoneAcoustics> = {
   k: consonant('stop', false, { f: VELAR, frication: 0.7, fric: K_BURST, aspiration: 0.5, vot: 0.055, velar: true }),
   g: consonant('stop', true, { f: VELAR, bw: VOICE_BAR, frication: 0.45, fric: K_BURST, voicing: 0.3, vot: 0, velar: true }),
   // Fricatives.
-  f: consonant('fricative', false, { f: LABIAL, frication: 0.7, fric: F_FRIC, pull: 0.4 }),
-  v: consonant('fricative', true, { f: LABIAL, frication: 0.45, fric: F_FRIC, voicing: 0.5, pull: 0.4 }),
-  th: consonant('fricative', false, { f: [330, 1500, 2700], frication: 0.7, fric: TH_FRIC, pull: 0.4 }),
-  // English /dh/ is mostly a weak voiced approximant: little noise.
-  dh: consonant('fricative', true, { f: [330, 1500, 2700], frication: 0.12, fric: TH_FRIC, voicing: 0.7, pull: 0.4, transition: 0.04 }),
-  s: consonant('fricative', false, { f: ALVEOLAR, frication: 0.75, fric: S_FRIC, pull: 0.4 }),
-  z: consonant('fricative', true, { f: ALVEOLAR, frication: 0.45, fric: S_FRIC, voicing: 0.5, pull: 0.4 }),
-  sh: consonant('fricative', false, { f: [330, 2100, 2900], frication: 0.75, fric: SH_FRIC, pull: 0.5 }),
-  zh: consonant('fricative', true, { f: [330, 2100, 2900], frication: 0.45, fric: SH_FRIC, voicing: 0.5, pull: 0.5 }),
+  f: consonant('fricative', false, { f: LABIAL, frication: 0.28, fric: F_FRIC, pull: 0.4 }),
+  v: consonant('fricative', true, { f: LABIAL, frication: 0.09, fric: F_FRIC, voicing: 0.15, pull: 0.4 }),
+  th: consonant('fricative', false, { f: [330, 1500, 2700], frication: 0.28, fric: TH_FRIC, pull: 0.4 }),
+  // English /v/ and /dh/ are mostly weak voiced approximants: little noise.
+  dh: consonant('fricative', true, { f: [330, 1500, 2700], frication: 0.024, fric: TH_FRIC, voicing: 0.21, pull: 0.4, transition: 0.04 }),
+  s: consonant('fricative', false, { f: ALVEOLAR, frication: 0.53, fric: S_FRIC, pull: 0.4 }),
+  z: consonant('fricative', true, { f: ALVEOLAR, frication: 0.16, fric: S_FRIC, voicing: 0.5, pull: 0.4 }),
+  sh: consonant('fricative', false, { f: [330, 2100, 2900], frication: 0.53, fric: SH_FRIC, pull: 0.5 }),
+  zh: consonant('fricative', true, { f: [330, 2100, 2900], frication: 0.16, fric: SH_FRIC, voicing: 0.5, pull: 0.5 }),
   h: consonant('aspirate', false, { f: [500, 1500, 2800], bw: [300, 200, 250], aspiration: 0.9, pull: 0, transition: 0.02 }),
   hy: consonant('fricative', false, { f: PALATAL, frication: 0.5, fric: [3600, 800, 0.8, 5000, 1500, 0.3, 0.02], pull: 0.6 }),
   // Affricates: a closure, then their fricative.
-  ch: consonant('affricate', false, { f: [330, 2100, 2900], frication: 0.75, fric: SH_FRIC, pull: 0.5 }),
-  j: consonant('affricate', true, { f: [330, 2100, 2900], frication: 0.45, fric: SH_FRIC, voicing: 0.3, pull: 0.5 }),
-  ts: consonant('affricate', false, { f: ALVEOLAR, frication: 0.75, fric: S_FRIC, pull: 0.4 }),
+  ch: consonant('affricate', false, { f: [330, 2100, 2900], frication: 0.53, fric: SH_FRIC, pull: 0.5 }),
+  j: consonant('affricate', true, { f: [330, 2100, 2900], frication: 0.16, fric: SH_FRIC, voicing: 0.3, pull: 0.5 }),
+  ts: consonant('affricate', false, { f: ALVEOLAR, frication: 0.53, fric: S_FRIC, pull: 0.4 }),
   // Nasals: a low murmur (nasal pole near 270 Hz, anti-formant by place), then a quick release.
-  m: consonant('nasal', true, { f: [320, 1150, 2400], bw: NASAL_BW, voicing: 0.8, nasalZero: 900, transition: 0.035 }),
-  n: consonant('nasal', true, { f: [320, 1700, 2700], bw: NASAL_BW, voicing: 0.8, nasalZero: 1600, transition: 0.035 }),
-  ng: consonant('nasal', true, { f: [320, 2200, 2700], bw: NASAL_BW, voicing: 0.8, nasalZero: 2600, transition: 0.035, velar: true }),
+  m: consonant('nasal', true, { f: [320, 1150, 2400], bw: NASAL_BW, voicing: 1.2, nasalZero: 900, transition: 0.035 }),
+  n: consonant('nasal', true, { f: [320, 1700, 2700], bw: NASAL_BW, voicing: 1.2, nasalZero: 1600, transition: 0.035 }),
+  ng: consonant('nasal', true, { f: [320, 2200, 2700], bw: NASAL_BW, voicing: 1.2, nasalZero: 2600, transition: 0.035, velar: true }),
   // Liquids and glides: voiced, the formants themselves move.
-  l: consonant('liquid', true, { f: [380, 1200, 2900], bw: [80, 150, 250], voicing: 0.8, pull: 1, transition: 0.06 }),
-  r: consonant('liquid', true, { f: [380, 1150, 1650], bw: [80, 120, 150], voicing: 0.85, pull: 1, transition: 0.08 }),
-  w: consonant('glide', true, { f: [330, 750, 2400], bw: [70, 100, 200], voicing: 0.85, pull: 1, transition: 0.08 }),
-  y: consonant('glide', true, { f: [310, 2600, 3300], bw: [70, 120, 200], voicing: 0.85, pull: 1, transition: 0.08 }),
+  l: consonant('liquid', true, { f: [380, 1200, 2900], bw: [80, 150, 250], voicing: 1.28, pull: 1, transition: 0.06 }),
+  r: consonant('liquid', true, { f: [380, 1150, 1650], bw: [80, 120, 150], voicing: 1.36, pull: 1, transition: 0.08 }),
+  w: consonant('glide', true, { f: [330, 750, 2400], bw: [70, 100, 200], voicing: 1.36, pull: 1, transition: 0.08 }),
+  y: consonant('glide', true, { f: [310, 2600, 3300], bw: [70, 120, 200], voicing: 1.36, pull: 1, transition: 0.08 }),
   // Japanese tap r: a brief tongue flick, alveolar, no F3 dip.
   rt: consonant('liquid', true, { f: [380, 1800, 2800], bw: [100, 150, 250], voicing: 0.55, pull: 0.6, transition: 0.035 }),
 };

@@ -242,7 +242,9 @@ function sourceAnchors(c: Curves, run: Segment[], language: LyricLanguage, gapBe
       const voiceless = !ac.voiced;
       const affricate = ac.manner === 'affricate';
       const vot = language === 'ja' ? ac.vot * 0.6 : ac.vot;
-      const burst = affricate ? s + 0.4 * d : voiceless ? Math.max(s + 0.35 * d, e - vot) : s + 0.75 * d;
+      // A voiceless stop holds its closure for half the consonant (silence is its cue), then bursts
+      // and aspirates until the vowel on the beat.
+      const burst = affricate ? s + 0.4 * d : voiceless ? Math.max(s + 0.5 * d, e - vot) : s + 0.75 * d;
       fric(seg);
       addPoint(c.voicing, s + 0.006, voice);
       addPoint(c.voicing, e - 0.002, voice);
