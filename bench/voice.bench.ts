@@ -4,18 +4,24 @@
 // grammar; the median of 5 runs each, as the tool's resampling dithers our 44.1 kHz files a little
 // differently every time) with the transcripts; pitch accuracy by Praat; the five Japanese vowels' F1/F2 by
 // Praat; whole-process wall time of `holostage sing` against `text2wave -mode singing`.
+// Two checks against the written key's luck: both voices again at two semitones down and up (one
+// render scores 0.1 apart from its neighbour key), and each consonant group's spectrum beside
+// Festival's natural-speech diphones (bench/voice/consonant-spectra.ts).
 // Tools missing on this machine are reported as skipped rows (apt-get install festival
 // festvox-kallpc16k pocketsphinx pocketsphinx-en-us sox praat).
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchRow, BenchSection } from './run.ts';
 import { buildCli } from '../scripts/build-cli.ts';
 // @ts-expect-error plain JS module of the launcher
 import { currentBundle } from '../bin/cli-bundle.js';
-import { TEST_SONGS, festivalXml, lyricsText, scoreJson, songNotes } from './voice/songs.ts';
+import { TEST_SONGS, festivalXml, lyricsText, scoreJson, songNotes, type TestSong } from './voice/songs.ts';
+import { FESTIVAL_NAME, compareGroups, festivalSegments, phoneSpectra, type TimedPhone } from './voice/consonant-spectra.ts';
+import { parseScore } from '../show-files/src/score/index.ts';
+import { standaloneVocal } from '../vocal/standalone.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const intelligibility = resolve(root, '..', 'shared', 'tools', 'intelligibility');
@@ -76,6 +82,21 @@ function pitchErrors(wav: string, notes: { time: number; end: number; pitch: num
   });
 }
 
+/** Runs of the recognizer per file at the neighbour keys (their figure is a mean over three songs). */
+const KEY_RUNS = 3;
+const OTHER_KEYS = [-2, 2];
+
+/** The song moved by `semitones`, for both voices. */
+function transposed(song: TestSong, semitones: number): TestSong {
+  return { ...song, scale: song.scale.map((p) => p + semitones) };
+}
+
+/** Our phones with their times, in Festival's names. */
+function ourPhones(scoreFile: string): TimedPhone[] {
+  const { track } = standaloneVocal(parseScore(readFileSync(scoreFile), scoreFile));
+  return track.phonemes.map((p) => ({ symbol: FESTIVAL_NAME[p.symbol] ?? p.symbol, start: p.time, end: p.end }));
+}
+
 export async function bench(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
   const missing = ['praat', 'text2wave', 'pocketsphinx_continuous', 'sox'].filter((c) => !has(c));
@@ -89,6 +110,9 @@ export async function bench(): Promise<BenchSection> {
   const openGap: number[] = [];
   const transcripts: string[] = [];
   const allErrors: number[] = [];
+  const keyScores: { key: number; ours: [number, number]; theirs: [number, number] }[] = [];
+  const oursSpectra: ReturnType<typeof phoneSpectra>[] = [];
+  const naturalSpectra: ReturnType<typeof phoneSpectra>[] = [];
   for (const song of TEST_SONGS) {
     const base = join(dir, song.id);
     writeFileSync(`${base}.json`, scoreJson(song));
@@ -98,6 +122,21 @@ export async function bench(): Promise<BenchSection> {
     const theirs = wallTime('text2wave', ['-mode', 'singing', `${base}.xml`, '-o', `${base}.festival.wav`]);
     const a = scoreRuns(`${base}.holostage.wav`, `${base}.txt`);
     const b = scoreRuns(`${base}.festival.wav`, `${base}.txt`);
+    keyScores.push({ key: 0, ours: [a.open, a.song], theirs: [b.open, b.song] });
+    // Festival's segments, from a render that keeps its own after-synthesis hook (the same audio).
+    execFileSync('text2wave', ['-mode', 'singing', `${base}.xml`, '-o', `${base}.festival-segs.wav`, '-eval', `(set! after_synth_hooks (list after_synth_hooks (lambda (utt) (utt.save.segs utt "${base}.segs"))))`], { stdio: 'ignore' });
+    oursSpectra.push(phoneSpectra(`${base}.holostage.wav`, ourPhones(`${base}.json`)));
+    naturalSpectra.push(phoneSpectra(`${base}.festival-segs.wav`, festivalSegments(readFileSync(`${base}.segs`, 'utf8'))));
+    for (const key of OTHER_KEYS) {
+      const k = `${base}.key${key}`;
+      writeFileSync(`${k}.json`, scoreJson(transposed(song, key)));
+      writeFileSync(`${k}.xml`, festivalXml(transposed(song, key)));
+      execFileSync('node', sing(`${k}.json`, `${k}.holostage.wav`), { stdio: 'ignore' });
+      execFileSync('text2wave', ['-mode', 'singing', `${k}.xml`, '-o', `${k}.festival.wav`], { stdio: 'ignore' });
+      const runs = Array.from({ length: KEY_RUNS }, () => score(`${k}.holostage.wav`, `${base}.txt`));
+      const theirs = score(`${k}.festival.wav`, `${base}.txt`);
+      keyScores.push({ key, ours: [median(runs.map((r) => r.open.wer)), median(runs.map((r) => r.song.wer))], theirs: [theirs.open.wer, theirs.song.wer] });
+    }
     openGap.push(b.open - a.open);
     const words = lyricsText(song).split(/\s+/).filter(Boolean).length;
     rows.push({
@@ -111,6 +150,31 @@ export async function bench(): Promise<BenchSection> {
     const notes = songNotes(song).map((n) => ({ time: n.tick * secondsPerTick, end: (n.tick + n.length) * secondsPerTick, pitch: n.pitch }));
     allErrors.push(...pitchErrors(`${base}.holostage.wav`, notes));
   }
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+  const perSong = TEST_SONGS.map((song, i) => {
+    const k = keyScores.slice(i * 3, i * 3 + 3);
+    return `${song.id} ${mean(k.map((x) => x.ours[0])).toFixed(2)} / ${mean(k.map((x) => x.ours[1])).toFixed(2)} (Festival ${mean(k.map((x) => x.theirs[0])).toFixed(2)} / ${mean(k.map((x) => x.theirs[1])).toFixed(2)})`;
+  });
+  rows.push({
+    name: 'WER open / song grammar at keys -2, 0, +2 (9 renders)',
+    value: `${mean(keyScores.map((x) => x.ours[0])).toFixed(2)} / ${mean(keyScores.map((x) => x.ours[1])).toFixed(2)}`,
+    note: `Festival ${mean(keyScores.map((x) => x.theirs[0])).toFixed(2)} / ${mean(keyScores.map((x) => x.theirs[1])).toFixed(2)}; per song, mean of its three keys: ${perSong.join('; ')}; holostage's other keys are medians of ${KEY_RUNS} runs`,
+  });
+  // Consonants against natural speech, all three songs together.
+  const pool = (maps: ReturnType<typeof phoneSpectra>[]) => {
+    const out: ReturnType<typeof phoneSpectra> = new Map();
+    for (const m of maps) for (const [sym, v] of m) {
+      const prev = out.get(sym);
+      out.set(sym, prev ? { db: prev.db.map((d, k) => (d * prev.count + v.db[k]! * v.count) / (prev.count + v.count)), count: prev.count + v.count } : v);
+    }
+    return out;
+  };
+  const groups = compareGroups(pool(oursSpectra), pool(naturalSpectra));
+  rows.push({
+    name: 'consonants against natural speech: level / shape difference',
+    value: `${mean(groups.map((g) => Math.abs(g.level))).toFixed(1)} / ${mean(groups.map((g) => g.shape)).toFixed(1)} dB`,
+    note: `mean over groups of |level| and of the spectral shape's RMS difference (mel bands 130-6800 Hz after mean normalisation, middle half of each consonant, Festival's diphones as the natural reference): ${groups.map((g) => `${g.group} ${g.level >= 0 ? '+' : ''}${g.level.toFixed(1)} / ${g.shape.toFixed(1)} (${g.count})`).join('; ')}`,
+  });
   rows.push({ name: 'open-vocabulary WER, Festival minus holostage (mean)', value: (openGap.reduce((s, x) => s + x, 0) / openGap.length).toFixed(2), note: 'positive = holostage heard better (stretch aim +0.10)' });
   const within50 = allErrors.filter((e) => e <= 50).length / Math.max(1, allErrors.length);
   rows.push({ name: 'pitch: median |error| of a note (Praat F0)', value: `${median(allErrors).toFixed(1)} cents`, note: `${allErrors.length} notes of the three songs; ${(100 * within50).toFixed(1)} % within 50 cents (aims < 10 cents, >= 95 %)` });
