@@ -173,11 +173,11 @@ export async function bench(): Promise<BenchSection> {
   rows.push({
     name: 'consonants against natural speech: level / shape difference',
     value: `${mean(groups.map((g) => Math.abs(g.level))).toFixed(1)} / ${mean(groups.map((g) => g.shape)).toFixed(1)} dB`,
-    note: `mean over groups of |level| and of the spectral shape's RMS difference (mel bands 130-6800 Hz after mean normalisation, middle half of each consonant, Festival's diphones as the natural reference): ${groups.map((g) => `${g.group} ${g.level >= 0 ? '+' : ''}${g.level.toFixed(1)} / ${g.shape.toFixed(1)} (${g.count})`).join('; ')}`,
+    note: `mean over groups of the level difference's size and of the spectral shape's RMS difference (mel bands 130-6800 Hz after mean normalisation, middle half of each consonant, Festival's diphones as the natural reference): ${groups.map((g) => `${g.group} ${g.level >= 0 ? '+' : ''}${g.level.toFixed(1)} / ${g.shape.toFixed(1)} (${g.count})`).join('; ')}`,
   });
   rows.push({ name: 'open-vocabulary WER, Festival minus holostage (mean)', value: (openGap.reduce((s, x) => s + x, 0) / openGap.length).toFixed(2), note: 'positive = holostage heard better (stretch aim +0.10)' });
   const within50 = allErrors.filter((e) => e <= 50).length / Math.max(1, allErrors.length);
-  rows.push({ name: 'pitch: median |error| of a note (Praat F0)', value: `${median(allErrors).toFixed(1)} cents`, note: `${allErrors.length} notes of the three songs; ${(100 * within50).toFixed(1)} % within 50 cents (aims < 10 cents, >= 95 %)` });
+  rows.push({ name: 'pitch: median absolute error of a note (Praat F0)', value: `${median(allErrors).toFixed(1)} cents`, note: `${allErrors.length} notes of the three songs; ${(100 * within50).toFixed(1)} % within 50 cents (aims < 10 cents, >= 95 %)` });
 
   // The five Japanese vowels, sustained at G3, against female reference values.
   const targets: [string, string, number, number][] = [['a', 'あ', 850, 1350], ['i', 'い', 340, 2800], ['u', 'う', 390, 1550], ['e', 'え', 560, 2350], ['o', 'お', 550, 950]];
