@@ -6,6 +6,7 @@
 // vowels: too loud, too weak, too bright or too dark where natural speech is not.
 
 import { readFileSync } from 'node:fs';
+import { decodeWav } from '../../vocal/wav.ts';
 
 const BANDS = 25;
 const LOW_HZ = 130;
@@ -19,27 +20,10 @@ export interface TimedPhone {
   end: number;
 }
 
-/** Mono samples of a 16-bit PCM WAV. */
+/** The first channel of a WAV file (16-bit or float). */
 export function readWav(file: string): { samples: Float64Array; rate: number } {
-  const b = readFileSync(file);
-  let p = 12;
-  let rate = 0;
-  let channels = 1;
-  while (p + 8 <= b.length) {
-    const id = b.toString('ascii', p, p + 4);
-    const size = b.readUInt32LE(p + 4);
-    if (id === 'fmt ') {
-      channels = b.readUInt16LE(p + 10);
-      rate = b.readUInt32LE(p + 12);
-    } else if (id === 'data') {
-      const n = Math.floor(Math.min(size, b.length - p - 8) / (2 * channels));
-      const samples = new Float64Array(n);
-      for (let i = 0; i < n; i++) samples[i] = b.readInt16LE(p + 8 + i * 2 * channels) / 32768;
-      return { samples, rate };
-    }
-    p += 8 + size + (size & 1);
-  }
-  throw new Error(`${file}: no data chunk`);
+  const wav = decodeWav(readFileSync(file));
+  return { samples: Float64Array.from(wav.channels[0]!), rate: wav.sampleRate };
 }
 
 /** In-place radix-2 FFT of re/im (length a power of two). */
