@@ -2,7 +2,7 @@
 //
 //   glottal pulses (Glottis) ─┬─► + aspiration ─► nasal pole/zero ─► F1 ► F2 ► F3 ► F4 ► F5 ─┐
 //   noise (aspiration) ───────┘                     (cascade: the vocal tract)               ├─► DC block ─► out
-//   noise (frication) ─► Δ ─► two fricative band-passes + a bypass, in parallel (per consonant) ┘
+//   noise (frication) ─► two fricative band-passes + a bypass, in parallel (per consonant) ──┘
 //
 // Every parameter comes from a breakpoint curve of the plan (articulation.ts); resonator
 // coefficients are updated every CONTROL samples, amplitudes are interpolated per sample so
@@ -12,7 +12,7 @@
 import { CurveReader, type Curve } from './curve.ts';
 import { Glottis, type GlottalSettings } from './glottis.ts';
 import { Noise } from './random.ts';
-import { AntiResonator, Resonator } from './resonator.ts';
+import { AntiResonator, BandPass, Resonator } from './resonator.ts';
 import { restartPositions } from './restarts.ts';
 
 export interface SynthPlan {
@@ -59,10 +59,7 @@ const FRICATION_SCALE = 2;
 const RADIATION = 0.95;
 /** Zero of the source's brightness filter (z-plane radius). */
 const BRIGHT_ZERO = 0.93;
-/**
- * One-pole coefficient of the frication noise's low-pass at 44.1 kHz. The noise is then
- * differenced before the fricative resonators (see renderBlock).
- */
+/** One-pole coefficient of the frication noise's low-pass at 44.1 kHz. */
 const FRIC_LP = 0.75;
 /** Output level below which a block with every source at zero counts as silence (-140 dBFS). */
 const SILENCE = 1e-7;
@@ -82,7 +79,7 @@ export class VoiceSynth {
   /** A fixed sixth formant: the voice's energy above 5 kHz (its "air"), as in Klatt's F6. */
   private readonly f6 = new Resonator();
   private readonly nasalZero = new AntiResonator();
-  private readonly fric: Resonator[] = [new Resonator(), new Resonator()];
+  private readonly fric: BandPass[] = [new BandPass(), new BandPass()];
   private readonly readers: Record<string, CurveReader>;
   private readonly formantReaders: CurveReader[];
   private readonly bandwidthReaders: CurveReader[];
@@ -98,9 +95,6 @@ export class VoiceSynth {
   private aspState = 0;
   private fricLp1 = 0;
   private fricLp2 = 0;
-  /** Last frication sample before the difference, and each fricative resonator's gain that undoes it at its centre. */
-  private fricPrev = 0;
-  private readonly fricNorm = new Float64Array(2);
   private dcIn = 0;
   private dcOut = 0;
   // Per-sample interpolated amplitudes.
@@ -123,7 +117,6 @@ export class VoiceSynth {
     gain0: new Float64Array(CONTROL),
     gain1: new Float64Array(CONTROL),
     bypass: new Float64Array(CONTROL),
-    fricDiff: new Float64Array(CONTROL),
     pulses: new Float64Array(CONTROL),
     openFlags: new Uint8Array(CONTROL),
     gauss: new Float64Array(CONTROL),
@@ -170,7 +163,7 @@ export class VoiceSynth {
     for (const r of [...this.cascade, this.nasalPole, this.f6, this.nasalZero, ...this.fric]) r.reset();
     this.vibratoPhase = 0;
     this.tiltState = this.prevTilt = this.aspState = 0;
-    this.fricLp1 = this.fricLp2 = this.fricPrev = this.dcIn = this.dcOut = 0;
+    this.fricLp1 = this.fricLp2 = this.dcIn = this.dcOut = 0;
     this.av = this.ah = this.af = this.fg0 = this.fg1 = this.fbp = 0;
     this.f0 = 220;
     this.oq = 0.6;
@@ -244,7 +237,7 @@ export class VoiceSynth {
     const oq = this.oq;
     const d = this.deltas;
     const dav = d[0]!, dah = d[1]!, daf = d[2]!, dfg0 = d[3]!, dfg1 = d[4]!, dfbp = d[5]!;
-    const { tract, fricNoise, fricDiff, fric0, fric1, gain0, gain1, bypass, pulses, openFlags, gauss, uniform } = this.block;
+    const { tract, fricNoise, fric0, fric1, gain0, gain1, bypass, pulses, openFlags, gauss, uniform } = this.block;
     // The block is built stage by stage (sources, then each filter over the whole block): each
     // stage's state stays in locals, and every sample sees the same arithmetic in the same order
     // as a sample-by-sample loop would do.
@@ -299,25 +292,13 @@ export class VoiceSynth {
     this.nasalZero.process(tract, n);
     for (const r of this.cascade) r.process(tract, tract, n);
     this.f6.process(tract, tract, n);
-    // The fricative resonators get the noise's first difference: Klatt's resonators pass 0 Hz at
-    // unity gain, so white noise through them kept its lows only 10-15 dB under the peak, and an
-    // /s/ or /v/ hissed from 0 to 8 kHz like a loud breath. Differenced, each resonance is a
-    // band-pass falling 6 dB an octave below its centre (an /s/ is 28 dB down at 1 kHz), with its
-    // peak level kept (fricNorm). The flat bypass (f, th, p) takes the noise as it is.
-    let fricPrev = this.fricPrev;
-    for (let k = 0; k < n; k++) {
-      const x = fricNoise[k]!;
-      fricDiff[k] = x - fricPrev;
-      fricPrev = x;
-    }
-    this.fricPrev = fricPrev;
-    this.fric[0]!.process(fricDiff, fric0, n);
-    this.fric[1]!.process(fricDiff, fric1, n);
-    const norm0 = this.fricNorm[0]!, norm1 = this.fricNorm[1]!;
+    // The fricative resonances are band-passes (nothing below them); the bypass (f, th, p) is flat.
+    this.fric[0]!.process(fricNoise, fric0, n);
+    this.fric[1]!.process(fricNoise, fric1, n);
     let dcIn = this.dcIn, dcOut = this.dcOut;
     for (let k = 0; k < n; k++) {
       const fn = fricNoise[k]!;
-      const y = tract[k]! + norm0 * fric0[k]! * gain0[k]! + norm1 * fric1[k]! * gain1[k]! + fn * bypass[k]!;
+      const y = tract[k]! + fric0[k]! * gain0[k]! + fric1[k]! * gain1[k]! + fn * bypass[k]!;
       // DC blocker: the flow's mean never reaches the output.
       dcOut = y - dcIn + 0.995 * dcOut;
       dcIn = y;
@@ -362,12 +343,7 @@ export class VoiceSynth {
     this.tiltCoef = Math.exp((-2 * Math.PI * rd.tilt!.at(t)) / sr);
     for (let k = 0; k < 5; k++) this.cascade[k]!.set(this.formantReaders[k]!.at(t), this.bandwidthReaders[k]!.at(t), sr);
     this.nasalZero.set(rd.nasalZero!.at(t), NASAL_BANDWIDTH, sr);
-    for (let k = 0; k < 2; k++) {
-      const f = Math.min(this.fricReaders[k]!.f.at(t), 0.45 * sr);
-      this.fric[k]!.set(f, this.fricReaders[k]!.b.at(t), sr);
-      // |1 - e^-jw| at the centre: the difference's gain there, divided out.
-      this.fricNorm[k] = 1 / (2 * Math.sin((Math.PI * f) / sr));
-    }
+    for (let k = 0; k < 2; k++) this.fric[k]!.set(this.fricReaders[k]!.f.at(t), this.fricReaders[k]!.b.at(t), sr);
   }
 }
 
