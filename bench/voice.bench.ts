@@ -19,7 +19,7 @@ import { buildCli } from '../scripts/build-cli.ts';
 // @ts-expect-error plain JS module of the launcher
 import { currentBundle } from '../bin/cli-bundle.js';
 import { TEST_SONGS, festivalXml, lyricsText, scoreJson, songNotes, type TestSong } from './voice/songs.ts';
-import { FESTIVAL_NAME, compareGroups, festivalSegments, phoneSpectra, type TimedPhone } from './voice/consonant-spectra.ts';
+import { FESTIVAL_NAME, compareGroups, festivalSegments, phoneSpectra, poolSpectra, type PhoneSpectra, type TimedPhone } from './voice/consonant-spectra.ts';
 import { parseScore } from '../show-files/src/score/index.ts';
 import { standaloneVocal } from '../vocal/standalone.ts';
 
@@ -110,9 +110,9 @@ export async function bench(): Promise<BenchSection> {
   const openGap: number[] = [];
   const transcripts: string[] = [];
   const allErrors: number[] = [];
-  const keyScores: { key: number; ours: [number, number]; theirs: [number, number] }[] = [];
-  const oursSpectra: ReturnType<typeof phoneSpectra>[] = [];
-  const naturalSpectra: ReturnType<typeof phoneSpectra>[] = [];
+  const keyScores: { song: string; ours: [number, number]; theirs: [number, number] }[] = [];
+  const oursSpectra: PhoneSpectra[] = [];
+  const naturalSpectra: PhoneSpectra[] = [];
   for (const song of TEST_SONGS) {
     const base = join(dir, song.id);
     writeFileSync(`${base}.json`, scoreJson(song));
@@ -122,7 +122,7 @@ export async function bench(): Promise<BenchSection> {
     const theirs = wallTime('text2wave', ['-mode', 'singing', `${base}.xml`, '-o', `${base}.festival.wav`]);
     const a = scoreRuns(`${base}.holostage.wav`, `${base}.txt`);
     const b = scoreRuns(`${base}.festival.wav`, `${base}.txt`);
-    keyScores.push({ key: 0, ours: [a.open, a.song], theirs: [b.open, b.song] });
+    keyScores.push({ song: song.id, ours: [a.open, a.song], theirs: [b.open, b.song] });
     // Festival's segments, from a render that keeps its own after-synthesis hook (the same audio).
     execFileSync('text2wave', ['-mode', 'singing', `${base}.xml`, '-o', `${base}.festival-segs.wav`, '-eval', `(set! after_synth_hooks (list after_synth_hooks (lambda (utt) (utt.save.segs utt "${base}.segs"))))`], { stdio: 'ignore' });
     oursSpectra.push(phoneSpectra(`${base}.holostage.wav`, ourPhones(`${base}.json`)));
@@ -135,7 +135,7 @@ export async function bench(): Promise<BenchSection> {
       execFileSync('text2wave', ['-mode', 'singing', `${k}.xml`, '-o', `${k}.festival.wav`], { stdio: 'ignore' });
       const runs = Array.from({ length: KEY_RUNS }, () => score(`${k}.holostage.wav`, `${base}.txt`));
       const theirs = score(`${k}.festival.wav`, `${base}.txt`);
-      keyScores.push({ key, ours: [median(runs.map((r) => r.open.wer)), median(runs.map((r) => r.song.wer))], theirs: [theirs.open.wer, theirs.song.wer] });
+      keyScores.push({ song: song.id, ours: [median(runs.map((r) => r.open.wer)), median(runs.map((r) => r.song.wer))], theirs: [theirs.open.wer, theirs.song.wer] });
     }
     openGap.push(b.open - a.open);
     const words = lyricsText(song).split(/\s+/).filter(Boolean).length;
@@ -151,8 +151,8 @@ export async function bench(): Promise<BenchSection> {
     allErrors.push(...pitchErrors(`${base}.holostage.wav`, notes));
   }
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
-  const perSong = TEST_SONGS.map((song, i) => {
-    const k = keyScores.slice(i * 3, i * 3 + 3);
+  const perSong = TEST_SONGS.map((song) => {
+    const k = keyScores.filter((x) => x.song === song.id);
     return `${song.id} ${mean(k.map((x) => x.ours[0])).toFixed(2)} / ${mean(k.map((x) => x.ours[1])).toFixed(2)} (Festival ${mean(k.map((x) => x.theirs[0])).toFixed(2)} / ${mean(k.map((x) => x.theirs[1])).toFixed(2)})`;
   });
   rows.push({
@@ -161,15 +161,7 @@ export async function bench(): Promise<BenchSection> {
     note: `Festival ${mean(keyScores.map((x) => x.theirs[0])).toFixed(2)} / ${mean(keyScores.map((x) => x.theirs[1])).toFixed(2)}; per song, mean of its three keys: ${perSong.join('; ')}; holostage's other keys are medians of ${KEY_RUNS} runs`,
   });
   // Consonants against natural speech, all three songs together.
-  const pool = (maps: ReturnType<typeof phoneSpectra>[]) => {
-    const out: ReturnType<typeof phoneSpectra> = new Map();
-    for (const m of maps) for (const [sym, v] of m) {
-      const prev = out.get(sym);
-      out.set(sym, prev ? { db: prev.db.map((d, k) => (d * prev.count + v.db[k]! * v.count) / (prev.count + v.count)), count: prev.count + v.count } : v);
-    }
-    return out;
-  };
-  const groups = compareGroups(pool(oursSpectra), pool(naturalSpectra));
+  const groups = compareGroups(poolSpectra(oursSpectra), poolSpectra(naturalSpectra));
   rows.push({
     name: 'consonants against natural speech: level / shape difference',
     value: `${mean(groups.map((g) => Math.abs(g.level))).toFixed(1)} / ${mean(groups.map((g) => g.shape)).toFixed(1)} dB`,

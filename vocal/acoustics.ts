@@ -85,7 +85,7 @@ function consonant(manner: Manner, voiced: boolean, s: ConsonantSpec): PhoneAcou
 
 // Fricative spectra (female): sibilants peak high and strong, non-sibilants are weak and flat.
 // /s/ peaks lower than many female voices' 7-8 kHz so that telephone- and 16 kHz-band listeners
-// (and recognizers) still hear it. The two resonances are band-passes (voice-synth.ts), so their
+// (and recognizers) still hear it. The two resonances are band-passes (BandPass, dsp/resonator.ts), so their
 // gains set the peaks and nothing leaks below them; the bypass is flat.
 //
 // Levels were set against natural speech (a diphone voice's recordings of the same songs, per

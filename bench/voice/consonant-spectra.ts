@@ -95,8 +95,11 @@ export function melFrames(samples: Float64Array, rate: number): Float64Array[] {
   return frames;
 }
 
+/** Per phone symbol: its mean dB spectrum over the mel bands, and how many occurrences went into it. */
+export type PhoneSpectra = Map<string, { db: number[]; count: number }>;
+
 /** Mean dB spectrum of each phone symbol (middle half of each occurrence), less the file's mean over its louder 70 % of frames. */
-export function phoneSpectra(wav: string, phones: TimedPhone[]): Map<string, { db: number[]; count: number }> {
+export function phoneSpectra(wav: string, phones: TimedPhone[]): PhoneSpectra {
   const { samples, rate } = readWav(wav);
   const frames = melFrames(samples, rate);
   const energy = frames.map((f) => Math.max(...f));
@@ -123,6 +126,18 @@ export function phoneSpectra(wav: string, phones: TimedPhone[]): Map<string, { d
   }
   const toDb = 10 / Math.LN10;
   return new Map([...sums].map(([sym, s]) => [sym, { db: [...s.sum].map((v) => (v / s.frames) * toDb), count: s.count }]));
+}
+
+/** Several files' spectra as one, each symbol weighted by its occurrences. */
+export function poolSpectra(all: PhoneSpectra[]): PhoneSpectra {
+  const out: PhoneSpectra = new Map();
+  for (const m of all) {
+    for (const [sym, v] of m) {
+      const prev = out.get(sym);
+      out.set(sym, prev ? { db: prev.db.map((d, k) => (d * prev.count + v.db[k]! * v.count) / (prev.count + v.count)), count: prev.count + v.count } : v);
+    }
+  }
+  return out;
 }
 
 /** Festival's segment file (utt.save.segs): one "end-time 100 phone" line per segment. */
@@ -159,7 +174,7 @@ export interface GroupDifference {
 }
 
 /** Per consonant group: how far our consonants sit from natural speech's, in level and in spectral shape. */
-export function compareGroups(ours: Map<string, { db: number[]; count: number }>, natural: Map<string, { db: number[]; count: number }>): GroupDifference[] {
+export function compareGroups(ours: PhoneSpectra, natural: PhoneSpectra): GroupDifference[] {
   return CONSONANT_GROUPS.map(([group, symbols]) => {
     let level = 0;
     let shape = 0;

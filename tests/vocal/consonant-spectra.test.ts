@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareGroups, festivalSegments, melFrames, phoneSpectra } from '../../bench/voice/consonant-spectra.ts';
+import { compareGroups, festivalSegments, melFrames, phoneSpectra, poolSpectra } from '../../bench/voice/consonant-spectra.ts';
 import { encodeWav } from '../../vocal/wav.ts';
 
 const tone = (hz: number, rate: number, seconds: number, amp = 0.3) => Float64Array.from({ length: Math.round(rate * seconds) }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / rate));
@@ -61,6 +61,10 @@ describe('consonant spectra on a recognizer\'s mel scale', () => {
     expect(loud.level).toBeGreaterThan(5);
     expect(loud.level).toBeLessThan(7);
     expect(loud.shape).toBeLessThan(1);
+    // Pooling two files weights each symbol by its occurrences: plain with louder sits halfway.
+    const pooled = compareGroups(poolSpectra([phoneSpectra(plain, phones), phoneSpectra(louder, phones)]), phoneSpectra(plain, phones)).find((g) => g.group === 'sibilants')!;
+    expect(pooled.count).toBe(2);
+    expect(pooled.level).toBeCloseTo(loud.level / 2, 6);
     // Groups with no consonant in both recordings say so (no count, no number).
     expect(compareGroups(phoneSpectra(plain, phones), phoneSpectra(plain, phones)).find((g) => g.group === 'nasals')!.count).toBe(0);
   });

@@ -113,32 +113,31 @@ describe('formant synthesizer: consonants', () => {
     }
   });
 
+  /** A consonant at the start of a word sung alone: its middle half's spectral density, and its level against the vowel after it (dB). */
+  const consonantOf = (lyric: string, symbol: string) => {
+    const { track, out, at } = sing([{ time: 0.5, end: 1.3, pitch: 60, lyric }]);
+    const c = track.phonemes.find((p) => p.symbol === symbol)!;
+    const vowel = track.phonemes.find((p) => p.time >= c.end - 1e-9)!;
+    const w = [at(c.time + 0.25 * (c.end - c.time)), at(c.end - 0.25 * (c.end - c.time))] as const;
+    const density = (lo: number, hi: number) => bandEnergy(out.samples, out.sampleRate, w[0], w[1], lo, hi) / (hi - lo);
+    const level = 20 * Math.log10(rms(out.samples, w[0], w[1]) / rms(out.samples, at(vowel.time + 0.1), at(vowel.time + 0.25)));
+    return { density, level };
+  };
+
   it('fricatives: /s/ hisses high with little below 2 kHz, /f/ and /v/ are weak', () => {
-    const phone = (lyric: string, symbol: string) => {
-      const { track, out, at } = sing([{ time: 0.5, end: 1.3, pitch: 60, lyric }]);
-      const c = track.phonemes.find((p) => p.symbol === symbol)!;
-      const vowel = track.phonemes.find((p) => p.time >= c.end - 1e-9)!;
-      const w = [at(c.time + 0.25 * (c.end - c.time)), at(c.end - 0.25 * (c.end - c.time))] as const;
-      const density = (lo: number, hi: number) => bandEnergy(out.samples, out.sampleRate, w[0], w[1], lo, hi) / (hi - lo);
-      const level = 20 * Math.log10(rms(out.samples, w[0], w[1]) / rms(out.samples, at(vowel.time + 0.1), at(vowel.time + 0.25)));
-      return { density, level };
-    };
     // White noise through resonators that pass 0 Hz kept an /s/'s lows 6 dB (per Hz) under its
     // 4-7 kHz: a hiss from 0 to 8 kHz, heard as a breath. Band-passed, they are 15 dB and more under.
-    const s = phone('sit', 's');
+    const s = consonantOf('sit', 's');
     expect(10 * Math.log10(s.density(200, 2000) / s.density(4000, 7000))).toBeLessThan(-15);
     expect(s.level).toBeGreaterThan(-6);
     // /f/ and /v/ are 15 dB and more under the vowel (they were 9-12 dB under, near an /s/).
-    expect(phone('fit', 'f').level).toBeLessThan(-15);
-    expect(phone('vat', 'v').level).toBeLessThan(-15);
+    expect(consonantOf('fit', 'f').level).toBeLessThan(-15);
+    expect(consonantOf('vat', 'v').level).toBeLessThan(-15);
   });
 
   it('nasals and liquids sound at speech levels against their vowel (they were 8-12 dB under it)', () => {
     for (const [lyric, symbol, least] of [['nut', 'n', -6.5], ['mud', 'm', -6.5], ['wet', 'w', -6.5], ['luck', 'l', -10]] as const) {
-      const { track, out, at } = sing([{ time: 0.5, end: 1.3, pitch: 60, lyric }]);
-      const c = track.phonemes.find((p) => p.symbol === symbol)!;
-      const vowel = track.phonemes.find((p) => p.time >= c.end - 1e-9)!;
-      const level = 20 * Math.log10(rms(out.samples, at(c.time + 0.25 * (c.end - c.time)), at(c.end - 0.25 * (c.end - c.time))) / rms(out.samples, at(vowel.time + 0.1), at(vowel.time + 0.25)));
+      const { level } = consonantOf(lyric, symbol);
       expect(level, `${symbol} against its vowel, dB`).toBeGreaterThan(least);
       expect(level, `${symbol} against its vowel, dB`).toBeLessThan(0);
     }

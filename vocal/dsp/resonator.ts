@@ -106,9 +106,13 @@ export class AntiResonator extends SecondOrder {
 export class BandPass extends Resonator {
   private x1 = 0;
   private norm = 1;
+  private normFreq = NaN;
 
   override set(freq: number, bandwidth: number, sampleRate: number): void {
     super.set(freq, bandwidth, sampleRate);
+    // Set every control tick: the sine only when the centre moved.
+    if (freq === this.normFreq) return;
+    this.normFreq = freq;
     this.norm = 1 / (2 * Math.sin((Math.PI * Math.min(freq, 0.45 * sampleRate)) / sampleRate));
   }
 
