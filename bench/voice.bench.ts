@@ -6,7 +6,8 @@
 // Praat; whole-process wall time of `holostage sing` against `text2wave -mode singing`.
 // Two checks against the written key's luck: both voices again at two semitones down and up (one
 // render scores 0.1 apart from its neighbour key), and each consonant group's spectrum beside
-// Festival's natural-speech diphones (bench/voice/consonant-spectra.ts).
+// Festival's natural-speech diphones (bench/voice/consonant-spectra.ts). And one against the
+// recognizer's memory: every line of the written-key renders scored on its own.
 // Tools missing on this machine are reported as skipped rows (apt-get install festival
 // festvox-kallpc16k pocketsphinx pocketsphinx-en-us sox praat).
 
@@ -18,7 +19,7 @@ import type { BenchRow, BenchSection } from './run.ts';
 import { buildCli } from '../scripts/build-cli.ts';
 // @ts-expect-error plain JS module of the launcher
 import { currentBundle } from '../bin/cli-bundle.js';
-import { TEST_SONGS, festivalXml, lyricsText, scoreJson, songNotes, type TestSong } from './voice/songs.ts';
+import { TEST_SONGS, festivalXml, lineSpans, lyricsText, scoreJson, songNotes, type TestSong } from './voice/songs.ts';
 import { FESTIVAL_NAME, compareGroups, festivalSegments, phoneSpectra, poolSpectra, type PhoneSpectra, type TimedPhone } from './voice/consonant-spectra.ts';
 import { parseScore } from '../show-files/src/score/index.ts';
 import { standaloneVocal } from '../vocal/standalone.ts';
@@ -91,6 +92,31 @@ function transposed(song: TestSong, semitones: number): TestSong {
   return { ...song, scale: song.scale.map((p) => p + semitones) };
 }
 
+/**
+ * Each lyric line cut from both written-key renders (in the rests, lineSpans) and scored on its
+ * own, so the recognizer starts afresh on every line: no normalisation or segmentation carried
+ * over from the lines before. Word-weighted WERs over the song's lines, one run per line.
+ */
+function lineByLine(base: string, song: TestSong): { ours: [number, number]; theirs: [number, number] } {
+  const sums = { holostage: [0, 0], festival: [0, 0] };
+  let words = 0;
+  lineSpans(song).forEach((line, k) => {
+    const text = `${base}.line${k}.txt`;
+    writeFileSync(text, `${line.text}\n`);
+    const n = line.text.split(/\s+/).filter(Boolean).length;
+    words += n;
+    for (const voice of ['holostage', 'festival'] as const) {
+      const wav = `${base}.line${k}.${voice}.wav`;
+      execFileSync('sox', [`${base}.${voice}.wav`, wav, 'trim', String(line.start), `=${line.end}`], { stdio: 'ignore' });
+      const r = score(wav, text);
+      sums[voice][0]! += r.open.wer * n;
+      sums[voice][1]! += r.song.wer * n;
+    }
+  });
+  const per = (v: number[]): [number, number] => [v[0]! / words, v[1]! / words];
+  return { ours: per(sums.holostage), theirs: per(sums.festival) };
+}
+
 /** Our phones with their times, in Festival's names. */
 function ourPhones(scoreFile: string): TimedPhone[] {
   const { track } = standaloneVocal(parseScore(readFileSync(scoreFile), scoreFile));
@@ -111,6 +137,7 @@ export async function bench(): Promise<BenchSection> {
   const transcripts: string[] = [];
   const allErrors: number[] = [];
   const keyScores: { song: string; ours: [number, number]; theirs: [number, number] }[] = [];
+  const lineScores: { song: string; ours: [number, number]; theirs: [number, number] }[] = [];
   const oursSpectra: PhoneSpectra[] = [];
   const naturalSpectra: PhoneSpectra[] = [];
   for (const song of TEST_SONGS) {
@@ -123,6 +150,7 @@ export async function bench(): Promise<BenchSection> {
     const a = scoreRuns(`${base}.holostage.wav`, `${base}.txt`);
     const b = scoreRuns(`${base}.festival.wav`, `${base}.txt`);
     keyScores.push({ song: song.id, ours: [a.open, a.song], theirs: [b.open, b.song] });
+    lineScores.push({ song: song.id, ...lineByLine(base, song) });
     // Festival's segments, from a render that keeps its own after-synthesis hook (the same audio).
     execFileSync('text2wave', ['-mode', 'singing', `${base}.xml`, '-o', `${base}.festival-segs.wav`, '-eval', `(set! after_synth_hooks (list after_synth_hooks (lambda (utt) (utt.save.segs utt "${base}.segs"))))`], { stdio: 'ignore' });
     oursSpectra.push(phoneSpectra(`${base}.holostage.wav`, ourPhones(`${base}.json`)));
@@ -159,6 +187,13 @@ export async function bench(): Promise<BenchSection> {
     name: 'WER open / song grammar at keys -2, 0, +2 (9 renders)',
     value: `${mean(keyScores.map((x) => x.ours[0])).toFixed(2)} / ${mean(keyScores.map((x) => x.ours[1])).toFixed(2)}`,
     note: `Festival ${mean(keyScores.map((x) => x.theirs[0])).toFixed(2)} / ${mean(keyScores.map((x) => x.theirs[1])).toFixed(2)}; per song, mean of its three keys: ${perSong.join('; ')}; holostage's other keys are medians of ${KEY_RUNS} runs`,
+  });
+  const pair = (x: [number, number]) => `${x[0].toFixed(2)} / ${x[1].toFixed(2)}`;
+  const meanPair = (xs: [number, number][]): [number, number] => [mean(xs.map((x) => x[0])), mean(xs.map((x) => x[1]))];
+  rows.push({
+    name: 'WER open / song grammar, each line decoded on its own (written key)',
+    value: pair(meanPair(lineScores.map((x) => x.ours))),
+    note: `Festival ${pair(meanPair(lineScores.map((x) => x.theirs)))}; per song (word-weighted over its 8 lines): ${lineScores.map((x) => `${x.song} ${pair(x.ours)} (Festival ${pair(x.theirs)})`).join('; ')}; one run per line. Whole songs let the recognizer adapt (its running cepstral mean, its utterance breaks) over the lines before; here every line starts afresh`,
   });
   // Consonants against natural speech, all three songs together.
   const groups = compareGroups(poolSpectra(oursSpectra), poolSpectra(naturalSpectra));

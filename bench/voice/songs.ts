@@ -98,6 +98,31 @@ export function songNotes(song: TestSong): SungNote[] {
   return notes;
 }
 
+/**
+ * Each lyric line's stretch of a render, in seconds: from the middle of the rest before it to the
+ * middle of the rest after it (the first from 0, the last to its final note's end plus half a
+ * beat). The cut falls in silence for both voices, whatever their consonants' timing.
+ */
+export function lineSpans(song: TestSong): { start: number; end: number; text: string }[] {
+  const notes = songNotes(song);
+  const seconds = 60 / song.bpm / RES;
+  const lines: { first: number; last: number }[] = [];
+  notes.forEach((n, i) => {
+    const prev = notes[i - 1];
+    if (!prev || n.tick > prev.tick + prev.length) lines.push({ first: i, last: i });
+    else lines[lines.length - 1]!.last = i;
+  });
+  const endOf = (i: number) => (notes[i]!.tick + notes[i]!.length) * seconds;
+  return lines.map((l, k) => {
+    const next = lines[k + 1];
+    return {
+      start: k === 0 ? 0 : (endOf(lines[k - 1]!.last) + notes[l.first]!.tick * seconds) / 2,
+      end: next ? (endOf(l.last) + notes[next.first]!.tick * seconds) / 2 : endOf(l.last) + (RES / 2) * seconds,
+      text: song.lines[k]!.replace(/-/g, ''),
+    };
+  });
+}
+
 export function scoreJson(song: TestSong): string {
   const notes = songNotes(song).map((n) => ({ tick: n.tick, length: n.length, pitch: n.pitch, lyric: n.lyric }));
   return JSON.stringify({ format: 'holostage-score', resolution: RES, tempo: song.bpm, timeSignature: '4/4', notes }, null, 1);
