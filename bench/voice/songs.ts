@@ -101,7 +101,8 @@ export function songNotes(song: TestSong): SungNote[] {
 /**
  * Each lyric line's stretch of a render, in seconds: from the middle of the rest before it to the
  * middle of the rest after it (the first from 0, the last to its final note's end plus half a
- * beat). The cut falls in silence for both voices, whatever their consonants' timing.
+ * beat). The rests are a beat long, so the cut falls in silence for both voices: neither sings
+ * its consonants early, or lets a line's last note ring, by half a beat.
  */
 export function lineSpans(song: TestSong): { start: number; end: number; text: string }[] {
   const notes = songNotes(song);

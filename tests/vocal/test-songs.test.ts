@@ -1,8 +1,10 @@
 // The voice bench's own test songs: the line spans it cuts each render into (lineSpans) hold
-// exactly their line's notes and cut only in rests.
+// exactly their line's notes and cut only in rests, clear of this voice's early consonants.
 
 import { describe, expect, it } from 'vitest';
-import { TEST_SONGS, lineSpans, lyricsText, songNotes } from '../../bench/voice/songs.ts';
+import { TEST_SONGS, lineSpans, lyricsText, scoreJson, songNotes } from '../../bench/voice/songs.ts';
+import { parseScore } from '../../show-files/src/score/index.ts';
+import { standaloneVocal } from '../../vocal/standalone.ts';
 
 describe('test songs cut into lines', () => {
   for (const song of TEST_SONGS) {
@@ -25,6 +27,13 @@ describe('test songs cut into lines', () => {
         expect(span.end - inside[inside.length - 1]!.end).toBeGreaterThanOrEqual(0.25 * 480 * seconds);
       });
       expect(held).toBe(notes.length);
+      // This voice's phonemes (consonants sung before the beat included) stay 0.1 s clear of every cut.
+      const { track } = standaloneVocal(parseScore(Buffer.from(scoreJson(song)), `${song.id}.json`));
+      for (const p of track.phonemes) {
+        const span = spans.find((x) => p.time >= x.start && p.time < x.end)!;
+        if (span.start > 0) expect(p.time - span.start).toBeGreaterThan(0.1);
+        expect(span.end - p.end).toBeGreaterThan(0.1);
+      }
     });
   }
 });
