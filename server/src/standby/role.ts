@@ -79,7 +79,7 @@ export class StandbyRole {
   operatorToken = '';
   private watch: ReturnType<typeof setInterval> | null = null;
   private checking = false;
-  private promoting: Promise<TakeOverResult> | null = null;
+  private promoting: { attempt: Promise<TakeOverResult>; asks: boolean } | null = null;
   private askedAt = -Infinity;
   /** The silent primary answered on its own address (a cut link, not a dead server). */
   private primaryAnswers = false;
@@ -202,13 +202,12 @@ export class StandbyRole {
     return result;
   }
 
-  /**
-   * Become primary. `askFirst`: ask the primary to stand down (its final state is the one taken
-   * over); when it does not answer, the last mirrored state is.
-   */
+  /** Become primary. `askFirst` (an operator's take over): ask the primary to stand down and take its final state (else the last mirrored one).
+   * It waits out the watch's own attempt in flight, which the lease refuses while the primary renews it: that refusal is not the operator's answer. */
   promote(reason: string, askFirst: boolean): Promise<TakeOverResult> {
-    this.promoting ??= this.doPromote(reason, askFirst).finally(() => (this.promoting = null));
-    return this.promoting;
+    if (this.promoting && askFirst && !this.promoting.asks) return this.promoting.attempt.then((r) => (r.ok ? r : this.promote(reason, askFirst)));
+    this.promoting ??= { asks: askFirst, attempt: this.doPromote(reason, askFirst).finally(() => (this.promoting = null)) };
+    return this.promoting.attempt;
   }
 
   private async doPromote(reason: string, askFirst: boolean): Promise<TakeOverResult> {
