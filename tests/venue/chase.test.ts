@@ -192,6 +192,17 @@ describe('reading MTC (the chase\'s reader)', () => {
     expect(got[0]).toBe(7);
     expect(got.filter((q) => q > 11 && q < 23)).toEqual([]);
     expect(got).toContain(23);
+    // The sender stops after a piece 7 and starts again a second later at 01:00:20:00: its piece 0
+    // is not the next one of the old sequence, so nothing is read at the old place.
+    const restarted = new MtcReader();
+    for (let q = 0; q < 16; q++) restarted.receive(quarterFrameAt(3600 * FPS, q), q * quarter);
+    const after: number[] = [];
+    for (let q = 0; q < 16; q++) {
+      const r = restarted.receive(quarterFrameAt((3600 + 20) * FPS, q), 1000 + 16 * quarter + q * quarter);
+      if (r) after.push(r.seconds);
+    }
+    expect(after.length).toBe(9);
+    expect(Math.min(...after)).toBeGreaterThanOrEqual(3620);
     // A full frame is a locate at its label.
     const locate = new MtcReader().receive([0xf0, 0x7f, 0x7f, 0x01, 0x01, (1 << 5) | 1, 2, 3, 4, 0xf7], 0);
     expect(locate).toMatchObject({ kind: 'locate', rate: 25, label: { hours: 1, minutes: 2, seconds: 3, frames: 4 } });

@@ -3,7 +3,9 @@
 // k quarter frames after the start of the frame it carries (F), so once a whole sequence is known
 // every later quarter frame places the sender exactly: piece k of the next sequence is F + 2 + k/4
 // frames. Out-of-order pieces (a dropped byte, a reverse play) and impossible times (hour 25,
-// frame 30 at 25 fps) break the sequence: counted, never read. Pure: bytes and times in.
+// frame 30 at 25 fps) break the sequence: counted, never read. So does a pause: a sender that
+// stopped after piece 7 and starts again elsewhere sends a piece 0 that only looks like the next
+// one in order. Pure: bytes and times in.
 
 import { framesPerSecond, frameToTimecode, timecodeToFrame, type MtcRate, type Timecode } from './timecode.ts';
 
@@ -26,6 +28,8 @@ export interface MtcInCounts {
 }
 
 const RATE_CODES: MtcRate[] = [24, 25, 29.97, 30];
+/** Quarter frames come every 8-10 ms; a longer pause than this (MIDI jitter included) ends the sequence. */
+const SEQUENCE_GAP_MS = 100;
 
 /** A label that exists at a rate, or null (drop frame has no ;00 and ;01 but every tenth minute). */
 export function validLabel(tc: Timecode, rate: MtcRate): boolean {
@@ -39,6 +43,7 @@ export class MtcReader {
   private pieces: number[] = [];
   /** Frame count and rate of the last whole sequence, while the pieces keep coming in order. */
   private synced: { frame: number; rate: MtcRate } | null = null;
+  private lastQuarterAt = -Infinity;
 
   /** One MIDI message; a reading when it places the sender in time. */
   receive(bytes: readonly number[], at: number): TimecodeReading | null {
@@ -51,7 +56,9 @@ export class MtcReader {
     if (data > 0x7f) return this.reject();
     this.counts.quarterFrames++;
     const piece = data >> 4;
-    if (piece !== this.pieces.length) {
+    const paused = at - this.lastQuarterAt > SEQUENCE_GAP_MS;
+    this.lastQuarterAt = at;
+    if (piece !== this.pieces.length || paused) {
       this.pieces = [];
       this.synced = null;
       if (piece !== 0) return null;
