@@ -20,6 +20,8 @@ export class OutputItem {
   private dragging: keyof OutputSettings['keystone'] | null = null;
   private keyCorner: keyof OutputSettings['keystone'] = 'topLeft';
   private lastSent = 0;
+  /** Edits sent (and when) that no view from the server has shown yet: a view older than them must not undo them. */
+  private unconfirmed: { patch: Partial<OutputSettings>; at: number } | null = null;
 
   constructor(o: OutputView, private readonly link: DeskLink) {
     this.settings = structuredClone(o.settings);
@@ -128,6 +130,7 @@ export class OutputItem {
     const now = performance.now();
     if (!final && now - this.lastSent < 50) return;
     this.lastSent = now;
+    this.unconfirmed = { patch: { ...this.unconfirmed?.patch, ...patch }, at: now };
     void this.link.outputSettings(this.root.dataset.output!, patch);
   }
 
@@ -139,7 +142,13 @@ export class OutputItem {
     const fmt = (v: number | undefined, unit: string, digits = 0): string => (typeof v === 'number' ? `${v.toFixed(digits)}${unit}` : '—');
     const rtt = typeof h?.roundTripMs === 'number' ? ` ±${(h.roundTripMs / 2).toFixed(1)}` : '';
     setText(this.healthEl, `fps ${fmt(h?.fps, '', 0).padStart(3)} · clock ${fmt(h?.clockOffsetMs, '', 1)}${rtt} ms · ${h?.profile ?? o.kind}${o.connections > 1 ? ` · ×${o.connections}` : ''}`);
-    if (!this.dragging) {
+    // A view the server sent before it had our last edit would put the old settings back (and a
+    // second arrow press would then move the corner from there): local edits stand until a view
+    // shows them, or for UNCONFIRMED_MS when the server keeps other values.
+    const u = this.unconfirmed;
+    const stale = !!u && performance.now() - u.at < UNCONFIRMED_MS && !Object.entries(u.patch).every(([k, v]) => sameValue(o.settings[k as keyof OutputSettings], v));
+    if (!stale) this.unconfirmed = null;
+    if (!this.dragging && !stale) {
       this.settings = structuredClone(o.settings);
       this.drawSettings();
     }
@@ -180,4 +189,13 @@ export class OutputItem {
       ctx.fillText(`mirror ${s.mirror.horizontal ? 'H' : ''}${s.mirror.vertical ? 'V' : ''}`, 10, h - 10);
     }
   }
+}
+
+const UNCONFIRMED_MS = 2000;
+
+/** Deep equality of plain settings values (numbers, booleans, nested objects). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
