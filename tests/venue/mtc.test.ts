@@ -7,25 +7,28 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import midiFile from 'midi-file';
 import { LightingThread } from '../../server/src/lighting/lighting-thread.ts';
-import { showTimeAt } from '../../protocol/index.ts';
+import { showTimeAt, type TransportSnapshot } from '../../protocol/index.ts';
+import { MtcPlan } from '../../server/src/venue/mtc-plan.ts';
 import { RecorderDriver } from '../../server/src/lighting/recorder-driver.ts';
+import type { SendInfo } from '../../server/src/lighting/driver.ts';
 import { serverClock, type ShowServer } from '../../server/src/server.ts';
 import { frameToTimecode, parseTimecode, timecodeToFrame, type MtcRate } from '../../server/src/venue/timecode.ts';
 import { makeTimeline } from '../server/fixtures.ts';
 import { sleep, startTestServer, tempDir } from '../server/helpers.ts';
 
-/** A recorder that also knows the server time it started at, so each message has its server time. */
+/** A recorder that also stamps each message with the server time of its send (the recorder's own
+ * times count from open(), and a pause between that and a second clock reading would shift them all). */
 class StampedRecorder extends RecorderDriver {
-  openedAt = 0;
+  private readonly sentAt: number[] = [];
   constructor() {
     super(null, serverClock);
   }
-  override open(): void {
-    super.open();
-    this.openedAt = serverClock();
+  override send(bytes: readonly number[], info?: SendInfo): boolean {
+    this.sentAt.push(serverClock());
+    return super.send(bytes, info);
   }
   serverTimes(): { at: number; bytes: number[] }[] {
-    return this.messages.map((m) => ({ at: this.openedAt + m.time, bytes: m.bytes }));
+    return this.messages.map((m, i) => ({ at: this.sentAt[i]!, bytes: m.bytes }));
   }
 }
 
@@ -217,5 +220,23 @@ describe('MTC out on the main thread (any other driver)', () => {
     expect(parseTimecode('01:00:00;00', 29.97)).toBeCloseTo(3600, 1); // drop frame keeps labels on the wall clock
     expect(parseTimecode('25:00:00:00', 25)).toBeNull();
     expect(parseTimecode('00:00:00:25', 25)).toBeNull();
+  });
+});
+
+describe('the MTC plan', () => {
+  it('skips a quarter frame whose message took past its quarter to build (a garbage-collection pause), and goes on from the next piece 0', () => {
+    const plan = new MtcPlan({ rate: 25, offsetSeconds: 0 });
+    const snap: TransportSnapshot = { revision: 1, mode: 'playing', playing: true, entryIndex: 0, showTime: 0, serverTime: 1000, rate: 1, holdAt: 60, waiting: false, blackout: null };
+    plan.update(snap, 1000);
+    const sent: number[][] = [];
+    const record = (bytes: number[]): void => void sent.push(bytes);
+    plan.fireDue(() => 1000, record); // the locate's full frame, then quarter frame 0, due now
+    expect(sent.map((b) => b.length)).toEqual([10, 2]);
+    // Quarter frame 1 is due at 1010 ms: the plan looks at 1011, then the clock reads 1160.
+    const readings = [1011, 1160];
+    plan.fireDue(() => readings.shift() ?? 1160, record);
+    expect(sent).toHaveLength(2);
+    expect(plan.counts.skipped).toBe(15); // quarters 1-15: the next piece 0 at or after 1160 ms is quarter 16
+    expect(plan.nextDue()).toBe(1000 + 16 * 10);
   });
 });

@@ -69,16 +69,20 @@ export class MtcPlan {
     if (this.next < 0 || this.showTimeOf(this.next) >= s.holdAt) return;
     const due = this.dueOf(this.next);
     if (due > now) return;
-    if (now - due > this.quarter * 1000) {
+    // The message is built before the last look at the clock: building it may set off a garbage
+    // collection, and such a pause must count as lateness rather than go out inside the frame.
+    const message = quarterFrameMessage(this.next, this.config.rate);
+    const sentAt = clock();
+    if (sentAt - due > this.quarter * 1000) {
       // Go on from the next piece 0: a receiver must never join pieces from either side of a gap.
-      const caughtUp = Math.ceil(this.quarterAt(showTimeAt(s, now)) / 8) * 8;
+      const caughtUp = Math.ceil(this.quarterAt(showTimeAt(s, sentAt)) / 8) * 8;
       this.counts.skipped += caughtUp - this.next;
       this.next = caughtUp;
       return;
     }
     this.counts.sent++;
-    this.counts.lastErrorMs = now - due;
-    send(quarterFrameMessage(this.next, this.config.rate), 'MTC');
+    this.counts.lastErrorMs = sentAt - due;
+    send(message, 'MTC');
     this.next++;
   }
 
