@@ -19,9 +19,11 @@ function coefficients(freq: number, bandwidth: number, sampleRate: number): [num
 
 /** Coefficients from a frequency and bandwidth, recomputed only when either changes. */
 abstract class SecondOrder {
-  protected a = 1;
-  protected b = 0;
-  protected c = 0;
+  // Coefficients and state are public for the fused loops in tract.ts, which run several filters
+  // sample by sample with their state in locals; nothing else writes them.
+  a = 1;
+  b = 0;
+  c = 0;
   private freq = NaN;
   private bandwidth = NaN;
 
@@ -37,8 +39,8 @@ abstract class SecondOrder {
 }
 
 export class Resonator extends SecondOrder {
-  private y1 = 0;
-  private y2 = 0;
+  y1 = 0;
+  y2 = 0;
 
   protected take(k: [number, number, number]): void {
     this.a = k[0];
@@ -68,8 +70,8 @@ export class Resonator extends SecondOrder {
 
 /** The inverse of a resonator (a pair of zeros): the nasal anti-formant. */
 export class AntiResonator extends SecondOrder {
-  private x1 = 0;
-  private x2 = 0;
+  x1 = 0;
+  x2 = 0;
 
   protected take([a, b, c]: [number, number, number]): void {
     this.a = 1 / a;
@@ -104,8 +106,8 @@ export class AntiResonator extends SecondOrder {
  * through it left an /s/ or a /v/ hissing from 0 to 8 kHz, its lows 10-15 dB under its peak.
  */
 export class BandPass extends Resonator {
-  private x1 = 0;
-  private norm = 1;
+  x1 = 0;
+  norm = 1;
   private normFreq = NaN;
 
   override set(freq: number, bandwidth: number, sampleRate: number): void {

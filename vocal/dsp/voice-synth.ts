@@ -14,6 +14,7 @@ import { Glottis, type GlottalSettings } from './glottis.ts';
 import { Noise } from './random.ts';
 import { AntiResonator, BandPass, Resonator } from './resonator.ts';
 import { restartPositions } from './restarts.ts';
+import { filterFrication, filterTract, type TractFilters } from './tract.ts';
 
 export interface SynthPlan {
   /** Show seconds the plan covers. */
@@ -74,11 +75,12 @@ function segmentSeed(seed: number, segment: number): number {
 export class VoiceSynth {
   private noise!: Noise;
   private glottis!: Glottis;
-  private readonly cascade: Resonator[] = [0, 1, 2, 3, 4].map(() => new Resonator());
+  private readonly cascade = [new Resonator(), new Resonator(), new Resonator(), new Resonator(), new Resonator()] as const;
   private readonly nasalPole = new Resonator();
   /** A fixed sixth formant: the voice's energy above 5 kHz (its "air"), as in Klatt's F6. */
   private readonly f6 = new Resonator();
   private readonly nasalZero = new AntiResonator();
+  private readonly tract: TractFilters = { nasalPole: this.nasalPole, nasalZero: this.nasalZero, cascade: this.cascade, f6: this.f6 };
   private readonly fric: BandPass[] = [new BandPass(), new BandPass()];
   private readonly readers: Record<string, CurveReader>;
   private readonly formantReaders: CurveReader[];
@@ -204,7 +206,7 @@ export class VoiceSynth {
     let i = 0;
     while (i < out.length) {
       if (this.position % CONTROL === 0) {
-        if (this.position === this.restarts[this.nextRestart]) this.startSegment(this.nextRestart + 1);
+        if (this.nextRestart < this.restarts.length && this.position === this.restarts[this.nextRestart]) this.startSegment(this.nextRestart + 1);
         this.controlTick();
       }
       const n = Math.min(CONTROL - (this.position % CONTROL), out.length - i);
@@ -288,13 +290,9 @@ export class VoiceSynth {
     this.fricLp1 = fricLp1;
     this.fricLp2 = fricLp2;
     // The tract: nasal pole/zero, then the formant cascade and F6, in place.
-    this.nasalPole.process(tract, tract, n);
-    this.nasalZero.process(tract, n);
-    for (const r of this.cascade) r.process(tract, tract, n);
-    this.f6.process(tract, tract, n);
+    filterTract(this.tract, tract, n);
     // The fricative resonances are band-passes (nothing below them); the bypass (f, th, p) is flat.
-    this.fric[0]!.process(fricNoise, fric0, n);
-    this.fric[1]!.process(fricNoise, fric1, n);
+    filterFrication(this.fric[0]!, this.fric[1]!, fricNoise, fric0, fric1, n);
     let dcIn = this.dcIn, dcOut = this.dcOut;
     for (let k = 0; k < n; k++) {
       const fn = fricNoise[k]!;
