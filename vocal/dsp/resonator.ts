@@ -19,8 +19,8 @@ function coefficients(freq: number, bandwidth: number, sampleRate: number): [num
 
 /** Coefficients from a frequency and bandwidth, recomputed only when either changes. */
 abstract class SecondOrder {
-  // Coefficients and state are public for the fused loops in tract.ts, which run several filters
-  // sample by sample with their state in locals; nothing else writes them.
+  // Coefficients and state are public for the loops in tract.ts that run the filters (several at
+  // once, sample by sample, with their state in locals); nothing else writes them.
   a = 1;
   b = 0;
   c = 0;
@@ -48,19 +48,6 @@ export class Resonator extends SecondOrder {
     this.c = k[2];
   }
 
-  /** Filters input[0..n) into output[0..n) (the same arrays for in place). */
-  process(input: Float64Array, output: Float64Array, n: number): void {
-    const a = this.a, b = this.b, c = this.c;
-    let y1 = this.y1, y2 = this.y2;
-    for (let k = 0; k < n; k++) {
-      const y = a * input[k]! + b * y1 + c * y2;
-      y2 = y1;
-      y1 = y;
-      output[k] = y;
-    }
-    this.y1 = y1;
-    this.y2 = y2;
-  }
 
   reset(): void {
     this.y1 = 0;
@@ -79,19 +66,6 @@ export class AntiResonator extends SecondOrder {
     this.c = -c / a;
   }
 
-  /** Filters buffer[0..n) in place. */
-  process(buffer: Float64Array, n: number): void {
-    const a = this.a, b = this.b, c = this.c;
-    let x1 = this.x1, x2 = this.x2;
-    for (let k = 0; k < n; k++) {
-      const x = buffer[k]!;
-      buffer[k] = a * x + b * x1 + c * x2;
-      x2 = x1;
-      x1 = x;
-    }
-    this.x1 = x1;
-    this.x2 = x2;
-  }
 
   reset(): void {
     this.x1 = 0;
@@ -118,17 +92,6 @@ export class BandPass extends Resonator {
     this.norm = 1 / (2 * Math.sin((Math.PI * Math.min(freq, 0.45 * sampleRate)) / sampleRate));
   }
 
-  override process(input: Float64Array, output: Float64Array, n: number): void {
-    const norm = this.norm;
-    let x1 = this.x1;
-    for (let k = 0; k < n; k++) {
-      const x = input[k]!;
-      output[k] = norm * (x - x1);
-      x1 = x;
-    }
-    this.x1 = x1;
-    super.process(output, output, n);
-  }
 
   override reset(): void {
     super.reset();
