@@ -70,7 +70,7 @@ interface SungNote {
   word: number;
 }
 
-const RES = 480;
+export const RES = 480;
 const NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
 
 /** Deterministic melody: a contour that rises through each line and falls at its end. */
