@@ -92,7 +92,12 @@ export async function run(args: string[]): Promise<number> {
   }
   // A peak guard rather than a limiter: very high notes on a formant peak could exceed full scale.
   let peak = 0;
-  for (let i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i]!));
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i]!;
+    // Comparisons rather than Math.max/abs: this loop runs before the JIT has warmed up to them.
+    if (v > peak) peak = v;
+    else if (-v > peak) peak = -v;
+  }
   if (peak > 0.98) {
     const scale = 0.98 / peak;
     for (let i = 0; i < samples.length; i++) samples[i]! *= scale;
