@@ -8,6 +8,8 @@ import { decodeWav, encodeWav } from '../../vocal/wav.ts';
 import { pitchToHz } from '../../show-files/src/score/pitch.ts';
 import type { VocalNote, VocalTrack } from '../../show-files/src/timeline.ts';
 import { fundamental, harmonicBandEnergy, rms } from './audio-analysis.ts';
+import { BandPass } from '../../vocal/dsp/resonator.ts';
+import { filterFrication } from '../../vocal/dsp/tract.ts';
 
 const voice = { ...DEFAULT_VOICE };
 
@@ -154,5 +156,34 @@ describe('singing synth (offline, the project\'s formant synthesizer)', () => {
     expect(back.sampleRate).toBe(44100);
     expect(back.channels[0]!.length).toBe(out.samples.length);
     for (let i = 0; i < out.samples.length; i += 997) expect(back.channels[0]![i]!).toBeCloseTo(out.samples[i]!, 4);
+  });
+});
+
+describe('fricative band-pass at rest', () => {
+  it('settles to exact zeros only once its input has stopped and its ringing is below the threshold', () => {
+    const bp = new BandPass();
+    bp.set(4500, 300, 44100);
+    const noise = new Float64Array(64).map((_, k) => Math.sin(k * 1.7));
+    const zeros = new Float64Array(64);
+    const a = new Float64Array(64);
+    const b = new Float64Array(64);
+    filterFrication(bp, new BandPass(), noise, a, b, 64);
+    expect(bp.settle(1e-10)).toBe(false); // the last input was not zero
+    filterFrication(bp, new BandPass(), zeros, a, b, 64);
+    expect(bp.settle(1e-10)).toBe(false); // still ringing
+    const y1 = bp.y1;
+    expect(Math.abs(y1)).toBeGreaterThan(1e-6);
+    let blocks = 0;
+    while (!bp.settle(1e-10)) {
+      filterFrication(bp, new BandPass(), zeros, a, b, 64);
+      blocks++;
+      expect(Math.max(...a.map(Math.abs))).toBeLessThan(1); // decaying, not blowing up
+    }
+    // 300 Hz wide: -200 dB in about 1,600 samples.
+    expect(blocks).toBeGreaterThan(10);
+    expect(blocks).toBeLessThan(60);
+    expect([bp.y1, bp.y2, bp.x1]).toEqual([0, 0, 0]);
+    filterFrication(bp, new BandPass(), zeros, a, b, 64);
+    expect(a.every((v) => v === 0)).toBe(true);
   });
 });

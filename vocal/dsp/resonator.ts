@@ -97,4 +97,14 @@ export class BandPass extends Resonator {
     super.reset();
     this.x1 = 0;
   }
+
+  /**
+   * True when the last input was zero and both outputs are below `quiet`; the outputs are then
+   * set to exact zeros, so a zero input gives zeros from here on and the filter can be skipped.
+   */
+  settle(quiet: number): boolean {
+    if (this.x1 !== 0 || Math.abs(this.y1) >= quiet || Math.abs(this.y2) >= quiet) return false;
+    this.y1 = this.y2 = 0;
+    return true;
+  }
 }

@@ -64,6 +64,8 @@ const BRIGHT_ZERO = 0.93;
 const FRIC_LP = 0.75;
 /** Output level below which a block with every source at zero counts as silence (-140 dBFS). */
 const SILENCE = 1e-7;
+/** A fricative resonator whose state is below this has rung out (-200 dB): it is set to zero and skipped. */
+const FRIC_QUIET = 1e-10;
 /** Samples between coefficient updates (0.73 ms at 44.1 kHz). */
 const CONTROL = 32;
 
@@ -291,19 +293,33 @@ export class VoiceSynth {
     this.fricLp2 = fricLp2;
     // The tract: nasal pole/zero, then the formant cascade and F6, in place.
     filterTract(this.tract, tract, n);
-    // The fricative resonances are band-passes (nothing below them); the bypass (f, th, p) is flat.
-    filterFrication(this.fric[0]!, this.fric[1]!, fricNoise, fric0, fric1, n);
     let dcIn = this.dcIn, dcOut = this.dcOut;
-    for (let k = 0; k < n; k++) {
-      const fn = fricNoise[k]!;
-      const y = tract[k]! + fric0[k]! * gain0[k]! + fric1[k]! * gain1[k]! + fn * bypass[k]!;
-      // DC blocker: the flow's mean never reaches the output.
-      dcOut = y - dcIn + 0.995 * dcOut;
-      dcIn = y;
-      const sample = dcOut * gain;
-      out[i + k] = sample;
-      if (sample > blockPeak) blockPeak = sample;
-      else if (-sample > blockPeak) blockPeak = -sample;
+    if (af === 0 && daf === 0 && this.fric[0]!.settle(FRIC_QUIET) && this.fric[1]!.settle(FRIC_QUIET)) {
+      // No frication in this block and its resonators have rung out (vowels, nasals, most of a
+      // song): the branch adds exact zeros, so it is not run.
+      for (let k = 0; k < n; k++) {
+        const y = tract[k]!;
+        dcOut = y - dcIn + 0.995 * dcOut;
+        dcIn = y;
+        const sample = dcOut * gain;
+        out[i + k] = sample;
+        if (sample > blockPeak) blockPeak = sample;
+        else if (-sample > blockPeak) blockPeak = -sample;
+      }
+    } else {
+      // The fricative resonances are band-passes (nothing below them); the bypass (f, th, p) is flat.
+      filterFrication(this.fric[0]!, this.fric[1]!, fricNoise, fric0, fric1, n);
+      for (let k = 0; k < n; k++) {
+        const fn = fricNoise[k]!;
+        const y = tract[k]! + fric0[k]! * gain0[k]! + fric1[k]! * gain1[k]! + fn * bypass[k]!;
+        // DC blocker: the flow's mean never reaches the output.
+        dcOut = y - dcIn + 0.995 * dcOut;
+        dcIn = y;
+        const sample = dcOut * gain;
+        out[i + k] = sample;
+        if (sample > blockPeak) blockPeak = sample;
+        else if (-sample > blockPeak) blockPeak = -sample;
+      }
     }
     this.dcIn = dcIn;
     this.dcOut = dcOut;
