@@ -57,15 +57,18 @@ export class CurveReader {
     const n = times.length;
     if (n === 0) return 0;
     if (t <= times[0]!) return values[0]!;
-    if (t >= times[n - 1]!) {
-      this.i = n - 1;
-      return values[n - 1]!;
-    }
+    // Past the last point the walk stops there and the value holds. Every operation runs on every
+    // read: one first met when a curve runs out, late in a render, would send the optimized
+    // synthesizer back to the interpreter.
+    const last = n - 1;
     let i = this.i;
     if (times[i]! > t) i = 0;
-    while (times[i + 1]! <= t) i++;
+    while (i < last && times[i + 1]! <= t) i++;
     this.i = i;
+    const j = i < last ? i + 1 : i;
     const t0 = times[i]!;
-    return values[i]! + ((values[i + 1]! - values[i]!) * (t - t0)) / (times[i + 1]! - t0);
+    const v0 = values[i]!;
+    const span = times[j]! - t0;
+    return span > 0 ? v0 + ((values[j]! - v0) * (t - t0)) / span : v0;
   }
 }

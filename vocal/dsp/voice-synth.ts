@@ -66,6 +66,8 @@ const FRIC_LP = 0.75;
 const SILENCE = 1e-7;
 /** A fricative resonator whose state is below this has rung out (-200 dB): it is set to zero and skipped. */
 const FRIC_QUIET = 1e-10;
+/** Sounding blocks at the start of each segment that always run the fricative branch. */
+const FULL_BLOCKS = 8;
 /** Samples between coefficient updates (0.73 ms at 44.1 kHz). */
 const CONTROL = 32;
 
@@ -127,6 +129,8 @@ export class VoiceSynth {
     uniform: new Float64Array(CONTROL),
   };
   private silent = false;
+  /** Sounding blocks rendered since the segment started (the first few always run every branch). */
+  private blocksInSegment = 0;
   /**
    * Largest output of the last control block, over all of it: a block split between two render
    * calls counts both parts, so whether the next tick finds silence never depends on chunk sizes.
@@ -173,6 +177,7 @@ export class VoiceSynth {
     this.oq = 0.6;
     this.tiltCoef = 0.5;
     this.silent = false;
+    this.blocksInSegment = 0;
     this.lastPeak = 1;
     this.nextRestart = segment;
   }
@@ -294,7 +299,12 @@ export class VoiceSynth {
     // The tract: nasal pole/zero, then the formant cascade and F6, in place.
     filterTract(this.tract, tract, n);
     let dcIn = this.dcIn, dcOut = this.dcOut;
-    if (af === 0 && daf === 0 && this.fric[0]!.settle(FRIC_QUIET) && this.fric[1]!.settle(FRIC_QUIET)) {
+    // The first blocks of a segment run the fricative branch whatever it holds (at a segment's
+    // start it holds zeros, so the samples are the same): the JIT then has the types of both paths
+    // before it optimizes this method, instead of throwing the optimized code away at the song's
+    // first consonant.
+    const warm = this.blocksInSegment++ >= FULL_BLOCKS;
+    if (warm && af === 0 && daf === 0 && this.fric[0]!.settle(FRIC_QUIET) && this.fric[1]!.settle(FRIC_QUIET)) {
       // No frication in this block and its resonators have rung out (vowels, nasals, most of a
       // song): the branch adds exact zeros, so it is not run.
       for (let k = 0; k < n; k++) {
