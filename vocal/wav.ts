@@ -1,6 +1,11 @@
 // WAV (RIFF, PCM) writer and reader for the rendered vocal. 16-bit by default, float32 on request.
 
 export function encodeWav(channels: Float32Array[], sampleRate: number, bitDepth: 16 | 32 = 16): Uint8Array {
+  return encodeWavWithPeak(channels, sampleRate, bitDepth).bytes;
+}
+
+/** encodeWav, and the largest absolute sample it met (before clipping), found in the same pass. */
+export function encodeWavWithPeak(channels: Float32Array[], sampleRate: number, bitDepth: 16 | 32 = 16): { bytes: Uint8Array; peak: number } {
   const frames = channels[0]?.length ?? 0;
   const bytesPerSample = bitDepth / 8;
   const dataBytes = frames * channels.length * bytesPerSample;
@@ -23,11 +28,17 @@ export function encodeWav(channels: Float32Array[], sampleRate: number, bitDepth
   // Samples go straight into typed views of the data (WAV is little-endian, as is every platform
   // this runs on); DataView calls per sample cost more than the rest of a short render.
   const n = channels.length;
+  let peak = 0;
   if (bitDepth === 32) {
     const out = new Float32Array(buffer, 44, frames * n);
     for (let c = 0; c < n; c++) {
       const ch = channels[c]!;
-      for (let i = 0; i < frames; i++) out[i * n + c] = Math.max(-1, Math.min(1, ch[i]!));
+      for (let i = 0; i < frames; i++) {
+        const x = ch[i]!;
+        if (x > peak) peak = x;
+        else if (-x > peak) peak = -x;
+        out[i * n + c] = x < -1 ? -1 : x > 1 ? 1 : x;
+      }
     }
   } else {
     const out = new Int16Array(buffer, 44, frames * n);
@@ -35,6 +46,8 @@ export function encodeWav(channels: Float32Array[], sampleRate: number, bitDepth
       const ch = channels[c]!;
       for (let i = 0; i < frames; i++) {
         const x = ch[i]!;
+        if (x > peak) peak = x;
+        else if (-x > peak) peak = -x;
         // Clipped to full scale, negative values to 32768 steps and positive to 32767; then
         // rounded half up as Math.round does, which costs three times as much here (a 30 s
         // song: 13 ms against 4).
@@ -43,7 +56,7 @@ export function encodeWav(channels: Float32Array[], sampleRate: number, bitDepth
       }
     }
   }
-  return new Uint8Array(buffer);
+  return { bytes: new Uint8Array(buffer), peak };
 }
 
 export interface DecodedWav {

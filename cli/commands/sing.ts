@@ -6,7 +6,7 @@ import { readScoreOrExit } from './score-input.ts';
 import { standaloneVocal } from '../../vocal/standalone.ts';
 import { DEFAULT_VOICE } from '../../vocal/track.ts';
 import { bundledWorkerEntry, renderVocalParallel } from '../parallel-render.ts';
-import { encodeWav } from '../../vocal/wav.ts';
+import { encodeWav, encodeWavWithPeak } from '../../vocal/wav.ts';
 import { flagString, numberFlag, parseArgs, UsageError } from './args.ts';
 import type { VocalTrack, VoiceSettings } from '../../show-files/src/timeline.ts';
 
@@ -91,20 +91,17 @@ export async function run(args: string[]): Promise<number> {
     samples.set(rendered.samples, pad);
   }
   // A peak guard rather than a limiter: very high notes on a formant peak could exceed full scale.
-  let peak = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const v = samples[i]!;
-    // Comparisons rather than Math.max/abs: this loop runs before the JIT has warmed up to them.
-    if (v > peak) peak = v;
-    else if (-v > peak) peak = -v;
-  }
+  // The writer finds the peak as it goes; in the rare file that needs it, the samples are scaled
+  // and written again.
+  let { bytes, peak } = encodeWavWithPeak([samples], sampleRate, float ? 32 : 16);
   if (peak > 0.98) {
     const scale = 0.98 / peak;
     for (let i = 0; i < samples.length; i++) samples[i]! *= scale;
     process.stderr.write(`note: peak ${(20 * Math.log10(peak)).toFixed(1)} dBFS; scaled down to -0.2 dBFS to avoid clipping\n`);
     peak = 0.98;
+    bytes = encodeWav([samples], sampleRate, float ? 32 : 16);
   }
-  await writeFile(outPath, encodeWav([samples], sampleRate, float ? 32 : 16));
+  await writeFile(outPath, bytes);
   const audioSeconds = rendered.samples.length / sampleRate;
   const speed = audioSeconds / renderSeconds;
   process.stdout.write(

@@ -124,6 +124,28 @@ describe('holostage sing', () => {
     expect(rms(samples, 6.8 * 44100, 6.95 * 44100)).toBeLessThan(1e-3);
   });
 
+  it('scales a render that would clip down to -0.2 dBFS and says so, in 16-bit and float', { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'holostage-sing-'));
+    const plain = join(dir, 'plain.wav');
+    expect((await holostage(['sing', 'tests/fixtures/scores/twinkle.json', '-o', plain, '--float'])).code).toBe(0);
+    const peakOf = (x: Float32Array) => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const plainPeak = peakOf(decodeWav(new Uint8Array(await readFile(plain))).channels[0]!);
+    expect(plainPeak).toBeLessThan(0.98);
+    // +12 dB takes the same song well over full scale.
+    for (const float of [false, true]) {
+      const out = join(dir, `loud-${float}.wav`);
+      const r = await holostage(['sing', 'tests/fixtures/scores/twinkle.json', '-o', out, '--gain', '12', ...(float ? ['--float'] : [])]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/note: peak [\d.]+ dBFS; scaled down to -0.2 dBFS/);
+      expect(r.stdout).toMatch(/peak -0\.2 dBFS/);
+      const loud = decodeWav(new Uint8Array(await readFile(out))).channels[0]!;
+      expect(peakOf(loud)).toBeGreaterThan(0.97);
+      expect(peakOf(loud)).toBeLessThanOrEqual(0.9801);
+    }
+    const quiet = await holostage(['sing', 'tests/fixtures/scores/twinkle.json', '-o', join(dir, 'again.wav')]);
+    expect(quiet.stderr).not.toMatch(/scaled down/);
+  });
+
   it('refuses a missing output path', { timeout: 120_000 }, async () => {
     const r = await holostage(['sing', 'tests/fixtures/scores/twinkle.json']);
     expect(r.code).toBe(2);

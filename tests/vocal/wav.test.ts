@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWav, encodeWav } from '../../vocal/wav.ts';
+import { decodeWav, encodeWav, encodeWavWithPeak } from '../../vocal/wav.ts';
 
 /** The 16-bit sample of x as the writer first did it: clipped, then Math.round. */
 function reference(x: number): number {
@@ -36,5 +36,17 @@ describe('16-bit WAV samples', () => {
     const xs = [0.25, -0.75, 0.123456];
     const back = decodeWav(encodeWav([Float32Array.from(xs)], 8000)).channels[0]!;
     xs.forEach((x, i) => expect(Math.abs(back[i]! - x)).toBeLessThan(1 / 32768));
+  });
+
+  it('report the peak they met, before clipping, in both bit depths', () => {
+    const xs = Float32Array.from([0.1, -0.7, 0.3, -1.5, 0.2]);
+    for (const depth of [16, 32] as const) {
+      const { bytes, peak } = encodeWavWithPeak([xs], 8000, depth);
+      expect(peak).toBeCloseTo(1.5, 6);
+      expect(bytes).toEqual(encodeWav([xs], 8000, depth));
+    }
+    const f = decodeWav(encodeWav([xs], 8000, 32)).channels[0]!;
+    expect(Array.from(f)).toEqual(Array.from(xs).map((x) => Math.fround(Math.max(-1, Math.min(1, x)))));
+    expect(encodeWavWithPeak([new Float32Array(4)], 8000).peak).toBe(0);
   });
 });
