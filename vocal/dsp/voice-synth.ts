@@ -298,38 +298,28 @@ export class VoiceSynth {
     this.fricLp2 = fricLp2;
     // The tract: nasal pole/zero, then the formant cascade and F6, in place.
     filterTract(this.tract, tract, n);
-    let dcIn = this.dcIn, dcOut = this.dcOut;
     // The first blocks of a segment run the fricative branch whatever it holds (at a segment's
     // start it holds zeros, so the samples are the same): the JIT then has the types of both paths
     // before it optimizes this method, instead of throwing the optimized code away at the song's
     // first consonant.
     const warm = this.blocksInSegment++ >= FULL_BLOCKS;
-    if (warm && af === 0 && daf === 0 && this.fric[0]!.settle(FRIC_QUIET) && this.fric[1]!.settle(FRIC_QUIET)) {
-      // No frication in this block and its resonators have rung out (vowels, nasals, most of a
-      // song): the branch adds exact zeros, so it is not run.
-      for (let k = 0; k < n; k++) {
-        const y = tract[k]!;
-        dcOut = y - dcIn + 0.995 * dcOut;
-        dcIn = y;
-        const sample = dcOut * gain;
-        out[i + k] = sample;
-        if (sample > blockPeak) blockPeak = sample;
-        else if (-sample > blockPeak) blockPeak = -sample;
-      }
-    } else {
+    // With no frication in this block and its resonators rung out (vowels, nasals, most of a
+    // song), the branch would add exact zeros, so it is not run.
+    if (!(warm && af === 0 && daf === 0 && this.fric[0]!.settle(FRIC_QUIET) && this.fric[1]!.settle(FRIC_QUIET))) {
       // The fricative resonances are band-passes (nothing below them); the bypass (f, th, p) is flat.
       filterFrication(this.fric[0]!, this.fric[1]!, fricNoise, fric0, fric1, n);
-      for (let k = 0; k < n; k++) {
-        const fn = fricNoise[k]!;
-        const y = tract[k]! + fric0[k]! * gain0[k]! + fric1[k]! * gain1[k]! + fn * bypass[k]!;
-        // DC blocker: the flow's mean never reaches the output.
-        dcOut = y - dcIn + 0.995 * dcOut;
-        dcIn = y;
-        const sample = dcOut * gain;
-        out[i + k] = sample;
-        if (sample > blockPeak) blockPeak = sample;
-        else if (-sample > blockPeak) blockPeak = -sample;
-      }
+      for (let k = 0; k < n; k++) tract[k] = tract[k]! + fric0[k]! * gain0[k]! + fric1[k]! * gain1[k]! + fricNoise[k]! * bypass[k]!;
+    }
+    let dcIn = this.dcIn, dcOut = this.dcOut;
+    for (let k = 0; k < n; k++) {
+      const y = tract[k]!;
+      // DC blocker: the flow's mean never reaches the output.
+      dcOut = y - dcIn + 0.995 * dcOut;
+      dcIn = y;
+      const sample = dcOut * gain;
+      out[i + k] = sample;
+      if (sample > blockPeak) blockPeak = sample;
+      else if (-sample > blockPeak) blockPeak = -sample;
     }
     this.dcIn = dcIn;
     this.dcOut = dcOut;
