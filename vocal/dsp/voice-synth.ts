@@ -129,7 +129,7 @@ export class VoiceSynth {
     uniform: new Float64Array(CONTROL),
   };
   private silent = false;
-  /** Sounding blocks rendered since the segment started (the first few always run every branch). */
+  /** Sounding blocks since the segment started, this one included (the first few always run every branch). */
   private blocksInSegment = 0;
   /**
    * Largest output of the last control block, over all of it: a block split between two render
@@ -302,7 +302,7 @@ export class VoiceSynth {
     // start it holds zeros, so the samples are the same): the JIT then has the types of both paths
     // before it optimizes this method, instead of throwing the optimized code away at the song's
     // first consonant.
-    const warm = this.blocksInSegment++ >= FULL_BLOCKS;
+    const warm = this.blocksInSegment > FULL_BLOCKS;
     // With no frication in this block and its resonators rung out (vowels, nasals, most of a
     // song), the branch would add exact zeros, so it is not run.
     if (!(warm && af === 0 && daf === 0 && this.fric[0]!.settle(FRIC_QUIET) && this.fric[1]!.settle(FRIC_QUIET))) {
@@ -341,6 +341,8 @@ export class VoiceSynth {
     this.updateFilters(t);
     // Silent when no source sounds now or by the next tick and the output has died away.
     this.silent = this.av === 0 && this.ah === 0 && this.af === 0 && d[0] === 0 && d[1] === 0 && d[2] === 0 && this.lastPeak < SILENCE;
+    // Counted here, once per block position, so a block split between two render calls counts once.
+    if (!this.silent) this.blocksInSegment++;
     this.lastPeak = 0;
   }
 
