@@ -19,7 +19,7 @@ import type { BenchRow, BenchSection } from './run.ts';
 import { buildCli } from '../scripts/build-cli.ts';
 // @ts-expect-error plain JS module of the launcher
 import { currentBundle } from '../bin/cli-bundle.js';
-import { TEST_SONGS, festivalXml, lineSpans, lyricsText, scoreJson, songNotes, type TestSong } from './voice/songs.ts';
+import { RES, TEST_SONGS, festivalXml, lineSpans, lyricsText, scoreJson, songNotes, type TestSong } from './voice/songs.ts';
 import { FESTIVAL_NAME, compareGroups, festivalSegments, phoneSpectra, poolSpectra, type PhoneSpectra, type TimedPhone } from './voice/consonant-spectra.ts';
 import { parseScore } from '../show-files/src/score/index.ts';
 import { standaloneVocal } from '../vocal/standalone.ts';
@@ -185,7 +185,7 @@ export async function bench(): Promise<BenchSection> {
       value: `${ours.median.toFixed(3)} s`,
       note: `text2wave -mode singing ${theirs.median.toFixed(3)} s (ratio ${(ours.median / theirs.median).toFixed(2)}); medians of ${TIME_RUNS} runs each, the two in turn; best ${ours.best.toFixed(3)} s against ${theirs.best.toFixed(3)} s (ratio ${(ours.best / theirs.best).toFixed(2)})`,
     });
-    const secondsPerTick = 60 / song.bpm / 480;
+    const secondsPerTick = 60 / song.bpm / RES;
     const notes = songNotes(song).map((n) => ({ time: n.tick * secondsPerTick, end: (n.tick + n.length) * secondsPerTick, pitch: n.pitch }));
     allErrors.push(...pitchErrors(`${base}.holostage.wav`, notes));
   }

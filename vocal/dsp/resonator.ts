@@ -48,7 +48,6 @@ export class Resonator extends SecondOrder {
     this.c = k[2];
   }
 
-
   reset(): void {
     this.y1 = 0;
     this.y2 = 0;
@@ -65,7 +64,6 @@ export class AntiResonator extends SecondOrder {
     this.b = -b / a;
     this.c = -c / a;
   }
-
 
   reset(): void {
     this.x1 = 0;
@@ -91,7 +89,6 @@ export class BandPass extends Resonator {
     this.normFreq = freq;
     this.norm = 1 / (2 * Math.sin((Math.PI * Math.min(freq, 0.45 * sampleRate)) / sampleRate));
   }
-
 
   override reset(): void {
     super.reset();

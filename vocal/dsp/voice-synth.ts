@@ -120,9 +120,6 @@ export class VoiceSynth {
     fricNoise: new Float64Array(CONTROL),
     fric0: new Float64Array(CONTROL),
     fric1: new Float64Array(CONTROL),
-    gain0: new Float64Array(CONTROL),
-    gain1: new Float64Array(CONTROL),
-    bypass: new Float64Array(CONTROL),
     pulses: new Float64Array(CONTROL),
     openFlags: new Uint8Array(CONTROL),
     gauss: new Float64Array(CONTROL),
@@ -246,11 +243,11 @@ export class VoiceSynth {
     const oq = this.oq;
     const d = this.deltas;
     const dav = d[0]!, dah = d[1]!, daf = d[2]!, dfg0 = d[3]!, dfg1 = d[4]!, dfbp = d[5]!;
-    const { tract, fricNoise, fric0, fric1, gain0, gain1, bypass, pulses, openFlags, gauss, uniform } = this.block;
+    const { tract, fricNoise, fric0, fric1, pulses, openFlags, gauss, uniform } = this.block;
     // The block is built stage by stage (sources, then each filter over the whole block): each
     // stage's state stays in locals, and every sample sees the same arithmetic in the same order
     // as a sample-by-sample loop would do.
-    let av = this.av, ah = this.ah, af = this.af, fg0 = this.fg0, fg1 = this.fg1, fbp = this.fbp;
+    let av = this.av, ah = this.ah, af = this.af;
     let tiltState = this.tiltState, prevTilt = this.prevTilt, aspState = this.aspState;
     let fricLp1 = this.fricLp1, fricLp2 = this.fricLp2;
     glottis.fill(f0, oq, this.plan.start, this.position, pulses, openFlags, n);
@@ -259,9 +256,6 @@ export class VoiceSynth {
       av += dav;
       ah += dah;
       af += daf;
-      fg0 += dfg0;
-      fg1 += dfg1;
-      fbp += dfbp;
       const pulse = pulses[k]!;
       // Spectral tilt: a one-pole low-pass on the pulse (softer voices are darker).
       tiltState = pulse + tilt * (tiltState - pulse);
@@ -281,16 +275,10 @@ export class VoiceSynth {
       fricLp1 += FRIC_LP * (uniform[k]! - fricLp1);
       fricLp2 += FRIC_LP * (fricLp1 - fricLp2);
       fricNoise[k] = FRICATION_SCALE * fricLp2 * af * (av > 0.05 && !open ? 0.5 : 1);
-      gain0[k] = fg0;
-      gain1[k] = fg1;
-      bypass[k] = fbp;
     }
     this.av = av;
     this.ah = ah;
     this.af = af;
-    this.fg0 = fg0;
-    this.fg1 = fg1;
-    this.fbp = fbp;
     this.tiltState = tiltState;
     this.prevTilt = prevTilt;
     this.aspState = aspState;
@@ -303,13 +291,29 @@ export class VoiceSynth {
     // before it optimizes this method, instead of throwing the optimized code away at the song's
     // first consonant.
     const warm = this.blocksInSegment > FULL_BLOCKS;
-    // With no frication in this block and its resonators rung out (vowels, nasals, most of a
-    // song), the branch would add exact zeros, so it is not run.
-    if (!(warm && af === 0 && daf === 0 && this.fric[0]!.settle(FRIC_QUIET) && this.fric[1]!.settle(FRIC_QUIET))) {
+    // The branch's gains ramp per sample like the amplitudes above.
+    let fg0 = this.fg0, fg1 = this.fg1, fbp = this.fbp;
+    if (warm && daf === 0 && this.af === 0 && this.fric[0]!.settle(FRIC_QUIET) && this.fric[1]!.settle(FRIC_QUIET)) {
+      // No frication in this block and its resonators have rung out (vowels, nasals, most of a
+      // song): the branch would add exact zeros, so only its gains move on.
+      for (let k = 0; k < n; k++) {
+        fg0 += dfg0;
+        fg1 += dfg1;
+        fbp += dfbp;
+      }
+    } else {
       // The fricative resonances are band-passes (nothing below them); the bypass (f, th, p) is flat.
       filterFrication(this.fric[0]!, this.fric[1]!, fricNoise, fric0, fric1, n);
-      for (let k = 0; k < n; k++) tract[k] = tract[k]! + fric0[k]! * gain0[k]! + fric1[k]! * gain1[k]! + fricNoise[k]! * bypass[k]!;
+      for (let k = 0; k < n; k++) {
+        fg0 += dfg0;
+        fg1 += dfg1;
+        fbp += dfbp;
+        tract[k] = tract[k]! + fric0[k]! * fg0 + fric1[k]! * fg1 + fricNoise[k]! * fbp;
+      }
     }
+    this.fg0 = fg0;
+    this.fg1 = fg1;
+    this.fbp = fbp;
     let dcIn = this.dcIn, dcOut = this.dcOut;
     for (let k = 0; k < n; k++) {
       const y = tract[k]!;
