@@ -1,0 +1,124 @@
+// How much of the words the voice's building blocks can carry, measured on speech, where the
+// recognizer hears a natural voice well: Festival's speaking voice (diphones cut from recordings)
+// says the test songs' lyrics line by line; then the same recording passes through ever coarser
+// descriptions of its spectrum, each scored by PocketSphinx (../shared/tools/intelligibility):
+//   - an LPC vocoder of order 18, 14 and 10 (the spectral envelope with 9, 7 and 5 pole pairs over
+//     a plain pulse-and-noise source; bench/voice/lpc-resynthesis.praat);
+//   - copy synthesis: this project's synthesizer driven by the recording's tracked F0 and F1-F5
+//     (bench/voice/copy-synthesis.ts), the planner's rules left out;
+//   - this voice's planner and synthesizer on the recording's phone timings and intonation.
+// All are matched frame by frame to the recording's level and written at 16 kHz, so the tool
+// scores them without resampling (the same number every run, apart from the vocoder's noise).
+// A diagnostic beside the voice bench (voice.bench.ts), not an aim of its own.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BenchRow, BenchSection } from './run.ts';
+import { TEST_SONGS, lyricsText } from './voice/songs.ts';
+import { festivalSegments, readWav, type TimedPhone } from './voice/consonant-spectra.ts';
+import { copyPlan, matchLevel, pitchFrom, readFrames, speechTrack } from './voice/copy-synthesis.ts';
+import { planVoice } from '../vocal/articulation.ts';
+import { renderRange } from '../vocal/dsp/voice-synth.ts';
+import { DEFAULT_VOICE } from '../vocal/track.ts';
+import { encodeWav } from '../vocal/wav.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const intelligibility = resolve(root, '..', 'shared', 'tools', 'intelligibility');
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const RATE = 16000;
+const LPC_ORDERS = [18, 14, 10];
+
+/** Festival's speaking voice on each lyric line (one utterance a line), joined, with its phone timings. */
+function festivalSpeech(dir: string, lines: string[]): { samples: Float64Array; segments: TimedPhone[] } {
+  const parts: Float64Array[] = [];
+  const segments: TimedPhone[] = [];
+  let offset = 0;
+  lines.forEach((line, i) => {
+    const base = join(dir, `line${i}`);
+    writeFileSync(`${base}.txt`, `${line}.\n`);
+    const hook = `(set! after_synth_hooks (list (lambda (utt) (utt.save.segs utt "${base}.segs"))))`;
+    execFileSync('text2wave', [`${base}.txt`, '-o', `${base}.wav`, '-eval', hook], { stdio: 'ignore' });
+    const wav = readWav(`${base}.wav`);
+    if (wav.rate !== RATE) throw new Error(`Festival wrote ${wav.rate} Hz, expected ${RATE}`);
+    for (const s of festivalSegments(readFileSync(`${base}.segs`, 'utf8'))) segments.push({ symbol: s.symbol, start: s.start + offset, end: s.end + offset });
+    parts.push(wav.samples);
+    offset += wav.samples.length / RATE;
+  });
+  const samples = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    samples.set(p, at);
+    at += p.length;
+  }
+  return { samples, segments };
+}
+
+function writeWav(file: string, samples: ArrayLike<number>): void {
+  writeFileSync(file, encodeWav([Float32Array.from(samples)], RATE));
+}
+
+interface Scores {
+  open: number;
+  song: number;
+  heard: string;
+}
+
+function score(wav: string, lyrics: string): Scores {
+  const r = JSON.parse(execFileSync(intelligibility, [wav, lyrics, '--json'], { encoding: 'utf8' })) as { open: { wer: number; heard: string }; song: { wer: number } };
+  return { open: r.open.wer, song: r.song.wer, heard: r.open.heard };
+}
+
+export async function bench(): Promise<BenchSection> {
+  const title = 'Voice: how much of the words each description of a spectrum carries (speech)';
+  const missing = ['text2wave', 'praat', 'sox', 'pocketsphinx_continuous'].filter((c) => !has(c));
+  if (missing.length) return { title, rows: [{ name: 'skipped', value: '-', note: `missing ${missing.join(', ')}` }] };
+  const dir = mkdtempSync(join(tmpdir(), 'holostage-ceiling-'));
+  const variants = ['Festival speech', ...LPC_ORDERS.map((o) => `LPC vocoder, order ${o}`), 'copy synthesis (this synthesizer, tracked F0 and F1-F5)', 'this voice (planner and synthesizer) on the same timings'];
+  const results = new Map<string, Scores[]>(variants.map((v) => [v, []]));
+  for (const song of TEST_SONGS) {
+    const lines = song.lines.map((l) => l.replace(/-/g, ''));
+    const songDir = mkdtempSync(join(dir, `${song.id}-`));
+    const lyrics = join(songDir, 'lyrics.txt');
+    writeFileSync(lyrics, lyricsText(song));
+    const { samples, segments } = festivalSpeech(songDir, lines);
+    const files = new Map<string, string>();
+    const festival = join(songDir, 'festival.wav');
+    writeWav(festival, samples);
+    files.set(variants[0]!, festival);
+    LPC_ORDERS.forEach((order, k) => {
+      const raw = join(songDir, `lpc${order}.raw.wav`);
+      execFileSync('praat', ['--run', join(root, 'bench/voice/lpc-resynthesis.praat'), festival, raw, String(order)], { stdio: 'ignore' });
+      const out = join(songDir, `lpc${order}.wav`);
+      writeWav(out, matchLevel(readWav(raw).samples, samples, RATE));
+      files.set(variants[1 + k]!, out);
+    });
+    const frames = readFrames(execFileSync('praat', ['--run', join(root, 'bench/voice/track-formants.praat'), festival], { encoding: 'utf8' }));
+    const copy = join(songDir, 'copy.wav');
+    writeWav(copy, matchLevel(renderRange(copyPlan(frames), RATE, 0, samples.length), samples, RATE));
+    files.set(variants[4]!, copy);
+    // This voice as it is (its female tract), speaking Festival's intonation an octave up.
+    const voice = { ...DEFAULT_VOICE, vibrato: { ...DEFAULT_VOICE.vibrato, depth: 0 } };
+    const plan = { ...planVoice(speechTrack(segments), voice, 'en'), start: 0, pitch: pitchFrom(frames, 12) };
+    const ours = join(songDir, 'ours.wav');
+    writeWav(ours, matchLevel(renderRange(plan, RATE, 0, samples.length), samples, RATE));
+    files.set(variants[5]!, ours);
+    for (const [variant, file] of files) results.get(variant)!.push(score(file, lyrics));
+  }
+  const rows: BenchRow[] = variants.map((v) => {
+    const s = results.get(v)!;
+    const mean = (k: 'open' | 'song') => (s.reduce((a, x) => a + x[k], 0) / s.length).toFixed(2);
+    return { name: v, value: `${mean('open')} / ${mean('song')}`, note: TEST_SONGS.map((song, i) => `${song.id} ${s[i]!.open.toFixed(2)} / ${s[i]!.song.toFixed(2)}`).join('; ') };
+  });
+  const heard = TEST_SONGS.map((song, i) => `- **${song.id}**, copy synthesis heard: “${results.get(variants[4]!)![i]!.heard}”`).join('\n');
+  return {
+    title,
+    rows,
+    notes: [
+      'Word error rate, open vocabulary / song grammar, mean of the three test songs (bench/voice/songs.ts) spoken line by line; lower is better.',
+      'Each row describes the same recording more coarsely: the spectral envelope with 9, 7 or 5 pole pairs (LPC of order 18, 14, 10), then five tracked formants through this synthesizer, then this voice’s own rules.',
+      heard,
+    ].join('\n\n'),
+  };
+}
