@@ -1,6 +1,7 @@
 // How much of the words the voice's building blocks can carry, measured on speech, where the
-// recognizer hears a natural voice well: Festival's speaking voice (diphones cut from recordings)
-// says the test songs' lyrics line by line; then the same recording passes through ever coarser
+// recognizer hears a natural voice well: Festival's speaking voices say the test songs' lyrics line
+// by line (kal, a man's diphones cut from recordings; and, where Debian's festvox-us-slt-hts is
+// installed, slt, a woman's voice from a statistical model of her recordings); then each recording passes through ever coarser
 // descriptions of its spectrum, each scored by PocketSphinx (../shared/tools/intelligibility):
 //   - an LPC vocoder of order 18, 14 and 10 (the spectral envelope with 9, 7 and 5 pole pairs over
 //     a plain pulse-and-noise source; bench/voice/lpc-resynthesis.praat);
@@ -30,8 +31,23 @@ const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status
 const RATE = 16000;
 const LPC_ORDERS = [18, 14, 10];
 
-/** Festival's speaking voice on each lyric line (one utterance a line), joined, with its phone timings. */
-function festivalSpeech(dir: string, lines: string[]): { samples: Float64Array; segments: TimedPhone[] } {
+interface SpeakingVoice {
+  name: string;
+  /** Festival's command that selects the voice (none: its default, kal). */
+  select?: string;
+  /** Semitones from the voice's intonation to this voice's speaking range. */
+  pitchShift: number;
+}
+
+const SPEAKERS: SpeakingVoice[] = [
+  { name: 'kal', pitchShift: 12 },
+  { name: 'slt', select: '(voice_cmu_us_slt_arctic_hts)', pitchShift: 0 },
+];
+
+const hasVoice = (v: SpeakingVoice) => !v.select || spawnSync('festival', ['-b', v.select]).status === 0;
+
+/** A Festival voice on each lyric line (one utterance a line), joined, at 16 kHz, with its phone timings. */
+function festivalSpeech(dir: string, lines: string[], speaker: SpeakingVoice): { samples: Float64Array; segments: TimedPhone[] } {
   const parts: Float64Array[] = [];
   const segments: TimedPhone[] = [];
   let offset = 0;
@@ -39,7 +55,10 @@ function festivalSpeech(dir: string, lines: string[]): { samples: Float64Array; 
     const base = join(dir, `line${i}`);
     writeFileSync(`${base}.txt`, `${line}.\n`);
     const hook = `(set! after_synth_hooks (list (lambda (utt) (utt.save.segs utt "${base}.segs"))))`;
-    execFileSync('text2wave', [`${base}.txt`, '-o', `${base}.wav`, '-eval', hook], { stdio: 'ignore' });
+    const select = speaker.select ? ['-eval', speaker.select] : [];
+    execFileSync('text2wave', [...select, `${base}.txt`, '-o', `${base}.raw.wav`, '-eval', hook], { stdio: 'ignore' });
+    // slt speaks at 32 kHz: down to the recognizer's rate without dither, so a run scores the same every time.
+    execFileSync('sox', ['-D', `${base}.raw.wav`, '-r', String(RATE), `${base}.wav`], { stdio: 'ignore' });
     const wav = readWav(`${base}.wav`);
     if (wav.rate !== RATE) throw new Error(`Festival wrote ${wav.rate} Hz, expected ${RATE}`);
     for (const s of festivalSegments(readFileSync(`${base}.segs`, 'utf8'))) segments.push({ symbol: s.symbol, start: s.start + offset, end: s.end + offset });
@@ -70,55 +89,67 @@ function score(wav: string, lyrics: string): Scores {
   return { open: r.open.wer, song: r.song.wer, heard: r.open.heard };
 }
 
+/** The recording and its coarser descriptions, as 16 kHz files, in the order of `variants`. */
+function speechLadder(dir: string, lines: string[], speaker: SpeakingVoice, variants: string[]): Map<string, string> {
+  const { samples, segments } = festivalSpeech(dir, lines, speaker);
+  const files = new Map<string, string>();
+  const recording = join(dir, 'recording.wav');
+  writeWav(recording, samples);
+  files.set(variants[0]!, recording);
+  LPC_ORDERS.forEach((order, k) => {
+    const raw = join(dir, `lpc${order}.raw.wav`);
+    execFileSync('praat', ['--run', join(root, 'bench/voice/lpc-resynthesis.praat'), recording, raw, String(order)], { stdio: 'ignore' });
+    const out = join(dir, `lpc${order}.wav`);
+    writeWav(out, matchLevel(readWav(raw).samples, samples, RATE));
+    files.set(variants[1 + k]!, out);
+  });
+  const frames = readFrames(execFileSync('praat', ['--run', join(root, 'bench/voice/track-formants.praat'), recording], { encoding: 'utf8' }));
+  const copy = join(dir, 'copy.wav');
+  writeWav(copy, matchLevel(renderRange(copyPlan(frames), RATE, 0, samples.length), samples, RATE));
+  files.set(variants[4]!, copy);
+  // This voice as it is (its female tract, no vibrato), on the recording's phones and intonation.
+  const voice = { ...DEFAULT_VOICE, vibrato: { ...DEFAULT_VOICE.vibrato, depth: 0 } };
+  const plan = { ...planVoice(speechTrack(segments), voice, 'en'), start: 0, pitch: pitchFrom(frames, speaker.pitchShift) };
+  const ours = join(dir, 'ours.wav');
+  writeWav(ours, matchLevel(renderRange(plan, RATE, 0, samples.length), samples, RATE));
+  files.set(variants[5]!, ours);
+  return files;
+}
+
 export async function bench(): Promise<BenchSection> {
   const title = 'Voice: how much of the words each description of a spectrum carries (speech)';
   const missing = ['text2wave', 'praat', 'sox', 'pocketsphinx_continuous'].filter((c) => !has(c));
   if (missing.length) return { title, rows: [{ name: 'skipped', value: '-', note: `missing ${missing.join(', ')}` }] };
   const dir = mkdtempSync(join(tmpdir(), 'holostage-ceiling-'));
-  const variants = ['Festival speech', ...LPC_ORDERS.map((o) => `LPC vocoder, order ${o}`), 'copy synthesis (this synthesizer, tracked F0 and F1-F5)', 'this voice (planner and synthesizer) on the same timings'];
-  const results = new Map<string, Scores[]>(variants.map((v) => [v, []]));
-  for (const song of TEST_SONGS) {
-    const lines = song.lines.map((l) => l.replace(/-/g, ''));
-    const songDir = mkdtempSync(join(dir, `${song.id}-`));
-    const lyrics = join(songDir, 'lyrics.txt');
-    writeFileSync(lyrics, lyricsText(song));
-    const { samples, segments } = festivalSpeech(songDir, lines);
-    const files = new Map<string, string>();
-    const festival = join(songDir, 'festival.wav');
-    writeWav(festival, samples);
-    files.set(variants[0]!, festival);
-    LPC_ORDERS.forEach((order, k) => {
-      const raw = join(songDir, `lpc${order}.raw.wav`);
-      execFileSync('praat', ['--run', join(root, 'bench/voice/lpc-resynthesis.praat'), festival, raw, String(order)], { stdio: 'ignore' });
-      const out = join(songDir, `lpc${order}.wav`);
-      writeWav(out, matchLevel(readWav(raw).samples, samples, RATE));
-      files.set(variants[1 + k]!, out);
-    });
-    const frames = readFrames(execFileSync('praat', ['--run', join(root, 'bench/voice/track-formants.praat'), festival], { encoding: 'utf8' }));
-    const copy = join(songDir, 'copy.wav');
-    writeWav(copy, matchLevel(renderRange(copyPlan(frames), RATE, 0, samples.length), samples, RATE));
-    files.set(variants[4]!, copy);
-    // This voice as it is (its female tract), speaking Festival's intonation an octave up.
-    const voice = { ...DEFAULT_VOICE, vibrato: { ...DEFAULT_VOICE.vibrato, depth: 0 } };
-    const plan = { ...planVoice(speechTrack(segments), voice, 'en'), start: 0, pitch: pitchFrom(frames, 12) };
-    const ours = join(songDir, 'ours.wav');
-    writeWav(ours, matchLevel(renderRange(plan, RATE, 0, samples.length), samples, RATE));
-    files.set(variants[5]!, ours);
-    for (const [variant, file] of files) results.get(variant)!.push(score(file, lyrics));
+  const variants = ['the voice', ...LPC_ORDERS.map((o) => `LPC vocoder, order ${o}`), 'copy synthesis (this synthesizer, tracked F0 and F1-F5)', 'this voice (planner and synthesizer) on the same timings'];
+  const rows: BenchRow[] = [];
+  const heard: string[] = [];
+  for (const speaker of SPEAKERS) {
+    if (!hasVoice(speaker)) {
+      rows.push({ name: `${speaker.name}: skipped`, value: '-', note: 'voice not installed (apt-get install festvox-us-slt-hts)' });
+      continue;
+    }
+    const results = new Map<string, Scores[]>(variants.map((v) => [v, []]));
+    for (const song of TEST_SONGS) {
+      const songDir = mkdtempSync(join(dir, `${speaker.name}-${song.id}-`));
+      const lyrics = join(songDir, 'lyrics.txt');
+      writeFileSync(lyrics, lyricsText(song));
+      for (const [variant, file] of speechLadder(songDir, song.lines.map((l) => l.replace(/-/g, '')), speaker, variants)) results.get(variant)!.push(score(file, lyrics));
+    }
+    for (const v of variants) {
+      const s = results.get(v)!;
+      const mean = (k: 'open' | 'song') => (s.reduce((a, x) => a + x[k], 0) / s.length).toFixed(2);
+      rows.push({ name: `${speaker.name}: ${v}`, value: `${mean('open')} / ${mean('song')}`, note: TEST_SONGS.map((song, i) => `${song.id} ${s[i]!.open.toFixed(2)} / ${s[i]!.song.toFixed(2)}`).join('; ') });
+    }
+    heard.push(...TEST_SONGS.map((song, i) => `- **${speaker.name}, ${song.id}**, copy synthesis heard: “${results.get(variants[4]!)![i]!.heard}”`));
   }
-  const rows: BenchRow[] = variants.map((v) => {
-    const s = results.get(v)!;
-    const mean = (k: 'open' | 'song') => (s.reduce((a, x) => a + x[k], 0) / s.length).toFixed(2);
-    return { name: v, value: `${mean('open')} / ${mean('song')}`, note: TEST_SONGS.map((song, i) => `${song.id} ${s[i]!.open.toFixed(2)} / ${s[i]!.song.toFixed(2)}`).join('; ') };
-  });
-  const heard = TEST_SONGS.map((song, i) => `- **${song.id}**, copy synthesis heard: “${results.get(variants[4]!)![i]!.heard}”`).join('\n');
   return {
     title,
     rows,
     notes: [
-      'Word error rate, open vocabulary / song grammar, mean of the three test songs (bench/voice/songs.ts) spoken line by line; lower is better.',
-      'Each row describes the same recording more coarsely: the spectral envelope with 9, 7 or 5 pole pairs (LPC of order 18, 14, 10), then five tracked formants through this synthesizer, then this voice’s own rules.',
-      heard,
+      'Word error rate, open vocabulary / song grammar, mean of the three test songs (bench/voice/songs.ts) spoken line by line; lower is better. Method and readings: docs/vocal.md, “What a formant synthesizer can carry”.',
+      'For each speaking voice, each row describes the same recording more coarsely: the spectral envelope with 9, 7 or 5 pole pairs (LPC of order 18, 14, 10), then five tracked formants through this synthesizer, then this voice’s own rules on the recording’s phones and intonation (kal’s an octave up).',
+      heard.join('\n'),
     ].join('\n\n'),
   };
 }
