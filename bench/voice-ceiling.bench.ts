@@ -1,8 +1,9 @@
 // How much of the words the voice's building blocks can carry, measured on speech, where the
-// recognizer hears a natural voice well: Festival's speaking voices say the test songs' lyrics line
-// by line (kal, a man's diphones cut from recordings; and, where Debian's festvox-us-slt-hts is
-// installed, slt, a woman's voice from a statistical model of her recordings); then each recording passes through ever coarser
-// descriptions of its spectrum, each scored by PocketSphinx (../shared/tools/intelligibility):
+// recognizer hears a natural voice well. Festival's speaking voices say the test songs' lyrics line
+// by line: kal (a man's diphones cut from recordings) and, where Debian's festvox-us-slt-hts is
+// installed, slt (a woman's voice from a statistical model of her recordings). Each recording then
+// passes through ever coarser descriptions of its spectrum, each scored by PocketSphinx
+// (../shared/tools/intelligibility):
 //   - an LPC vocoder of order 18, 14 and 10 (the spectral envelope with 9, 7 and 5 pole pairs over
 //     a plain pulse-and-noise source; bench/voice/lpc-resynthesis.praat);
 //   - copy synthesis: this project's synthesizer driven by the recording's tracked F0 and F1-F5
