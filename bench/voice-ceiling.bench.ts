@@ -122,7 +122,7 @@ export async function bench(): Promise<BenchSection> {
   const missing = ['text2wave', 'praat', 'sox', 'pocketsphinx_continuous'].filter((c) => !has(c));
   if (missing.length) return { title, rows: [{ name: 'skipped', value: '-', note: `missing ${missing.join(', ')}` }] };
   const dir = mkdtempSync(join(tmpdir(), 'holostage-ceiling-'));
-  const variants = ['the voice', ...LPC_ORDERS.map((o) => `LPC vocoder, order ${o}`), 'copy synthesis (this synthesizer, tracked F0 and F1-F5)', 'this voice (planner and synthesizer) on the same timings'];
+  const variants = ['the recording (Festival speech)', ...LPC_ORDERS.map((o) => `LPC vocoder, order ${o}`), 'copy synthesis (this synthesizer, tracked F0 and F1-F5)', 'this voice (planner and synthesizer) on the same timings'];
   const rows: BenchRow[] = [];
   const heard: string[] = [];
   for (const speaker of SPEAKERS) {
