@@ -10,7 +10,7 @@
 //     (bench/voice/copy-synthesis.ts), the planner's rules left out;
 //   - this voice's planner and synthesizer on the recording's phone timings and intonation.
 // All are matched frame by frame to the recording's level and written at 16 kHz, so the tool
-// scores them without resampling (the same number every run, apart from the vocoder's noise).
+// scores them without resampling: the same number every run.
 // A diagnostic beside the voice bench (voice.bench.ts), not an aim of its own.
 
 import { execFileSync, spawnSync } from 'node:child_process';
