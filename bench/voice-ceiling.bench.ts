@@ -90,30 +90,35 @@ function score(wav: string, lyrics: string): Scores {
   return { open: r.open.wer, song: r.song.wer, heard: r.open.heard };
 }
 
-/** The recording and its coarser descriptions, as 16 kHz files, in the order of `variants`. */
-function speechLadder(dir: string, lines: string[], speaker: SpeakingVoice, variants: string[]): Map<string, string> {
+const RECORDING = 'the recording (Festival speech)';
+const COPY = 'copy synthesis (this synthesizer, tracked F0 and F1-F5)';
+const OURS = 'this voice (planner and synthesizer) on the same timings';
+const VARIANTS = [RECORDING, ...LPC_ORDERS.map((o) => `LPC vocoder, order ${o}`), COPY, OURS];
+
+/** The recording and its coarser descriptions, as 16 kHz files, by the names in VARIANTS. */
+function speechLadder(dir: string, lines: string[], speaker: SpeakingVoice): Map<string, string> {
   const { samples, segments } = festivalSpeech(dir, lines, speaker);
   const files = new Map<string, string>();
   const recording = join(dir, 'recording.wav');
   writeWav(recording, samples);
-  files.set(variants[0]!, recording);
-  LPC_ORDERS.forEach((order, k) => {
+  files.set(RECORDING, recording);
+  LPC_ORDERS.forEach((order) => {
     const raw = join(dir, `lpc${order}.raw.wav`);
     execFileSync('praat', ['--run', join(root, 'bench/voice/lpc-resynthesis.praat'), recording, raw, String(order)], { stdio: 'ignore' });
     const out = join(dir, `lpc${order}.wav`);
     writeWav(out, matchLevel(readWav(raw).samples, samples, RATE));
-    files.set(variants[1 + k]!, out);
+    files.set(`LPC vocoder, order ${order}`, out);
   });
   const frames = readFrames(execFileSync('praat', ['--run', join(root, 'bench/voice/track-formants.praat'), recording], { encoding: 'utf8' }));
   const copy = join(dir, 'copy.wav');
   writeWav(copy, matchLevel(renderRange(copyPlan(frames), RATE, 0, samples.length), samples, RATE));
-  files.set(variants[4]!, copy);
+  files.set(COPY, copy);
   // This voice as it is (its female tract, no vibrato), on the recording's phones and intonation.
   const voice = { ...DEFAULT_VOICE, vibrato: { ...DEFAULT_VOICE.vibrato, depth: 0 } };
   const plan = { ...planVoice(speechTrack(segments), voice, 'en'), start: 0, pitch: pitchFrom(frames, speaker.pitchShift) };
   const ours = join(dir, 'ours.wav');
   writeWav(ours, matchLevel(renderRange(plan, RATE, 0, samples.length), samples, RATE));
-  files.set(variants[5]!, ours);
+  files.set(OURS, ours);
   return files;
 }
 
@@ -122,7 +127,6 @@ export async function bench(): Promise<BenchSection> {
   const missing = ['text2wave', 'praat', 'sox', 'pocketsphinx_continuous'].filter((c) => !has(c));
   if (missing.length) return { title, rows: [{ name: 'skipped', value: '-', note: `missing ${missing.join(', ')}` }] };
   const dir = mkdtempSync(join(tmpdir(), 'holostage-ceiling-'));
-  const variants = ['the recording (Festival speech)', ...LPC_ORDERS.map((o) => `LPC vocoder, order ${o}`), 'copy synthesis (this synthesizer, tracked F0 and F1-F5)', 'this voice (planner and synthesizer) on the same timings'];
   const rows: BenchRow[] = [];
   const heard: string[] = [];
   for (const speaker of SPEAKERS) {
@@ -130,19 +134,19 @@ export async function bench(): Promise<BenchSection> {
       rows.push({ name: `${speaker.name}: skipped`, value: '-', note: 'voice not installed (apt-get install festvox-us-slt-hts)' });
       continue;
     }
-    const results = new Map<string, Scores[]>(variants.map((v) => [v, []]));
+    const results = new Map<string, Scores[]>(VARIANTS.map((v) => [v, []]));
     for (const song of TEST_SONGS) {
       const songDir = mkdtempSync(join(dir, `${speaker.name}-${song.id}-`));
       const lyrics = join(songDir, 'lyrics.txt');
       writeFileSync(lyrics, lyricsText(song));
-      for (const [variant, file] of speechLadder(songDir, song.lines.map((l) => l.replace(/-/g, '')), speaker, variants)) results.get(variant)!.push(score(file, lyrics));
+      for (const [variant, file] of speechLadder(songDir, song.lines.map((l) => l.replace(/-/g, '')), speaker)) results.get(variant)!.push(score(file, lyrics));
     }
-    for (const v of variants) {
+    for (const v of VARIANTS) {
       const s = results.get(v)!;
       const mean = (k: 'open' | 'song') => (s.reduce((a, x) => a + x[k], 0) / s.length).toFixed(2);
       rows.push({ name: `${speaker.name}: ${v}`, value: `${mean('open')} / ${mean('song')}`, note: TEST_SONGS.map((song, i) => `${song.id} ${s[i]!.open.toFixed(2)} / ${s[i]!.song.toFixed(2)}`).join('; ') });
     }
-    heard.push(...TEST_SONGS.map((song, i) => `- **${speaker.name}, ${song.id}**, copy synthesis heard: “${results.get(variants[4]!)![i]!.heard}”`));
+    heard.push(...TEST_SONGS.map((song, i) => `- **${speaker.name}, ${song.id}**, copy synthesis heard: “${results.get(COPY)![i]!.heard}”`));
   }
   return {
     title,
