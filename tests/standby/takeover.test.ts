@@ -120,6 +120,8 @@ describe('warm standby with both servers alive', { timeout: 120_000 }, () => {
     expect(b.server.state.mode).toBe('playing');
     expect(a.server.state.mode).toBe('playing');
     await waitUntil(() => viewer.connected && viewer.failover.current === a.server.url, 15_000, 'the viewer back on the first server');
+    // The next hand-over needs a standby to hand to: under load, re-following can still be under way.
+    await waitUntil(() => b.server.pair.view().note.startsWith('mirroring') && (a.server.pair.view().silentMs ?? Infinity) < 1000, 10_000, 'the other following the first server again');
     // Only the operator may ask.
     const refused = await post(`${b.server.url}/api/standby/take-over`, 'not-a-token');
     expect(refused.status).toBe(401);
