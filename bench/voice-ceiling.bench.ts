@@ -18,6 +18,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchRow, BenchSection } from './run.ts';
+import { hasCommand as has, heardIn } from './voice/recognizer.ts';
 import { TEST_SONGS, lyricsText } from './voice/songs.ts';
 import { festivalSegments, readWav, type TimedPhone } from './voice/consonant-spectra.ts';
 import { copyPlan, matchLevel, pitchFrom, readFrames, speechTrack } from './voice/copy-synthesis.ts';
@@ -27,8 +28,6 @@ import { DEFAULT_VOICE } from '../vocal/track.ts';
 import { encodeWav } from '../vocal/wav.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const intelligibility = resolve(root, '..', 'shared', 'tools', 'intelligibility');
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const RATE = 16000;
 const LPC_ORDERS = [18, 14, 10];
 
@@ -86,7 +85,7 @@ interface Scores {
 }
 
 function score(wav: string, lyrics: string): Scores {
-  const r = JSON.parse(execFileSync(intelligibility, [wav, lyrics, '--json'], { encoding: 'utf8' })) as { open: { wer: number; heard: string }; song: { wer: number } };
+  const r = heardIn(wav, lyrics);
   return { open: r.open.wer, song: r.song.wer, heard: r.open.heard };
 }
 

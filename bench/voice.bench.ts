@@ -11,11 +11,12 @@
 // Tools missing on this machine are reported as skipped rows (apt-get install festival
 // festvox-kallpc16k pocketsphinx pocketsphinx-en-us sox praat).
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchRow, BenchSection } from './run.ts';
+import { hasCommand as has, heardIn as score, intelligibility, type Heard } from './voice/recognizer.ts';
 import { buildCli } from '../scripts/build-cli.ts';
 // @ts-expect-error plain JS module of the launcher
 import { currentBundle } from '../bin/cli-bundle.js';
@@ -25,8 +26,6 @@ import { parseScore } from '../show-files/src/score/index.ts';
 import { standaloneVocal } from '../vocal/standalone.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const intelligibility = resolve(root, '..', 'shared', 'tools', 'intelligibility');
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** Runs taken of each whole process for the speed comparison. */
@@ -46,15 +45,6 @@ function wallTimes(a: [string, string[]], b: [string, string[]], runs = TIME_RUN
     });
   }
   return times.map((t) => ({ median: median(t), best: Math.min(...t) }));
-}
-
-interface Heard {
-  open: { wer: number; heard: string };
-  song: { wer: number; heard: string };
-}
-
-function score(wav: string, lyrics: string): Heard {
-  return JSON.parse(execFileSync(intelligibility, [wav, lyrics, '--json'], { encoding: 'utf8' })) as Heard;
 }
 
 /** Runs of the recognizer per file: the tool dithers when it resamples (sox), so a 44.1 kHz file scores a little differently each time. */

@@ -7,11 +7,12 @@
 // Tools missing on this machine give a skipped row (apt-get install festival festvox-kallpc16k
 // pocketsphinx pocketsphinx-en-us sox).
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchRow, BenchSection } from './run.ts';
+import { hasCommand as has, heardIn as score, intelligibility, type Heard } from './voice/recognizer.ts';
 import { TEST_SONGS, festivalXml, lyricsText, scoreJson } from './voice/songs.ts';
 import { makeEnglishTestBank } from '../scripts/voicebank/make-english.ts';
 import { englishPairSet } from '../vocal/voicebank/arpasing.ts';
@@ -19,15 +20,7 @@ import { lyricNeeds, lyricPairs } from '../vocal/voicebank/lyric-needs.ts';
 import { openVoiceBankDir } from '../vocal/voicebank/node.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const intelligibility = resolve(root, '..', 'shared', 'tools', 'intelligibility');
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-interface Heard {
-  open: { wer: number; heard: string };
-  song: { wer: number; heard: string };
-}
-
-const score = (wav: string, lyrics: string): Heard => JSON.parse(execFileSync(intelligibility, [wav, lyrics, '--json'], { encoding: 'utf8' })) as Heard;
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
 const pair = (h: Heard) => `${h.open.wer.toFixed(2)} / ${h.song.wer.toFixed(2)}`;
 

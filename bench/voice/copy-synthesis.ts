@@ -64,7 +64,7 @@ export function copyPlan(frames: readonly AnalysisFrame[]): SynthPlan {
     end: (frames[frames.length - 1]?.time ?? 0) + 0.05,
     seed: 12345,
     glottis: { jitter: 0.004, shimmer: 0.03, flutter: 0.003 },
-    pitch: emptyCurve(),
+    pitch: pitchFrom(frames, 0),
     vibratoDepth: constant(0),
     vibratoRate: constant(5),
     voicing: emptyCurve(),
@@ -83,11 +83,8 @@ export function copyPlan(frames: readonly AnalysisFrame[]): SynthPlan {
   };
   const loudest = Math.max(...frames.map((f) => f.intensity));
   const held = [...NEUTRAL];
-  let pitch = 48;
   for (const f of frames) {
     const voiced = f.f0 > 0;
-    if (voiced) pitch = 69 + 12 * Math.log2(f.f0 / 440);
-    addPoint(plan.pitch, f.time, pitch);
     addPoint(plan.voicing, f.time, voiced ? 1 : 0);
     addPoint(plan.aspiration, f.time, voiced ? VOICED_BREATH : f.intensity > loudest - SILENCE_DB ? UNVOICED_NOISE : 0);
     for (let k = 0; k < 5; k++) {
