@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { VocalTrack, VoiceSettings } from '../show-files/src/timeline.ts';
 import { planVoice, type TunedTrack } from '../vocal/articulation.ts';
-import { VoiceSynth, type SynthPlan } from '../vocal/dsp/voice-synth.ts';
+import { createSynth, type SynthPlan } from '../vocal/dsp/voice-synth.ts';
 import type { RenderedVocal } from '../vocal/render.ts';
 
 /** Below this much audio a second thread costs more to start than it saves. */
@@ -60,7 +60,7 @@ export interface ParallelRenderOptions {
 export async function renderVocalParallel(track: VocalTrack, voice: VoiceSettings, options: ParallelRenderOptions): Promise<RenderedVocal & { parts: number }> {
   const { sampleRate, onProgress, workerEntry } = options;
   const plan = planVoice(track as TunedTrack, voice);
-  const synth = new VoiceSynth(plan, sampleRate);
+  const synth = createSynth(plan, sampleRate);
   const total = synth.length;
   const out = new Float32Array(total);
   const worth = workerEntry !== undefined && availableParallelism() > 1 && total >= MIN_PARALLEL_SECONDS * sampleRate;

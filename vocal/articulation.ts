@@ -18,6 +18,7 @@ import { addPoint, emptyCurve, type Curve } from './dsp/curve.ts';
 import { NASAL_POLE, type SynthPlan } from './dsp/voice-synth.ts';
 import { planPitch, type TunedNote } from './melody.ts';
 import { detectLanguage, type LyricLanguage } from './phonemize.ts';
+import { planEnvelope } from './envelope/plan.ts';
 import { cleanLyric } from './lyrics.ts';
 
 /** A vocal track, with the creator's tuning where the score had it (see score/model.ts). */
@@ -328,6 +329,10 @@ export function planVoice(track: TunedTrack, voice: VoiceSettings, language?: Ly
   const pitch = planPitch(track.notes, voice, start, end, track.pitchCurve);
   let seed = 0x1234567;
   for (const n of track.notes) seed = (Math.imul(seed ^ Math.round(n.time * 1000), 16777619) + n.pitch) >>> 0;
+  // English is sung by the envelope voice (measured spectra, see envelope/plan.ts) wherever its
+  // bank has every phone; Japanese, and any song set to it, by the formant voice.
+  const engine = voice.engine ?? 'auto';
+  const envelope = engine === 'envelope' || (engine === 'auto' && lang === 'en') ? planEnvelope(phonemes, start, end) : undefined;
   return {
     start,
     end,
@@ -336,5 +341,6 @@ export function planVoice(track: TunedTrack, voice: VoiceSettings, language?: Ly
     ...pitch,
     ...c,
     gain: OUTPUT_SCALE * Math.pow(10, voice.gainDb / 20),
+    ...(envelope ? { envelope } : {}),
   };
 }

@@ -4,7 +4,7 @@
 // `new AudioWorkletNode(ctx, VOICE_PROCESSOR, { outputChannelCount: [1], processorOptions: { plan, from } })`.
 // Samples are identical to renderChunks() in Node for the same plan (a test compares them).
 
-import { VoiceSynth, type SynthPlan } from './dsp/voice-synth.ts';
+import { createSynth, type Synth, type SynthPlan } from './dsp/voice-synth.ts';
 
 export const VOICE_PROCESSOR = 'holostage-voice';
 
@@ -24,14 +24,14 @@ declare class AudioWorkletProcessor {
 /** Registers the processor; call from inside an AudioWorkletGlobalScope. */
 export function registerVoiceProcessor(): void {
   class VoiceProcessor extends AudioWorkletProcessor {
-    private readonly synth: VoiceSynth;
+    private readonly synth: Synth;
     private lead: number;
     private remaining: number;
 
     constructor(options: { processorOptions: VoiceProcessorOptions }) {
       super();
       const { plan, from = plan.start } = options.processorOptions;
-      this.synth = new VoiceSynth(plan, sampleRate);
+      this.synth = createSynth(plan, sampleRate);
       // Before the plan: silence; inside it: skip what lies before `from`.
       this.lead = Math.max(0, Math.round((plan.start - from) * sampleRate));
       const skip = Math.round((from - plan.start) * sampleRate);

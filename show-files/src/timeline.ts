@@ -103,6 +103,12 @@ export interface VoiceSettings {
   preutterance: number;
   /** A UTAU voicebank folder (show-folder-relative) that sings instead of the built-in voice. */
   bank?: string;
+  /**
+   * Which built-in voice sings: `envelope` (spectral envelopes measured from a speaking voice,
+   * English only), `formant` (the formant synthesizer, every language) or `auto` (the default:
+   * envelope for English lyrics, formant otherwise).
+   */
+  engine?: 'auto' | 'envelope' | 'formant';
 }
 
 export interface VocalNote {

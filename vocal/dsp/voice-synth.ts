@@ -15,6 +15,8 @@ import { Noise } from './random.ts';
 import { AntiResonator, BandPass, Resonator } from './resonator.ts';
 import { restartPositions } from './restarts.ts';
 import { filterFrication, filterTract, type TractFilters } from './tract.ts';
+import { EnvelopeSynth } from './envelope-synth.ts';
+import type { EnvelopeTrack } from '../envelope/plan.ts';
 
 export interface SynthPlan {
   /** Show seconds the plan covers. */
@@ -47,6 +49,23 @@ export interface SynthPlan {
   fricBypass: Curve;
   /** Linear output gain. */
   gain: number;
+  /**
+   * The envelope voice's track (envelope/plan.ts): when present, dsp/envelope-synth.ts sings the
+   * plan from it (with the pitch, vibrato and restarts above) instead of the formant cascade.
+   */
+  envelope?: EnvelopeTrack;
+}
+
+/** What renders a plan: the formant synth, or the envelope synth for a plan with an envelope track. */
+export interface Synth {
+  render(out: Float32Array): void;
+  skip(n: number, scratch?: Float32Array): void;
+  readonly restartSamples: readonly number[];
+  readonly length: number;
+}
+
+export function createSynth(plan: SynthPlan, sampleRate: number): Synth {
+  return plan.envelope ? new EnvelopeSynth(plan, sampleRate) : new VoiceSynth(plan, sampleRate);
 }
 
 export const NASAL_POLE = 270;
@@ -76,7 +95,7 @@ function segmentSeed(seed: number, segment: number): number {
   return segment === 0 ? seed : (Math.imul(seed ^ segment, 0x9e3779b1) ^ (segment << 16)) >>> 0;
 }
 
-export class VoiceSynth {
+export class VoiceSynth implements Synth {
   private noise!: Noise;
   private glottis!: Glottis;
   private readonly cascade = [new Resonator(), new Resonator(), new Resonator(), new Resonator(), new Resonator()] as const;
@@ -374,7 +393,7 @@ export class VoiceSynth {
  */
 export function* renderChunks(plan: SynthPlan, sampleRate: number, from: number, to: number, chunk: number): Generator<number, Float32Array> {
   const out = new Float32Array(Math.max(1, Math.round((to - from) * sampleRate)));
-  const synth = new VoiceSynth(plan, sampleRate);
+  const synth = createSynth(plan, sampleRate);
   const skip = Math.round((from - plan.start) * sampleRate);
   if (skip > 0) synth.skip(skip, new Float32Array(Math.max(1, Math.min(chunk, 1 << 16))));
   // A window that starts before the plan is silent until the plan begins.
@@ -391,7 +410,7 @@ export function* renderChunks(plan: SynthPlan, sampleRate: number, from: number,
 
 /** Samples [from, to) of a plan (counted from its start), as a whole render would give them. */
 export function renderRange(plan: SynthPlan, sampleRate: number, from: number, to: number): Float32Array {
-  const synth = new VoiceSynth(plan, sampleRate);
+  const synth = createSynth(plan, sampleRate);
   if (from > 0) synth.skip(from);
   const out = new Float32Array(Math.max(0, to - from));
   for (let pos = 0; pos < out.length; pos += 1 << 16) synth.render(out.subarray(pos, Math.min(out.length, pos + (1 << 16))));

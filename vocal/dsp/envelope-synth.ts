@@ -1,0 +1,270 @@
+// The envelope voice's sample loop: pulses at the sung pitch and noise, mixed by each frame's
+// voicing, through an all-pole lattice filter whose reflection coefficients move from frame to
+// frame of the plan's envelope track (envelope/plan.ts), then the lips' radiation (the
+// de-emphasis that undoes the analysis' pre-emphasis). It runs at the bank's own rate (22.05 kHz:
+// the envelopes were measured there) and a polyphase windowed-sinc filter takes it to the output
+// rate. Seeded noise and plain arithmetic: the same plan gives the same samples in Node and in a
+// browser's AudioWorklet. Like the formant synth, it starts afresh at the restarts in the rests
+// (restarts.ts), so any window is exactly that part of a whole render.
+
+import { CurveReader } from './curve.ts';
+import { Noise } from './random.ts';
+import { restartPositions } from './restarts.ts';
+import type { SynthPlan } from './voice-synth.ts';
+import { ENVELOPE_STRIDE, SILENT_LEVEL, type EnvelopeTrack } from '../envelope/plan.ts';
+
+/** Internal samples between control updates (1.45 ms at 22.05 kHz). */
+const BLOCK = 32;
+/** Output blocks the restarts are aligned to (as the formant synth's control blocks). */
+const OUTPUT_BLOCK = 32;
+/** Half-width of the resampling filter, in internal samples, when the output rate is higher. */
+const HALF_WIDTH = 8;
+const DEEMPHASIS = 0.97;
+const DC_POLE = 0.99;
+/** Level that puts the envelope voice at about the formant voice's loudness. */
+const LEVEL = 2.2;
+/** Output below this over a silent block counts as rung out (-140 dBFS). */
+const SILENCE = 1e-7;
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+function segmentSeed(seed: number, segment: number): number {
+  return segment === 0 ? seed : (Math.imul(seed ^ segment, 0x9e3779b1) ^ (segment << 16)) >>> 0;
+}
+
+export class EnvelopeSynth {
+  private readonly env: EnvelopeTrack;
+  private readonly rate: number;
+  private readonly order: number;
+  /** Output sample i sits at internal sample i * up / down. */
+  private readonly up: number;
+  private readonly down: number;
+  private readonly width: number;
+  /** Resampling weights, `2 * width` a phase, `up` phases. */
+  private readonly weights: Float64Array;
+  private readonly restarts: number[];
+  /** Internal sample where each restart resets the synth (a block boundary, ahead of what its output needs). */
+  private readonly internalRestarts: number[];
+  private nextRestart = 0;
+  private position = 0;
+  private buf = new Float64Array(1 << 14);
+  private bufStart = 0;
+  private generated = 0;
+  // Synth state.
+  private noise!: Noise;
+  private readonly lattice: Float64Array;
+  private readonly k: Float64Array;
+  private readonly dk: Float64Array;
+  private level = 0;
+  private voicing = 0;
+  private phase = 0;
+  /** The part of a pulse that falls on the next internal sample. */
+  private carry = 0;
+  private vibratoPhase = 0;
+  private deemph = 0;
+  private dcIn = 0;
+  private dcOut = 0;
+  private quiet = true;
+  private readonly pitch: CurveReader;
+  private readonly vibratoDepth: CurveReader;
+  private readonly vibratoRate: CurveReader;
+
+  constructor(
+    private readonly plan: SynthPlan,
+    private readonly sampleRate: number,
+  ) {
+    if (!plan.envelope) throw new Error('EnvelopeSynth needs a plan with an envelope track');
+    this.env = plan.envelope;
+    this.rate = this.env.rate;
+    this.order = this.env.order;
+    const g = gcd(this.rate, Math.round(sampleRate));
+    this.up = Math.round(sampleRate) / g;
+    this.down = this.rate / g;
+    // Going down in rate the filter's cut-off follows the output's Nyquist, and it grows wider.
+    const cutoff = Math.min(1, sampleRate / this.rate);
+    this.width = Math.ceil(HALF_WIDTH / cutoff);
+    this.weights = new Float64Array(this.up * 2 * this.width);
+    for (let p = 0; p < this.up; p++) {
+      const frac = p / this.up;
+      let sum = 0;
+      for (let t = 0; t < 2 * this.width; t++) {
+        const x = frac + this.width - 1 - t;
+        const arg = Math.PI * cutoff * x;
+        const sinc = x === 0 ? 1 : Math.sin(arg) / arg;
+        const win = 0.42 + 0.5 * Math.cos((Math.PI * x) / this.width) + 0.08 * Math.cos((2 * Math.PI * x) / this.width);
+        const w = Math.abs(x) < this.width ? sinc * win : 0;
+        this.weights[p * 2 * this.width + t] = w;
+        sum += w;
+      }
+      for (let t = 0; t < 2 * this.width; t++) this.weights[p * 2 * this.width + t]! /= sum;
+    }
+    this.lattice = new Float64Array(this.order);
+    this.k = new Float64Array(this.order);
+    this.dk = new Float64Array(this.order);
+    this.pitch = new CurveReader(plan.pitch);
+    this.vibratoDepth = new CurveReader(plan.vibratoDepth);
+    this.vibratoRate = new CurveReader(plan.vibratoRate);
+    this.restarts = restartPositions([plan.voicing, plan.aspiration, plan.frication], plan.start, plan.end, sampleRate, OUTPUT_BLOCK);
+    this.internalRestarts = this.restarts.map((p) => Math.max(0, Math.floor((Math.floor((p * this.down) / this.up) - this.width - BLOCK) / BLOCK) * BLOCK));
+    this.startSegment(0);
+  }
+
+  get restartSamples(): readonly number[] {
+    return this.restarts;
+  }
+
+  get length(): number {
+    return Math.max(1, Math.round((this.plan.end - this.plan.start) * this.sampleRate));
+  }
+
+  private startSegment(segment: number): void {
+    this.noise = new Noise(segmentSeed(this.plan.seed, segment));
+    this.lattice.fill(0);
+    this.k.fill(0);
+    this.level = this.voicing = this.phase = this.carry = this.vibratoPhase = 0;
+    this.deemph = this.dcIn = this.dcOut = 0;
+    this.quiet = true;
+    this.nextRestart = segment;
+  }
+
+  /** Moves n output samples on, jumping to the last restart on the way. */
+  skip(n: number, scratch: Float32Array = new Float32Array(4096)): void {
+    const target = this.position + n;
+    let k = this.nextRestart;
+    while (k < this.restarts.length && this.restarts[k]! <= target) k++;
+    if (k > this.nextRestart && this.restarts[k - 1]! > this.position) {
+      this.position = this.restarts[k - 1]!;
+      const j = this.internalRestarts[k - 1]!;
+      this.bufStart = this.generated = j;
+      this.buf.fill(0);
+      this.startSegment(k);
+    }
+    while (this.position < target) this.render(scratch.subarray(0, Math.min(scratch.length, target - this.position)));
+  }
+
+  render(out: Float32Array): void {
+    const up = this.up, down = this.down, width = this.width, span = 2 * width;
+    const weights = this.weights;
+    const gain = this.plan.gain * LEVEL;
+    for (let i = 0; i < out.length; i++) {
+      const pos = this.position + i;
+      const centre = Math.floor((pos * down) / up);
+      const phase = pos * down - centre * up;
+      const first = centre - width + 1;
+      this.ensure(first, first + span);
+      const buf = this.buf;
+      let at = first - this.bufStart;
+      let acc = 0;
+      const w0 = phase * span;
+      for (let t = 0; t < span; t++, at++) if (at >= 0) acc += weights[w0 + t]! * buf[at]!;
+      out[i] = acc * gain;
+    }
+    this.position += out.length;
+  }
+
+  /** Makes internal samples [from, to) available in the buffer. */
+  private ensure(from: number, to: number): void {
+    if (from - this.bufStart > (this.buf.length >> 1)) {
+      // Drop what no later output needs.
+      const drop = Math.max(0, from - this.bufStart - BLOCK);
+      this.buf.copyWithin(0, drop, this.generated - this.bufStart);
+      this.bufStart += drop;
+    }
+    while (this.generated < to) {
+      if (this.generated + BLOCK - this.bufStart > this.buf.length) {
+        const bigger = new Float64Array(this.buf.length * 2);
+        bigger.set(this.buf);
+        this.buf = bigger;
+      }
+      this.block(this.generated);
+      this.generated += BLOCK;
+    }
+  }
+
+  /** Frame values at internal sample j: k (into this.dk as the target), level and voicing. */
+  private frameAt(j: number, k: Float64Array): { level: number; voicing: number; silent: boolean } {
+    const env = this.env;
+    const frames = env.frames;
+    const count = frames.length / ENVELOPE_STRIDE;
+    const x = j / this.rate / env.hop;
+    const f = Math.min(count - 1, Math.max(0, Math.floor(x)));
+    const g = Math.min(count - 1, f + 1);
+    const w = Math.min(1, Math.max(0, x - f));
+    const a = f * ENVELOPE_STRIDE, b = g * ENVELOPE_STRIDE, order = this.order;
+    for (let m = 0; m < order; m++) k[m] = frames[a + m]! + w * (frames[b + m]! - frames[a + m]!);
+    const la = frames[a + order]!, lb = frames[b + order]!;
+    const level = la + w * (lb - la);
+    const voicing = frames[a + order + 1]! + w * (frames[b + order + 1]! - frames[a + order + 1]!);
+    return { level: la <= SILENT_LEVEL && lb <= SILENT_LEVEL ? 0 : Math.exp(level), voicing, silent: la <= SILENT_LEVEL && lb <= SILENT_LEVEL };
+  }
+
+  /** One block of BLOCK internal samples starting at internal sample j. */
+  private block(j: number): void {
+    if (this.nextRestart < this.internalRestarts.length && j === this.internalRestarts[this.nextRestart]) this.startSegment(this.nextRestart + 1);
+    const out = this.buf;
+    const at = j - this.bufStart;
+    const rate = this.rate;
+    const t = this.plan.start + j / rate;
+    const target = this.frameAt(j + BLOCK, this.dk);
+    if (target.silent && this.level === 0 && this.quiet) {
+      out.fill(0, at, at + BLOCK);
+      this.lattice.fill(0);
+      this.deemph = this.dcIn = this.dcOut = 0;
+      return;
+    }
+    const order = this.order;
+    const k = this.k, dk = this.dk, lattice = this.lattice;
+    // The coefficients step once a block (1.45 ms); the level and voicing ramp per sample.
+    for (let m = 0; m < order; m++) k[m] = dk[m]!;
+    const semis = this.pitch.at(t) + this.vibratoDepth.at(t) * Math.sin(2 * Math.PI * this.vibratoPhase);
+    this.vibratoPhase += (this.vibratoRate.at(t) * BLOCK) / rate;
+    if (this.vibratoPhase > 1) this.vibratoPhase -= 1;
+    const f0 = 440 * Math.pow(2, (semis - 69) / 12);
+    const step = f0 / rate;
+    const pulseSize = Math.sqrt(rate / f0);
+    let level = this.level, voicing = this.voicing;
+    const dLevel = (target.level - level) / BLOCK, dVoicing = (target.voicing - voicing) / BLOCK;
+    let phase = this.phase, deemph = this.deemph, dcIn = this.dcIn, dcOut = this.dcOut;
+    let carry = this.carry;
+    let peak = 0;
+    const noise = this.noise;
+    for (let n = 0; n < BLOCK; n++) {
+      level += dLevel;
+      voicing += dVoicing;
+      // A pulse where the phase wraps, shared between the two samples around its exact time.
+      let pulse = carry;
+      carry = 0;
+      phase += step;
+      if (phase >= 1) {
+        phase -= 1;
+        const late = phase / step;
+        pulse += pulseSize * (1 - late);
+        carry = pulseSize * late;
+      }
+      const v = voicing < 0 ? 0 : voicing > 1 ? 1 : voicing;
+      let f = level * (Math.sqrt(v) * pulse + Math.sqrt(1 - v) * noise.gaussian());
+      for (let m = order - 1; m >= 0; m--) {
+        f -= k[m]! * lattice[m]!;
+        if (m + 1 < order) lattice[m + 1] = k[m]! * f + lattice[m]!;
+      }
+      lattice[0] = f;
+      deemph = f + DEEMPHASIS * deemph;
+      dcOut = deemph - dcIn + DC_POLE * dcOut;
+      dcIn = deemph;
+      out[at + n] = dcOut;
+      const mag = dcOut < 0 ? -dcOut : dcOut;
+      if (mag > peak) peak = mag;
+    }
+    this.phase = phase;
+    this.carry = carry;
+    this.level = target.silent ? 0 : level;
+    this.voicing = voicing;
+    this.deemph = deemph;
+    this.dcIn = dcIn;
+    this.dcOut = dcOut;
+    this.quiet = peak < SILENCE;
+  }
+}
