@@ -22,7 +22,7 @@ const HALF_WIDTH = 8;
 const DEEMPHASIS = 0.97;
 const DC_POLE = 0.99;
 /** Level that puts the envelope voice at about the formant voice's loudness. */
-const LEVEL = 2.2;
+const LEVEL = 37;
 /** Output below this over a silent block counts as rung out (-140 dBFS). */
 const SILENCE = 1e-7;
 
