@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { restartPositions, zeroIntervals, QUIET_BEFORE_RESTART } from '../../vocal/dsp/restarts.ts';
-import { renderChunks, renderRange, VoiceSynth } from '../../vocal/dsp/voice-synth.ts';
+import { createSynth, renderChunks, renderRange } from '../../vocal/dsp/voice-synth.ts';
 import { planVoice, type TunedTrack } from '../../vocal/articulation.ts';
 import { standaloneVocal } from '../../vocal/standalone.ts';
 import { DEFAULT_VOICE } from '../../vocal/track.ts';
@@ -31,38 +31,46 @@ describe('synth restarts', () => {
     expect(restartPositions([{ times: [0, 1, 1.01, 1.05, 1.06], values: [1, 1, 0, 0, 1] }], 0, 2, 1000, 32)).toEqual([]);
   });
 
-  it('restarts in the rests of a real song, where the output is already silent', () => {
-    const { track } = standaloneVocal(parseScore(new TextEncoder().encode(phraseSong()), 'phrases.json'), DEFAULT_VOICE);
-    const plan = planVoice(track as TunedTrack, DEFAULT_VOICE);
-    const sr = 22050;
-    const restarts = new VoiceSynth(plan, sr).restartSamples;
-    expect(restarts.length).toBeGreaterThanOrEqual(2);
-    const all = whole(plan, sr);
-    let loud = 0;
-    for (const x of all) loud = Math.max(loud, Math.abs(x));
-    expect(loud).toBeGreaterThan(0.05);
-    for (const r of restarts) {
-      let tail = 0;
-      for (let i = r - 256; i < r; i++) tail = Math.max(tail, Math.abs(all[i]!));
-      expect(tail).toBeLessThan(1e-6);
-    }
-  });
+  for (const engine of ['formant', 'envelope'] as const) {
+    it(`${engine} voice: restarts in the rests of a real song, where the output is already silent`, () => {
+      const voice = { ...DEFAULT_VOICE, engine };
+      const { track } = standaloneVocal(parseScore(new TextEncoder().encode(phraseSong()), 'phrases.json'), voice);
+      const plan = planVoice(track as TunedTrack, voice);
+      expect(plan.envelope !== undefined).toBe(engine === 'envelope');
+      const sr = 22050;
+      const restarts = createSynth(plan, sr).restartSamples;
+      expect(restarts.length).toBeGreaterThanOrEqual(2);
+      const all = whole(plan, sr);
+      let loud = 0;
+      for (const x of all) loud = Math.max(loud, Math.abs(x));
+      expect(loud).toBeGreaterThan(0.05);
+      for (const r of restarts) {
+        let tail = 0;
+        for (let i = r - 256; i < r; i++) tail = Math.max(tail, Math.abs(all[i]!));
+        expect(tail).toBeLessThan(1e-6);
+      }
+    });
 
-  it('renders any part, from before, at or after a restart, as the same samples as the whole', () => {
-    const { track } = standaloneVocal(parseScore(new TextEncoder().encode(phraseSong()), 'phrases.json'), DEFAULT_VOICE);
-    const plan = planVoice(track as TunedTrack, DEFAULT_VOICE);
-    const sr = 22050;
-    const all = whole(plan, sr);
-    const restarts = new VoiceSynth(plan, sr).restartSamples;
-    for (const from of [restarts[0]! - 100, restarts[0]!, restarts[0]! + 1, restarts[1]! + 5000]) {
-      const part = renderRange(plan, sr, from, from + 20000);
-      expect(Array.from(part)).toEqual(Array.from(all.subarray(from, from + 20000)));
-    }
-    // Windows in show seconds go through the same skip.
-    const t = plan.start + (restarts[1]! + 777) / sr;
-    const it = renderChunks(plan, sr, t, t + 0.5, 1000);
-    let s = it.next();
-    while (!s.done) s = it.next();
-    expect(Array.from(s.value)).toEqual(Array.from(all.subarray(restarts[1]! + 777, restarts[1]! + 777 + s.value.length)));
-  });
+    it(`${engine} voice: renders any part, from before, at or after a restart, as the same samples as the whole`, () => {
+      const voice = { ...DEFAULT_VOICE, engine };
+      const { track } = standaloneVocal(parseScore(new TextEncoder().encode(phraseSong()), 'phrases.json'), voice);
+      const plan = planVoice(track as TunedTrack, voice);
+      expect(plan.envelope !== undefined).toBe(engine === 'envelope');
+      // The envelope voice renders at 22.05 kHz inside: also through its resampler (48 kHz, a browser's rate).
+      for (const sr of engine === 'envelope' ? [22050, 48000] : [22050]) {
+        const all = whole(plan, sr);
+        const restarts = createSynth(plan, sr).restartSamples;
+        for (const from of [restarts[0]! - 100, restarts[0]!, restarts[0]! + 1, restarts[1]! + 5000]) {
+          const part = renderRange(plan, sr, from, from + 20000);
+          expect(Array.from(part)).toEqual(Array.from(all.subarray(from, from + 20000)));
+        }
+        // Windows in show seconds go through the same skip.
+        const t = plan.start + (restarts[1]! + 777) / sr;
+        const it = renderChunks(plan, sr, t, t + 0.5, 1000);
+        let s = it.next();
+        while (!s.done) s = it.next();
+        expect(Array.from(s.value)).toEqual(Array.from(all.subarray(restarts[1]! + 777, restarts[1]! + 777 + s.value.length)));
+      }
+    });
+  }
 });

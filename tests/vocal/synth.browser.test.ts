@@ -9,6 +9,7 @@ import { phonemizeNotes } from '../../vocal/phonemize.ts';
 import { planVoice } from '../../vocal/articulation.ts';
 import { renderVocalSync } from '../../vocal/render.ts';
 import { DEFAULT_VOICE } from '../../vocal/track.ts';
+import type { SynthPlan } from '../../vocal/dsp/voice-synth.ts';
 import type { VocalNote } from '../../show-files/src/timeline.ts';
 import { rms } from './audio-analysis.ts';
 import { createServer, type Server } from 'node:http';
@@ -22,6 +23,14 @@ const notes: VocalNote[] = [
   { time: 1.0, end: 1.9, pitch: 71, lyric: 'stars' },
   { time: 2.4, end: 2.8, pitch: 64, lyric: 'かな' },
   { time: 2.8, end: 3.9, pitch: 62, lyric: 'しい' },
+];
+// English only: sung by the envelope voice.
+const english: VocalNote[] = [
+  { time: 0.2, end: 0.6, pitch: 67, lyric: 'sing' },
+  { time: 0.6, end: 1.0, pitch: 69, lyric: 'the' },
+  { time: 1.0, end: 1.9, pitch: 71, lyric: 'stars' },
+  { time: 2.4, end: 2.8, pitch: 64, lyric: 'to' },
+  { time: 2.8, end: 3.9, pitch: 62, lyric: 'night' },
 ];
 
 async function bundle(entry: string): Promise<string> {
@@ -60,20 +69,24 @@ describe('singing synth in chromium', () => {
     server?.close();
   });
 
-  it('renders the same samples as Node, in an AudioWorklet and on the page', { timeout: 60_000 }, async () => {
+  /** A plan as the page receives it: typed arrays as plain arrays (the page turns them back). */
+  const forPage = (plan: SynthPlan) => (plan.envelope ? { ...plan, envelope: { ...plan.envelope, frames: Array.from(plan.envelope.frames) } } : plan);
+
+  async function compare(lyrics: VocalNote[], sampleRate: number, engine: 'formant' | 'envelope'): Promise<void> {
     const voice = DEFAULT_VOICE;
-    const { phonemes } = phonemizeNotes(notes, voice, { songStart: 0 });
-    const track = { notes, phonemes, warnings: [] };
+    const { phonemes } = phonemizeNotes(lyrics, voice, { songStart: 0 });
+    const track = { notes: lyrics, phonemes, warnings: [] };
     const plan = planVoice(track, voice);
-    const node = renderVocalSync(track, voice).samples;
+    expect(plan.envelope !== undefined, 'which voice sings').toBe(engine === 'envelope');
+    const node = renderVocalSync(track, voice, sampleRate).samples;
 
     const page = await browser.newPage();
     await page.goto(origin);
     await page.addScriptTag({ content: pageCode, type: 'module' });
     await page.waitForFunction(() => typeof (window as unknown as { renderWithWorklet?: unknown }).renderWithWorklet === 'function');
     type Api = { renderWithWorklet: (p: unknown, sr: number, code: string) => Promise<string>; renderOnPage: (p: unknown, sr: number) => string };
-    const worklet = fromBase64(await page.evaluate(([p, code]) => (window as unknown as Api).renderWithWorklet(p, 44100, code), [plan, workletCode] as const));
-    const onPage = fromBase64(await page.evaluate((p) => (window as unknown as Api).renderOnPage(p, 44100), plan));
+    const worklet = fromBase64(await page.evaluate(([p, sr, code]) => (window as unknown as Api).renderWithWorklet(p, sr, code), [forPage(plan), sampleRate, workletCode] as const));
+    const onPage = fromBase64(await page.evaluate(([p, sr]) => (window as unknown as Api).renderOnPage(p, sr), [forPage(plan), sampleRate] as const));
     await page.close();
 
     expect(rms(node, 0, node.length)).toBeGreaterThan(0.02);
@@ -83,5 +96,14 @@ describe('singing synth in chromium', () => {
       for (let i = 0; i < node.length; i++) maxDiff = Math.max(maxDiff, Math.abs(browserSamples[i]! - node[i]!));
       expect(maxDiff).toBeLessThan(1e-6);
     }
+  }
+
+  it('renders the same samples as Node, in an AudioWorklet and on the page (the formant voice)', { timeout: 60_000 }, async () => {
+    await compare(notes, 44100, 'formant');
+  });
+
+  it('renders the same samples as Node, in an AudioWorklet and on the page (the envelope voice, at 44.1 and 48 kHz)', { timeout: 60_000 }, async () => {
+    await compare(english, 44100, 'envelope');
+    await compare(english, 48000, 'envelope');
   });
 });

@@ -11,7 +11,13 @@ function toBase64(samples: Float32Array): string {
   return btoa(s);
 }
 
-async function renderWithWorklet(plan: SynthPlan, sampleRate: number, workletCode: string): Promise<string> {
+/** The test sends an envelope track's frames as a plain array: back to the typed array the synth reads. */
+function revive(plan: SynthPlan): SynthPlan {
+  return plan.envelope ? { ...plan, envelope: { ...plan.envelope, frames: Float32Array.from(plan.envelope.frames) } } : plan;
+}
+
+async function renderWithWorklet(sent: SynthPlan, sampleRate: number, workletCode: string): Promise<string> {
+  const plan = revive(sent);
   const length = Math.round((plan.end - plan.start) * sampleRate);
   const ctx = new OfflineAudioContext(1, length, sampleRate);
   const url = URL.createObjectURL(new Blob([workletCode], { type: 'text/javascript' }));
@@ -22,7 +28,8 @@ async function renderWithWorklet(plan: SynthPlan, sampleRate: number, workletCod
   return toBase64(buffer.getChannelData(0));
 }
 
-function renderOnPage(plan: SynthPlan, sampleRate: number): string {
+function renderOnPage(sent: SynthPlan, sampleRate: number): string {
+  const plan = revive(sent);
   const it = renderChunks(plan, sampleRate, plan.start, plan.end, 4096);
   let step = it.next();
   while (!step.done) step = it.next();
