@@ -88,6 +88,7 @@ function voiceOf(v: SongFile['voice'], bank?: string): VoiceSettings {
     portamento: v?.portamento ?? DEFAULT_VOICE.portamento,
     formantShift: v?.formantShift ?? DEFAULT_VOICE.formantShift,
     preutterance: v?.preutterance ?? DEFAULT_VOICE.preutterance,
+    ...(v?.engine ? { engine: v.engine } : {}),
     ...(bank ? { bank } : {}),
   };
 }

@@ -94,7 +94,7 @@ const KNOWN_KEYS = [
   'hold', 'transition', 'seconds', 'credits', 'composer', 'lyricist', 'arranger', 'producer', 'illustrator', 'license', 'source', 'tags',
   'key', 'tempo', 'timeSignature', 'end', 'score', 'voice', 'cues', 'motion', 'camera', 'effects', 'at', 'clip', 'blend', 'shot',
   'position', 'target', 'fov', 'move', 'note', 'velocity', 'controller', 'value', 'program', 'command', 'cue', 'list', 'effect',
-  'intensity', 'color', 'bank', 'transpose', 'gainDb', 'vibrato', 'portamento', 'formantShift', 'preutterance', 'depth', 'rate', 'delay', 'file', 'bpm',
+  'intensity', 'color', 'bank', 'transpose', 'gainDb', 'vibrato', 'portamento', 'formantShift', 'preutterance', 'engine', 'depth', 'rate', 'delay', 'file', 'bpm',
 ];
 
 function editDistance(a: string, b: string): number {

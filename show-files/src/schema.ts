@@ -199,6 +199,8 @@ export const voiceSchema = z.strictObject({
   portamento: numberIn(0, 1, 'seconds').optional(),
   formantShift: numberIn(-12, 12, 'semitones').optional(),
   preutterance: numberIn(0, 0.5, 'seconds').optional(),
+  /** Which built-in voice sings: envelope (English, spectra measured from a speaking voice), formant (any language), or auto (envelope for English). */
+  engine: z.enum(['auto', 'envelope', 'formant'], { error: (iss) => `expected "auto", "envelope" or "formant", got ${describeValue(iss.input)}` }).optional(),
   /** A UTAU voicebank folder (relative to the song file) that sings this song instead of the built-in voice. */
   bank: relativePath('a voicebank folder').optional(),
 });

@@ -14,6 +14,10 @@ import { parseScore } from '../../show-files/src/score/index.ts';
 import type { VocalNote, VoiceSettings } from '../../show-files/src/timeline.ts';
 import { bandEnergy, lpcPeaks, rms } from './audio-analysis.ts';
 import { TEST_SONGS, scoreJson } from '../../bench/voice/songs.ts';
+import { compileShowFolder } from '../../show-files/src/compile.ts';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const steady: VoiceSettings = { ...DEFAULT_VOICE, vibrato: { ...DEFAULT_VOICE.vibrato, depth: 0 } };
 
@@ -192,5 +196,31 @@ describe('envelope voice: a whole song', () => {
     const { out, track: t } = sing([{ time: 0.3, end: 1.5, pitch: 60, lyric: 'zorblaxify' }], DEFAULT_VOICE);
     expect(bankPhones(t.phonemes)).toBeDefined();
     expect(rms(out.samples, 0, out.samples.length)).toBeGreaterThan(0.01);
+  });
+});
+
+describe('envelope voice: the song file chooses', () => {
+  const root = mkdtempSync(join(tmpdir(), 'engine-show-'));
+  const show = join(root, 'show');
+  cpSync(join(import.meta.dirname, '..', 'fixtures', 'base-show'), show, { recursive: true });
+  const setVoice = (voice: unknown) => {
+    const file = join(show, 'songs', 'alpha.json');
+    const song = JSON.parse(readFileSync(file, 'utf8'));
+    song.voice = voice;
+    writeFileSync(file, JSON.stringify(song, null, 2));
+  };
+
+  it('"engine" reaches the compiled voice, and a wrong one is refused with its path', async () => {
+    setVoice({ engine: 'formant' });
+    const ok = await compileShowFolder(show);
+    if (!ok.ok) throw new Error(JSON.stringify(ok.errors));
+    expect(ok.timeline.songs.find((s) => s.id === 'alpha')!.voice.engine).toBe('formant');
+    setVoice({ engine: 'robot' });
+    const bad = await compileShowFolder(show);
+    expect(bad.ok).toBe(false);
+    const errors = bad.ok ? [] : bad.errors;
+    expect(errors[0]).toMatchObject({ file: 'songs/alpha.json', path: 'voice.engine' });
+    expect(errors[0]!.message).toBe('expected "auto", "envelope" or "formant", got "robot"');
+    rmSync(root, { recursive: true, force: true });
   });
 });
