@@ -23,7 +23,7 @@ import { TEST_SONGS, lyricsText } from './voice/songs.ts';
 import { festivalSegments, readWav, type TimedPhone } from './voice/consonant-spectra.ts';
 import { copyPlan, matchLevel, pitchFrom, readFrames, speechTrack } from './voice/copy-synthesis.ts';
 import { planVoice } from '../vocal/articulation.ts';
-import { renderRange } from '../vocal/dsp/voice-synth.ts';
+import { renderRange } from '../vocal/dsp/render-plan.ts';
 import { DEFAULT_VOICE } from '../vocal/track.ts';
 import { encodeWav } from '../vocal/wav.ts';
 

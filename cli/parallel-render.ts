@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { VocalTrack, VoiceSettings } from '../show-files/src/timeline.ts';
 import { planVoice, type TunedTrack } from '../vocal/articulation.ts';
-import { createSynth, type SynthPlan } from '../vocal/dsp/voice-synth.ts';
+import { createSynth } from '../vocal/dsp/render-plan.ts';
+import type { SynthPlan } from '../vocal/dsp/synth-plan.ts';
 import type { RenderedVocal } from '../vocal/render.ts';
 
 /** Below this much audio a second thread costs more to start than it saves. */

@@ -5,7 +5,8 @@
 
 import type { VocalTrack, VoiceSettings } from '../show-files/src/timeline.ts';
 import { planVoice, type TunedTrack } from './articulation.ts';
-import { renderChunks, type SynthPlan } from './dsp/voice-synth.ts';
+import { renderChunks } from './dsp/render-plan.ts';
+import type { SynthPlan } from './dsp/synth-plan.ts';
 
 export { renderChunks };
 

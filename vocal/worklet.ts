@@ -4,7 +4,8 @@
 // `new AudioWorkletNode(ctx, VOICE_PROCESSOR, { outputChannelCount: [1], processorOptions: { plan, from } })`.
 // Samples are identical to renderChunks() in Node for the same plan (a test compares them).
 
-import { createSynth, type Synth, type SynthPlan } from './dsp/voice-synth.ts';
+import { createSynth } from './dsp/render-plan.ts';
+import type { Synth, SynthPlan } from './dsp/synth-plan.ts';
 
 export const VOICE_PROCESSOR = 'holostage-voice';
 

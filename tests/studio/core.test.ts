@@ -10,7 +10,7 @@ import { phonemeLane, planFrom } from '../../studio/src/core/sing.ts';
 import { toMidi, toScoreJson, toUst } from '../../studio/src/core/export.ts';
 import { projectFromScore, projectFromStudioJson } from '../../studio/src/core/import.ts';
 import { parseScore } from '../../show-files/src/score/index.ts';
-import { renderChunks } from '../../vocal/dsp/voice-synth.ts';
+import { renderChunks } from '../../vocal/dsp/render-plan.ts';
 
 function song(): StudioProject {
   let p = emptyProject('Test');

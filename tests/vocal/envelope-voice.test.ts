@@ -140,6 +140,16 @@ describe('envelope voice: acoustics', () => {
     expect(10 * Math.log10(onset('da') / onset('ba'))).toBeGreaterThan(3);
   });
 
+  it("follows the score's dynamics: a note at half loudness is about 6 dB softer", () => {
+    const { out, at } = sing([
+      { time: 0.3, end: 1.0, pitch: 60, lyric: 'saw' },
+      { time: 1.6, end: 2.3, pitch: 60, lyric: 'saw', dynamics: 0.5 },
+    ]);
+    const db = 20 * Math.log10(rms(out.samples, at(1.8), at(2.1)) / rms(out.samples, at(0.5), at(0.8)));
+    expect(db).toBeGreaterThan(-7);
+    expect(db).toBeLessThan(-5);
+  });
+
   it('an /s/ hisses above 4 kHz, with little under 2 kHz', () => {
     const { track, out, at } = sing([{ time: 0.4, end: 1.2, pitch: 57, lyric: 'sun' }]);
     const s = track.phonemes.find((p) => p.symbol === 's')!;

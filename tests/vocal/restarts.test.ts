@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { restartPositions, zeroIntervals, QUIET_BEFORE_RESTART } from '../../vocal/dsp/restarts.ts';
-import { createSynth, renderChunks, renderRange } from '../../vocal/dsp/voice-synth.ts';
+import { createSynth, renderChunks, renderRange } from '../../vocal/dsp/render-plan.ts';
 import { planVoice, type TunedTrack } from '../../vocal/articulation.ts';
 import { standaloneVocal } from '../../vocal/standalone.ts';
 import { DEFAULT_VOICE } from '../../vocal/track.ts';

@@ -10,7 +10,7 @@
 import { CurveReader } from './curve.ts';
 import { Noise } from './random.ts';
 import { restartPositions } from './restarts.ts';
-import type { SynthPlan } from './voice-synth.ts';
+import type { SynthPlan } from './synth-plan.ts';
 import { ENVELOPE_STRIDE, SILENT_LEVEL, type EnvelopeTrack } from '../envelope/plan.ts';
 
 /** Internal samples between control updates (1.45 ms at 22.05 kHz). */

@@ -15,58 +15,9 @@ import { Noise } from './random.ts';
 import { AntiResonator, BandPass, Resonator } from './resonator.ts';
 import { restartPositions } from './restarts.ts';
 import { filterFrication, filterTract, type TractFilters } from './tract.ts';
-import { EnvelopeSynth } from './envelope-synth.ts';
-import type { EnvelopeTrack } from '../envelope/plan.ts';
+import type { Synth, SynthPlan } from './synth-plan.ts';
 
-export interface SynthPlan {
-  /** Show seconds the plan covers. */
-  start: number;
-  end: number;
-  /** Seed of every random choice of the render (noise, jitter). */
-  seed: number;
-  glottis: GlottalSettings;
-  /** Sung pitch as a MIDI note number (fractional), before vibrato. */
-  pitch: Curve;
-  /** Vibrato depth (semitones, half the swing) and rate (Hz). */
-  vibratoDepth: Curve;
-  vibratoRate: Curve;
-  /** Amplitudes, linear: voicing, aspiration (through the tract), frication (parallel branch). */
-  voicing: Curve;
-  aspiration: Curve;
-  frication: Curve;
-  /** Open quotient of the glottal pulse (0.3-0.9) and the source's tilt cutoff in Hz. */
-  openQuotient: Curve;
-  tilt: Curve;
-  /** Cascade formants F1-F5 and bandwidths B1-B5, Hz. */
-  formants: Curve[];
-  bandwidths: Curve[];
-  /** Nasal zero frequency, Hz: equal to NASAL_POLE when the velum is closed (the pair cancels). */
-  nasalZero: Curve;
-  /** Fricative resonators (two), Hz and linear gains; and the flat bypass gain. */
-  fricFormants: Curve[];
-  fricBandwidths: Curve[];
-  fricGains: Curve[];
-  fricBypass: Curve;
-  /** Linear output gain. */
-  gain: number;
-  /**
-   * The envelope voice's track (envelope/plan.ts): when present, dsp/envelope-synth.ts sings the
-   * plan from it (with the pitch, vibrato and restarts above) instead of the formant cascade.
-   */
-  envelope?: EnvelopeTrack;
-}
-
-/** What renders a plan: the formant synth, or the envelope synth for a plan with an envelope track. */
-export interface Synth {
-  render(out: Float32Array): void;
-  skip(n: number, scratch?: Float32Array): void;
-  readonly restartSamples: readonly number[];
-  readonly length: number;
-}
-
-export function createSynth(plan: SynthPlan, sampleRate: number): Synth {
-  return plan.envelope ? new EnvelopeSynth(plan, sampleRate) : new VoiceSynth(plan, sampleRate);
-}
+export type { Synth, SynthPlan };
 
 export const NASAL_POLE = 270;
 const F6 = 6200;
@@ -384,35 +335,4 @@ export class VoiceSynth implements Synth {
     this.nasalZero.set(rd.nasalZero!.at(t), NASAL_BANDWIDTH, sr);
     for (let k = 0; k < 2; k++) this.fric[k]!.set(this.fricReaders[k]!.f.at(t), this.fricReaders[k]!.b.at(t), sr);
   }
-}
-
-/**
- * Renders [from, to) of a plan into a new buffer, yielding the fraction done after each chunk.
- * Samples before the window are skipped (from the last restart before it, see restarts.ts), so
- * any window is exactly the same samples as that part of a whole render.
- */
-export function* renderChunks(plan: SynthPlan, sampleRate: number, from: number, to: number, chunk: number): Generator<number, Float32Array> {
-  const out = new Float32Array(Math.max(1, Math.round((to - from) * sampleRate)));
-  const synth = createSynth(plan, sampleRate);
-  const skip = Math.round((from - plan.start) * sampleRate);
-  if (skip > 0) synth.skip(skip, new Float32Array(Math.max(1, Math.min(chunk, 1 << 16))));
-  // A window that starts before the plan is silent until the plan begins.
-  const planEnd = Math.min(out.length, Math.round((plan.end - from) * sampleRate));
-  let pos = Math.max(0, -skip);
-  while (pos < planEnd) {
-    const n = Math.min(chunk, planEnd - pos);
-    synth.render(out.subarray(pos, pos + n));
-    pos += n;
-    yield pos / planEnd;
-  }
-  return out;
-}
-
-/** Samples [from, to) of a plan (counted from its start), as a whole render would give them. */
-export function renderRange(plan: SynthPlan, sampleRate: number, from: number, to: number): Float32Array {
-  const synth = createSynth(plan, sampleRate);
-  if (from > 0) synth.skip(from);
-  const out = new Float32Array(Math.max(0, to - from));
-  for (let pos = 0; pos < out.length; pos += 1 << 16) synth.render(out.subarray(pos, Math.min(out.length, pos + (1 << 16))));
-  return out;
 }

@@ -36,6 +36,8 @@ interface Phone {
   name: string;
   start: number;
   end: number;
+  /** The score's vocal track note it belongs to (a rest: none). */
+  note?: number;
   /** A diphthong's glide: when its second vowel begins. */
   glide?: number;
 }
@@ -51,13 +53,13 @@ export function bankPhones(phonemes: readonly Phoneme[], bank: Map<string, Envel
     if (prev && p.time - prev.end > 1e-4) out.push({ name: 'pau', start: prev.end, end: p.time });
     const diphthong = next && next.note === p.note && Math.abs(next.time - p.end) < 1e-6 ? DIPHTHONGS[`${p.symbol} ${next.symbol}`] : undefined;
     if (diphthong) {
-      out.push({ name: diphthong, start: p.time, end: next!.end, glide: next!.time });
+      out.push({ name: diphthong, start: p.time, end: next!.end, glide: next!.time, note: p.note });
       i++;
       continue;
     }
     const name = BANK_NAME[p.symbol] ?? p.symbol;
     if (!known.has(name)) return undefined;
-    out.push({ name, start: p.time, end: p.end });
+    out.push({ name, start: p.time, end: p.end, note: p.note });
   }
   return out;
 }
@@ -125,8 +127,17 @@ function phoneKeys(phone: Phone, entering: EnvelopeUnit, leaving: EnvelopeUnit, 
   return keys;
 }
 
-/** The envelope track of a vocal track over [start, end) seconds; undefined when the bank can't sing it. */
-export function planEnvelope(phonemes: readonly Phoneme[], start: number, end: number, bank: Map<string, EnvelopeUnit> = envelopeBank()): EnvelopeTrack | undefined {
+/**
+ * The envelope track of a vocal track over [start, end) seconds; undefined when the bank can't
+ * sing it. `loudness` scales each note (1 = the speaker's own level): the score's dynamics.
+ */
+export function planEnvelope(
+  phonemes: readonly Phoneme[],
+  start: number,
+  end: number,
+  loudness: (note: number) => number = () => 1,
+  bank: Map<string, EnvelopeUnit> = envelopeBank(),
+): EnvelopeTrack | undefined {
   const phones = bankPhones(phonemes, bank);
   if (!phones || phones.length === 0) return undefined;
   const seq: Phone[] = [{ name: 'pau', start, end: phones[0]!.start }, ...phones, { name: 'pau', start: phones[phones.length - 1]!.end, end }];
@@ -157,13 +168,13 @@ export function planEnvelope(phonemes: readonly Phoneme[], start: number, end: n
       continue;
     }
     const keys = phoneKeys(phone, unit(bank, prev, phone.name), unit(bank, phone.name, next), voicingOf(phone.name));
-    fill(frames, keys, phone.start, phone.end, start);
+    fill(frames, keys, phone.start, phone.end, start, Math.log(Math.max(1e-3, loudness(phone.note!))));
   }
   return { rate: BANK_RATE, hop: BANK_HOP, order: BANK_ORDER, frames };
 }
 
 /** Writes the frames whose times fall in [from, to): each linearly between the keys around it. */
-function fill(frames: Float32Array, keys: Key[], from: number, to: number, start: number): void {
+function fill(frames: Float32Array, keys: Key[], from: number, to: number, start: number, levelOffset = 0): void {
   if (keys.length === 0) return;
   keys.sort((a, b) => a.time - b.time);
   const count = frames.length / ENVELOPE_STRIDE;
@@ -177,6 +188,7 @@ function fill(frames: Float32Array, keys: Key[], from: number, to: number, start
     const w = b.time > a.time ? Math.min(1, Math.max(0, (t - a.time) / (b.time - a.time))) : 0;
     const base = f * ENVELOPE_STRIDE;
     for (let j = 0; j < FRAME_SIZE; j++) frames[base + j] = a.frame[j]! + w * (b.frame[j]! - a.frame[j]!);
+    frames[base + BANK_ORDER] += levelOffset;
     frames[base + FRAME_SIZE] = a.voicing + w * (b.voicing - a.voicing);
   }
 }

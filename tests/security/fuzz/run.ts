@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileShowFolder } from '../../../show-files/src/compile.ts';
 import { planVoice } from '../../../vocal/articulation.ts';
-import { renderChunks } from '../../../vocal/dsp/voice-synth.ts';
+import { renderChunks } from '../../../vocal/dsp/render-plan.ts';
 import type { Timeline } from '../../../show-files/src/timeline.ts';
 import type { ValidationError } from '../../../show-files/src/errors.ts';
 import { buildVocalMidi } from '../../vocal/midi-fixture.ts';

@@ -1,6 +1,6 @@
 // The browser side of the Node-vs-Chromium voice test: renders a plan with the AudioWorklet
 // processor in an OfflineAudioContext, and with the plain synthesizer function on the page.
-import { renderChunks } from '../../../vocal/dsp/voice-synth.ts';
+import { renderChunks } from '../../../vocal/dsp/render-plan.ts';
 import type { SynthPlan } from '../../../vocal/dsp/voice-synth.ts';
 import { VOICE_PROCESSOR } from '../../../vocal/worklet.ts';
 
