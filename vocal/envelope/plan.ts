@@ -75,12 +75,29 @@ function knownPhones(bank: Map<string, EnvelopeUnit>): Set<string> {
 }
 
 /**
- * The unit from a to b; where the bank lacks the pair, a's half of some unit leaving a joined
- * to b's half of some unit entering b.
+ * Phones close enough to stand in for each other in a pair the bank lacks: the schwa (ax, which
+ * the voice never asks for itself: it sings it as /ʌ/) for /ʌ/, a vowel for its neighbour, a
+ * fricative for its voiced or voiceless twin. The pair's transition then stays a natural one.
+ */
+const STAND_INS: Record<string, string[]> = {
+  ah: ['ax'], aa: ['ao'], ao: ['aa'], ih: ['iy'], iy: ['ih'], uh: ['uw'], uw: ['uh'], eh: ['ae'], ae: ['eh'], er: ['r'],
+  s: ['z'], z: ['s'], f: ['v'], v: ['f'], th: ['dh'], dh: ['th'], sh: ['zh'], zh: ['sh'], ch: ['jh'], jh: ['ch'],
+  p: ['b'], b: ['p'], t: ['d'], d: ['t'], k: ['g'], g: ['k'], m: ['n'], n: ['m'], ng: ['n'], w: ['uw'], y: ['iy'],
+};
+
+/**
+ * The unit from a to b; where the bank lacks the pair, the pair with a stand-in for one side (or
+ * both), and failing that a's half of some unit leaving a joined to b's half of some unit entering b.
  */
 function unit(bank: Map<string, EnvelopeUnit>, a: string, b: string): EnvelopeUnit {
   const hit = bank.get(`${a}-${b}`);
   if (hit) return hit;
+  const as = STAND_INS[a] ?? [];
+  const bs = STAND_INS[b] ?? [];
+  for (const [x, y] of [...bs.map((y) => [a, y]), ...as.map((x) => [x, b]), ...as.flatMap((x) => bs.map((y) => [x, y]))]) {
+    const near = bank.get(`${x}-${y}`);
+    if (near) return near;
+  }
   let from: EnvelopeUnit | undefined;
   let into: EnvelopeUnit | undefined;
   for (const [key, u] of bank) {
