@@ -54,8 +54,8 @@ describe('envelope voice: bank', () => {
   it('holds a unit for every English phone going in and coming out, each frame a stable filter', () => {
     const bank = envelopeBank();
     expect(bank.size).toBeGreaterThan(1000);
-    const firsts = new Set([...bank.keys()].map((k) => k.split('-')[0]));
-    const seconds = new Set([...bank.keys()].map((k) => k.split('-')[1]));
+    const firsts = new Set([...bank.names()].map((k) => k.split('-')[0]));
+    const seconds = new Set([...bank.names()].map((k) => k.split('-')[1]));
     const english = ['aa', 'ae', 'ah', 'ao', 'aw', 'ay', 'eh', 'er', 'ey', 'ih', 'iy', 'ow', 'oy', 'uh', 'uw', 'b', 'ch', 'd', 'dh', 'f', 'g', 'hh', 'jh', 'k', 'l', 'm', 'n', 'ng', 'p', 'r', 's', 'sh', 't', 'th', 'v', 'w', 'y', 'z', 'zh'];
     for (const phone of english) {
       expect(firsts.has(phone), `${phone}-*`).toBe(true);

@@ -51,6 +51,10 @@ export class EnvelopeSynth {
   private nextRestart = 0;
   private position = 0;
   private buf = new Float64Array(1 << 14);
+  /** Per internal block of the buffer: 1 when it holds exact zeros (a rest), so resampling can skip it. */
+  private silentBlocks = new Uint8Array((1 << 14) / BLOCK);
+  /** Per phase: 1 when the phase falls on an internal sample and its filter is that one tap. */
+  private readonly singleTap: Uint8Array;
   private bufStart = 0;
   private generated = 0;
   // Synth state.
@@ -101,6 +105,9 @@ export class EnvelopeSynth {
       }
       for (let t = 0; t < 2 * this.width; t++) this.weights[p * 2 * this.width + t]! /= sum;
     }
+    this.singleTap = new Uint8Array(this.up);
+    // Going up by a whole factor, the phase on an internal sample is a single tap of weight 1.
+    if (cutoff === 1) this.singleTap[0] = 1;
     this.lattice = new Float64Array(this.order);
     this.k = new Float64Array(this.order);
     this.dk = new Float64Array(this.order);
@@ -140,45 +147,66 @@ export class EnvelopeSynth {
       const j = this.internalRestarts[k - 1]!;
       this.bufStart = this.generated = j;
       this.buf.fill(0);
+      this.silentBlocks.fill(1);
       this.startSegment(k);
     }
     while (this.position < target) this.render(scratch.subarray(0, Math.min(scratch.length, target - this.position)));
   }
 
   render(out: Float32Array): void {
+    const n = out.length;
+    if (n === 0) return;
     const up = this.up, down = this.down, width = this.width, span = 2 * width;
-    const weights = this.weights;
+    const weights = this.weights, single = this.singleTap;
     const gain = this.plan.gain * LEVEL;
-    for (let i = 0; i < out.length; i++) {
-      const pos = this.position + i;
-      const centre = Math.floor((pos * down) / up);
-      const phase = pos * down - centre * up;
-      const first = centre - width + 1;
-      this.ensure(first, first + span);
-      const buf = this.buf;
-      let at = first - this.bufStart;
+    let centre = Math.floor((this.position * down) / up);
+    let phase = this.position * down - centre * up;
+    this.ensure(centre - width + 1, Math.floor(((this.position + n - 1) * down) / up) + width + 1);
+    const buf = this.buf, silent = this.silentBlocks, bufStart = this.bufStart;
+    for (let i = 0; i < n; i++) {
+      const at = centre - width + 1 - bufStart;
       let acc = 0;
-      const w0 = phase * span;
-      for (let t = 0; t < span; t++, at++) if (at >= 0) acc += weights[w0 + t]! * buf[at]!;
+      if (single[phase] === 1) {
+        // This phase falls on an internal sample: the filter is that sample alone.
+        acc = buf[at + width - 1]!;
+      } else if (at < 0) {
+        const w0 = phase * span;
+        for (let t = 0; t < span; t++) if (at + t >= 0) acc += weights[w0 + t]! * buf[at + t]!;
+      } else if (silent[at >> 5] === 0 || silent[(at + span - 1) >> 5] === 0) {
+        const w0 = phase * span;
+        for (let t = 0; t < span; t++) acc += weights[w0 + t]! * buf[at + t]!;
+      }
       out[i] = acc * gain;
+      phase += down;
+      while (phase >= up) {
+        phase -= up;
+        centre++;
+      }
     }
-    this.position += out.length;
+    this.position += n;
   }
 
-  /** Makes internal samples [from, to) available in the buffer. */
+  /** Makes internal samples [from, to) available in the buffer (from never goes back). */
   private ensure(from: number, to: number): void {
-    if (from - this.bufStart > (this.buf.length >> 1)) {
-      // Drop what no later output needs.
-      const drop = Math.max(0, from - this.bufStart - BLOCK);
+    if (from - this.bufStart > 2 * BLOCK) {
+      // Drop what no later output needs, a whole number of blocks.
+      const drop = Math.floor((from - this.bufStart - BLOCK) / BLOCK) * BLOCK;
       this.buf.copyWithin(0, drop, this.generated - this.bufStart);
+      this.silentBlocks.copyWithin(0, drop / BLOCK, (this.generated - this.bufStart) / BLOCK);
       this.bufStart += drop;
     }
+    const need = to - this.bufStart + BLOCK;
+    if (need > this.buf.length) {
+      let size = this.buf.length;
+      while (size < need) size *= 2;
+      const bigger = new Float64Array(size);
+      bigger.set(this.buf);
+      this.buf = bigger;
+      const flags = new Uint8Array(size / BLOCK);
+      flags.set(this.silentBlocks);
+      this.silentBlocks = flags;
+    }
     while (this.generated < to) {
-      if (this.generated + BLOCK - this.bufStart > this.buf.length) {
-        const bigger = new Float64Array(this.buf.length * 2);
-        bigger.set(this.buf);
-        this.buf = bigger;
-      }
       this.block(this.generated);
       this.generated += BLOCK;
     }
@@ -211,10 +239,12 @@ export class EnvelopeSynth {
     const target = this.frameAt(j + BLOCK, this.dk);
     if (target.silent && this.level === 0 && this.quiet) {
       out.fill(0, at, at + BLOCK);
+      this.silentBlocks[at / BLOCK] = 1;
       this.lattice.fill(0);
       this.deemph = this.dcIn = this.dcOut = 0;
       return;
     }
+    this.silentBlocks[at / BLOCK] = 0;
     const order = this.order;
     const k = this.k, dk = this.dk, lattice = this.lattice;
     // The coefficients step once a block (1.45 ms); the level and voicing ramp per sample.
@@ -245,7 +275,8 @@ export class EnvelopeSynth {
         carry = pulseSize * late;
       }
       const v = voicing < 0 ? 0 : voicing > 1 ? 1 : voicing;
-      let f = level * (Math.sqrt(v) * pulse + Math.sqrt(1 - v) * noise.gaussian());
+      // Noise only where the frame asks for it: a vowel spends nothing on it.
+      let f = v >= 1 ? level * pulse : level * (Math.sqrt(v) * pulse + Math.sqrt(1 - v) * noise.gaussian());
       for (let m = order - 1; m >= 0; m--) {
         f -= k[m]! * lattice[m]!;
         if (m + 1 < order) lattice[m + 1] = k[m]! * f + lattice[m]!;

@@ -51,31 +51,70 @@ function fromBase64(text: string): Uint8Array {
   return out;
 }
 
-export function decodeBank(names: string, data: Uint8Array): Map<string, EnvelopeUnit> {
-  const units = new Map<string, EnvelopeUnit>();
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  let at = 0;
-  for (const name of names.split(' ')) {
-    const n = data[at++]!;
-    const edge = data[at++]!;
+/**
+ * A bank read from its bytes. Units are decoded when first asked for: a song needs a few hundred
+ * of the bank's thousand and more, and a fresh process sings once.
+ */
+export class EnvelopeBank {
+  private readonly offsets = new Map<string, number>();
+  private readonly decoded = new Map<string, EnvelopeUnit>();
+  private readonly view: DataView;
+
+  constructor(
+    names: string,
+    private readonly data: Uint8Array,
+  ) {
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    let at = 0;
+    for (const name of names ? names.split(' ') : []) {
+      this.offsets.set(name, at);
+      at += 2 + data[at]! * FRAME_SIZE * 2;
+    }
+    if (at !== data.length) throw new Error('envelope bank: data and names disagree');
+  }
+
+  get size(): number {
+    return this.offsets.size;
+  }
+
+  has(name: string): boolean {
+    return this.offsets.has(name);
+  }
+
+  /** Unit names, "a-b", in the bank's order. */
+  names(): IterableIterator<string> {
+    return this.offsets.keys();
+  }
+
+  get(name: string): EnvelopeUnit | undefined {
+    let unit = this.decoded.get(name);
+    if (unit) return unit;
+    let at = this.offsets.get(name);
+    if (at === undefined) return undefined;
+    const n = this.data[at++]!;
+    const edge = this.data[at++]!;
     const frames: Float64Array[] = [];
     for (let i = 0; i < n; i++) {
       const f = new Float64Array(FRAME_SIZE);
-      for (let j = 0; j < BANK_ORDER; j++, at += 2) f[j] = view.getInt16(at, true) / K_SCALE;
-      f[BANK_ORDER] = view.getInt16(at, true) / GAIN_SCALE;
+      for (let j = 0; j < BANK_ORDER; j++, at += 2) f[j] = this.view.getInt16(at, true) / K_SCALE;
+      f[BANK_ORDER] = this.view.getInt16(at, true) / GAIN_SCALE;
       at += 2;
       frames.push(f);
     }
-    units.set(name, { frames, edge });
+    unit = { frames, edge };
+    this.decoded.set(name, unit);
+    return unit;
   }
-  if (at !== data.length) throw new Error('envelope bank: data and names disagree');
-  return units;
+
+  *[Symbol.iterator](): IterableIterator<[string, EnvelopeUnit]> {
+    for (const name of this.offsets.keys()) yield [name, this.get(name)!];
+  }
 }
 
-let bank: Map<string, EnvelopeUnit> | undefined;
+let bank: EnvelopeBank | undefined;
 
-/** The bundled bank, decoded once. */
-export function envelopeBank(): Map<string, EnvelopeUnit> {
-  bank ??= decodeBank(BANK_NAMES, fromBase64(BANK_DATA));
+/** The bundled bank. */
+export function envelopeBank(): EnvelopeBank {
+  bank ??= new EnvelopeBank(BANK_NAMES, fromBase64(BANK_DATA));
   return bank;
 }

@@ -6,7 +6,7 @@
 // when its second vowel is due. Pure numbers, like the rest of a SynthPlan.
 
 import type { Phoneme } from '../../show-files/src/timeline.ts';
-import { BANK_HOP, BANK_ORDER, BANK_RATE, FRAME_SIZE, envelopeBank, type EnvelopeUnit } from './bank.ts';
+import { BANK_HOP, BANK_ORDER, BANK_RATE, FRAME_SIZE, envelopeBank, type EnvelopeBank, type EnvelopeUnit } from './bank.ts';
 
 /** The envelope voice's part of a plan: what dsp/envelope-synth.ts renders. */
 export interface EnvelopeTrack {
@@ -43,7 +43,7 @@ interface Phone {
 }
 
 /** The bank's name for each phoneme, diphthongs joined; undefined when a phoneme has none. */
-export function bankPhones(phonemes: readonly Phoneme[], bank: Map<string, EnvelopeUnit> = envelopeBank()): Phone[] | undefined {
+export function bankPhones(phonemes: readonly Phoneme[], bank: EnvelopeBank = envelopeBank()): Phone[] | undefined {
   const known = knownPhones(bank);
   const out: Phone[] = [];
   for (let i = 0; i < phonemes.length; i++) {
@@ -64,11 +64,11 @@ export function bankPhones(phonemes: readonly Phoneme[], bank: Map<string, Envel
   return out;
 }
 
-const knownCache = new WeakMap<Map<string, EnvelopeUnit>, Set<string>>();
-function knownPhones(bank: Map<string, EnvelopeUnit>): Set<string> {
+const knownCache = new WeakMap<EnvelopeBank, Set<string>>();
+function knownPhones(bank: EnvelopeBank): Set<string> {
   let set = knownCache.get(bank);
   if (!set) {
-    set = new Set([...bank.keys()].flatMap((k) => k.split('-')));
+    set = new Set([...bank.names()].flatMap((k) => k.split('-')));
     knownCache.set(bank, set);
   }
   return set;
@@ -89,7 +89,7 @@ const STAND_INS: Record<string, string[]> = {
  * The unit from a to b; where the bank lacks the pair, the pair with a stand-in for one side (or
  * both), and failing that a's half of some unit leaving a joined to b's half of some unit entering b.
  */
-function unit(bank: Map<string, EnvelopeUnit>, a: string, b: string): EnvelopeUnit {
+function unit(bank: EnvelopeBank, a: string, b: string): EnvelopeUnit {
   const hit = bank.get(`${a}-${b}`);
   if (hit) return hit;
   const as = STAND_INS[a] ?? [];
@@ -100,10 +100,10 @@ function unit(bank: Map<string, EnvelopeUnit>, a: string, b: string): EnvelopeUn
   }
   let from: EnvelopeUnit | undefined;
   let into: EnvelopeUnit | undefined;
-  for (const [key, u] of bank) {
+  for (const key of bank.names()) {
     const [x, y] = key.split('-');
-    if (!from && x === a) from = u;
-    if (!into && y === b) into = u;
+    if (!from && x === a) from = bank.get(key);
+    if (!into && y === b) into = bank.get(key);
     if (from && into) break;
   }
   if (!from || !into) throw new Error(`envelope bank has no unit for ${a} or ${b}`);
@@ -153,7 +153,7 @@ export function planEnvelope(
   start: number,
   end: number,
   loudness: (note: number) => number = () => 1,
-  bank: Map<string, EnvelopeUnit> = envelopeBank(),
+  bank: EnvelopeBank = envelopeBank(),
 ): EnvelopeTrack | undefined {
   const phones = bankPhones(phonemes, bank);
   if (!phones || phones.length === 0) return undefined;
