@@ -14,6 +14,8 @@ import { LipSync, type VisemeWeights } from '../vocal/lipsync.ts';
 import { renderVocal } from '../vocal/render.ts';
 import { planVoice } from '../vocal/articulation.ts';
 import type { VocalTrack } from '../show-files/src/timeline.ts';
+import { parseScore } from '../show-files/src/score/index.ts';
+import { TEST_SONGS, scoreJson } from './voice/songs.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -113,6 +115,28 @@ export async function bench(): Promise<BenchSection> {
     fullAudio = r.samples.length / r.sampleRate;
   });
 
+  // The envelope voice (English): the voice bench's three test songs, warm, each the median of 3.
+  const english = TEST_SONGS.map((song) => standaloneVocal(parseScore(new TextEncoder().encode(scoreJson(song)), `${song.id}.json`)).track);
+  let englishAudio = 0;
+  const englishWall: number[] = [];
+  await renderVocal(english[0]!, DEFAULT_VOICE); // warm up
+  for (const t of english) {
+    const walls: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      walls.push(
+        (
+          await timed(async () => {
+            const r = await renderVocal(t, DEFAULT_VOICE);
+            if (i === 0) englishAudio += r.samples.length / r.sampleRate;
+            if (!r.plan.envelope) throw new Error('an English test song was not sung by the envelope voice');
+          })
+        ).wall,
+      );
+    }
+    englishWall.push(median(walls));
+  }
+  const englishMs = englishWall.reduce((a, b) => a + b, 0);
+
   const r60 = median(renders.map((r) => r.wall));
   const r60cpu = median(renders.map((r) => r.cpu));
   const load = loadavg()[0]!.toFixed(1);
@@ -125,9 +149,10 @@ export async function bench(): Promise<BenchSection> {
       { name: 'offline render, 60 s of vocal, wall clock', value: `${(sixtyAudio / (r60 / 1000)).toFixed(1)}× real time`, note: `${r60.toFixed(0)} ms, 44.1 kHz mono, median of 3 (aim 100× on one core); load average ${load}` },
       { name: 'same, by process CPU time', value: `${(sixtyAudio / (r60cpu / 1000)).toFixed(1)}× real time`, note: `${r60cpu.toFixed(0)} ms CPU: the speed on an otherwise idle core` },
       { name: 'planning the 4-minute song (curves only)', value: `${median(plans).toFixed(1)} ms`, note: 'articulation + melody planners, median of 5: the rest of a render is the sample loop' },
+      { name: 'offline render, English (the envelope voice)', value: `${(englishAudio / (englishMs / 1000)).toFixed(1)}× real time`, note: `the voice bench's three test songs, ${englishAudio.toFixed(0)} s of audio in ${englishMs.toFixed(0)} ms, 44.1 kHz mono, medians of 3 (aim 100× on one core); the rows above are the formant voice (the 4-minute song is mostly Japanese)` },
       { name: 'offline render, whole 4-minute song', value: `${(full.wall / 1000).toFixed(2)} s`, note: `${fullAudio.toFixed(0)} s of audio = ${(fullAudio / (full.wall / 1000)).toFixed(1)}× real time wall, ${(fullAudio / (full.cpu / 1000)).toFixed(1)}× by CPU time` },
     ],
-    notes: `The synthesizer is TypeScript on the main thread (dsp/voice-synth.ts); renders yield to the event loop between chunks. sink=${sink > 0 ? 'ok' : '0'}`,
+    notes: `The synthesizers are TypeScript on the main thread (dsp/voice-synth.ts, dsp/envelope-synth.ts); renders yield to the event loop between chunks. sink=${sink > 0 ? 'ok' : '0'}`,
   };
 }
 

@@ -125,7 +125,7 @@ function phoneKeys(phone: Phone, entering: EnvelopeUnit, leaving: EnvelopeUnit, 
   const span = (phone.end - phone.start) / BANK_HOP;
   const keys: Key[] = [];
   const at = (time: number, frame: Float64Array) => keys.push({ time, frame, voicing });
-  if (phone.glide === undefined || phone.name === 'pau') {
+  if (phone.glide === undefined) {
     const scale = Math.min(1, span / Math.max(1, nl + nr));
     left.forEach((f, i) => at(phone.start + i * scale * BANK_HOP, f));
     right.forEach((f, i) => at(phone.end - (nr - i) * scale * BANK_HOP, f));
