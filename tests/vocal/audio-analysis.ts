@@ -1,3 +1,4 @@
+import { phoneInfo } from '../../vocal/phones.ts';
 // Small signal measurements for tests on rendered audio.
 
 export function rms(samples: Float32Array, from: number, to: number): number {
@@ -122,4 +123,33 @@ export function bandEnergy(samples: Float32Array, sampleRate: number, from: numb
   let e = 0;
   for (let hz = loHz; hz < hiHz; hz += 25) e += magnitudeAt(samples, sampleRate, from, to, hz) ** 2;
   return e;
+}
+
+/**
+ * Clicks: 1 ms blocks whose largest second difference (a high-pass that a step or a kink turns into
+ * a spike, while the voice's own harmonics stay small) stands out 3x from the blocks around it.
+ * Fricatives (h included) and stop releases are noise and transients by design and are skipped.
+ */
+export function findClicks(x: Float32Array, start: number, sampleRate: number, phonemes: { time: number; end: number; symbol: string }[]): string[] {
+  const block = Math.round(sampleRate / 1000);
+  const jumps: number[] = [];
+  let peak = 0;
+  for (let b = 0; (b + 1) * block < x.length; b++) {
+    let m = 0;
+    for (let i = Math.max(2, b * block); i < (b + 1) * block; i++) {
+      m = Math.max(m, Math.abs(x[i]! - 2 * x[i - 1]! + x[i - 2]!));
+      peak = Math.max(peak, Math.abs(x[i]!));
+    }
+    jumps.push(m);
+  }
+  const noisy = phonemes.filter((p) => ['fricative', 'affricate', 'stop'].includes(phoneInfo(p.symbol).kind));
+  const inNoise = (t: number) => noisy.some((p) => t > p.time - 0.002 && t < p.end + 0.006);
+  const clicks: string[] = [];
+  for (let b = 10; b < jumps.length - 10; b++) {
+    const around = [...jumps.slice(b - 10, b - 1), ...jumps.slice(b + 2, b + 11)].sort((p, q) => p - q);
+    const typical = around[Math.floor(around.length / 2)]!;
+    const t = start + (b * block) / sampleRate;
+    if (jumps[b]! > 0.02 * peak && jumps[b]! > 3 * typical && !inNoise(t)) clicks.push(`${t.toFixed(3)} s: ${jumps[b]!.toFixed(3)} vs ${typical.toFixed(3)}`);
+  }
+  return clicks;
 }

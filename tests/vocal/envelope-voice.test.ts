@@ -12,7 +12,7 @@ import { englishSyllables } from '../../vocal/english.ts';
 import { standaloneVocal } from '../../vocal/standalone.ts';
 import { parseScore } from '../../show-files/src/score/index.ts';
 import type { VocalNote, VoiceSettings } from '../../show-files/src/timeline.ts';
-import { bandEnergy, lpcPeaks, rms } from './audio-analysis.ts';
+import { bandEnergy, findClicks, lpcPeaks, rms } from './audio-analysis.ts';
 import { TEST_SONGS, scoreJson } from '../../bench/voice/songs.ts';
 import { compileShowFolder } from '../../show-files/src/compile.ts';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -180,6 +180,19 @@ describe('envelope voice: a whole song', () => {
       expect(rms(out.samples, from, from + Math.round(0.1 * out.sampleRate))).toBe(0);
     }
     expect(rests).toBeGreaterThan(2);
+  });
+
+  it('has no clicks: no sudden jump that stands out from the sound around it, where units join or anywhere', () => {
+    const out = renderVocalSync(track, DEFAULT_VOICE);
+    expect(findClicks(out.samples, out.start, out.sampleRate, track.phonemes)).toEqual([]);
+    // The detector hears one: a 4.5 ms step of 15 % of the peak in the middle of a held vowel.
+    let peak = 0;
+    for (const v of out.samples) peak = Math.max(peak, Math.abs(v));
+    const vowel = track.phonemes.find((p) => p.end - p.time > 0.5 && ['a', 'e', 'i', 'o', 'ih', 'ah', 'ao'].includes(p.symbol))!;
+    const broken = out.samples.slice();
+    const at = Math.round(((vowel.time + vowel.end) / 2 - out.start) * out.sampleRate);
+    for (let i = at; i < at + 200; i++) broken[i]! += 0.15 * peak;
+    expect(findClicks(broken, out.start, out.sampleRate, track.phonemes)).toHaveLength(2);
   });
 
   it('gives the same samples on every render, and the plan is plain numbers in frames', () => {

@@ -26,6 +26,11 @@ const DEEMPHASIS = 0.97;
  * aim is under 10).
  */
 const SHIMMER = 0.03;
+/**
+ * One-pole rounding of each pulse (-3 dB near 3.7 kHz): a one-sample impulse put a sharp step in
+ * every period that stood out like a click where the fractional pulse fell whole on one sample.
+ */
+const PULSE_SMOOTH = 0.35;
 const DC_POLE = 0.99;
 /** Level that puts the envelope voice at about the formant voice's loudness. */
 const LEVEL = 37;
@@ -69,6 +74,8 @@ export class EnvelopeSynth {
   private folds!: Noise;
   /** This period's pulse size against the nominal. */
   private pulseScale = 1;
+  /** State of the pulse's rounding low-pass. */
+  private soft = 0;
   private readonly lattice: Float64Array;
   private readonly k: Float64Array;
   private readonly dk: Float64Array;
@@ -141,6 +148,7 @@ export class EnvelopeSynth {
     this.noise = new Noise(segmentSeed(this.plan.seed, segment));
     this.folds = new Noise(segmentSeed(this.plan.seed, segment) ^ 0x5bd1e995);
     this.pulseScale = 1;
+    this.soft = 0;
     this.lattice.fill(0);
     this.k.fill(0);
     this.level = this.voicing = this.phase = this.carry = this.vibratoPhase = 0;
@@ -274,6 +282,7 @@ export class EnvelopeSynth {
     let peak = 0;
     const noise = this.noise;
     let pulseScale = this.pulseScale;
+    let soft = this.soft;
     for (let n = 0; n < BLOCK; n++) {
       level += dLevel;
       voicing += dVoicing;
@@ -290,7 +299,9 @@ export class EnvelopeSynth {
       }
       const v = voicing < 0 ? 0 : voicing > 1 ? 1 : voicing;
       // Noise only where the frame asks for it (voiceless and voiced consonants): a vowel draws none.
-      let f = v >= 1 ? level * pulse : level * (Math.sqrt(v) * pulse + Math.sqrt(1 - v) * noise.gaussian());
+      // The pulse is rounded off by a one-pole low-pass: the folds do not close in one sample.
+      soft = (1 - PULSE_SMOOTH) * pulse + PULSE_SMOOTH * soft;
+      let f = v >= 1 ? level * soft : level * (Math.sqrt(v) * soft + Math.sqrt(1 - v) * noise.gaussian());
       for (let m = order - 1; m >= 0; m--) {
         f -= k[m]! * lattice[m]!;
         if (m + 1 < order) lattice[m + 1] = k[m]! * f + lattice[m]!;
@@ -306,6 +317,7 @@ export class EnvelopeSynth {
     this.phase = phase;
     this.carry = carry;
     this.pulseScale = pulseScale;
+    this.soft = soft;
     this.level = target.silent ? 0 : level;
     this.voicing = voicing;
     this.deemph = deemph;
