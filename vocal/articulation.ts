@@ -332,7 +332,7 @@ export function planVoice(track: TunedTrack, voice: VoiceSettings, language?: Ly
   // English is sung by the envelope voice (measured spectra, see envelope/plan.ts) wherever its
   // bank has every phone; Japanese, and any song set to it, by the formant voice.
   const engine = voice.engine ?? 'auto';
-  const envelope = engine === 'envelope' || (engine === 'auto' && lang === 'en') ? planEnvelope(phonemes, start, end, (note) => loudness(track.notes[note])) : undefined;
+  const envelope = engine === 'envelope' || (engine === 'auto' && lang === 'en') ? planEnvelope(phonemes, start, end, { loudness: (note) => loudness(track.notes[note]), formantShift: voice.formantShift }) : undefined;
   return {
     start,
     end,

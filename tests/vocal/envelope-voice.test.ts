@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { phonemizeNotes } from '../../vocal/phonemize.ts';
 import { DEFAULT_VOICE } from '../../vocal/track.ts';
 import { renderVocalSync } from '../../vocal/render.ts';
+import { createSynth, renderRange } from '../../vocal/dsp/render-plan.ts';
 import { planVoice } from '../../vocal/articulation.ts';
 import { envelopeBank, BANK_ORDER } from '../../vocal/envelope/bank.ts';
 import { bankPhones, planEnvelope, ENVELOPE_STRIDE, SILENT_LEVEL } from '../../vocal/envelope/plan.ts';
@@ -12,7 +13,7 @@ import { englishSyllables } from '../../vocal/english.ts';
 import { standaloneVocal } from '../../vocal/standalone.ts';
 import { parseScore } from '../../show-files/src/score/index.ts';
 import type { VocalNote, VoiceSettings } from '../../show-files/src/timeline.ts';
-import { bandEnergy, findClicks, lpcPeaks, rms } from './audio-analysis.ts';
+import { bandEnergy, findClicks, fundamental, lpcPeaks, rms } from './audio-analysis.ts';
 import { TEST_SONGS, scoreJson } from '../../bench/voice/songs.ts';
 import { compileShowFolder } from '../../show-files/src/compile.ts';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -140,6 +141,22 @@ describe('envelope voice: acoustics', () => {
     expect(10 * Math.log10(onset('da') / onset('ba'))).toBeGreaterThan(3);
   });
 
+  it('moves its resonances by the voice\'s formantShift, keeping the pitch', () => {
+    const peaksOf = (shift: number) => {
+      const voice = { ...steady, formantShift: shift };
+      const { out, at, track } = sing([{ time: 0.3, end: 1.3, pitch: 55, lyric: 'hot' }], voice);
+      expect(planVoice(track, voice).envelope!.rate).toBe(shift === 0 ? 22050 : 26200);
+      return { peaks: lpcPeaks(out.samples, out.sampleRate, at(0.6), at(1.0), 14), f0: fundamental(out.samples, out.sampleRate, at(0.6), at(1.0), 100, 400) };
+    };
+    const plain = peaksOf(0);
+    const up = peaksOf(3);
+    const f1 = plain.peaks.find((p) => p > 750 && p < 1050)!;
+    // Three semitones: every resonance 19 % higher; the sung G3 stays where it was.
+    expect(up.peaks.some((p) => Math.abs(p / (f1 * 1.189) - 1) < 0.06), `${up.peaks.map(Math.round)} against ${Math.round(f1)}`).toBe(true);
+    expect(up.peaks.some((p) => Math.abs(p / f1 - 1) < 0.06)).toBe(false);
+    expect(Math.abs(1200 * Math.log2(up.f0 / plain.f0))).toBeLessThan(10);
+  });
+
   it("follows the score's dynamics: a note at half loudness is about 6 dB softer", () => {
     const { out, at } = sing([
       { time: 0.3, end: 1.0, pitch: 60, lyric: 'saw' },
@@ -205,6 +222,20 @@ describe('envelope voice: a whole song', () => {
     const levels = Array.from({ length: env.frames.length / ENVELOPE_STRIDE }, (_, f) => env.frames[f * ENVELOPE_STRIDE + BANK_ORDER]!);
     expect(levels.filter((l) => l === SILENT_LEVEL).length).toBeGreaterThan(10);
     expect(levels.filter((l) => l > SILENT_LEVEL).length).toBeGreaterThan(levels.length / 2);
+  });
+
+  it('with a formant shift (the synth at 26.2 kHz inside), any window is the same samples as the whole render', () => {
+    const voice = { ...DEFAULT_VOICE, formantShift: 3 };
+    const plan = planVoice(track, voice);
+    expect(plan.envelope!.rate).toBe(26200);
+    const sr = 44100;
+    const all = renderRange(plan, sr, 0, Math.round((plan.end - plan.start) * sr));
+    const restarts = createSynth(plan, sr).restartSamples;
+    expect(restarts.length).toBeGreaterThan(1);
+    for (const from of [12345, restarts[0]! - 7, restarts[1]! + 3333]) {
+      const part = renderRange(plan, sr, from, from + 30000);
+      expect(Buffer.from(part.buffer).equals(Buffer.from(all.slice(from, from + 30000).buffer))).toBe(true);
+    }
   });
 
   it('plans no sound before the first phone or after the last', () => {

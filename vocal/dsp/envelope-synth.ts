@@ -1,9 +1,9 @@
 // The envelope voice's sample loop: pulses at the sung pitch and noise, mixed by each frame's
 // voicing, through an all-pole lattice filter whose reflection coefficients move from frame to
 // frame of the plan's envelope track (envelope/plan.ts), then the lips' radiation (the
-// de-emphasis that undoes the analysis' pre-emphasis). It runs at the bank's own rate (22.05 kHz:
-// the envelopes were measured there) and a polyphase windowed-sinc filter takes it to the output
-// rate. Seeded noise and plain arithmetic: the same plan gives the same samples in Node and in a
+// de-emphasis that undoes the analysis' pre-emphasis). It runs at the track's rate (the bank's
+// 22.05 kHz, where the envelopes were measured, scaled by a formant shift) and a polyphase
+// windowed-sinc filter takes it to the output rate. Seeded noise and plain arithmetic: the same plan gives the same samples in Node and in a
 // browser's AudioWorklet. Like the formant synth, it starts afresh at the restarts in the rests
 // (restarts.ts), so any window is exactly that part of a whole render.
 

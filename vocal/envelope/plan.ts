@@ -10,7 +10,7 @@ import { BANK_HOP, BANK_ORDER, BANK_RATE, FRAME_SIZE, envelopeBank, type Envelop
 
 /** The envelope voice's part of a plan: what dsp/envelope-synth.ts renders. */
 export interface EnvelopeTrack {
-  /** Sample rate the envelopes are meant for (the synth renders at it and resamples). */
+  /** Sample rate the synth renders at inside (and resamples from): the bank's, scaled by the formant shift. */
   rate: number;
   /** Seconds between frames; frame 0 is at the plan's start. */
   hop: number;
@@ -144,17 +144,24 @@ function phoneKeys(phone: Phone, entering: EnvelopeUnit, leaving: EnvelopeUnit, 
   return keys;
 }
 
+export interface EnvelopeOptions {
+  /** Scales each note (1 = the speaker's own level): the score's dynamics. */
+  loudness?: (note: number) => number;
+  /** Semitones the resonances move (the voice's formantShift): positive is brighter, younger. */
+  formantShift?: number;
+  bank?: EnvelopeBank;
+}
+
+/** Internal rates are whole multiples of this, so the resampler's phases stay few. */
+const RATE_STEP = 50;
+
 /**
  * The envelope track of a vocal track over [start, end) seconds; undefined when the bank can't
- * sing it. `loudness` scales each note (1 = the speaker's own level): the score's dynamics.
+ * sing it. A formant shift runs the synth at a scaled rate: every resonance of the envelopes moves
+ * by the same ratio, while pitch and timing, set in seconds and hertz, stay.
  */
-export function planEnvelope(
-  phonemes: readonly Phoneme[],
-  start: number,
-  end: number,
-  loudness: (note: number) => number = () => 1,
-  bank: EnvelopeBank = envelopeBank(),
-): EnvelopeTrack | undefined {
+export function planEnvelope(phonemes: readonly Phoneme[], start: number, end: number, options: EnvelopeOptions = {}): EnvelopeTrack | undefined {
+  const { loudness = () => 1, formantShift = 0, bank = envelopeBank() } = options;
   const phones = bankPhones(phonemes, bank);
   if (!phones || phones.length === 0) return undefined;
   const seq: Phone[] = [{ name: 'pau', start, end: phones[0]!.start }, ...phones, { name: 'pau', start: phones[phones.length - 1]!.end, end }];
@@ -187,7 +194,8 @@ export function planEnvelope(
     const keys = phoneKeys(phone, unit(bank, prev, phone.name), unit(bank, phone.name, next), voicingOf(phone.name));
     fill(frames, keys, phone.start, phone.end, start, Math.log(Math.max(1e-3, loudness(phone.note!))));
   }
-  return { rate: BANK_RATE, hop: BANK_HOP, order: BANK_ORDER, frames };
+  const rate = Math.round((BANK_RATE * Math.pow(2, formantShift / 12)) / RATE_STEP) * RATE_STEP;
+  return { rate, hop: BANK_HOP, order: BANK_ORDER, frames };
 }
 
 /** Writes the frames whose times fall in [from, to): each linearly between the keys around it. */
