@@ -226,7 +226,7 @@ export async function bench(): Promise<BenchSection> {
   return {
     title: 'Voice (intelligibility, pitch, vowels, speed)',
     rows,
-    notes: ['Transcripts (open vocabulary):', '', ...transcripts, '', `Festival: festvox-kallpc16k, BPM written as 5/6 of the score's tempo, notes an octave up in its naming. Files: ${dir}.`].join('\n'),
+    notes: ['Transcripts (open vocabulary):', '', ...transcripts, '', `holostage: \`holostage sing\` with the default voice (English lyrics: the envelope voice, vocal/envelope; the Japanese vowels: the formant voice). Festival: festvox-kallpc16k, BPM written as 5/6 of the score's tempo, notes an octave up in its naming. Files: ${dir}.`].join('\n'),
   };
 }
 
