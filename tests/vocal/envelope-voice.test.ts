@@ -13,6 +13,7 @@ import { englishSyllables } from '../../vocal/english.ts';
 import { standaloneVocal } from '../../vocal/standalone.ts';
 import { parseScore } from '../../show-files/src/score/index.ts';
 import type { VocalNote, VoiceSettings } from '../../show-files/src/timeline.ts';
+import { singNotes } from './sing-notes.ts';
 import { bandEnergy, findClicks, fundamental, lpcPeaks, rms } from './audio-analysis.ts';
 import { TEST_SONGS, scoreJson } from '../../bench/voice/songs.ts';
 import { compileShowFolder } from '../../show-files/src/compile.ts';
@@ -22,13 +23,7 @@ import { join } from 'node:path';
 
 const steady: VoiceSettings = { ...DEFAULT_VOICE, vibrato: { ...DEFAULT_VOICE.vibrato, depth: 0 } };
 
-function sing(notes: VocalNote[], voice: VoiceSettings = steady) {
-  const { phonemes, warnings } = phonemizeNotes(notes, voice, { songStart: 0 });
-  const track = { notes, phonemes, warnings };
-  const out = renderVocalSync(track, voice);
-  const at = (t: number) => Math.round((t - out.start) * out.sampleRate);
-  return { track, out, at };
-}
+const sing = (notes: VocalNote[], voice: VoiceSettings = steady) => singNotes(notes, voice);
 
 describe('envelope voice: linear prediction', () => {
   it('recovers a known all-pole filter, and its reflection form gives the same predictor', () => {

@@ -2,7 +2,6 @@
 // LPC formant peaks of sustained vowels, the F2 transition that tells /b/ from /d/, the low murmur
 // of a nasal, no clicks anywhere in a song, and the same samples every time.
 import { describe, expect, it } from 'vitest';
-import { phonemizeNotes } from '../../vocal/phonemize.ts';
 import { DEFAULT_VOICE } from '../../vocal/track.ts';
 import { renderVocalSync } from '../../vocal/render.ts';
 import { planVoice } from '../../vocal/articulation.ts';
@@ -12,6 +11,7 @@ import { phoneInfo } from '../../vocal/phones.ts';
 import { standaloneVocal } from '../../vocal/standalone.ts';
 import { parseScore } from '../../show-files/src/score/index.ts';
 import type { VocalNote, VoiceSettings } from '../../show-files/src/timeline.ts';
+import { singNotes } from './sing-notes.ts';
 import { bandEnergy, findClicks, lpcPeaks, rms } from './audio-analysis.ts';
 import { TEST_SONGS, scoreJson } from '../../bench/voice/songs.ts';
 
@@ -20,13 +20,7 @@ const FORMANT: VoiceSettings = { ...DEFAULT_VOICE, engine: 'formant' };
 /** A steady voice for measurements: no vibrato. */
 const steady: VoiceSettings = { ...FORMANT, vibrato: { ...FORMANT.vibrato, depth: 0 } };
 
-function sing(notes: VocalNote[], voice: VoiceSettings = steady) {
-  const { phonemes, warnings } = phonemizeNotes(notes, voice, { songStart: 0 });
-  const track = { notes, phonemes, warnings };
-  const out = renderVocalSync(track, voice);
-  const at = (t: number) => Math.round((t - out.start) * out.sampleRate);
-  return { track, out, at };
-}
+const sing = (notes: VocalNote[], voice: VoiceSettings = steady) => singNotes(notes, voice);
 
 describe('formant synthesizer: vowels', () => {
   // Female targets (Hz); the tolerance is the 15 %, the pitch G3 keeps harmonics dense enough for LPC.

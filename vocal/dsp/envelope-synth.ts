@@ -9,7 +9,7 @@
 
 import { CurveReader } from './curve.ts';
 import { Noise } from './random.ts';
-import { restartPositions } from './restarts.ts';
+import { restartPositions, segmentSeed } from './restarts.ts';
 import type { SynthPlan } from './synth-plan.ts';
 import { ENVELOPE_STRIDE, SILENT_LEVEL, type EnvelopeTrack } from '../envelope/plan.ts';
 
@@ -42,9 +42,6 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-function segmentSeed(seed: number, segment: number): number {
-  return segment === 0 ? seed : (Math.imul(seed ^ segment, 0x9e3779b1) ^ (segment << 16)) >>> 0;
-}
 
 export class EnvelopeSynth {
   private readonly env: EnvelopeTrack;

@@ -67,3 +67,8 @@ export function restartPositions(sources: Curve[], start: number, end: number, s
   }
   return out;
 }
+
+/** Seed of segment k (between restarts k-1 and k); segment 0 keeps the plan's own seed. */
+export function segmentSeed(seed: number, segment: number): number {
+  return segment === 0 ? seed : (Math.imul(seed ^ segment, 0x9e3779b1) ^ (segment << 16)) >>> 0;
+}

@@ -13,7 +13,7 @@ import { CurveReader, type Curve } from './curve.ts';
 import { Glottis, type GlottalSettings } from './glottis.ts';
 import { Noise } from './random.ts';
 import { AntiResonator, BandPass, Resonator } from './resonator.ts';
-import { restartPositions } from './restarts.ts';
+import { restartPositions, segmentSeed } from './restarts.ts';
 import { filterFrication, filterTract, type TractFilters } from './tract.ts';
 import type { Synth, SynthPlan } from './synth-plan.ts';
 
@@ -41,10 +41,6 @@ const FULL_BLOCKS = 8;
 /** Samples between coefficient updates (0.73 ms at 44.1 kHz). */
 const CONTROL = 32;
 
-/** Seed of segment k (between restarts k-1 and k); segment 0 keeps the plan's own seed. */
-function segmentSeed(seed: number, segment: number): number {
-  return segment === 0 ? seed : (Math.imul(seed ^ segment, 0x9e3779b1) ^ (segment << 16)) >>> 0;
-}
 
 export class VoiceSynth implements Synth {
   private noise!: Noise;
