@@ -1,7 +1,7 @@
 // The sung pitch: how a singer moves between the written notes. Pure functions of the notes.
 // - Legato steps glide over the portamento time, centred just before the beat, with a small
 //   preparation against the direction of a wide leap and an overshoot past the new note that
-//   settles within about 120 ms.
+//   settles within about 80 ms.
 // - A note after a rest is approached from a little below (a scoop); a phrase's last note falls
 //   away at its release.
 // - Vibrato rises naturally on every note long enough to carry it: it waits, then grows to its
@@ -29,7 +29,11 @@ const SCOOP_TIME = 0.07;
 const FALL = 0.6;
 const FALL_TIME = 0.07;
 const OVERSHOOT_SHARE = 0.12;
-const OVERSHOOT_TIME = 0.12;
+/**
+ * How long an overshoot takes to settle. 120 ms kept short notes off their pitch through most of
+ * their middle (Praat, voice bench: a median of 9.9 cents within notes; 80 ms: 3.5).
+ */
+const OVERSHOOT_TIME = 0.08;
 
 function smoothstep(x: number): number {
   const u = Math.min(1, Math.max(0, x));

@@ -1,7 +1,8 @@
-// The envelope voice's sample loop: pulses at the sung pitch and noise, mixed by each frame's
-// voicing, through an all-pole lattice filter whose reflection coefficients move from frame to
-// frame of the plan's envelope track (envelope/plan.ts), then the lips' radiation (the
-// de-emphasis that undoes the analysis' pre-emphasis). It runs at the track's rate (the bank's
+// The envelope voice's sample loop: band-limited pulses at the sung pitch and noise, mixed by each
+// frame's voicing, through an all-pole lattice filter whose reflection coefficients move from frame
+// to frame of the plan's envelope track (envelope/plan.ts); a breath noise through the same
+// envelope with its resonances widened; then the lips' radiation (the de-emphasis that undoes the
+// analysis' pre-emphasis). It runs at the track's rate (the bank's
 // 22.05 kHz, where the envelopes were measured, scaled by a formant shift) and a polyphase
 // windowed-sinc filter takes it to the output rate. Seeded noise and plain arithmetic: the same plan gives the same samples in Node and in a
 // browser's AudioWorklet. Like the formant synth, it starts afresh at the restarts in the rests
@@ -10,6 +11,7 @@
 import { CurveReader } from './curve.ts';
 import { Noise } from './random.ts';
 import { restartPositions, segmentSeed } from './restarts.ts';
+import { predictorFromReflection } from '../envelope/lpc.ts';
 import type { SynthPlan } from './synth-plan.ts';
 import { ENVELOPE_STRIDE, SILENT_LEVEL, type EnvelopeTrack } from '../envelope/plan.ts';
 
@@ -17,6 +19,8 @@ import { ENVELOPE_STRIDE, SILENT_LEVEL, type EnvelopeTrack } from '../envelope/p
 const BLOCK = 32;
 /** Output blocks the restarts are aligned to (as the formant synth's control blocks). */
 const OUTPUT_BLOCK = 32;
+/** Output samples rendered by one inner call (see render). */
+const SPAN = 2048;
 /** Half-width of the resampling filter, in internal samples, when the output rate is higher. */
 const HALF_WIDTH = 8;
 const DEEMPHASIS = 0.97;
@@ -26,6 +30,34 @@ const DEEMPHASIS = 0.97;
  * aim is under 10).
  */
 const SHIMMER = 0.03;
+/**
+ * Each pulse is a windowed sinc this many samples either side of its exact time (so the train is
+ * delayed by as much). Split linearly between two samples instead, its top octave swung with the
+ * pulse's fraction from period to period: at 494 Hz the fraction steps by about 2/3 of a sample,
+ * which repeats every third period, and Praat heard the note a twelfth low (F0 / 3).
+ */
+const PULSE_TAPS = 8;
+/** cos and sin of pi (m - PULSE_TAPS) / PULSE_TAPS for each tap m of a pulse. */
+const TAP_COS = Float64Array.from({ length: 2 * PULSE_TAPS + 1 }, (_, m) => Math.cos((Math.PI * (m - PULSE_TAPS)) / PULSE_TAPS));
+const TAP_SIN = Float64Array.from({ length: 2 * PULSE_TAPS + 1 }, (_, m) => Math.sin((Math.PI * (m - PULSE_TAPS)) / PULSE_TAPS));
+/** Slots for pulses still to come (a power of two above 2 * PULSE_TAPS + 1). */
+const AHEAD = 32;
+/**
+ * Breath: noise through the frame's envelope, at this amplitude against the pulses' (which have
+ * unit power). A high voice's harmonics sample its resonances sparsely (one harmonic every 400 Hz
+ * or so); the breath fills the envelope in between, where a listener (and a recognizer) finds
+ * the vowel. Over the nine renders of the voice bench the open-vocabulary WER fell from 0.75 to
+ * 0.63 (docs/vocal.md).
+ */
+const BREATH = 0.3;
+/**
+ * The breath's resonances are widened (the predictor's poles drawn in by this factor, about
+ * 200 Hz more bandwidth at 22.05 kHz): noise through the sharp resonances rings like a tone and
+ * a pitch tracker took F0 / 2 for the pitch (Praat: 81 % of the notes within 50 cents against 97 %).
+ */
+const BREATH_POLES = 0.97;
+/** Scales a uniform draw to unit power (the filter makes it Gaussian enough, and one draw is cheaper than four). */
+const BREATH_NOISE = Math.sqrt(3);
 /**
  * One-pole rounding of each pulse (-3 dB near 3.7 kHz): a one-sample impulse put a sharp step in
  * every period that stood out like a click where the fractional pulse fell whole on one sample.
@@ -79,8 +111,17 @@ export class EnvelopeSynth {
   private level = 0;
   private voicing = 0;
   private phase = 0;
-  /** The part of a pulse that falls on the next internal sample. */
-  private carry = 0;
+  /** Pulses already placed on the samples to come (a ring, AHEAD long). */
+  private readonly ahead = new Float64Array(AHEAD);
+  /** The breath's own noise, its filter (bandwidth-widened predictor) and its past outputs twice over (a ring read in one run). */
+  private breath!: Noise;
+  private readonly breathPredictor: Float64Array;
+  private readonly breathScratch: Float64Array;
+  private readonly breathPast: Float64Array;
+  private breathAt = 0;
+  private breathStale = true;
+  /** frameAt's level, voicing and silence (1 or 0). */
+  private readonly target = new Float64Array(3);
   private vibratoPhase = 0;
   private deemph = 0;
   private dcIn = 0;
@@ -123,6 +164,9 @@ export class EnvelopeSynth {
     // Going up by a whole factor, the phase on an internal sample is a single tap of weight 1.
     if (cutoff === 1) this.singleTap[0] = 1;
     this.lattice = new Float64Array(this.order);
+    this.breathPredictor = new Float64Array(this.order);
+    this.breathScratch = new Float64Array(this.order);
+    this.breathPast = new Float64Array(2 * this.order);
     this.k = new Float64Array(this.order);
     this.dk = new Float64Array(this.order);
     this.pitch = new CurveReader(plan.pitch);
@@ -144,11 +188,16 @@ export class EnvelopeSynth {
   private startSegment(segment: number): void {
     this.noise = new Noise(segmentSeed(this.plan.seed, segment));
     this.folds = new Noise(segmentSeed(this.plan.seed, segment) ^ 0x5bd1e995);
+    this.breath = new Noise(segmentSeed(this.plan.seed, segment) ^ 0x27d4eb2f);
+    this.ahead.fill(0);
+    this.breathPast.fill(0);
+    this.breathAt = 0;
+    this.breathStale = true;
     this.pulseScale = 1;
     this.soft = 0;
     this.lattice.fill(0);
     this.k.fill(0);
-    this.level = this.voicing = this.phase = this.carry = this.vibratoPhase = 0;
+    this.level = this.voicing = this.phase = this.vibratoPhase = 0;
     this.deemph = this.dcIn = this.dcOut = 0;
     this.quiet = true;
     this.nextRestart = segment;
@@ -171,6 +220,12 @@ export class EnvelopeSynth {
   }
 
   render(out: Float32Array): void {
+    // In short spans: a function called often is optimized whole, where one long loop was
+    // optimized mid-way (on-stack) and fell back to the interpreter at every exit.
+    for (let from = 0; from < out.length; from += SPAN) this.renderSpan(out.subarray(from, Math.min(out.length, from + SPAN)));
+  }
+
+  private renderSpan(out: Float32Array): void {
     const n = out.length;
     if (n === 0) return;
     const up = this.up, down = this.down, width = this.width, span = 2 * width;
@@ -229,8 +284,12 @@ export class EnvelopeSynth {
     }
   }
 
-  /** Frame values at internal sample j: k (into this.dk as the target), level and voicing. */
-  private frameAt(j: number, k: Float64Array): { level: number; voicing: number; silent: boolean } {
+  /**
+   * Frame values at internal sample j: k (into this.dk as the target); level, voicing and whether
+   * it is silent into this.target (numbers in a typed array: an object whose level was 0 in a rest
+   * and a fraction elsewhere sent the optimized loop back to the interpreter).
+   */
+  private frameAt(j: number, k: Float64Array): void {
     const env = this.env;
     const frames = env.frames;
     const count = frames.length / ENVELOPE_STRIDE;
@@ -243,7 +302,28 @@ export class EnvelopeSynth {
     const la = frames[a + order]!, lb = frames[b + order]!;
     const level = la + w * (lb - la);
     const voicing = frames[a + order + 1]! + w * (frames[b + order + 1]! - frames[a + order + 1]!);
-    return { level: la <= SILENT_LEVEL && lb <= SILENT_LEVEL ? 0 : Math.exp(level), voicing, silent: la <= SILENT_LEVEL && lb <= SILENT_LEVEL };
+    const silent = la <= SILENT_LEVEL && lb <= SILENT_LEVEL;
+    const target = this.target;
+    target[0] = silent ? 0 : Math.exp(level);
+    target[1] = voicing;
+    target[2] = silent ? 1 : 0;
+  }
+
+  /** A pulse of `size` that was due `late` samples before internal sample `now`, spread over the samples ahead. */
+  private placePulse(now: number, late: number, size: number): void {
+    const ahead = this.ahead;
+    // sin(pi x) at x = m - PULSE_TAPS + late is +-sin(pi late), the sign alternating with m; the
+    // window's cosine at x comes from the tap's angle and the fraction's (three calls a pulse, not 34).
+    const sinLate = Math.sin(Math.PI * late);
+    const cosShift = Math.cos((Math.PI * late) / PULSE_TAPS), sinShift = Math.sin((Math.PI * late) / PULSE_TAPS);
+    for (let m = 0; m <= 2 * PULSE_TAPS; m++) {
+      const x = m - PULSE_TAPS + late;
+      if (x >= PULSE_TAPS) break;
+      const sinc = x === 0 ? 1 : (m & 1 ? -sinLate : sinLate) / (Math.PI * x);
+      const c = TAP_COS[m]! * cosShift - TAP_SIN[m]! * sinShift;
+      const window = 0.42 + 0.5 * c + 0.08 * (2 * c * c - 1);
+      ahead[(now + m) & (AHEAD - 1)]! += size * sinc * window;
+    }
   }
 
   /** One block of BLOCK internal samples starting at internal sample j. */
@@ -253,11 +333,13 @@ export class EnvelopeSynth {
     const at = j - this.bufStart;
     const rate = this.rate;
     const t = this.plan.start + j / rate;
-    const target = this.frameAt(j + BLOCK, this.dk);
-    if (target.silent && this.level === 0 && this.quiet) {
+    this.frameAt(j + BLOCK, this.dk);
+    const targetLevel = this.target[0]!, targetVoicing = this.target[1]!, targetSilent = this.target[2] === 1;
+    if (targetSilent && this.level === 0 && this.quiet) {
       out.fill(0, at, at + BLOCK);
       this.silentBlocks[at / BLOCK] = 1;
       this.lattice.fill(0);
+      this.breathPast.fill(0);
       this.deemph = this.dcIn = this.dcOut = 0;
       return;
     }
@@ -266,6 +348,13 @@ export class EnvelopeSynth {
     const k = this.k, dk = this.dk, lattice = this.lattice;
     // The coefficients step once a block (1.45 ms); the level and voicing ramp per sample.
     for (let m = 0; m < order; m++) k[m] = dk[m]!;
+    // The breath's filter follows every fourth block (5.8 ms), and the first of a segment.
+    const breathPredictor = this.breathPredictor;
+    if (this.breathStale || (j / BLOCK) % 4 === 0) {
+      predictorFromReflection(k, breathPredictor, this.breathScratch);
+      for (let m = 0, g = BREATH_POLES; m < order; m++, g *= BREATH_POLES) breathPredictor[m]! *= g;
+      this.breathStale = false;
+    }
     const semis = this.pitch.at(t) + this.vibratoDepth.at(t) * Math.sin(2 * Math.PI * this.vibratoPhase);
     this.vibratoPhase += (this.vibratoRate.at(t) * BLOCK) / rate;
     if (this.vibratoPhase > 1) this.vibratoPhase -= 1;
@@ -273,38 +362,47 @@ export class EnvelopeSynth {
     const step = f0 / rate;
     const pulseSize = Math.sqrt(rate / f0);
     let level = this.level, voicing = this.voicing;
-    const dLevel = (target.level - level) / BLOCK, dVoicing = (target.voicing - voicing) / BLOCK;
+    const dLevel = (targetLevel - level) / BLOCK, dVoicing = (targetVoicing - voicing) / BLOCK;
     let phase = this.phase, deemph = this.deemph, dcIn = this.dcIn, dcOut = this.dcOut;
-    let carry = this.carry;
     let peak = 0;
-    const noise = this.noise;
+    const noise = this.noise, breath = this.breath, ahead = this.ahead;
+    const past = this.breathPast;
+    let breathAt = this.breathAt;
+    const breathAmount = this.env.breath ?? BREATH;
     let pulseScale = this.pulseScale;
     let soft = this.soft;
     for (let n = 0; n < BLOCK; n++) {
       level += dLevel;
       voicing += dVoicing;
-      // A pulse where the phase wraps, shared between the two samples around its exact time.
-      let pulse = carry;
-      carry = 0;
+      // A pulse where the phase wraps: a windowed sinc centred PULSE_TAPS samples after its exact time.
+      const now = j + n;
       phase += step;
       if (phase >= 1) {
         phase -= 1;
-        const late = phase / step;
-        pulse += pulseSize * pulseScale * (1 - late);
-        carry = pulseSize * pulseScale * late;
+        this.placePulse(now, phase / step, pulseSize * pulseScale);
         pulseScale = 1 + SHIMMER * this.folds.uniform();
       }
+      const pulse = ahead[now & (AHEAD - 1)]!;
+      ahead[now & (AHEAD - 1)] = 0;
       const v = voicing < 0 ? 0 : voicing > 1 ? 1 : voicing;
       // Noise only where the frame asks for it (voiceless and voiced consonants): a vowel draws none.
       // The pulse is rounded off by a one-pole low-pass: the folds do not close in one sample.
       soft = (1 - PULSE_SMOOTH) * pulse + PULSE_SMOOTH * soft;
       let f = v >= 1 ? level * soft : level * (Math.sqrt(v) * soft + Math.sqrt(1 - v) * noise.gaussian());
-      for (let m = order - 1; m >= 0; m--) {
-        f -= k[m]! * lattice[m]!;
-        if (m + 1 < order) lattice[m + 1] = k[m]! * f + lattice[m]!;
+      // The lattice, its last stage first (that one has no backward output to keep).
+      f -= k[order - 1]! * lattice[order - 1]!;
+      for (let m = order - 2; m >= 0; m--) {
+        const km = k[m]!, lm = lattice[m]!;
+        f -= km * lm;
+        lattice[m + 1] = km * f + lm;
       }
       lattice[0] = f;
-      deemph = f + DEEMPHASIS * deemph;
+      // The breath, in voiced frames: through the widened envelope (past[breathAt..] holds its last outputs, newest first).
+      let b = BREATH_NOISE * breath.uniform();
+      for (let m = 0; m < order; m++) b -= breathPredictor[m]! * past[breathAt + m]!;
+      breathAt = breathAt === 0 ? order - 1 : breathAt - 1;
+      past[breathAt] = past[breathAt + order] = b;
+      deemph = f + breathAmount * level * Math.sqrt(v) * b + DEEMPHASIS * deemph;
       dcOut = deemph - dcIn + DC_POLE * dcOut;
       dcIn = deemph;
       out[at + n] = dcOut;
@@ -312,10 +410,10 @@ export class EnvelopeSynth {
       if (mag > peak) peak = mag;
     }
     this.phase = phase;
-    this.carry = carry;
+    this.breathAt = breathAt;
     this.pulseScale = pulseScale;
     this.soft = soft;
-    this.level = target.silent ? 0 : level;
+    this.level = targetSilent ? 0 : level;
     this.voicing = voicing;
     this.deemph = deemph;
     this.dcIn = dcIn;

@@ -49,7 +49,7 @@ export function levinson(r: Float64Array, order: number, frameLength: number): L
 }
 
 /** Direct-form predictor a1..ap from reflection coefficients (the step-up recursion). */
-export function predictorFromReflection(k: ArrayLike<number>, out = new Float64Array(k.length), scratch = new Float64Array(k.length)): Float64Array {
+export function predictorFromReflection(k: ArrayLike<number>, out: Float64Array = new Float64Array(k.length), scratch: Float64Array = new Float64Array(k.length)): Float64Array {
   const p = k.length;
   for (let i = 0; i < p; i++) {
     const ki = k[i]!;

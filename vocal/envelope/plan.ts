@@ -17,6 +17,8 @@ export interface EnvelopeTrack {
   order: number;
   /** ENVELOPE_STRIDE numbers a frame: reflection coefficients, log level, voicing 0..1. */
   frames: Float32Array;
+  /** The breath's amplitude against the pulses' (dsp/envelope-synth.ts, BREATH when absent). */
+  breath?: number;
 }
 
 export const ENVELOPE_STRIDE = FRAME_SIZE + 1;
