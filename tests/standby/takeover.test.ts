@@ -135,7 +135,9 @@ describe('warm standby with both servers alive', { timeout: 120_000 }, () => {
     const osc = await OscTestClient.open(a.server.venue!.osc!.status().port!);
     try {
       expect(await osc.ask('/connect', [operator])).toMatchObject({ status: 'ok' });
-      const reply = await osc.ask('/holostage/takeover');
+      // The primary may wait up to 3 s for its standby's answer (three hand-over timeouts): a
+      // loaded machine can use them, so the client waits longer than the server does.
+      const reply = await osc.ask('/holostage/takeover', [], 10_000);
       expect(reply).toMatchObject({ address: '/holostage/takeover', status: 'ok', data: { note: expect.stringMatching(/^handed the show over to .* \(term 3\)$/) } });
     } finally {
       osc.close();

@@ -119,8 +119,8 @@ export class OscTestClient {
   }
 
   /** Send a message and wait for its /reply; the reply's JSON. */
-  async ask(address: string, args: TestArg[] = []): Promise<{ address: string; status: string; data: any }> {
-    const reply = this.next(`/reply${address}`);
+  async ask(address: string, args: TestArg[] = [], timeoutMs = 3000): Promise<{ address: string; status: string; data: any }> {
+    const reply = this.next(`/reply${address}`, timeoutMs);
     this.sendRaw(oscPacket(address, args));
     return JSON.parse((await reply).args[0] as string);
   }

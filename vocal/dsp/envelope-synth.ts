@@ -9,6 +9,7 @@
 // (restarts.ts), so any window is exactly that part of a whole render.
 
 import { CurveReader } from './curve.ts';
+import { AHEAD, gcd, placeSincPulse, resamplingWeights } from './sinc.ts';
 import { Noise } from './random.ts';
 import { restartPositions, segmentSeed } from './restarts.ts';
 import { predictorFromReflection } from '../envelope/lpc.ts';
@@ -30,18 +31,6 @@ const DEEMPHASIS = 0.97;
  * aim is under 10).
  */
 const SHIMMER = 0.03;
-/**
- * Each pulse is a windowed sinc this many samples either side of its exact time (so the train is
- * delayed by as much). Split linearly between two samples instead, its top octave swung with the
- * pulse's fraction from period to period: at 494 Hz the fraction steps by about 2/3 of a sample,
- * which repeats every third period, and Praat heard the note a twelfth low (F0 / 3).
- */
-const PULSE_TAPS = 8;
-/** cos and sin of pi (m - PULSE_TAPS) / PULSE_TAPS for each tap m of a pulse. */
-const TAP_COS = Float64Array.from({ length: 2 * PULSE_TAPS + 1 }, (_, m) => Math.cos((Math.PI * (m - PULSE_TAPS)) / PULSE_TAPS));
-const TAP_SIN = Float64Array.from({ length: 2 * PULSE_TAPS + 1 }, (_, m) => Math.sin((Math.PI * (m - PULSE_TAPS)) / PULSE_TAPS));
-/** Slots for pulses still to come (a power of two above 2 * PULSE_TAPS + 1). */
-const AHEAD = 32;
 /**
  * Breath: noise through the frame's envelope, at this amplitude against the pulses' (which have
  * unit power). A high voice's harmonics sample its resonances sparsely (one harmonic every 400 Hz
@@ -69,11 +58,6 @@ const DC_POLE = 0.99;
 const LEVEL = 37;
 /** Output below this over a silent block counts as rung out (-140 dBFS). */
 const SILENCE = 1e-7;
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
 
 
 export class EnvelopeSynth {
@@ -146,21 +130,7 @@ export class EnvelopeSynth {
     // Going down in rate the filter's cut-off follows the output's Nyquist, and it grows wider.
     const cutoff = Math.min(1, sampleRate / this.rate);
     this.width = Math.ceil(HALF_WIDTH / cutoff);
-    this.weights = new Float64Array(this.up * 2 * this.width);
-    for (let p = 0; p < this.up; p++) {
-      const frac = p / this.up;
-      let sum = 0;
-      for (let t = 0; t < 2 * this.width; t++) {
-        const x = frac + this.width - 1 - t;
-        const arg = Math.PI * cutoff * x;
-        const sinc = x === 0 ? 1 : Math.sin(arg) / arg;
-        const win = 0.42 + 0.5 * Math.cos((Math.PI * x) / this.width) + 0.08 * Math.cos((2 * Math.PI * x) / this.width);
-        const w = Math.abs(x) < this.width ? sinc * win : 0;
-        this.weights[p * 2 * this.width + t] = w;
-        sum += w;
-      }
-      for (let t = 0; t < 2 * this.width; t++) this.weights[p * 2 * this.width + t]! /= sum;
-    }
+    this.weights = resamplingWeights(this.up, this.width, cutoff);
     this.singleTap = new Uint8Array(this.up);
     // Going up by a whole factor, the phase on an internal sample is a single tap of weight 1.
     if (cutoff === 1) this.singleTap[0] = 1;
@@ -310,23 +280,6 @@ export class EnvelopeSynth {
     target[2] = silent ? 1 : 0;
   }
 
-  /** A pulse of `size` that was due `late` samples before internal sample `now`, spread over the samples ahead. */
-  private placePulse(now: number, late: number, size: number): void {
-    const ahead = this.ahead;
-    // sin(pi x) at x = m - PULSE_TAPS + late is +-sin(pi late), the sign alternating with m; the
-    // window's cosine at x comes from the tap's angle and the fraction's (three calls a pulse, not 34).
-    const sinLate = Math.sin(Math.PI * late);
-    const cosShift = Math.cos((Math.PI * late) / PULSE_TAPS), sinShift = Math.sin((Math.PI * late) / PULSE_TAPS);
-    for (let m = 0; m <= 2 * PULSE_TAPS; m++) {
-      const x = m - PULSE_TAPS + late;
-      if (x >= PULSE_TAPS) break;
-      const sinc = x === 0 ? 1 : (m & 1 ? -sinLate : sinLate) / (Math.PI * x);
-      const c = TAP_COS[m]! * cosShift - TAP_SIN[m]! * sinShift;
-      const window = 0.42 + 0.5 * c + 0.08 * (2 * c * c - 1);
-      ahead[(now + m) & (AHEAD - 1)]! += size * sinc * window;
-    }
-  }
-
   /** One block of BLOCK internal samples starting at internal sample j. */
   private block(j: number): void {
     if (this.nextRestart < this.internalRestarts.length && j === this.internalRestarts[this.nextRestart]) this.startSegment(this.nextRestart + 1);
@@ -392,7 +345,7 @@ export class EnvelopeSynth {
       phase += step;
       if (phase >= 1) {
         phase -= 1;
-        this.placePulse(now, phase / step, pulseSize * pulseScale);
+        placeSincPulse(ahead, now, phase / step, pulseSize * pulseScale);
         pulseScale = 1 + SHIMMER * this.folds.uniform();
       }
       const pulse = ahead[now & (AHEAD - 1)]!;
