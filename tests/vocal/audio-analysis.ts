@@ -9,6 +9,19 @@ export function rms(samples: Float32Array, from: number, to: number): number {
   return b > a ? Math.sqrt(s / (b - a)) : 0;
 }
 
+/** Normalized correlation of samples [from, from + n) with the same span `lag` samples on. */
+export function correlationAt(x: Float32Array, from: number, n: number, lag: number): number {
+  let xy = 0;
+  let xx = 0;
+  let yy = 0;
+  for (let i = from; i < from + n; i++) {
+    xy += x[i]! * x[i + lag]!;
+    xx += x[i]! * x[i]!;
+    yy += x[i + lag]! * x[i + lag]!;
+  }
+  return xy / Math.sqrt(xx * yy + 1e-20);
+}
+
 /**
  * Fundamental frequency by normalized autocorrelation over [from, to) samples, searching periods
  * for frequencies in [minHz, maxHz]; the peak is refined by parabolic interpolation.
@@ -19,17 +32,7 @@ export function fundamental(samples: Float32Array, sampleRate: number, from: num
   const maxLag = Math.ceil(sampleRate / minHz);
   const n = x.length - maxLag;
   const score = new Float64Array(maxLag + 2);
-  for (let lag = minLag - 1; lag <= maxLag + 1; lag++) {
-    let xy = 0;
-    let xx = 0;
-    let yy = 0;
-    for (let i = 0; i < n; i++) {
-      xy += x[i]! * x[i + lag]!;
-      xx += x[i]! * x[i]!;
-      yy += x[i + lag]! * x[i + lag]!;
-    }
-    score[lag] = xy / Math.sqrt(xx * yy + 1e-20);
-  }
+  for (let lag = minLag - 1; lag <= maxLag + 1; lag++) score[lag] = correlationAt(x, 0, n, lag);
   let best = minLag;
   for (let lag = minLag; lag <= maxLag; lag++) if (score[lag]! > score[best]!) best = lag;
   const a = score[best - 1]!;

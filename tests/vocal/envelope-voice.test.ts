@@ -14,7 +14,7 @@ import { standaloneVocal } from '../../vocal/standalone.ts';
 import { parseScore } from '../../show-files/src/score/index.ts';
 import type { VocalNote, VoiceSettings } from '../../show-files/src/timeline.ts';
 import { singNotes } from './sing-notes.ts';
-import { bandEnergy, findClicks, fundamental, lpcPeaks, magnitudeAt, rms } from './audio-analysis.ts';
+import { bandEnergy, correlationAt, findClicks, fundamental, lpcPeaks, magnitudeAt, rms } from './audio-analysis.ts';
 import { TEST_SONGS, scoreJson } from '../../bench/voice/songs.ts';
 import { compileShowFolder } from '../../show-files/src/compile.ts';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -172,18 +172,10 @@ describe('envelope voice: acoustics', () => {
     const x = renderRange(plan, sr, 0, Math.round((plan.end - plan.start) * sr));
     return { x, sr, at: (t: number) => Math.round((t - plan.start) * sr), f0: 440 * 2 ** (2 / 12) };
   };
-  /** Normalized correlation of 40 ms from `from` with itself `lag` samples on (best lag within 3 %). */
-  const correlation = (x: Float32Array, from: number, lag: number, n = 1764) => {
+  /** Normalized correlation of 40 ms from `from` with itself `lag` samples on (best whole lag within 3 %). */
+  const correlation = (x: Float32Array, from: number, lag: number) => {
     let best = -1;
-    for (let l = Math.floor(lag * 0.97); l <= Math.ceil(lag * 1.03); l++) {
-      let xy = 0, xx = 0, yy = 0;
-      for (let i = from; i < from + n; i++) {
-        xy += x[i]! * x[i + l]!;
-        xx += x[i]! ** 2;
-        yy += x[i + l]! ** 2;
-      }
-      best = Math.max(best, xy / Math.sqrt(xx * yy));
-    }
+    for (let l = Math.floor(lag * 0.97); l <= Math.ceil(lag * 1.03); l++) best = Math.max(best, correlationAt(x, from, 1764, l));
     return best;
   };
 

@@ -2,11 +2,11 @@
 // frame's voicing, through an all-pole lattice filter whose reflection coefficients move from frame
 // to frame of the plan's envelope track (envelope/plan.ts); a breath noise through the same
 // envelope with its resonances widened; then the lips' radiation (the de-emphasis that undoes the
-// analysis' pre-emphasis). It runs at the track's rate (the bank's
-// 22.05 kHz, where the envelopes were measured, scaled by a formant shift) and a polyphase
-// windowed-sinc filter takes it to the output rate. Seeded noise and plain arithmetic: the same plan gives the same samples in Node and in a
-// browser's AudioWorklet. Like the formant synth, it starts afresh at the restarts in the rests
-// (restarts.ts), so any window is exactly that part of a whole render.
+// analysis' pre-emphasis). It runs at the track's rate (the bank's 22.05 kHz, where the envelopes
+// were measured, scaled by a formant shift) and a polyphase windowed-sinc filter (sinc.ts) takes
+// it to the output rate. Seeded noise and plain arithmetic: the same plan gives the same samples
+// in Node and in a browser's AudioWorklet. Like the formant synth, it starts afresh at the
+// restarts in the rests (restarts.ts), so any window is exactly that part of a whole render.
 
 import { CurveReader } from './curve.ts';
 import { AHEAD, gcd, placeSincPulse, resamplingWeights } from './sinc.ts';
